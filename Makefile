@@ -1,0 +1,39 @@
+# site_builder: `make serve` to preview the example archive, `make test` to run every test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PORT ?= 5500
+
+.PHONY: serve build test fuzz bench browser clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+serve: $(STAMP)
+	$(BIN)/site-builder serve --port $(PORT)
+
+build: $(STAMP)
+	$(BIN)/site-builder build
+
+# Debian's Chromium and Java (for the Nu HTML Checker) for the browser and validation tests.
+browser:
+	@command -v chromium >/dev/null 2>&1 && command -v java >/dev/null 2>&1 || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium default-jre-headless >/dev/null; }
+	@test -f node_modules/vnu-jar/build/dist/vnu.jar || npm install --silent --no-save --ignore-scripts vnu-jar >/dev/null
+
+test: $(STAMP) browser
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile
+
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q tests/test_fuzz.py
+
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf output .site-builder-cache

@@ -1,0 +1,145 @@
+"""Site configuration: one TOML file, validated into frozen dataclasses."""
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+import zoneinfo
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, get_type_hints
+
+from .errors import Problem, SiteError
+
+CONFIG_NAME = "site.toml"
+
+
+@dataclass(frozen=True)
+class Paths:
+    content: str = "content"
+    templates: str = "templates"
+    static: str = "static"
+    output: str = "output"
+    cache: str = ".site-builder-cache"
+
+
+@dataclass(frozen=True)
+class RelatedWeights:
+    count: int = 5
+    entities: float = 1.0
+    text: float = 1.0
+    same_story: float = 0.6
+    time: float = 0.3
+    time_window_days: float = 14.0
+    min_score: float = 0.15
+
+
+@dataclass(frozen=True)
+class StoryWeights:
+    entities: float = 1.0
+    text: float = 1.0
+    window_days: float = 7.0
+    threshold: float = 0.35
+    version_threshold: float = 0.6
+
+
+@dataclass(frozen=True)
+class Config:
+    title: str = "News archive"
+    description: str = "A story-timeline archive of news coverage."
+    base_url: str = "/"
+    language: str = "en"
+    timezone: str = "UTC"
+    per_page: int = 50
+    feed_entries: int = 20
+    search: bool = True
+    html_policy: str = "escape"  # "escape" raw HTML in bodies, or "sanitize" it
+    paths: Paths = field(default_factory=Paths)
+    related: RelatedWeights = field(default_factory=RelatedWeights)
+    stories: StoryWeights = field(default_factory=StoryWeights)
+
+    @property
+    def base_path(self) -> str:
+        """The URL path every link starts with: '/' or '/archive/'."""
+        from urllib.parse import urlsplit
+        path = urlsplit(self.base_url).path or "/"
+        return path if path.endswith("/") else path + "/"
+
+    @property
+    def site_url(self) -> str:
+        """The absolute site URL with trailing slash, or '' when base_url is a path."""
+        url = self.base_url if self.base_url.endswith("/") else self.base_url + "/"
+        return url if "://" in url else ""
+
+
+def _line_of(text: str, key: str) -> int | None:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip().startswith(key):
+            return number
+    return None
+
+
+def _build(cls: type, data: dict[str, Any], prefix: str, path: str, text: str,
+           problems: list[Problem]) -> Any:
+    hints = get_type_hints(cls)
+    known = {f.name: f for f in dataclasses.fields(cls)}
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        name = f"{prefix}{key}"
+        if key not in known:
+            problems.append(Problem(path, _line_of(text, key), f"unknown key '{name}'",
+                                    f"known keys: {', '.join(sorted(known))}"))
+            continue
+        expected = hints[key]
+        if dataclasses.is_dataclass(expected):
+            if not isinstance(value, dict):
+                problems.append(Problem(path, _line_of(text, key), f"'{name}' must be a table",
+                                        f"write it as [{name}]"))
+                continue
+            values[key] = _build(expected, value, f"{name}.", path, text, problems)
+            continue
+        if expected is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+            problems.append(Problem(path, _line_of(text, key),
+                                    f"'{name}' must be {expected.__name__}, not {type(value).__name__}",
+                                    f"for example: {key} = {getattr(cls(), key)!r}".replace("'", '"')))
+            continue
+        values[key] = value
+    return cls(**values)
+
+
+def _check_values(config: Config, path: str, text: str) -> list[Problem]:
+    problems = []
+    try:
+        zoneinfo.ZoneInfo(config.timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        problems.append(Problem(path, _line_of(text, "timezone"), f"unknown time zone '{config.timezone}'",
+                                'use an IANA name such as "UTC" or "Europe/Berlin"'))
+    if config.per_page < 1:
+        problems.append(Problem(path, _line_of(text, "per_page"), "'per_page' must be at least 1"))
+    if config.html_policy not in ("escape", "sanitize"):
+        problems.append(Problem(path, _line_of(text, "html_policy"), "'html_policy' must be \"escape\" or \"sanitize\""))
+    return problems
+
+
+def load_config(site: Path, overrides: dict[str, Any] | None = None) -> Config:
+    """Read `site.toml` (optional) and apply command-line overrides; fail once with every problem."""
+    file = site / CONFIG_NAME
+    path = CONFIG_NAME
+    text = ""
+    data: dict[str, Any] = {}
+    if file.exists():
+        text = file.read_text(encoding="utf-8", errors="replace")
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as error:
+            line = getattr(error, "lineno", None)
+            raise SiteError(Problem(path, line, f"TOML does not parse: {error}", "check quotes and brackets"))
+    data.update({k: v for k, v in (overrides or {}).items() if v is not None})
+    problems: list[Problem] = []
+    config = _build(Config, data, "", path, text, problems)
+    if not problems:
+        problems = _check_values(config, path, text)
+    if problems:
+        raise SiteError(problems)
+    return config

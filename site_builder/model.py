@@ -1,0 +1,128 @@
+"""Plain frozen data passed between pipeline stages; no I/O here."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Article:
+    """One content file: one published copy of a piece of coverage."""
+
+    path: str                      # relative to the site folder, POSIX separators
+    slug: str
+    title: str
+    date: datetime                 # always time-zone aware
+    source: str
+    body: str                      # Markdown
+    url: str | None = None
+    wire: str | None = None
+    dateline: str | None = None
+    story: str | None = None
+    entities: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+    summary: str = ""
+    draft: bool = False
+    date_only: bool = False        # the front matter gave a date without a time
+    lines: tuple[tuple[str, int], ...] = ()   # front-matter key -> line in the file
+    digest: str = ""               # hash of the file's bytes
+
+    def line(self, key: str) -> int | None:
+        return dict(self.lines).get(key)
+
+    @property
+    def url_path(self) -> str:
+        """The article's page path below the base URL."""
+        return f"articles/{self.date:%Y/%m/%d}/{self.slug}/"
+
+
+@dataclass(frozen=True)
+class StoryInfo:
+    """A story registry entry."""
+
+    id: str
+    title: str
+    summary: str = ""
+    status: str = "developing"
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A person, organisation, place or other thing articles are about."""
+
+    slug: str
+    name: str
+    kind: str = "other"
+    aliases: tuple[str, ...] = ()
+    description: str = ""
+    known: bool = True              # listed in the registry
+
+
+@dataclass(frozen=True)
+class Source:
+    """An outlet that published copies."""
+
+    slug: str
+    name: str
+    home: str | None = None
+    country: str | None = None
+    kind: str | None = None
+    known: bool = True
+
+
+@dataclass(frozen=True)
+class Registries:
+    stories: tuple[StoryInfo, ...] = ()
+    entities: tuple[Entity, ...] = ()
+    sources: tuple[Source, ...] = ()
+
+
+@dataclass(frozen=True)
+class Version:
+    """One article as a version of an event, with the score that joined it."""
+
+    slug: str
+    score: float = 1.0
+
+
+@dataclass(frozen=True)
+class Event:
+    """Copies of one piece of coverage (a wire story and its republications)."""
+
+    id: str
+    date: datetime
+    versions: tuple[Version, ...]
+
+
+@dataclass(frozen=True)
+class Story:
+    id: str
+    title: str
+    summary: str
+    explicit: bool
+    events: tuple[Event, ...]
+    status: str = "developing"
+
+
+@dataclass(frozen=True)
+class RelatedLink:
+    slug: str
+    score: float
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Archive:
+    """Everything computed over the whole archive, ready for routing and rendering."""
+
+    articles: dict[str, Article]                 # by slug, sorted newest first
+    stories: tuple[Story, ...]                   # newest activity first
+    story_of: dict[str, str]                     # article slug -> story id
+    event_of: dict[str, str]                     # article slug -> event id
+    entities: dict[str, Entity]                  # by slug
+    entity_of: dict[str, str]                    # any alias or name (casefolded) -> entity slug
+    sources: dict[str, Source]                   # by slug
+    source_of: dict[str, str]                    # source name (casefolded) -> source slug
+    related: dict[str, tuple[RelatedLink, ...]]  # article slug -> related coverage
+    warnings: tuple[str, ...] = field(default=())
