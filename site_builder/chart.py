@@ -148,7 +148,7 @@ def _bar(bar: int, bars: Bars, layout: Layout, top: int) -> list[str]:
     slot = layout.plot_width / len(bars.starts)
     x = layout.left + bar * slot + slot * 0.1
     label = ("Week of " if bars.weekly else "") + long_date(bars.starts[bar])
-    y = layout.top + layout.plot_height
+    y = float(layout.top + layout.plot_height)
     parts = []
     for position, value in enumerate(bars.values[bar]):
         if not value:

@@ -6,14 +6,14 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-_SCRIPT_SAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
-                "\u2028": "\\u2028", "\u2029": "\\u2029"}
+_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
+                "\u2028": "\\u2028", "\u2029": "\\u2029"})
 
 
 def script_safe_json(data: Any) -> str:
     """JSON text that cannot end or confuse the <script> element it is placed in."""
     text = json.dumps(data, ensure_ascii=False, indent=None, separators=(",", ":"))
-    return text.translate(str.maketrans(_SCRIPT_SAFE))
+    return text.translate(_SCRIPT_SAFE)
 
 
 def _drop_empty(data: dict[str, Any]) -> dict[str, Any]:
