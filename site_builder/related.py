@@ -8,7 +8,7 @@ from .model import Article, RelatedLink, Story
 
 
 def related_coverage(articles: Sequence[Article], stories: Sequence[Story], canonical: Callable[[str], str],
-                     weights: RelatedWeights) -> dict[str, tuple[RelatedLink, ...]]:
+                     weights: RelatedWeights, names: object = None) -> dict[str, tuple[RelatedLink, ...]]:
     """Up to `weights.count` related articles per article slug, explicit links first."""
     known = {a.slug for a in articles}
     return {a.slug: tuple(RelatedLink(s, 1.0, ("linked by the editor",)) for s in a.related

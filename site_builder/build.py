@@ -1,0 +1,243 @@
+"""The build: load → graph → routes → contexts → what is stale → render → write → manifest."""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .config import Config, load_config
+from .context import Contexts
+from .errors import Problem, SiteError
+from .graph import build_archive
+from .index import site_index
+from .load import load_content
+from .manifest import load_manifest, manifest_path, save_manifest, signature
+from .outputs import DATA_KINDS, data_bytes, data_context
+from .render import Renderer, template_digests
+from .routes import Route, site_routes
+from .writer import commit, swap_in, write_file
+
+PACKAGE_STATIC = Path(__file__).parent / "static"
+PARALLEL_FROM = 200      # stale pages; fewer render faster in this process
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    base_url: str | None = None
+    drafts: bool = False
+    jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
+    clean: bool = False
+    output: Path | None = None
+    search: bool | None = None
+    progress: Callable[[int, int], None] | None = None   # called with (done, total) while rendering
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    output: Path
+    pages: int
+    written: int
+    removed: int
+    seconds: float
+    warnings: tuple[Problem, ...]
+    search_seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Task:
+    """One output to (re)build: its route, context and signature."""
+
+    route: Route
+    context: dict[str, Any]
+    signature: str
+
+
+def output_folder(site: Path, config: Config, options: BuildOptions) -> Path:
+    output = (options.output or site / config.paths.output).resolve()
+    content = (site / config.paths.content).resolve()
+    if output in (site.resolve(), content) or content.is_relative_to(output) or output.is_relative_to(content):
+        raise SiteError(Problem(str(output), None, "the output folder must not contain or be inside the content",
+                                "choose a separate folder such as output/"))
+    return output
+
+
+def build(site: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
+    """Build the site; on any error raise SiteError and leave the previous output as it was."""
+    clock = _Clock()
+    overrides: dict[str, Any] = {"base_url": options.base_url, "search": options.search}
+    config = load_config(site, overrides)
+    output = output_folder(site, config, options)
+    content = load_content(site, config, drafts=options.drafts, jobs=options.jobs)
+    if content.errors:
+        raise SiteError(content.errors)
+    clock.lap("load")
+    archive = build_archive(content.articles, content.registries, config)
+    clock.lap("graph")
+    routes = site_routes(archive, config.per_page, config.search)
+    renderer = Renderer(config, site / config.paths.templates)
+    tasks = list(_tasks(routes, Contexts(archive, site_index(archive), config), _digests(renderer)))
+    statics = _static_files(site, config)
+    clock.lap("routes")
+    manifest_file = manifest_path(site / config.paths.cache, output)
+    previous = {} if options.clean or not output.exists() else load_manifest(manifest_file)
+    stale = [t for t in tasks if previous.get(t.route.output) != t.signature or not (output / t.route.output).exists()]
+    stale_static = {rel: sig for rel, (_, sig) in statics.items()
+                    if previous.get(rel) != sig or not (output / rel).exists()}
+    staging = output.with_name(output.name + f".staging-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        written = _render_all(stale, renderer, staging, options) + _copy_static(statics, stale_static, staging)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    clock.lap("render")
+    current = {t.route.output: t.signature for t in tasks} | {rel: sig for rel, (_, sig) in statics.items()}
+    kept_extra = {p: s for p, s in previous.items() if p not in current and _extra_of(p, current, written)}
+    removed = [p for p in previous if p not in current and p not in kept_extra and p not in written]
+    current.update({p: sig for p, sig in _extras(written, current).items()})
+    if not previous or options.clean or not output.exists():
+        staging.mkdir(parents=True, exist_ok=True)
+        swap_in(staging, output)
+    else:
+        commit(staging, output, written, removed)
+    save_manifest(manifest_file, current)
+    clock.lap("write")
+    search_seconds = _index_search(output, config) if config.search and (written or removed) else 0.0
+    return BuildResult(output, len(current), len(written), len(removed), clock.total(), tuple(content.warnings),
+                       search_seconds, clock.laps)
+
+
+def _extra_of(path: str, current: dict[str, str], written: list[str]) -> bool:
+    """Extra files of a multi-file output (sitemap parts) stay while their owner is unchanged."""
+    return path.startswith("sitemap-") and "sitemap.xml" in current and "sitemap.xml" not in written
+
+
+def _extras(written: list[str], current: dict[str, str]) -> dict[str, str]:
+    return {p: current.get("sitemap.xml", "") for p in written if p not in current}
+
+
+def _digests(renderer: Renderer) -> dict[str, str]:
+    try:
+        return template_digests(renderer.env)
+    except jinja2.TemplateSyntaxError as error:
+        raise SiteError(Problem(error.filename or error.name or "template", error.lineno,
+                                f"template error: {error.message}", "fix the template syntax")) from None
+    except jinja2.TemplateNotFound as error:
+        raise SiteError(Problem(str(error.name), None, "template not found",
+                                "check the name in extends/include/import")) from None
+
+
+def _tasks(routes: list[Route], contexts: Contexts, digests: dict[str, str]) -> Iterator[Task]:
+    for route in routes:
+        if route.kind in DATA_KINDS:
+            context = data_context(route, contexts, routes)
+        else:
+            context = contexts.build(route)
+        yield Task(route, context, signature(route.kind, digests.get(route.kind, ""), context))
+
+
+def _static_files(site: Path, config: Config) -> dict[str, tuple[Path, str]]:
+    """Static files by output path: the package's assets, overridden and extended by the site's static/."""
+    import hashlib
+    files: dict[str, tuple[Path, str]] = {}
+    for root in (PACKAGE_STATIC, site / config.paths.static):
+        if root.is_dir():
+            for path in sorted(p for p in root.rglob("*") if p.is_file()):
+                if path.is_symlink() and not path.resolve().is_relative_to(site.resolve()):
+                    raise SiteError(Problem(path.relative_to(site).as_posix(), None,
+                                            "symbolic link points outside the site folder", "copy the file instead"))
+                digest = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+                files["assets/" + path.relative_to(root).as_posix()] = (path, digest)
+    return files
+
+
+def _copy_static(statics: dict[str, tuple[Path, str]], stale: dict[str, str], staging: Path) -> list[str]:
+    for rel in stale:
+        write_file(staging, rel, statics[rel][0].read_bytes())
+    return list(stale)
+
+
+# -- rendering, in this process or in forked workers -------------------------------------
+@dataclass(frozen=True)
+class _RenderJob:
+    tasks: list[Task]
+    renderer: Renderer
+    staging: Path
+
+
+_JOB: _RenderJob | None = None   # set once in each forked worker by _init_worker
+
+
+def _init_worker(job: _RenderJob) -> None:
+    global _JOB
+    _JOB = job
+
+
+def _render_range(bounds: tuple[int, int]) -> list[str]:
+    assert _JOB is not None
+    return _render_tasks(_JOB, range(*bounds))
+
+
+def _render_tasks(job: _RenderJob, indices: range) -> list[str]:
+    written = []
+    for i in indices:
+        task = job.tasks[i]
+        for rel, data in _task_bytes(task, job.renderer).items():
+            write_file(job.staging, rel, data)
+            written.append(rel)
+    return written
+
+
+def _task_bytes(task: Task, renderer: Renderer) -> dict[str, bytes]:
+    if task.route.kind in DATA_KINDS:
+        return data_bytes(task.route, task.context)
+    return {task.route.output: renderer.render(task.route.kind, task.context)}
+
+
+def _render_all(tasks: list[Task], renderer: Renderer, staging: Path, options: BuildOptions) -> list[str]:
+    staging.mkdir(parents=True, exist_ok=True)
+    job = _RenderJob(tasks, renderer, staging)
+    step = max(1, min(256, len(tasks) // (max(1, options.jobs) * 8) or 1))
+    chunks = [(start, min(start + step, len(tasks))) for start in range(0, len(tasks), step)]
+    written: list[str] = []
+    report = options.progress or (lambda done, total: None)
+    if options.jobs <= 1 or len(tasks) < PARALLEL_FROM:
+        for bounds in chunks:
+            written += _render_tasks(job, range(*bounds))
+            report(bounds[1], len(tasks))
+        return written
+    with multiprocessing.get_context("fork").Pool(options.jobs, initializer=_init_worker, initargs=(job,)) as pool:
+        done = 0
+        for part in pool.imap_unordered(_render_range, chunks):
+            written += part
+            done += len(part)
+            report(min(done, len(tasks)), len(tasks))
+    return written
+
+
+def _index_search(output: Path, config: Config) -> float:
+    from .search import index_site
+    report = index_site(output)
+    return float(report.seconds)
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.start = self.last = time.perf_counter()
+        self.laps: dict[str, float] = {}
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name] = round(now - self.last, 4)
+        self.last = now
+
+    def total(self) -> float:
+        return time.perf_counter() - self.start

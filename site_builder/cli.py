@@ -1,0 +1,170 @@
+"""Command line: parse arguments, print results and errors, set the exit status. No logic here."""
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from .errors import Problem, SiteError
+
+err = Console(stderr=True, highlight=False)
+out = Console(highlight=False)
+EXIT_CONTENT = 1
+
+
+def print_problems(problems: list[Problem] | tuple[Problem, ...]) -> None:
+    for p in problems:
+        colour = "red" if p.severity == "error" else "yellow"
+        err.print(f"[bold {colour}]{p.severity}[/]: [bold]{_where(p)}[/]: {p.message}"
+                  + (f" [dim]({p.hint})[/]" if p.hint else ""), markup=True, soft_wrap=True)
+
+
+def _where(p: Problem) -> str:
+    from rich.markup import escape
+    return escape(f"{p.path}:{p.line}" if p.line else p.path)
+
+
+@contextmanager
+def reported() -> Iterator[None]:
+    """Turn SiteError into located messages and exit status 1."""
+    try:
+        yield
+    except SiteError as error:
+        print_problems(error.problems)
+        errors = sum(1 for p in error.problems if p.severity == "error")
+        err.print(f"[bold red]failed[/]: {errors} error{'s' if errors != 1 else ''}; nothing was written")
+        sys.exit(EXIT_CONTENT)
+
+
+site_option = click.option("--site", "site", type=click.Path(file_okay=False, path_type=Path), default=".",
+                           show_default=True, help="The site folder.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="site_builder")
+def main() -> None:
+    """site-builder: static sites for story-timeline news archives."""
+
+
+@main.command()
+@site_option
+@click.option("--base-url", help="Absolute URL or path the site is served under, e.g. https://example.org/archive/")
+@click.option("--drafts", is_flag=True, help="Include articles marked draft: true.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None, help="Worker processes (default: CPU count).")
+@click.option("--clean", is_flag=True, help="Ignore the cache and rebuild every page.")
+@click.option("--output", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: output/).")
+@click.option("--no-search", is_flag=True, help="Skip the static search index.")
+def build(site: Path, base_url: str | None, drafts: bool, jobs: int | None, clean: bool, output: Path | None,
+          no_search: bool) -> None:
+    """Build the site into output/."""
+    from .build import BuildOptions, build as run_build
+    with reported(), _progress() as progress:
+        options = BuildOptions(base_url=base_url, drafts=drafts, clean=clean, output=output,
+                               search=False if no_search else None, progress=progress,
+                               **({"jobs": jobs} if jobs else {}))
+        result = run_build(site, options)
+    print_problems(result.warnings)
+    search = f", search {result.search_seconds:.1f} s" if result.search_seconds else ""
+    out.print(f"[green]built[/] {result.pages} pages ({result.written} written, {result.removed} removed) "
+              f"in {result.seconds:.2f} s{search}, {len(result.warnings)} warning"
+              f"{'s' if len(result.warnings) != 1 else ''} → {result.output}")
+
+
+@contextmanager
+def _progress() -> Iterator[Any]:
+    """A progress bar on a terminal; nothing when output is piped."""
+    if not err.is_terminal:
+        yield None
+        return
+    with Progress(TextColumn("rendering"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err, transient=True) as bar:
+        task = bar.add_task("render", total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
+
+
+@main.command()
+@site_option
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option("--eval", "labels", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="CSV of true labels (columns path, story): print precision, recall and F1.")
+@click.option("--drafts", is_flag=True, help="Include drafts.")
+def stories(site: Path, as_json: bool, labels: Path | None, drafts: bool) -> None:
+    """Print the computed story timelines."""
+    from .inspect import story_listing, story_evaluation
+    with reported():
+        listing = story_listing(site, drafts=drafts)
+        if labels:
+            scores = story_evaluation(listing, labels, site)
+            if as_json:
+                out.print_json(json.dumps(scores))
+            else:
+                for name, value in scores.items():
+                    out.print(f"{name:>22}: {value:.3f}" if isinstance(value, float) else f"{name:>22}: {value}")
+            return
+    if as_json:
+        sys.stdout.write(json.dumps(listing, ensure_ascii=False, indent=2) + "\n")
+        return
+    for story in listing["stories"]:
+        out.print(f"[bold]{story['id']}[/]  {story['title']}" + ("" if story["explicit"] else "  [dim](automatic)[/]"))
+        for event in story["events"]:
+            first = event["versions"][0]
+            out.print(f"  {event['date'][:16]}  {first['title']}  [dim]{first['source']}[/]")
+            for version in event["versions"][1:]:
+                out.print(f"      + version: {version['title']}  [dim]{version['source']} · score {version['score']:.2f}[/]")
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+def init(directory: Path) -> None:
+    """Create a new site in DIRECTORY that builds at once."""
+    from .scaffold import create_site
+    with reported():
+        created = create_site(directory)
+    out.print(f"[green]created[/] a new site in {directory} ({len(created)} files). Next: "
+              f"cd {directory} && site-builder serve")
+
+
+@main.command()
+@site_option
+@click.argument("title")
+@click.option("--source", required=True, help="The outlet that published it.")
+@click.option("--date", "when", help="Publication date (ISO 8601); default now.")
+@click.option("--story", help="Story id.")
+def new(site: Path, title: str, source: str, when: str | None, story: str | None) -> None:
+    """Create a content file from TITLE (never overwrites)."""
+    from .scaffold import new_article
+    with reported():
+        path = new_article(site, title, source=source, when=when, story=story)
+    out.print(f"[green]created[/] {path}")
+
+
+@main.command()
+@site_option
+@click.option("--port", type=click.IntRange(1, 65535), default=5500, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but 127.0.0.1 exposes the preview to your network.")
+@click.option("--drafts", is_flag=True, help="Include drafts.")
+@click.option("--output", type=click.Path(file_okay=False, path_type=Path))
+def serve(site: Path, port: int, host: str, drafts: bool, output: Path | None) -> None:
+    """Build, serve output/ with live reload and rebuild on every change."""
+    from .server import serve as run_server
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        err.print(f"[bold yellow]warning[/]: serving on {host} makes the preview reachable from other machines")
+    with reported():
+        run_server(site, host=host, port=port, drafts=drafts, output=output, console=err)
+
+
+def run() -> None:
+    main(prog_name="site-builder")
+
+
+if __name__ == "__main__":
+    run()
