@@ -3,13 +3,12 @@ from __future__ import annotations
 
 import json
 import re
-import warnings
 from typing import Any
 
 import lxml.html
 import trafilatura
 
-from .import_text import RawItem, RawPage, clean_blocks
+from .import_text import RawItem, RawPage, clean_blocks, has_prose
 
 _NEWS_TYPES = {"NewsArticle", "Article", "ReportageNewsArticle", "AnalysisNewsArticle", "BlogPosting"}
 
@@ -22,21 +21,22 @@ def looks_like_html(text: str) -> bool:
 
 def parse_html(html: str) -> RawPage:
     """The main article of a saved page; no related items (pages link them, they do not embed them)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", category=DeprecationWarning)  # lxml/htmldate internals
-        document = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False,
-                                               include_tables=False, favor_precision=True)
-    if document is None or not (document.text or "").strip():
+    document = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False,
+                                           include_tables=False, favor_precision=True)
+    found: dict[str, Any] = {} if document is None else \
+        document if isinstance(document, dict) else document.as_dict()
+    text = str(found.get("text") or "")
+    if not text.strip():
         return RawPage(None)
-    title = (document.title or "").strip()
-    lines = document.text.split("\n")
+    title = str(found.get("title") or "").strip()
+    lines = text.split("\n")
     if not title:
         title, lines = lines[0].strip(), lines[1:]
     blocks, teasers = clean_blocks(lines, title)
-    if not blocks:
+    if not has_prose(blocks):
         return RawPage(None)
-    item = RawItem(title, blocks, source=document.sitename or document.hostname, url=document.url,
-                   date=_published(html) or document.date, author=document.author, teasers=teasers)
+    item = RawItem(title, blocks, source=found.get("sitename") or found.get("hostname"), url=found.get("url"),
+                   date=_published(html) or found.get("date"), author=found.get("author"), teasers=teasers)
     return RawPage(item)
 
 

@@ -80,7 +80,7 @@ def parse_page_date(text: str | None) -> tuple[datetime | None, bool]:
 
 
 def _alias_pattern(entities: tuple[Entity, ...]) -> tuple[re.Pattern[str] | None, dict[str, str]]:
-    canonical = {}
+    canonical: dict[str, str] = {}
     for entity in entities:
         for name in (entity.name, *entity.aliases):
             canonical.setdefault(name, entity.name)

@@ -176,6 +176,12 @@ def clean_blocks(lines: list[str], title: str) -> tuple[tuple[Block, ...], tuple
     return tuple(blocks), tuple(teasers)
 
 
+def has_prose(blocks: tuple[Block, ...]) -> bool:
+    """Enough running text to be an article: a dozen words and at least one full sentence."""
+    text = " ".join(b.text for b in blocks if not b.heading)
+    return len(_words(text)) >= 12 and bool(re.search(r"[.!?]['’\"”)]*(\s|$)", text))
+
+
 def _key(text: str) -> str:
     return re.sub(r"\W+", " ", text.casefold()).strip()
 
@@ -194,12 +200,13 @@ def _main_item(lines: list[str]) -> RawItem | None:
     content = [line.strip() for line in lines if line.strip() and not is_clutter(line)]
     if not content:
         return None
-    title, notes = content[0], ()
+    title = content[0]
+    notes: tuple[str, ...] = ()
     if _TERMINAL.search(title) and len(_words(title)) > 20:
         title, notes = " ".join(_words(title)[:12]) + "…", ("no headline found; title made from the first words",)
         content = [""] + content
     blocks, teasers = clean_blocks(content[1:], title)
-    if not blocks:
+    if not has_prose(blocks):
         return None
     return RawItem(title, blocks, teasers=teasers, notes=notes)
 

@@ -252,11 +252,15 @@ def test_empty_binary_and_missing_inputs_fail_clearly_and_the_rest_imports(site:
     binary.write_bytes(bytes(range(256)) * 8)
     clutter_only = tmp_path / "clutter.txt"
     clutter_only.write_text("logo\n\nComments\n\nNo comments yet...\n", encoding="utf-8")
-    report = import_paths([empty, binary, tmp_path / "missing.txt", clutter_only, HTML], site)
+    index = tmp_path / "index.html"
+    index.write_text("<html><head><title>Index</title></head><body><nav><a href=/a>News</a> "
+                     "<a href=/b>Sport</a></nav><footer>(c) 2025</footer></body></html>", encoding="utf-8")
+    report = import_paths([empty, binary, tmp_path / "missing.txt", clutter_only, index, HTML], site)
     messages = {Path(p.path).name: p.message for p in report.failures}
     assert messages == {"empty.txt": "file is empty", "photo.txt": "file looks binary, not text or HTML",
                         "missing.txt": "no such file or folder",
-                        "clutter.txt": "no article text found in the page"}
+                        "clutter.txt": "no article text found in the page",
+                        "index.html": "no article text found in the page"}
     assert len(report.written) == 1 and not report.ok
     assert all(str(p).startswith(str(p.path)) for p in report.failures)
 
