@@ -219,7 +219,7 @@ def _related_items(lines: list[str]) -> tuple[RawItem, ...]:
     items = []
     for n, i in enumerate(ages):
         end = starts[n + 1] if n + 1 < len(ages) else len(content)
-        items.append(_related_item(content, starts[n], i, end))
+        items.append(_related_item(content, i, end))
     return tuple(item for item in items if item.blocks)
 
 
@@ -231,7 +231,7 @@ def _item_start(content: list[str], age_index: int) -> int:
     return start
 
 
-def _related_item(content: list[str], start: int, age_index: int, end: int) -> RawItem:
+def _related_item(content: list[str], age_index: int, end: int) -> RawItem:
     title, source = content[age_index - 2], content[age_index - 1]
     body = []
     for line in content[age_index + 1: end]:
