@@ -151,7 +151,7 @@ def parse_article(path: Path, rel: str, tz: ZoneInfo, text: str | None = None) -
         post = frontmatter.loads(text, handler=_StrictHandler())
     except yaml.YAMLError as error:
         line = error_line(error)
-        return Parsed(None, (Problem(rel, (line or 0) + 1 if line else 2, f"front matter YAML does not parse: {describe(error)}",
+        return Parsed(None, (Problem(rel, line or 2, f"front matter YAML does not parse: {describe(error)}",
                                      "check indentation, colons and quotes on that line"),))
     meta = post.metadata
     if not isinstance(meta, dict) or not meta:

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import os
 import posixpath
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from html.parser import HTMLParser
+from html import unescape
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -16,6 +17,16 @@ LINK_ATTRIBUTES = frozenset({
 })
 SRCSET_TAGS = frozenset({"img", "source"})
 ALWAYS_PRESENT = frozenset({"", "top"})  # fragments every HTML page has
+
+# Comments (skipped) | raw-text elements (attributes kept, content skipped) | start tags
+# with an attribute worth reading (the rest never reach Python). Generated pages escape
+# ">" inside attribute values, so "[^>]*" ends a tag.
+_TOKEN = re.compile(
+    r"<!--.*?-->"
+    r"|<(script|style|textarea|title)\b([^>]*)>.*?</\1\s*>"
+    r"|<([a-zA-Z][\w-]*)((?:\s[^>]*?)?\s(?:href|src|srcset|poster|id|name)\s*=[^>]*)>",
+    re.S | re.I)
+_ATTR = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?""")
 
 
 @dataclass(frozen=True)
@@ -33,37 +44,44 @@ class PageLinks:
     anchors: frozenset[str]
 
 
-class _Collector(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.links: list[str] = []
-        self.anchors: set[str] = set()
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        for name, value in attrs:
-            if value is None:
-                continue
-            if name == "id" or (name == "name" and tag == "a"):
-                self.anchors.add(value)
-            elif (tag, name) in LINK_ATTRIBUTES:
-                self.links.append(value.strip())
-            elif name == "srcset" and tag in SRCSET_TAGS:
-                self.links.extend(srcset_urls(value))
-
-    handle_startendtag = handle_starttag
-
-
 def srcset_urls(value: str) -> list[str]:
     """The URLs of a srcset attribute ("a.png 1x, b.png 2x")."""
     return [part.split()[0] for part in value.split(",") if part.split()]
 
 
+def _attributes(text: str) -> Iterator[tuple[str, str]]:
+    """(lower-case name, unescaped value) pairs of a tag's attribute text; bare names skipped."""
+    for match in _ATTR.finditer(text):
+        name, double, single, bare = match.groups()
+        value = double if double is not None else single if single is not None else bare
+        if value is not None:
+            yield name.lower(), unescape(value) if "&" in value else value
+
+
+def _collect(tag: str, attributes: str, links: list[str], anchors: set[str]) -> None:
+    for name, value in _attributes(attributes):
+        if name == "id" or (name == "name" and tag == "a"):
+            anchors.add(value)
+        elif (tag, name) in LINK_ATTRIBUTES:
+            links.append(value.strip())
+        elif name == "srcset" and tag in SRCSET_TAGS:
+            links.extend(srcset_urls(value))
+
+
 def parse_page(text: str) -> PageLinks:
-    """Links and anchors of one HTML document."""
-    collector = _Collector()
-    collector.feed(text)
-    collector.close()
-    return PageLinks(tuple(collector.links), frozenset(collector.anchors))
+    """Links and anchors of one HTML document.
+
+    A regular-expression tokenizer (comments and script/style bodies skipped) rather than
+    html.parser, which took ~50 s for 20,000 typical pages where this takes ~3 s.
+    """
+    links: list[str] = []
+    anchors: set[str] = set()
+    for match in _TOKEN.finditer(text):
+        raw, raw_attributes, tag, attributes = match.groups()
+        attributes = raw_attributes if raw else attributes
+        if attributes and "=" in attributes:
+            _collect((raw or tag).lower(), attributes, links, anchors)
+    return PageLinks(tuple(links), frozenset(anchors))
 
 
 def output_files(output: Path) -> set[str]:
@@ -150,12 +168,22 @@ def _problem(page: str, url: str, site: _Site) -> str | None:
     return None if fragment in site.pages[target].anchors else f"no anchor #{fragment}"
 
 
+def _cache_key(page: str, url: str) -> tuple[str, str]:
+    """What a link's verdict depends on: the page, its folder, or nothing but the URL."""
+    if not url or url[0] in "#?":
+        return page, url
+    return ("" if url.startswith("/") or "://" in url else posixpath.dirname(page)), url
+
+
 def _broken(site: _Site) -> Iterator[BrokenLink]:
+    verdicts: dict[tuple[str, str], str | None] = {}
     for page in sorted(site.pages):
         for url in dict.fromkeys(site.pages[page].links):
-            reason = _problem(page, url, site)
-            if reason:
-                yield BrokenLink(page, url, reason)
+            key = _cache_key(page, url)
+            if key not in verdicts:
+                verdicts[key] = _problem(page, url, site)
+            if verdicts[key]:
+                yield BrokenLink(page, url, verdicts[key] or "")
 
 
 def _parse_all(output: Path, pages: Iterable[str]) -> dict[str, PageLinks]:

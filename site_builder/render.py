@@ -38,8 +38,8 @@ def template_digests(env: jinja2.Environment) -> dict[str, str]:
 
     def source_and_refs(name: str) -> tuple[str, set[str]]:
         if name not in cache:
-            source, _, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
-            refs = {r for r in meta.find_referenced_templates(env.parse(source)) if r}
+            source, filename, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
+            refs = {r for r in meta.find_referenced_templates(env.parse(source, name, filename)) if r}
             cache[name] = (source, refs)
         return cache[name]
 

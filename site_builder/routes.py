@@ -68,7 +68,7 @@ def list_sizes(archive: Archive) -> tuple[dict[str, int], dict[str, int], dict[s
     by_source: dict[str, int] = defaultdict(int)
     by_month: dict[str, int] = defaultdict(int)
     for article in archive.articles.values():
-        for slug in {archive.entity_of[name.casefold()] for name in article.entities}:
+        for slug in dict.fromkeys(archive.entity_of[name.casefold()] for name in article.entities):
             by_entity[slug] += 1
         by_source[archive.source_of[article.source.casefold()]] += 1
         by_month[f"{article.date:%Y/%m}"] += 1

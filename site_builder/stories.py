@@ -1,28 +1,125 @@
-"""Stories and their events: explicit `story:` keys; other articles get a story of their own."""
+"""Stories and their events: syndicated copies grouped into events, events clustered into stories.
+
+Explicit `story:` keys always win. Other events are clustered online, oldest first, by average
+linkage: an event joins the story whose recent events it resembles most on average (shared
+entities weighted by rarity, topic-word TF-IDF, closeness in time), or starts a new story.
+Candidate pairs come from sparse products over time-bucketed features, never all pairs.
+"""
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
 
 from .config import StoryWeights
 from .model import Article, Event, Story, StoryInfo, Version
+from .textsig import Doc, EventFeatures, analyse, event_features, pair_similarity
+from .versions import group_versions
+
+PULL = 1.5   # an unlabelled event joins an explicit story only at PULL x threshold: "clearly alike"
+
+
+@dataclass(frozen=True)
+class Draft:
+    """Events (indices into the event list) of one computed story; `label` is its explicit id, if any."""
+
+    label: str | None
+    events: tuple[int, ...]
 
 
 def compute_stories(articles: Sequence[Article], registry: Sequence[StoryInfo],
                     canonical: Callable[[str], str], weights: StoryWeights) -> tuple[Story, ...]:
     """Group articles into stories of events, newest activity first; events and versions oldest first."""
+    ordered = sorted(articles, key=lambda a: (a.date, a.slug))
+    analysis = analyse([Doc(a.title, a.summary, a.body) for a in ordered])
+    groups = group_versions(ordered, weights.version_threshold, analysis.shingles)
+    groups.sort(key=lambda g: (ordered[g.members[0]].date, ordered[g.members[0]].slug))
+    events = [Event(ordered[g.members[0]].slug, ordered[g.members[0]].date,
+                    tuple(Version(ordered[m].slug, s) for m, s in zip(g.members, g.scores))) for g in groups]
+    members = [[ordered[m] for m in g.members] for g in groups]
+    features = event_features(members, canonical, analysis, [g.members for g in groups])
+    similar = pair_similarity(features, weights.entities, weights.text, weights.window_days)
+    drafts = cluster(features, similar, [_label(m) for m in members], weights)
+    return _stories(drafts, events, members, similar, registry)
+
+
+def _label(versions: list[Article]) -> str | None:
+    """The explicit story of an event: the oldest version's `story:` that is set."""
+    return next((a.story for a in versions if a.story), None)
+
+
+def cluster(features: EventFeatures, similar: object, labels: list[str | None],
+            weights: StoryWeights) -> list[Draft]:
+    """Online average-linkage clustering of events in date order."""
+    days = features.days
+    story_of = np.full(len(labels), -1, dtype=np.int64)
+    times: list[list[float]] = []
+    explicit: list[str | None] = []
+    by_label: dict[str, int] = {}
+    for event, label in enumerate(labels):
+        if label is not None:
+            chosen = by_label.setdefault(label, len(times))
+        else:
+            chosen = _best_story(event, similar, story_of, times, explicit, days, weights)
+        if chosen == len(times):
+            times.append([])
+            explicit.append(label)
+        story_of[event] = chosen
+        times[chosen].append(days[event])
+    drafts: dict[int, list[int]] = defaultdict(list)
+    for event, story in enumerate(story_of.tolist()):
+        drafts[story].append(event)
+    return [Draft(explicit[s], tuple(e)) for s, e in drafts.items()]
+
+
+def _best_story(event: int, similar: object, story_of: np.ndarray, times: list[list[float]],
+                explicit: list[str | None], days: np.ndarray, weights: StoryWeights) -> int:
+    """The story this event resembles most on average over its events in the window, or a new one."""
+    row = similar.getrow(event)  # type: ignore[attr-defined]
+    sums: dict[int, float] = defaultdict(float)
+    for other, score in zip(row.indices.tolist(), row.data.tolist()):
+        if story_of[other] >= 0:
+            sums[int(story_of[other])] += score
+    best, best_score = len(times), 0.0
+    for story, total in sorted(sums.items()):
+        recent = len(times[story]) - bisect_left(times[story], days[event] - weights.window_days)
+        score = total / max(recent, 1)
+        needed = weights.threshold * (PULL if explicit[story] else 1.0)
+        if score >= needed and score > best_score:
+            best, best_score = story, score
+    return best
+
+
+def _stories(drafts: list[Draft], events: list[Event], members: list[list[Article]], similar: object,
+             registry: Sequence[StoryInfo]) -> tuple[Story, ...]:
     info = {s.id: s for s in registry}
-    members: dict[str, list[Article]] = defaultdict(list)
-    for article in articles:
-        members[article.story or article.slug].append(article)
+    taken = set(info) | {d.label for d in drafts if d.label}
     stories = []
-    for story_id, items in members.items():
-        items.sort(key=lambda a: (a.date, a.slug))
-        events = tuple(Event(a.slug, a.date, (Version(a.slug, 1.0),)) for a in items)
-        known = info.get(story_id)
-        explicit = items[0].story is not None
-        stories.append(Story(story_id, known.title if known else items[0].title,
-                             known.summary if known else items[0].summary, explicit, events,
-                             known.status if known else "developing"))
-    stories.sort(key=lambda s: (s.events[-1].date, s.id), reverse=True)
+    for draft in drafts:
+        central = _central(draft.events, similar)
+        lead = members[central][0]
+        story_id = draft.label or _auto_id(events[draft.events[0]].id, taken)
+        known = info.get(story_id) if draft.label else None
+        stories.append(Story(story_id, known.title if known else lead.title,
+                             known.summary if known else lead.summary, draft.label is not None,
+                             tuple(events[e] for e in draft.events), known.status if known else "developing"))
+    stories.sort(key=lambda s: s.id)
+    stories.sort(key=lambda s: s.events[-1].date, reverse=True)
     return tuple(stories)
+
+
+def _auto_id(slug: str, taken: set[str]) -> str:
+    """An automatic story's id: its earliest event's slug, suffixed if an explicit story has that id."""
+    return slug if slug not in taken else f"{slug}-story"
+
+
+def _central(events: tuple[int, ...], similar: object) -> int:
+    """The event most like the rest of its story (ties: the earliest)."""
+    if len(events) < 3:
+        return events[0]
+    sub = similar[list(events)][:, list(events)]  # type: ignore[index]
+    totals = np.asarray(sub.sum(axis=1)).ravel()
+    return events[int(np.argmax(totals))]

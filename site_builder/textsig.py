@@ -5,7 +5,6 @@ Pure functions over strings and numpy arrays; nothing here reads files or keeps 
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -15,9 +14,8 @@ SHINGLE = 5                       # words per shingle
 BINS = 64                         # MinHash values per signature (one-permutation hashing)
 BAND_ROWS = 2                     # values per LSH band: 32 bands of 2 find pairs down to Jaccard ~0.3
 EMPTY = np.uint64(2**64 - 1)
-_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
-_ACRONYM_DOT = re.compile(r"(?<=\b[a-z])\.(?=[a-z]\b)|(?<=\b[a-z]\.[a-z])\.")
-_MARKUP = re.compile(r"^#{1,6}\s+|[*_`>\[\]()]", re.M)
+_DROP = ".'\u2019"                    # 'U.S.' is 'us', "Iran's" is 'irans'
+_PUNCT = str.maketrans({c: (None if c in _DROP else " ") for c in map(chr, range(0x2070)) if not c.isalnum()})
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 STOPWORDS = frozenset("""a about above after again against all also am an and any are as at be because been before
 being below between both but by can could did do does doing down during each few for from further had has have
@@ -29,9 +27,8 @@ friday saturday sunday according since yet still however""".split())
 
 
 def words(text: str) -> list[str]:
-    """Lowercase word tokens; 'U.S.' is 'us', Markdown markup is ignored."""
-    lowered = _MARKUP.sub(" ", text.lower())
-    return _WORD.findall(_ACRONYM_DOT.sub("", lowered))
+    """Lowercase word tokens; 'U.S.' is 'us', Markdown markup and punctuation are ignored."""
+    return text.lower().translate(_PUNCT).split()
 
 
 def content_words(text: str) -> list[str]:
@@ -40,8 +37,6 @@ def content_words(text: str) -> list[str]:
 
 
 def _stem(word: str) -> str:
-    if word.endswith("'s"):
-        word = word[:-2]
     if len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
         return word[:-1]
     return word
@@ -62,6 +57,9 @@ class Shingles:
     def of(self, index: int) -> np.ndarray:
         return self.values[self.starts[index]: self.starts[index + 1]]
 
+    def unique(self, index: int) -> np.ndarray:
+        return np.unique(self.of(index))
+
     def size(self, index: int) -> int:
         return int(self.starts[index + 1] - self.starts[index])
 
@@ -74,7 +72,7 @@ def word_shingles(texts: Iterable[str], size: int = SHINGLE) -> Shingles:
         tokens = words(text)
         ids = np.fromiter((cache[w] if w in cache else cache.setdefault(w, stable_hash(w)) for w in tokens),
                           dtype=np.uint64, count=len(tokens))
-        parts.append(_shingle_hashes(ids, size))
+        parts.append(np.unique(_shingle_hashes(ids, size)))
     starts = np.zeros(len(parts) + 1, dtype=np.int64)
     np.cumsum([len(p) for p in parts], out=starts[1:])
     values = np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint64)
@@ -92,7 +90,7 @@ def _shingle_hashes(ids: np.ndarray, size: int) -> np.ndarray:
             combined = (combined * _MIX) ^ ids[offset: offset + count]
         combined ^= combined >> np.uint64(29)
         combined *= _MIX
-    return np.unique(combined)
+    return combined
 
 
 def minhash(shingles: Shingles, bins: int = BINS) -> np.ndarray:
@@ -202,9 +200,9 @@ class _Lexicon:
         self.term_index: dict[str, int] = {}
 
     def ids(self, tokens: list[str]) -> np.ndarray:
-        index = self.index
-        return np.fromiter((index[w] if w in index else self._add(w) for w in tokens), dtype=np.int64,
-                           count=len(tokens))
+        for word in set(tokens).difference(self.index):
+            self._add(word)
+        return np.fromiter(map(self.index.__getitem__, tokens), dtype=np.int64, count=len(tokens))
 
     def _add(self, word: str) -> int:
         number = len(self.index)
@@ -219,32 +217,146 @@ class _Lexicon:
 
 
 def analyse(docs: Sequence[Doc], shingle: int = SHINGLE) -> Analysis:
-    """Shingle the bodies and count topic terms (title, summary and lede weighted up) in one pass."""
-    import scipy.sparse as sp
+    """Shingle the bodies and count topic terms (title, summary and lede weighted up) in one pass.
 
+    Shingle arrays are not deduplicated (MinHash does not need it); see `Shingles.unique`.
+    """
     lexicon = _Lexicon()
     parts: list[np.ndarray] = []
     blocks = []
     for begin in range(0, len(docs), _CHUNK):
-        rows, cols, weights = [], [], []
-        for offset, doc in enumerate(docs[begin: begin + _CHUNK]):
-            body = lexicon.ids(words(doc.body))
-            parts.append(_shingle_hashes(lexicon.hashes[body], shingle))
-            lede = len(words(doc.body.split("\n\n", 1)[0]))
-            for ids, weight in ((lexicon.ids(words(doc.title)), TITLE_WEIGHT),
-                                (lexicon.ids(words(doc.summary)), SUMMARY_WEIGHT),
-                                (body[:lede], LEDE_WEIGHT), (body[lede:], 1.0)):
-                terms = lexicon.term[ids]
-                terms = terms[terms >= 0]
-                cols.append(terms)
-                rows.append(np.full(len(terms), offset, dtype=np.int64))
-                weights.append(np.full(len(terms), weight))
-        size = min(_CHUNK, len(docs) - begin)
-        blocks.append((np.concatenate(weights), np.concatenate(rows), np.concatenate(cols), size))
+        ids, lengths = [], []
+        for doc in docs[begin: begin + _CHUNK]:
+            title, summary, body = words(doc.title), words(doc.summary), words(doc.body)
+            lede = min(len(body), len(words(doc.body.split("\n\n", 1)[0])))
+            every = lexicon.ids(title + summary + body)
+            parts.append(_shingle_hashes(lexicon.hashes[every[len(title) + len(summary):]], shingle))
+            ids.append(every)
+            lengths.append((len(title), len(summary), lede, len(body) - lede))
+        blocks.append(_term_block(lexicon.term[np.concatenate(ids)], np.array(lengths, dtype=np.int64)))
     vocabulary = tuple(sorted(lexicon.term_index, key=lexicon.term_index.__getitem__))
-    matrices = [sp.csr_matrix((w, (r, c)), shape=(size, len(vocabulary))) for w, r, c, size in blocks]
-    terms = sp.vstack(matrices, format="csr") if matrices else sp.csr_matrix((0, len(vocabulary)))
     starts = np.zeros(len(parts) + 1, dtype=np.int64)
     np.cumsum([len(p) for p in parts], out=starts[1:])
     values = np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint64)
-    return Analysis(Shingles(values, starts), terms, vocabulary)
+    return Analysis(Shingles(values, starts), _stack(blocks, len(vocabulary)), vocabulary)
+
+
+def _term_block(terms: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(row, term, weight) triples, summed, for one chunk: lengths are (title, summary, lede, rest) per doc."""
+    weights = np.repeat(np.tile([TITLE_WEIGHT, SUMMARY_WEIGHT, LEDE_WEIGHT, 1.0], len(lengths)), lengths.ravel())
+    rows = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths.sum(axis=1))
+    keep = terms >= 0
+    keys, inverse = np.unique((rows[keep] << 32) | terms[keep], return_inverse=True)
+    return keys >> 32, keys & 0xFFFFFFFF, np.bincount(inverse, weights=weights[keep], minlength=len(keys))
+
+
+def _stack(blocks: list[tuple[np.ndarray, np.ndarray, np.ndarray]], width: int) -> object:
+    import scipy.sparse as sp
+
+    rows, cols, data = [], [], []
+    for number, (row, col, weight) in enumerate(blocks):
+        rows.append(row + number * _CHUNK)
+        cols.append(col)
+        data.append(weight)
+    if not rows:
+        return sp.csr_matrix((0, width))
+    row = np.concatenate(rows)
+    count = int(row[-1]) + 1 if len(row) else 0
+    indptr = np.zeros(count + 1, dtype=np.int64)
+    np.cumsum(np.bincount(row, minlength=count), out=indptr[1:])
+    return sp.csr_matrix((np.concatenate(data), np.concatenate(cols), indptr), shape=(count, width))
+
+
+# --- similarity between events: shared rare entities, shared topic words, closeness in time ---
+
+SECONDS_PER_DAY = 86400.0
+POSTING_CAP = 400          # a feature shared by more events in one time bucket is too common to find pairs
+
+
+@dataclass(frozen=True)
+class EventFeatures:
+    """Per event (rows): day number, rarity-weighted entity vector and TF-IDF term vector, L2-normalised."""
+
+    days: np.ndarray       # float64, days since the epoch of the earliest version
+    entities: object       # scipy.sparse.csr_matrix, events x entity slugs
+    terms: object          # scipy.sparse.csr_matrix, events x terms
+    entity_slugs: tuple[str, ...]
+
+
+def event_features(members: Sequence[Sequence[object]], canonical: object,
+                   analysis: Analysis, rows: Sequence[Sequence[int]]) -> EventFeatures:
+    """Features of events; `members[e]` are its Articles, `rows[e]` their rows in `analysis`."""
+    import scipy.sparse as sp
+
+    slugs: dict[str, int] = {}
+    entity_rows, entity_cols = [], []
+    for event, articles in enumerate(members):
+        found = {canonical(name) for a in articles for name in a.entities}  # type: ignore[attr-defined,operator]
+        for slug in sorted(found):
+            entity_rows.append(event)
+            entity_cols.append(slugs.setdefault(slug, len(slugs)))
+    count = len(members)
+    entities = sp.csr_matrix((np.ones(len(entity_rows)), (entity_rows, entity_cols)), shape=(count, len(slugs)))
+    pick = sp.csr_matrix((np.ones(sum(map(len, rows))), ([e for e, r in enumerate(rows) for _ in r],
+                                                         [i for r in rows for i in r])),
+                         shape=(count, analysis.terms.shape[0]))  # type: ignore[attr-defined]
+    terms = (pick @ analysis.terms).tocsr()
+    terms.data = 1.0 + np.log(terms.data)
+    days = np.array([a[0].date.timestamp() / SECONDS_PER_DAY for a in members])  # type: ignore[attr-defined]
+    return EventFeatures(days, tfidf(entities), tfidf(terms), tuple(sorted(slugs, key=slugs.__getitem__)))
+
+
+def idf(matrix: object) -> np.ndarray:
+    """Smoothed inverse document frequency of each column: rare features weigh more, none weighs zero."""
+    rows = matrix.shape[0]  # type: ignore[attr-defined]
+    df = np.bincount(matrix.indices, minlength=matrix.shape[1])  # type: ignore[attr-defined]
+    return np.log((rows + 1) / (df + 1)) + 1.0
+
+
+def tfidf(matrix: object) -> object:
+    """Columns weighted by `idf`, rows scaled to unit length."""
+    import scipy.sparse as sp
+
+    weighted = matrix.multiply(idf(matrix)).tocsr()  # type: ignore[attr-defined]
+    norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sp.diags(1.0 / norms) @ weighted
+
+
+def windowed_products(matrix: object, days: np.ndarray, window: float) -> object:
+    """Dot products of rows within about one `window` of each other (features bucketed by time)."""
+    import scipy.sparse as sp
+
+    coo = matrix.tocoo()  # type: ignore[attr-defined]
+    bucket = np.floor((days - days.min()) / window).astype(np.int64) if len(days) else days.astype(np.int64)
+    width = int(bucket.max()) + 3 if len(days) else 1
+    column = coo.col.astype(np.int64) * width + bucket[coo.row] + 1
+    keys, inverse, counts = np.unique(column, return_inverse=True, return_counts=True)
+    keep = counts[inverse] <= POSTING_CAP
+    rows, cols, data = coo.row[keep], inverse[keep], coo.data[keep]
+    left = sp.csr_matrix((data, (rows, cols)), shape=(matrix.shape[0], len(keys)))  # type: ignore[attr-defined]
+    shifted_rows, shifted_cols, shifted_data = [], [], []
+    for shift in (-1, 0, 1):
+        target = np.searchsorted(keys, column[keep] + shift)
+        hit = (target < len(keys)) & (keys[np.minimum(target, len(keys) - 1)] == column[keep] + shift)
+        shifted_rows.append(rows[hit])
+        shifted_cols.append(target[hit])
+        shifted_data.append(data[hit])
+    right = sp.csr_matrix((np.concatenate(shifted_data), (np.concatenate(shifted_rows), np.concatenate(shifted_cols))),
+                          shape=left.shape)
+    return (left @ right.T).tocsr()
+
+
+def pair_similarity(features: EventFeatures, entity_weight: float, text_weight: float, window: float,
+                    floor: float = 0.02) -> object:
+    """Symmetric sparse events x events similarity in [0, 1]; zero for pairs far apart in time."""
+    total = entity_weight + text_weight or 1.0
+    combined = (windowed_products(features.entities, features.days, window) * (entity_weight / total)
+                + windowed_products(features.terms, features.days, window) * (text_weight / total)).tocoo()
+    apart = np.abs(features.days[combined.row] - features.days[combined.col])
+    closeness = np.clip(2.0 - apart / window, 0.0, 1.0)
+    score = np.sqrt(np.clip(combined.data, 0.0, 1.0)) * closeness
+    keep = (score >= floor) & (combined.row != combined.col)
+    import scipy.sparse as sp
+
+    return sp.csr_matrix((score[keep], (combined.row[keep], combined.col[keep])), shape=combined.shape)

@@ -35,15 +35,20 @@ def verified_pairs(shingles: Shingles, threshold: float) -> list[tuple[int, int,
     pairs = lsh_pairs(minhash(shingles))
     found = []
     for a, b in pairs.tolist():
-        score = resemblance(shingles.of(a), shingles.of(b))
+        score = resemblance(shingles.unique(a), shingles.unique(b))
         if score >= threshold:
             found.append((a, b, score))
     return found
 
 
-def group_versions(articles: Sequence[Article], threshold: float) -> list[VersionGroup]:
-    """Every article in exactly one group; groups of copies whose bodies resemble each other."""
-    shingles = word_shingles(a.body for a in articles)
+def group_versions(articles: Sequence[Article], threshold: float,
+                   shingles: Shingles | None = None) -> list[VersionGroup]:
+    """Every article in exactly one group; groups of copies whose bodies resemble each other.
+
+    `shingles` may be given when already computed (one per article, in the same order).
+    """
+    if shingles is None:
+        shingles = word_shingles(a.body for a in articles)
     pairs = verified_pairs(shingles, threshold)
     best: dict[tuple[int, int], float] = {(a, b): s for a, b, s in pairs}
     groups = []

@@ -1,0 +1,121 @@
+"""Bad input: every problem located at file:line with a fix, all reported at once, output untouched."""
+from pathlib import Path
+
+import pytest
+
+from site_builder.build import BuildOptions, build
+from site_builder.errors import SiteError
+from tests.conftest import write_article
+
+GOOD = "---\ntitle: Fine\ndate: 2025-06-23\nsource: Daily8\n---\nBody.\n"
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def failed_build(site: Path) -> list[str]:
+    with pytest.raises(SiteError) as caught:
+        build(site, BuildOptions(search=False, jobs=1))
+    return [str(p) for p in caught.value.problems]
+
+
+CASES = {
+    "missing-date.md": ("---\ntitle: No date\nsource: Daily8\n---\nText\n",
+                        "content/articles/missing-date.md:2: missing required 'date' (add a line 'date: 2025-06-23'"),
+    "impossible-date.md": ("---\ntitle: Bad date\ndate: 2025-02-30\nsource: Daily8\n---\nText\n",
+                           "content/articles/impossible-date.md:3: 'date' is not a real date: '2025-02-30'"),
+    "year-99999.md": ("---\ntitle: Far\ndate: 99999-01-01\nsource: Daily8\n---\nText\n",
+                      "content/articles/year-99999.md:3: 'date' is not a real date: '99999-01-01'"),
+    "source-list.md": ("---\ntitle: Two sources\ndate: 2025-06-23\nsource: [A, B]\n---\nText\n",
+                       "content/articles/source-list.md:4: 'source' must be text, not a list (write one value: source: ...)"),
+    "bad-yaml.md": ("---\ntitle: Broken\ndate: 2025-06-23\nsource: [Daily8\n---\nText\n",
+                    "content/articles/bad-yaml.md:"),
+    "missing-title.md": ("---\ndate: 2025-06-23\nsource: X\n---\nText\n",
+                         "content/articles/missing-title.md:1: missing required 'title'"),
+    "duplicate-key.md": ("---\ntitle: A\ntitle: B\ndate: 2025-06-23\nsource: X\n---\nText\n",
+                         "content/articles/duplicate-key.md:3: front matter YAML does not parse: duplicate key 'title'"),
+    "tab.md": ("---\ntitle: A\n\tdate: 2025-06-23\nsource: X\n---\nText\n",
+               "content/articles/tab.md:3: front matter is indented with a tab"),
+    "empty.md": ("", "content/articles/empty.md:1: file is empty"),
+    "no-front-matter.md": ("Just text\n", "content/articles/no-front-matter.md:1: no front matter found"),
+    "not-a-mapping.md": ("---\n- a\n- b\n---\nText\n",
+                         "content/articles/not-a-mapping.md:2: front matter is not a mapping"),
+    "unsafe-slug.md": ("---\ntitle: A\nslug: ../../x\ndate: 2025-06-23\nsource: X\n---\nText\n",
+                       "content/articles/unsafe-slug.md:3: slug '../../x' is not safe in a URL"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_bad_file_is_located_and_previous_output_untouched(example_site: Path, name: str) -> None:
+    build(example_site, BuildOptions(search=False, jobs=1))
+    before = snapshot(example_site / "output")
+    text, expected = CASES[name]
+    write_article(example_site, name, text)
+    messages = failed_build(example_site)
+    assert any(m.startswith(expected) for m in messages), messages
+    assert snapshot(example_site / "output") == before
+
+
+def test_yaml_error_points_at_the_file_line(example_site: Path) -> None:
+    write_article(example_site, "bad-yaml.md", "---\ntitle: Broken\ndate: 2025-06-23\nsource: [Daily8\n---\nText\n")
+    message = failed_build(example_site)[0]
+    assert message.startswith("content/articles/bad-yaml.md:5: front matter YAML does not parse")
+    assert "(check indentation, colons and quotes on that line)" in message
+
+
+def test_non_utf8_file(example_site: Path) -> None:
+    path = example_site / "content/articles/latin.md"
+    path.write_bytes(GOOD.replace("Body.", "Caf\xe9").encode("latin-1"))
+    assert failed_build(example_site) == [
+        "content/articles/latin.md:6: file is not UTF-8 (byte 0xe9 at offset 55) (re-save the file as UTF-8)"]
+
+
+def test_nul_byte(example_site: Path) -> None:
+    (example_site / "content/articles/nul.md").write_bytes(GOOD.encode() + b"\x00")
+    assert failed_build(example_site)[0].startswith("content/articles/nul.md:7: file contains a NUL byte")
+
+
+def test_duplicate_slug_names_both_files(example_site: Path) -> None:
+    write_article(example_site, "one.md", GOOD.replace("title: Fine", "title: One\nslug: same"))
+    write_article(example_site, "two.md", GOOD.replace("title: Fine", "title: Two\nslug: same"))
+    assert failed_build(example_site) == [
+        "content/articles/two.md:3: duplicate slug 'same', also used by content/articles/one.md "
+        "(rename one of the files or give it a different 'slug:')"]
+
+
+def test_all_problems_reported_at_once(example_site: Path) -> None:
+    for name, (text, _) in CASES.items():
+        write_article(example_site, name, text)
+    messages = failed_build(example_site)
+    for name, (_, expected) in CASES.items():
+        assert any(m.startswith(expected) for m in messages), (name, messages)
+
+
+def test_bom_and_crlf_are_accepted(example_site: Path) -> None:
+    path = example_site / "content/articles/windows.md"
+    path.write_bytes(b"\xef\xbb\xbf" + GOOD.replace("\n", "\r\n").encode())
+    result = build(example_site, BuildOptions(search=False, jobs=1))
+    assert (result.output / "articles/2025/06/23/windows/index.html").exists()
+
+
+def test_unknown_key_is_a_warning_not_an_error(example_site: Path) -> None:
+    write_article(example_site, "extra.md", GOOD.replace("source: Daily8", "source: Daily8\nauthor: Me"))
+    result = build(example_site, BuildOptions(search=False, jobs=1))
+    assert [str(w) for w in result.warnings] == [
+        "content/articles/extra.md:5: unknown front-matter key 'author' (known keys: date, dateline, draft, entities, "
+        "related, review, slug, source, story, summary, tags, title, url, wire)"]
+
+
+def test_timezones_sort_correctly(example_site: Path) -> None:
+    write_article(example_site, "early.md", GOOD.replace("title: Fine", "title: Early").replace(
+        "2025-06-23", "2025-06-24T01:00:00+05:00"))     # 20:00 UTC on the 23rd
+    write_article(example_site, "late.md", GOOD.replace("title: Fine", "title: Late").replace(
+        "2025-06-23", "2025-06-23T21:00:00+00:00"))
+    from site_builder.inspect import story_listing
+    dates = {v["slug"]: v["date"] for s in story_listing(example_site)["stories"] for e in s["events"]
+             for v in e["versions"]}
+    assert dates["early"] == "2025-06-24T01:00:00+05:00"
+    html = (example_site / "output").exists() or build(example_site, BuildOptions(search=False, jobs=1))
+    home = (example_site / "output/index.html").read_text()
+    assert home.index(">Late<") < home.index(">Early<")
