@@ -1,0 +1,522 @@
+"""The preview server: watch → debounce → build → reload, with build errors shown in every open page.
+
+One watcher thread polls the site's inputs, waits until a burst of changes goes quiet, then
+runs one incremental build. The IOLoop thread serves the output folder (never anything
+outside it), adds the live-reload client to HTML responses (never to the files on disk) and
+tells open pages to reload — or only to swap their stylesheets when only CSS changed. A
+failed build keeps the last good output served and shows its problems in an overlay.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import mimetypes
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, unquote
+
+from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
+from rich.console import Console
+from rich.markup import escape
+from tornado import web
+from tornado.httpserver import HTTPServer
+from tornado.ioloop import IOLoop
+from tornado.websocket import WebSocketClosedError, WebSocketHandler
+
+from .build import BuildOptions, BuildResult, build, output_folder
+from .config import CONFIG_NAME, Config, load_config
+from .errors import Problem, SiteError
+
+QUIET = 0.1            # seconds without changes before a burst becomes one build
+MIN_POLL = 0.05        # seconds between scans of a small site
+POLL_COST = 10         # larger trees are scanned less often: at most 1/POLL_COST of a core
+CLIENT_URL = "/__site_builder/client.js"
+STATUS_URL = "/__site_builder/status"
+IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp")
+Snapshot = dict[str, tuple[int, int, int]]     # path -> (mtime_ns, size, inode)
+
+
+# -- what is served, and the state of the last build ------------------------------------------
+@dataclass(frozen=True)
+class Layout:
+    """Where the site's inputs are, where its output is and the URL path it is served under."""
+
+    inputs: tuple[Path, ...]
+    static: Path
+    output: Path
+    base_path: str
+
+
+@dataclass(frozen=True)
+class BuildState:
+    """What open pages need to know: the output's generation and why the last build failed."""
+
+    generation: int = 0                    # counts builds that changed the output
+    problems: tuple[Problem, ...] = ()     # empty when the last build succeeded
+
+    def message(self) -> str:
+        return json.dumps({"generation": self.generation, "problems": [p.as_dict() for p in self.problems]})
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One build's result for the browser: the new state and what to reload."""
+
+    state: BuildState
+    layout: Layout
+    reload: tuple[str, ...] = ()           # stylesheet URLs to swap, ("*",) for whole pages, () for nothing
+
+
+def site_layout(site: Path, output: Path | None, fallback: Layout | None = None) -> Layout:
+    """The layout from site.toml; the fallback (or the defaults) while site.toml has errors."""
+    try:
+        config = load_config(site)
+        folder = output_folder(site, config, BuildOptions(output=output))
+    except SiteError:
+        if fallback:
+            return fallback
+        config = Config()
+        folder = (output or site / config.paths.output).resolve()
+    paths = config.paths
+    inputs = (site / CONFIG_NAME, site / paths.content, site / paths.templates, site / paths.static)
+    return Layout(inputs, site / paths.static, folder, config.base_path)
+
+
+def reload_paths(changed: Iterable[Path], layout: Layout, result: BuildResult) -> tuple[str, ...]:
+    """Nothing when the output is unchanged; the stylesheets when only CSS changed; else the pages."""
+    changed = list(changed)
+    if not (result.written or result.removed):
+        return ()
+    if changed and all(p.suffix == ".css" and p.is_relative_to(layout.static) for p in changed):
+        return tuple(sorted(f"{layout.base_path}assets/{p.relative_to(layout.static).as_posix()}" for p in changed))
+    return ("*",)
+
+
+# -- watch -----------------------------------------------------------------------------------------
+def snapshot(inputs: Iterable[Path]) -> Snapshot:
+    """Modification time, size and inode of every input file (folders are walked, not followed)."""
+    files: Snapshot = {}
+    for path in inputs:
+        if path.is_dir():
+            _scan_folder(str(path), files)
+        else:
+            _stat_into(str(path), files)
+    return files
+
+
+def _scan_folder(folder: str, files: Snapshot) -> None:
+    stack = [folder]
+    while stack:
+        try:
+            with os.scandir(stack.pop()) as entries:
+                for entry in entries:
+                    if entry.name.endswith(IGNORED_SUFFIXES) or entry.name.startswith(".#") or entry.name == ".git":
+                        continue
+                    if entry.is_dir(follow_symlinks=False):
+                        stack.append(entry.path)
+                    else:
+                        _stat_into(entry.path, files)
+        except OSError:       # a folder removed while scanning shows up as removed files
+            continue
+
+
+def _stat_into(path: str, files: Snapshot) -> None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return
+    files[path] = (info.st_mtime_ns, info.st_size, info.st_ino)
+
+
+def changed_files(before: Snapshot, after: Snapshot) -> set[str]:
+    """Files created, changed or deleted between two snapshots (a rename is a delete and a create)."""
+    return {p for p in before.keys() | after.keys() if before.get(p) != after.get(p)}
+
+
+class Watcher(threading.Thread):
+    """Polls the inputs and calls on_change once per burst of changes, after QUIET seconds of calm."""
+
+    def __init__(self, inputs: Callable[[], Iterable[Path]], on_change: Callable[[set[Path]], None],
+                 before: Snapshot, stop: threading.Event) -> None:
+        super().__init__(name="site-builder-watcher", daemon=True)
+        self.inputs, self.on_change, self.before, self.stop = inputs, on_change, before, stop
+
+    def run(self) -> None:
+        pending: set[str] = set()
+        last_change = 0.0
+        delay = MIN_POLL
+        while not self.stop.wait(delay):
+            started = time.monotonic()
+            after = snapshot(self.inputs())
+            delay = max(MIN_POLL, (time.monotonic() - started) * POLL_COST)
+            changed, self.before = changed_files(self.before, after), after
+            if changed:
+                pending |= changed
+                last_change = time.monotonic()
+            elif pending and time.monotonic() - last_change >= QUIET:
+                self.on_change({Path(p) for p in pending})
+                pending = set()
+
+
+# -- build -----------------------------------------------------------------------------------------
+@dataclass
+class Builder:
+    """Runs one build at a time and turns it into an Outcome; never raises."""
+
+    site: Path
+    options: BuildOptions
+    console: Console
+    layout: Layout
+    state: BuildState = BuildState()
+    unbuilt: set[Path] = field(default_factory=set)    # changes since the last good build
+
+    def run(self, changed: set[Path]) -> Outcome:
+        self.unbuilt |= changed
+        self._print_changes(changed)
+        try:
+            result = build(self.site, self.options)
+        except SiteError as error:
+            return self._failed(tuple(error.problems))
+        except Exception as error:         # a bug in the build must not stop the preview
+            self.console.print_exception()
+            return self._failed((_internal_problem(error),))
+        return self._succeeded(result)
+
+    def _succeeded(self, result: BuildResult) -> Outcome:
+        recovered = bool(self.state.problems)
+        self.layout = site_layout(self.site, self.options.output, self.layout)
+        reload = reload_paths(self.unbuilt, self.layout, result)
+        self.unbuilt = set()
+        self.state = BuildState(self.state.generation + bool(reload))
+        what = "styles only" if reload and reload != ("*",) else "pages" if reload else "no change"
+        self.console.print(f"[green]{'recovered' if recovered else 'built'}[/] {result.written} written, "
+                           f"{result.removed} removed in {result.seconds:.2f} s ({what})"
+                           + (f", {len(result.warnings)} warnings" if result.warnings else ""), highlight=False)
+        return Outcome(self.state, self.layout, reload)
+
+    def _failed(self, problems: tuple[Problem, ...]) -> Outcome:
+        self.layout = site_layout(self.site, self.options.output, self.layout)
+        self.state = BuildState(self.state.generation, problems)
+        for p in problems:
+            where = f"{p.path}:{p.line}" if p.line else p.path
+            self.console.print(f"[bold red]{p.severity}[/]: [bold]{escape(where)}[/]: {escape(p.message)}"
+                               + (f" [dim]({escape(p.hint)})[/]" if p.hint else ""), soft_wrap=True, highlight=False)
+        self.console.print("[bold red]build failed[/]: still serving the last good output; "
+                           "the preview recovers on the next good save", highlight=False)
+        return Outcome(self.state, self.layout)
+
+    def _print_changes(self, changed: set[Path]) -> None:
+        if changed:
+            names = sorted(_relative(p, self.site) for p in changed)
+            more = f" and {len(names) - 1} more" if len(names) > 1 else ""
+            self.console.print(f"[dim]changed: {escape(names[0])}{more}[/]", highlight=False)
+
+
+def _relative(path: Path, site: Path) -> str:
+    return path.relative_to(site).as_posix() if path.is_relative_to(site) else str(path)
+
+
+def _internal_problem(error: Exception) -> Problem:
+    return Problem("site_builder", None, f"unexpected error: {type(error).__name__}: {error}",
+                   "the traceback is in the terminal; please report it")
+
+
+# -- serve -----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Found:
+    """Where a URL leads: a file inside the output, a redirect, or nothing (both None)."""
+
+    file: Path | None = None
+    redirect: str | None = None
+
+
+def locate(root: Path, base_path: str, url_path: str) -> Found:
+    """The output file for a percent-encoded URL path; nothing for any path that leaves `root`."""
+    path = unquote(url_path)
+    if "\0" in path or "\\" in path:
+        return Found()
+    if path in ("/", base_path.rstrip("/")):
+        return Found(redirect=base_path) if path != base_path else _file_in(root, [], True)
+    if not path.startswith(base_path):
+        return Found()
+    parts = [p for p in path[len(base_path):].split("/") if p not in ("", ".")]
+    if ".." in parts:
+        return Found()
+    found = _file_in(root, parts, path.endswith("/"))
+    if found.redirect is not None:
+        return Found(redirect=quote(base_path + "/".join(parts) + "/"))
+    return found
+
+
+def _file_in(root: Path, parts: list[str], folder_url: bool) -> Found:
+    """The file at `parts`, or the folder's index.html, if it resolves inside `root`."""
+    root = root.resolve()
+    target = root.joinpath(*parts).resolve()
+    if not target.is_relative_to(root):
+        return Found()
+    if target.is_dir():
+        if not folder_url:
+            return Found(redirect="")
+        target = (target / "index.html").resolve()
+    return Found(file=target) if target.is_relative_to(root) and target.is_file() else Found()
+
+
+def with_client(html: bytes, generation: int) -> bytes:
+    """The page with the live-reload client added before </head> (or </body>, or at the end)."""
+    tag = f'<script src="{CLIENT_URL}" data-generation="{generation}"></script>'.encode()
+    lower = html.lower()
+    at = next((i for i in (lower.find(b"</head>"), lower.find(b"</body>")) if i >= 0), len(html))
+    return html[:at] + tag + html[at:]
+
+
+@dataclass
+class Hub:
+    """The open pages and the latest build state; used on the IOLoop thread only."""
+
+    state: BuildState
+    layout: Layout
+    reloaders: set[WebSocketHandler] = field(default_factory=set)
+    listeners: set[WebSocketHandler] = field(default_factory=set)
+
+    def publish(self, outcome: Outcome) -> None:
+        self.state, self.layout = outcome.state, outcome.layout
+        for socket in list(self.listeners):
+            _send(socket, self.state.message(), self.listeners)
+        for path in outcome.reload:
+            message = json.dumps({"command": "reload", "path": path, "liveCSS": True, "liveImg": True})
+            for socket in list(self.reloaders):
+                _send(socket, message, self.reloaders)
+
+
+def _send(socket: WebSocketHandler, message: str, clients: set[WebSocketHandler]) -> None:
+    try:
+        socket.write_message(message)
+    except WebSocketClosedError:
+        clients.discard(socket)
+
+
+class ReloadSocket(LiveReloadHandler):
+    """livereload's socket (LiveReload protocol 7), with its pages kept in the Hub, not class-wide."""
+
+    def initialize(self, hub: Hub) -> None:
+        self.hub = hub
+
+    def on_message(self, message: str | bytes) -> None:
+        command = json.loads(message).get("command")
+        if command == "hello":
+            self.send_message({"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"],
+                               "serverName": "site-builder"})
+        elif command == "info":
+            self.hub.reloaders.add(self)
+
+    def on_close(self) -> None:
+        self.hub.reloaders.discard(self)
+
+
+class StatusSocket(WebSocketHandler):
+    """Sends the build state on connect and after every build (same origin only)."""
+
+    def initialize(self, hub: Hub) -> None:
+        self.hub = hub
+
+    def open(self, *args: str, **kwargs: str) -> None:
+        self.hub.listeners.add(self)
+        self.write_message(self.hub.state.message())
+
+    def on_close(self) -> None:
+        self.hub.listeners.discard(self)
+
+
+class ClientHandler(web.RequestHandler):
+    def get(self) -> None:
+        self.set_header("Content-Type", "text/javascript; charset=utf-8")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(CLIENT_JS)
+
+
+class PageHandler(web.RequestHandler):
+    """Files of the output folder only; pretty URLs; the site's 404.html for anything else."""
+
+    def initialize(self, hub: Hub) -> None:
+        self.hub = hub
+
+    def set_default_headers(self) -> None:
+        self.set_header("Cache-Control", "no-store")
+        self.set_header("X-Content-Type-Options", "nosniff")
+
+    def get(self) -> None:
+        layout = self.hub.layout
+        found = locate(layout.output, layout.base_path, self.request.path)
+        if found.redirect is not None:
+            query = f"?{self.request.query}" if self.request.query else ""
+            self.redirect(found.redirect + query)
+        elif found.file is not None:
+            self._send_file(found.file)
+        else:
+            self._send_not_found(_file_in(layout.output, ["404.html"], False).file)
+
+    def head(self) -> None:
+        self.get()            # tornado drops the body of HEAD responses
+
+    def _send_not_found(self, page: Path | None) -> None:
+        self.set_status(404)
+        if page:
+            self._send_file(page)
+        else:
+            self._send_html(FALLBACK_404.encode())
+
+    def _send_file(self, path: Path) -> None:
+        kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        if kind == "text/html":
+            return self._send_html(path.read_bytes())
+        text = kind.startswith("text/") or kind.endswith(("json", "javascript", "xml"))
+        self.set_header("Content-Type", f"{kind}; charset=utf-8" if text else kind)
+        self.finish(path.read_bytes())
+
+    def _send_html(self, html: bytes) -> None:
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.finish(with_client(html, self.hub.state.generation))
+
+
+def application(hub: Hub, console: Console) -> web.Application:
+    def log(handler: web.RequestHandler) -> None:
+        if handler.get_status() >= 500:
+            console.print(f"[red]{handler.get_status()}[/] {escape(handler.request.uri or '')}", highlight=False)
+
+    return web.Application([
+        (r"/livereload", ReloadSocket, {"hub": hub}),
+        (r"/livereload\.js", LiveReloadJSHandler),
+        (CLIENT_URL, ClientHandler),
+        (STATUS_URL, StatusSocket, {"hub": hub}),
+        (r"/.*", PageHandler, {"hub": hub}),
+    ], log_function=log)
+
+
+def serve(site: Path, *, host: str = "127.0.0.1", port: int = 5500, drafts: bool = False,
+          output: Path | None = None, console: Console) -> None:
+    """Build once, serve the output on host:port and rebuild on every change, until Ctrl+C."""
+    site = site.resolve()
+    options = BuildOptions(drafts=drafts, output=output, search=False)   # see SEARCH_NOTE
+    builder = Builder(site, options, console, site_layout(site, output))
+    before = snapshot(builder.layout.inputs)
+    hub = Hub(builder.run(set()).state, builder.layout)
+    try:
+        asyncio.run(_serve_forever(hub, builder, before, host, port))
+    except KeyboardInterrupt:
+        console.print("stopped", highlight=False)
+
+
+async def _serve_forever(hub: Hub, builder: Builder, before: Snapshot, host: str, port: int) -> None:
+    loop = IOLoop.current()
+    server = _listen(application(hub, builder.console), host, port)
+    stop = threading.Event()
+
+    def rebuild(changed: set[Path]) -> None:      # on the watcher thread
+        loop.add_callback(hub.publish, builder.run(changed))
+
+    watcher = Watcher(lambda: builder.layout.inputs, rebuild, before, stop)
+    watcher.start()
+    shown = f"[{host}]" if ":" in host else host
+    builder.console.print(f"[bold]serving[/] {escape(str(hub.layout.output))} at "
+                          f"http://{shown}:{port}{hub.layout.base_path} (Ctrl+C to stop)", highlight=False)
+    try:
+        await asyncio.Event().wait()
+    finally:
+        stop.set()
+        server.stop()
+        watcher.join()
+
+
+def _listen(app: web.Application, host: str, port: int) -> HTTPServer:
+    try:
+        return app.listen(port, address=host)
+    except OSError as error:
+        raise SiteError(Problem(f"{host}:{port}", None, f"cannot listen: {error.strerror}",
+                                "choose another port with --port")) from None
+
+
+SEARCH_NOTE = """Serve builds pass search=False: Pagefind indexing takes seconds and would delay every
+reload. The search page is then left out of the preview. Refreshing it needs BuildOptions to separate
+'route the search page' from 'run the indexer', so the server can index in the background."""
+
+FALLBACK_404 = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Not found</title></head>
+<body><h1>Not found</h1><p>There is no page at this address in the output folder (if the build failed,
+the error is shown on this page and in the terminal).</p></body></html>"""
+
+CLIENT_JS = r"""(function () {
+  "use strict";
+  var script = document.currentScript;
+  var known = script && script.getAttribute("data-generation");
+  var secure = location.protocol === "https:";
+  var port = location.port || (secure ? "443" : "80");
+  var lr = document.createElement("script");
+  lr.src = "/livereload.js?host=" + location.hostname + "&port=" + port;
+  document.head.appendChild(lr);
+
+  var overlay = null;
+  var STYLE = "<style>:host{all:initial}:host([hidden]){display:none}" +
+    "section{position:fixed;inset:0 0 auto 0;z-index:2147483647;max-height:70vh;overflow:auto;" +
+    "margin:0;padding:1rem 1.5rem;background:#2b0b0b;color:#fff;font:15px/1.5 system-ui,sans-serif;" +
+    "box-shadow:0 4px 24px rgba(0,0,0,.5)}h2{margin:0 0 .25rem;font-size:1.2rem;color:#ff8a80}" +
+    "header{display:flex;justify-content:space-between;align-items:center}" +
+    "button{font:inherit;color:#fff;background:#5c1a1a;border:1px solid #ff8a80;border-radius:4px;padding:.2rem .7rem}" +
+    "li{margin:.5rem 0}code{font:14px/1.4 ui-monospace,monospace;color:#ffd180}.hint{color:#ccc}</style>";
+
+  function show(problems) {
+    if (!overlay) {
+      overlay = document.createElement("div");
+      overlay.id = "site-builder-overlay";
+      var root = overlay.attachShadow({mode: "open"});
+      root.innerHTML = STYLE + '<section role="alert"><header><h2>Build failed</h2>' +
+        '<button type="button">Hide</button></header><p>Showing the last good build. ' +
+        'Fix the file and save: this page recovers by itself.</p><ol></ol></section>';
+      root.querySelector("button").addEventListener("click", function () { overlay.hidden = true; });
+      document.documentElement.appendChild(overlay);
+    }
+    var list = overlay.shadowRoot.querySelector("ol");
+    list.textContent = "";
+    problems.forEach(function (p) {
+      var item = document.createElement("li");
+      var where = document.createElement("code");
+      where.textContent = p.path + (p.line ? ":" + p.line : "");
+      item.appendChild(where);
+      item.appendChild(document.createTextNode(" " + p.message));
+      if (p.hint) {
+        var hint = document.createElement("div");
+        hint.className = "hint";
+        hint.textContent = p.hint;
+        item.appendChild(hint);
+      }
+      list.appendChild(item);
+    });
+    overlay.hidden = false;
+  }
+
+  function hide() {
+    if (overlay) { overlay.remove(); overlay = null; }
+  }
+
+  function connect(delay) {
+    var socket = new WebSocket((secure ? "wss://" : "ws://") + location.host + "/__site_builder/status");
+    var fresh = true;
+    socket.onmessage = function (event) {
+      var state = JSON.parse(event.data);
+      var generation = String(state.generation);
+      if (fresh && known !== null && generation !== known) { location.reload(); return; }
+      fresh = false;
+      known = generation;
+      delay = 250;
+      if (state.problems.length) { show(state.problems); } else { hide(); }
+    };
+    socket.onclose = function () {
+      setTimeout(function () { connect(Math.min(delay * 2, 4000)); }, delay);
+    };
+  }
+  connect(250);
+})();
+"""

@@ -1,0 +1,278 @@
+"""The preview server: safe file serving, the injected client, and live reload in a real browser."""
+from __future__ import annotations
+
+import http.client
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from site_builder.build import BuildResult
+from site_builder.server import (CLIENT_URL, Layout, changed_files, locate, reload_paths, snapshot,
+                                 with_client)
+
+REPO = Path(__file__).resolve().parent.parent
+PACKAGE_CSS = REPO / "site_builder" / "static" / "style.css"
+ARTICLE_FILE = "content/articles/eu-warns-extremely-dangerous-if-iran-closes-strait-of-hormuz.md"
+ARTICLE_URL = "/articles/2025/06/23/eu-warns-extremely-dangerous-if-iran-closes-strait-of-hormuz/"
+STARTUP_SECONDS = 30
+
+
+# -- helpers ------------------------------------------------------------------------------------
+def copy_site(folder: Path) -> Path:
+    """The example archive (content/ and site.toml) with a site stylesheet override in static/."""
+    folder.mkdir(parents=True)
+    shutil.copytree(REPO / "content", folder / "content")
+    shutil.copy(REPO / "site.toml", folder / "site.toml")
+    (folder / "static").mkdir()
+    shutil.copy(PACKAGE_CSS, folder / "static" / "style.css")
+    return folder
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def get(port: int, path: str, method: str = "GET") -> tuple[int, dict[str, str], bytes]:
+    """A raw request: http.client sends the path exactly as given (no dot-segment cleanup)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request(method, path)
+        response = connection.getresponse()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+    finally:
+        connection.close()
+
+
+class Served:
+    """`site-builder serve` in a subprocess, its terminal output in a file."""
+
+    def __init__(self, site: Path) -> None:
+        self.site, self.port = site, free_port()
+        self.log = site.parent / f"serve-{self.port}.log"
+        command = [sys.executable, "-m", "site_builder", "serve", "--site", str(site), "--port", str(self.port)]
+        with open(self.log, "wb") as log:
+            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=site)
+        self._wait_until_up()
+
+    def _wait_until_up(self) -> None:
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                pytest.fail(f"server exited with {self.process.returncode}:\n{self.output()}")
+            try:
+                get(self.port, CLIENT_URL)
+                return
+            except OSError:
+                time.sleep(0.1)
+        pytest.fail(f"server did not start:\n{self.output()}")
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def output(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+    def stop(self) -> int:
+        """Ctrl+C, as a user would; the exit status."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        return self.process.returncode
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """One server for the read-only HTTP tests, with a symlink in its output pointing out."""
+    site = copy_site(tmp_path_factory.mktemp("serve") / "site")
+    server = Served(site)
+    try:
+        assert (site / "output" / "index.html").exists(), server.output()
+        (site / "output" / "leak.txt").symlink_to("/etc/passwd")
+        (site / "output" / "leakdir").symlink_to(site)
+        yield server
+    finally:
+        assert server.stop() == 0, server.output()
+
+
+# -- pure functions -----------------------------------------------------------------------------
+def test_locate_serves_files_and_pretty_urls(tmp_path: Path) -> None:
+    (tmp_path / "stories" / "x").mkdir(parents=True)
+    (tmp_path / "stories" / "x" / "index.html").write_text("x")
+    (tmp_path / "index.html").write_text("home")
+    assert locate(tmp_path, "/", "/").file == tmp_path / "index.html"
+    assert locate(tmp_path, "/", "/stories/x/").file == tmp_path / "stories" / "x" / "index.html"
+    assert locate(tmp_path, "/", "/stories/x").redirect == "/stories/x/"
+    assert locate(tmp_path, "/", "/stories/x/index.html").file is not None
+    assert locate(tmp_path, "/archive/", "/").redirect == "/archive/"
+    assert locate(tmp_path, "/archive/", "/archive/stories/x/").file is not None
+    assert locate(tmp_path, "/archive/", "/stories/x/").file is None
+
+
+@pytest.mark.parametrize("path", ["/../secret.txt", "/%2e%2e/secret.txt", "/..%2fsecret.txt", "/%2E%2E%2Fsecret.txt",
+                                  "/stories/../../secret.txt", "//secret.txt", "/..\\secret.txt",
+                                  "/link/secret.txt", "/leak.txt", "/%00", "/missing"])
+def test_locate_never_leaves_the_output(tmp_path: Path, path: str) -> None:
+    (tmp_path / "secret.txt").write_text("secret")
+    root = tmp_path / "output"
+    root.mkdir()
+    (root / "link").symlink_to(tmp_path)
+    (root / "leak.txt").symlink_to(tmp_path / "secret.txt")
+    found = locate(root, "/", path)
+    assert found.file is None and found.redirect is None
+
+
+def test_client_goes_into_the_head() -> None:
+    page = with_client(b"<html><head><title>t</title></HEAD><body>x</body></html>", 7)
+    assert page.index(CLIENT_URL.encode()) < page.index(b"</HEAD>")
+    assert b'data-generation="7"' in page
+    assert with_client(b"<p>no head</p>", 1).startswith(b"<p>no head</p><script")
+
+
+def test_snapshot_sees_created_changed_deleted_and_renamed_files(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text("a")
+    (tmp_path / "b.md").write_text("b")
+    (tmp_path / ".#lock").write_text("editor noise")
+    before = snapshot([tmp_path])
+    assert set(before) == {str(tmp_path / "a.md"), str(tmp_path / "b.md")}
+    (tmp_path / "a.md").write_text("changed, and longer")
+    (tmp_path / "b.md").rename(tmp_path / "c.md")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "d.md").write_text("d")
+    changed = changed_files(before, snapshot([tmp_path]))
+    assert changed == {str(tmp_path / n) for n in ("a.md", "b.md", "c.md", "sub/d.md")}
+
+
+def test_only_css_changes_swap_stylesheets(tmp_path: Path) -> None:
+    layout = Layout((), tmp_path / "static", tmp_path / "output", "/base/")
+    wrote = BuildResult(tmp_path, 10, 1, 0, 0.1, ())
+    assert reload_paths([tmp_path / "static" / "css" / "a.css"], layout, wrote) == ("/base/assets/css/a.css",)
+    assert reload_paths([tmp_path / "static" / "a.css", tmp_path / "content" / "x.md"], layout, wrote) == ("*",)
+    assert reload_paths([tmp_path / "content" / "x.md"], layout, BuildResult(tmp_path, 10, 0, 0, 0.1, ())) == ()
+
+
+# -- the server over HTTP -----------------------------------------------------------------------
+@pytest.mark.parametrize("path", ["/../site.toml", "/%2e%2e/site.toml", "/..%2fsite.toml", "/%2e%2e%2fsite.toml",
+                                  "/articles/../../site.toml", "/leak.txt", "/leakdir/site.toml", "//etc/passwd"])
+def test_nothing_outside_the_output_is_served(served: Served, path: str) -> None:
+    status, _, body = get(served.port, path)
+    assert status == 404
+    assert b"root:" not in body and b"per_page" not in body
+
+
+def test_unknown_paths_get_the_sites_404_page(served: Served) -> None:
+    status, headers, body = get(served.port, "/no/such/page/")
+    assert status == 404
+    assert headers["content-type"].startswith("text/html")
+    assert b"Page not found" in body and CLIENT_URL.encode() in body
+
+
+def test_pretty_urls(served: Served) -> None:
+    status, headers, _ = get(served.port, ARTICLE_URL.rstrip("/") + "?x=1")
+    assert status == 302 and headers["location"] == ARTICLE_URL + "?x=1"
+    status, _, body = get(served.port, ARTICLE_URL)
+    assert status == 200 and b"Hormuz" in body
+    status, headers, body = get(served.port, ARTICLE_URL, method="HEAD")
+    assert status == 200 and body == b"" and int(headers["content-length"]) > 0
+
+
+def test_client_is_injected_into_responses_not_files(served: Served) -> None:
+    _, headers, body = get(served.port, ARTICLE_URL)
+    assert body.count(CLIENT_URL.encode()) == 1
+    assert headers["cache-control"] == "no-store"
+    on_disk = (served.site / "output" / ARTICLE_URL.strip("/") / "index.html").read_bytes()
+    assert CLIENT_URL.encode() not in on_disk and b"livereload" not in on_disk
+    _, headers, css = get(served.port, "/assets/style.css")
+    assert headers["content-type"].startswith("text/css") and CLIENT_URL.encode() not in css
+    status, _, script = get(served.port, "/livereload.js")
+    assert status == 200 and b"LiveReload" in script
+
+
+def test_a_bad_first_build_still_serves_and_recovers(tmp_path: Path) -> None:
+    site = copy_site(tmp_path / "site")
+    article = site / ARTICLE_FILE
+    good = article.read_text(encoding="utf-8")
+    article.write_text(good.replace("title:", "title: [unclosed", 1), encoding="utf-8")
+    server = Served(site)
+    try:
+        status, _, body = get(server.port, "/")
+        assert status == 404 and CLIENT_URL.encode() in body
+        assert "eu-warns-extremely-dangerous-if-iran-closes-strait-of-hormuz.md" in server.output()
+        article.write_text(good, encoding="utf-8")
+        deadline = time.monotonic() + 20
+        while get(server.port, "/")[0] != 200 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert get(server.port, "/")[0] == 200, server.output()
+    finally:
+        assert server.stop() == 0
+
+
+# -- the server in a browser --------------------------------------------------------------------
+def edit_body(path: Path, marker: str, text: str | None = None) -> None:
+    """Rewrite the article with `marker` as its last paragraph (replacing an earlier one)."""
+    head = (path.read_text(encoding="utf-8") if text is None else text).partition("\nLIVE ")[0]
+    path.write_text(f"{head}\nLIVE {marker}\n", encoding="utf-8")
+
+
+def wait_connected(page: object) -> None:
+    page.wait_for_function("window.LiveReload && window.LiveReload.connector.protocol === 7")  # type: ignore[attr-defined]
+
+
+@pytest.mark.browser
+def test_live_reload_errors_and_css_in_the_browser(tmp_path: Path, browser: object) -> None:
+    from playwright.sync_api import expect
+    site = copy_site(tmp_path / "site")
+    article = site / ARTICLE_FILE
+    server = Served(site)
+    page = browser.new_page()  # type: ignore[attr-defined]
+    page.set_default_timeout(15_000)
+    try:
+        page.goto(server.url + ARTICLE_URL)
+        main = page.locator("main")
+        latencies = []
+        for n in range(5):
+            wait_connected(page)
+            started = time.monotonic()
+            edit_body(article, f"EDIT-{n}-{os.getpid()}")
+            expect(main).to_contain_text(f"EDIT-{n}-{os.getpid()}")
+            latencies.append(time.monotonic() - started)
+        print(f"\nedit-to-reload latency: p50 {statistics.median(latencies) * 1000:.0f} ms, "
+              f"max {max(latencies) * 1000:.0f} ms over {len(latencies)} edits")
+
+        good = article.read_text(encoding="utf-8")
+        article.write_text(good.replace("title:", "title: [unclosed", 1), encoding="utf-8")
+        overlay = page.locator("#site-builder-overlay section")
+        expect(overlay).to_contain_text("eu-warns-extremely-dangerous-if-iran-closes-strait-of-hormuz.md")
+        expect(overlay).to_contain_text("YAML")
+        expect(main).to_contain_text(f"EDIT-4-{os.getpid()}")       # the last good page stays
+
+        edit_body(article, "FIXED", text=good)
+        expect(main).to_contain_text("LIVE FIXED")
+        expect(page.locator("#site-builder-overlay")).to_have_count(0)
+
+        wait_connected(page)
+        page.evaluate("window.__marker = 1")
+        css = site / "static" / "style.css"
+        css.write_text(css.read_text(encoding="utf-8") + "\nbody { background: rgb(1, 2, 3) !important; }\n",
+                       encoding="utf-8")
+        page.wait_for_function("getComputedStyle(document.body).backgroundColor === 'rgb(1, 2, 3)'")
+        assert page.evaluate("window.__marker") == 1, "the stylesheet was swapped without reloading the page"
+    finally:
+        page.close()
+        assert server.stop() == 0, server.output()
+    assert "build failed" in server.output() and "styles only" in server.output()
