@@ -36,6 +36,7 @@ class BuildOptions:
     clean: bool = False
     output: Path | None = None
     search: bool | None = None
+    remember: bool = True        # keep a manifest for the next, incremental build
     progress: Callable[[int, int], None] | None = None   # called with (done, total) while rendering
 
 
@@ -87,7 +88,8 @@ def build(site: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
     statics = _static_files(site, config)
     clock.lap("routes")
     manifest_file = manifest_path(site / config.paths.cache, output)
-    previous = {} if options.clean or not output.exists() else load_manifest(manifest_file)
+    fresh = options.clean or not options.remember or not output.exists()
+    previous = {} if fresh else load_manifest(manifest_file)
     stale = [t for t in tasks if previous.get(t.route.output) != t.signature or not (output / t.route.output).exists()]
     stale_static = {rel: sig for rel, (_, sig) in statics.items()
                     if previous.get(rel) != sig or not (output / rel).exists()}
@@ -103,12 +105,13 @@ def build(site: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
     kept_extra = {p: s for p, s in previous.items() if p not in current and _extra_of(p, current, written)}
     removed = [p for p in previous if p not in current and p not in kept_extra and p not in written]
     current.update({p: sig for p, sig in _extras(written, current).items()})
-    if not previous or options.clean or not output.exists():
+    if fresh or not previous:
         staging.mkdir(parents=True, exist_ok=True)
         swap_in(staging, output)
     else:
         commit(staging, output, written, removed)
-    save_manifest(manifest_file, current)
+    if options.remember:
+        save_manifest(manifest_file, current)
     clock.lap("write")
     search_seconds = _index_search(output, config) if config.search and (written or removed) else 0.0
     return BuildResult(output, len(current), len(written), len(removed), clock.total(), tuple(content.warnings),

@@ -162,6 +162,48 @@ def serve(site: Path, port: int, host: str, drafts: bool, output: Path | None) -
         run_server(site, host=host, port=port, drafts=drafts, output=output, console=err)
 
 
+@main.command(name="import")
+@site_option
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--source", help="The outlet, when the page does not name it.")
+@click.option("--date", "when", help="The page's date (ISO 8601), for relative times such as '2 hours ago'.")
+@click.option("--dry-run", is_flag=True, help="Show what would be written; write nothing.")
+def import_(site: Path, inputs: tuple[Path, ...], source: str | None, when: str | None, dry_run: bool) -> None:
+    """Turn scraped text or saved HTML pages into content files (never overwrites)."""
+    from .importer import import_paths
+    try:
+        moment = datetime.fromisoformat(when) if when else None
+    except ValueError:
+        raise click.BadParameter(f"'{when}' is not an ISO 8601 date, e.g. 2025-06-23T10:30:00+03:00",
+                                 param_hint="--date") from None
+    with reported():
+        report = import_paths(list(inputs), site, source=source, date=moment, dry_run=dry_run)
+    print_problems(report.failures)
+    for line in report.lines():
+        if not any(line.endswith(p.message) for p in report.failures):
+            out.print(line, markup=False)
+    sys.exit(0 if report.ok else EXIT_CONTENT)
+
+
+@main.command()
+@site_option
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option("--drafts", is_flag=True, help="Include drafts.")
+def check(site: Path, as_json: bool, drafts: bool) -> None:
+    """Lint the content, suggest aliases, and check every internal link of a test build."""
+    from .check import check_site
+    with reported():
+        report = check_site(site, drafts=drafts)
+    if as_json:
+        sys.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False, indent=2) + "\n")
+    else:
+        print_problems(report.problems)
+        colour = "red" if report.errors else "green"
+        out.print(f"[{colour}]check[/]: {report.articles} articles, {report.pages} pages, "
+                  f"{len(report.errors)} errors, {len(report.warnings)} warnings")
+    sys.exit(EXIT_CONTENT if report.errors else 0)
+
+
 def run() -> None:
     main(prog_name="site-builder")
 

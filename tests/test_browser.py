@@ -1,0 +1,59 @@
+"""The example archive in a real browser: every internal link resolves; screenshots at two widths."""
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+
+from site_builder.build import BuildOptions, build
+from tests.conftest import ARTIFACTS
+
+pytestmark = pytest.mark.browser
+
+PAGES = ["", "stories/iran-us-strikes-2025/",
+         "articles/2025/06/23/iran-supreme-leader-asks-putin-to-do-more-after-us-strikes/",
+         "entities/abbas-araqchi/", "sources/business-recorder/", "archive/2025/06/"]
+
+
+def crawl(page: object, start: str, prefix: str) -> tuple[set[str], list[str]]:
+    """Visit every internal page reachable from `start`; return visited URLs and broken links."""
+    seen, broken, todo = set(), [], [start]
+    while todo:
+        url = todo.pop()
+        if url in seen:
+            continue
+        seen.add(url)
+        response = page.goto(url)  # type: ignore[attr-defined]
+        if response is None or response.status != 200:
+            broken.append(f"{url} -> {response.status if response else 'no response'}")
+            continue
+        if not response.headers.get("content-type", "").startswith("text/html"):
+            continue
+        hrefs = page.eval_on_selector_all(  # type: ignore[attr-defined]
+            "a[href], link[href], img[src], script[src]", "els => els.map(e => e.href || e.src)")
+        for href in hrefs:
+            target = urljoin(url, href).split("#")[0]
+            if target.startswith(prefix) and target not in seen:
+                todo.append(target)
+    return seen, broken
+
+
+def test_every_internal_link_resolves_and_screenshots(example_site: Path, static_server: object, browser: object) -> None:
+    build(example_site, BuildOptions(search=False, jobs=1))
+    base = static_server(example_site / "output") + "/"  # type: ignore[operator]
+    context = browser.new_context()  # type: ignore[attr-defined]
+    page = context.new_page()
+    seen, broken = crawl(page, base, base)
+    assert not broken
+    assert len(seen) > 50
+    ARTIFACTS.mkdir(exist_ok=True)
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        for path in PAGES:
+            page.goto(base + path)
+            name = (urlsplit(base + path).path.strip("/").replace("/", "_") or "home") + f"-{width}.png"
+            page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+            assert (ARTIFACTS / name).stat().st_size > 10_000
+            assert page.locator("h1").count() == 1
+            # nothing wider than the viewport: readable on a phone
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+    context.close()

@@ -1,0 +1,61 @@
+"""Incremental builds: only what changed is re-rendered, and the result equals a clean build byte for byte."""
+from pathlib import Path
+
+from site_builder.build import BuildOptions, build
+from tests.conftest import write_article
+
+ARTICLES = "content/articles"
+HORMUZ = f"{ARTICLES}/eu-warns-extremely-dangerous-if-iran-closes-strait-of-hormuz.md"
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def assert_same_as_clean(site: Path, tmp: Path) -> None:
+    clean = build(site, BuildOptions(search=False, jobs=1, clean=True, output=tmp / "clean", remember=False))
+    assert tree(site / "output") == tree(clean.output)
+
+
+def edit(site: Path, rel: str, old: str, new: str) -> None:
+    path = site / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_incremental_equals_clean_after_edits_additions_deletions_renames(example_site: Path, tmp_path: Path) -> None:
+    build(example_site, BuildOptions(search=False, jobs=1))
+    steps = [
+        lambda s: edit(s, HORMUZ, "extremely dangerous' should Iran", "extremely dangerous' if Iran"),
+        lambda s: edit(s, HORMUZ, "title: \"'Extremely dangerous'", "title: \"'Very dangerous'"),
+        lambda s: write_article(s, "new-one.md", "---\ntitle: A new article\ndate: 2025-06-24T08:00:00+02:00\n"
+                                "source: Business Recorder\nentities: [Iran, Kaja Kallas]\n---\nNew text.\n"),
+        lambda s: (s / f"{ARTICLES}/new-one.md").rename(s / f"{ARTICLES}/renamed-one.md"),
+        lambda s: (s / f"{ARTICLES}/russian-streamer-stepan-scoffy-detained-after-desecrating-flag.md").unlink(),
+        lambda s: edit(s, "content/entities.yaml", "aliases: [Kallas]", "aliases: [Kallas, Kaja]"),
+        lambda s: edit(s, "site.toml", "per_page = 50", "per_page = 2"),
+        lambda s: (s / f"{ARTICLES}/renamed-one.md").unlink(),
+    ]
+    for step in steps:
+        step(example_site)
+        build(example_site, BuildOptions(search=False, jobs=1))
+        assert_same_as_clean(example_site, tmp_path)
+
+
+def test_one_edit_rewrites_only_affected_pages(example_site: Path) -> None:
+    first = build(example_site, BuildOptions(search=False, jobs=1))
+    edit(example_site, HORMUZ, "The European Union has been urging", "The European Union had been urging")
+    second = build(example_site, BuildOptions(search=False, jobs=1))
+    assert 0 < second.written < first.pages // 4
+    assert second.removed == 0
+
+
+def test_template_edit_rewrites_only_pages_using_it(example_site: Path) -> None:
+    first = build(example_site, BuildOptions(search=False, jobs=1))
+    (example_site / "templates").mkdir()
+    package = Path(__file__).parent.parent / "site_builder/templates/source.html"
+    (example_site / "templates/source.html").write_text(package.read_text() + "<!-- edited -->\n")
+    second = build(example_site, BuildOptions(search=False, jobs=1))
+    sources = len(list((example_site / "output/sources").glob("*/index.html")))
+    assert second.written == sources < first.pages
