@@ -16,7 +16,7 @@ import numpy as np
 
 from .config import StoryWeights
 from .model import Article, Event, Story, StoryInfo, Version
-from .textsig import Doc, EventFeatures, analyse, event_features, pair_similarity
+from .textsig import Doc, EventFeatures, analyse, closeness, event_features, pair_similarity
 from .versions import group_versions
 
 PULL = 1.5   # an unlabelled event joins an explicit story only at PULL x threshold: "clearly alike"
@@ -77,7 +77,10 @@ def cluster(features: EventFeatures, similar: object, labels: list[str | None],
 
 def _best_story(event: int, similar: object, story_of: np.ndarray, times: list[list[float]],
                 explicit: list[str | None], days: np.ndarray, weights: StoryWeights) -> int:
-    """The story this event resembles most on average over its events in the window, or a new one."""
+    """The story this event resembles most on average over its events close in time, or a new one.
+
+    The average is weighted by closeness in time, so a story's old events count less.
+    """
     row = similar.getrow(event)  # type: ignore[attr-defined]
     sums: dict[int, float] = defaultdict(float)
     for other, score in zip(row.indices.tolist(), row.data.tolist()):
@@ -85,12 +88,18 @@ def _best_story(event: int, similar: object, story_of: np.ndarray, times: list[l
             sums[int(story_of[other])] += score
     best, best_score = len(times), 0.0
     for story, total in sorted(sums.items()):
-        recent = len(times[story]) - bisect_left(times[story], days[event] - weights.window_days)
-        score = total / max(recent, 1)
+        score = total / _presence(times[story], float(days[event]), weights.window_days)
         needed = weights.threshold * (PULL if explicit[story] else 1.0)
         if score >= needed and score > best_score:
             best, best_score = story, score
     return best
+
+
+def _presence(times: list[float], day: float, window: float) -> float:
+    """How many of a story's events are close to `day`, each counted by its closeness."""
+    start = bisect_left(times, day - 2 * window)
+    recent = np.asarray(times[start:])
+    return max(float(closeness(np.abs(day - recent), window).sum()), 1e-9)
 
 
 def _stories(drafts: list[Draft], events: list[Event], members: list[list[Article]], similar: object,

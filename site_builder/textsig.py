@@ -348,15 +348,21 @@ def windowed_products(matrix: object, days: np.ndarray, window: float) -> object
 
 
 def pair_similarity(features: EventFeatures, entity_weight: float, text_weight: float, window: float,
-                    floor: float = 0.02) -> object:
-    """Symmetric sparse events x events similarity in [0, 1]; zero for pairs far apart in time."""
-    total = entity_weight + text_weight or 1.0
-    combined = (windowed_products(features.entities, features.days, window) * (entity_weight / total)
-                + windowed_products(features.terms, features.days, window) * (text_weight / total)).tocoo()
-    apart = np.abs(features.days[combined.row] - features.days[combined.col])
-    closeness = np.clip(2.0 - apart / window, 0.0, 1.0)
-    score = np.sqrt(np.clip(combined.data, 0.0, 1.0)) * closeness
-    keep = (score >= floor) & (combined.row != combined.col)
+                    floor: float = 0.05) -> object:
+    """Symmetric sparse events x events similarity in [0, 1], times `closeness`; zero far apart in time.
+
+    Evidence adds up: sqrt(entity_weight x entity cosine + text_weight x text cosine), at most 1.
+    """
     import scipy.sparse as sp
 
+    combined = (windowed_products(features.entities, features.days, window) * entity_weight
+                + windowed_products(features.terms, features.days, window) * text_weight).tocoo()
+    score = np.sqrt(np.clip(combined.data, 0.0, 1.0))
+    score *= closeness(np.abs(features.days[combined.row] - features.days[combined.col]), window)
+    keep = (score >= floor) & (combined.row != combined.col)
     return sp.csr_matrix((score[keep], (combined.row[keep], combined.col[keep])), shape=combined.shape)
+
+
+def closeness(apart: np.ndarray, window: float) -> np.ndarray:
+    """1 within `window` days, falling linearly to 0 at twice the window."""
+    return np.clip(2.0 - apart / window, 0.0, 1.0)
