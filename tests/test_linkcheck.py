@@ -78,9 +78,12 @@ def test_hostile_markup_is_only_parsed(tmp_path: Path) -> None:
 
 
 def test_parse_page_collects_links_and_anchors() -> None:
-    parsed = parse_page('<a id="a" href="/x">x</a><a name="b"></a><div id="c"/><img src="i.png"/>')
-    assert parsed.links == ("/x", "i.png")
-    assert parsed.anchors == {"a", "b", "c"}
+    parsed = parse_page('<a id="a" href="/x">x</a><a name="b"></a><div id="c"/><img src="i.png"/>'
+                        '<A HREF="/Y?a=1&amp;b=2">y</A><p class="q" data-id="no">t</p><meta name="n">'
+                        '<!-- <a href="/commented"> --><script src="s.js">var a = \'<a href="/js">\';</script>'
+                        '<style>a[href="/css"]{}</style><span title=\'x &gt; y\' id=bare>s</span>')
+    assert parsed.links == ("/x", "i.png", "/Y?a=1&b=2", "s.js")
+    assert parsed.anchors == {"a", "b", "c", "bare"}
     assert srcset_urls(" a.png 1x , b.png 2x,") == ["a.png", "b.png"]
 
 
