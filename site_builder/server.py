@@ -77,7 +77,7 @@ def site_layout(site: Path, output: Path | None, fallback: Layout | None = None)
     try:
         config = load_config(site)
         folder = output_folder(site, config, BuildOptions(output=output))
-    except SiteError:
+    except (SiteError, OSError):
         if fallback:
             return fallback
         config = Config()
@@ -196,7 +196,8 @@ class Builder:
         what = "styles only" if reload and reload != ("*",) else "pages" if reload else "no change"
         self.console.print(f"[green]{'recovered' if recovered else 'built'}[/] {result.written} written, "
                            f"{result.removed} removed in {result.seconds:.2f} s ({what})"
-                           + (f", {len(result.warnings)} warnings" if result.warnings else ""), highlight=False)
+                           + (f", {len(result.warnings)} warnings" if result.warnings else ""),
+                           highlight=False, soft_wrap=True)
         return Outcome(self.state, self.layout, reload)
 
     def _failed(self, problems: tuple[Problem, ...]) -> Outcome:
@@ -207,14 +208,14 @@ class Builder:
             self.console.print(f"[bold red]{p.severity}[/]: [bold]{escape(where)}[/]: {escape(p.message)}"
                                + (f" [dim]({escape(p.hint)})[/]" if p.hint else ""), soft_wrap=True, highlight=False)
         self.console.print("[bold red]build failed[/]: still serving the last good output; "
-                           "the preview recovers on the next good save", highlight=False)
+                           "the preview recovers on the next good save", highlight=False, soft_wrap=True)
         return Outcome(self.state, self.layout)
 
     def _print_changes(self, changed: set[Path]) -> None:
         if changed:
             names = sorted(_relative(p, self.site) for p in changed)
             more = f" and {len(names) - 1} more" if len(names) > 1 else ""
-            self.console.print(f"[dim]changed: {escape(names[0])}{more}[/]", highlight=False)
+            self.console.print(f"[dim]changed: {escape(names[0])}{more}[/]", highlight=False, soft_wrap=True)
 
 
 def _relative(path: Path, site: Path) -> str:
@@ -255,7 +256,13 @@ def locate(root: Path, base_path: str, url_path: str) -> Found:
 
 def _file_in(root: Path, parts: list[str], folder_url: bool) -> Found:
     """The file at `parts`, or the folder's index.html, if it resolves inside `root`."""
-    root = root.resolve()
+    try:
+        return _resolved_file(root.resolve(), parts, folder_url)
+    except OSError:           # a name too long, a symlink loop...
+        return Found()
+
+
+def _resolved_file(root: Path, parts: list[str], folder_url: bool) -> Found:
     target = root.joinpath(*parts).resolve()
     if not target.is_relative_to(root):
         return Found()
@@ -355,28 +362,28 @@ class PageHandler(web.RequestHandler):
         if found.redirect is not None:
             query = f"?{self.request.query}" if self.request.query else ""
             self.redirect(found.redirect + query)
-        elif found.file is not None:
-            self._send_file(found.file)
         else:
-            self._send_not_found(_file_in(layout.output, ["404.html"], False).file)
+            if found.file is None:
+                self.set_status(404)
+            self._send_file(found.file or _file_in(layout.output, ["404.html"], False).file)
 
     def head(self) -> None:
         self.get()            # tornado drops the body of HEAD responses
 
-    def _send_not_found(self, page: Path | None) -> None:
-        self.set_status(404)
-        if page:
-            self._send_file(page)
-        else:
-            self._send_html(FALLBACK_404.encode())
-
-    def _send_file(self, path: Path) -> None:
+    def _send_file(self, path: Path | None) -> None:
+        try:
+            data = path.read_bytes() if path else None
+        except OSError:       # removed by a build since it was found
+            data = None
+        if path is None or data is None:
+            self.set_status(404)
+            return self._send_html(FALLBACK_404.encode())
         kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         if kind == "text/html":
-            return self._send_html(path.read_bytes())
+            return self._send_html(data)
         text = kind.startswith("text/") or kind.endswith(("json", "javascript", "xml"))
         self.set_header("Content-Type", f"{kind}; charset=utf-8" if text else kind)
-        self.finish(path.read_bytes())
+        self.finish(data)
 
     def _send_html(self, html: bytes) -> None:
         self.set_header("Content-Type", "text/html; charset=utf-8")
@@ -401,11 +408,12 @@ def serve(site: Path, *, host: str = "127.0.0.1", port: int = 5500, drafts: bool
           output: Path | None = None, console: Console) -> None:
     """Build once, serve the output on host:port and rebuild on every change, until Ctrl+C."""
     site = site.resolve()
-    options = BuildOptions(drafts=drafts, output=output, search=False)   # see SEARCH_NOTE
+    # Pagefind indexing takes seconds; the preview skips search (page and index) to reload fast.
+    options = BuildOptions(drafts=drafts, output=output, search=False)
     builder = Builder(site, options, console, site_layout(site, output))
-    before = snapshot(builder.layout.inputs)
-    hub = Hub(builder.run(set()).state, builder.layout)
     try:
+        before = snapshot(builder.layout.inputs)
+        hub = Hub(builder.run(set()).state, builder.layout)
         asyncio.run(_serve_forever(hub, builder, before, host, port))
     except KeyboardInterrupt:
         console.print("stopped", highlight=False)
@@ -423,7 +431,8 @@ async def _serve_forever(hub: Hub, builder: Builder, before: Snapshot, host: str
     watcher.start()
     shown = f"[{host}]" if ":" in host else host
     builder.console.print(f"[bold]serving[/] {escape(str(hub.layout.output))} at "
-                          f"http://{shown}:{port}{hub.layout.base_path} (Ctrl+C to stop)", highlight=False)
+                          f"http://{shown}:{port}{hub.layout.base_path} (Ctrl+C to stop)",
+                          highlight=False, soft_wrap=True)
     try:
         await asyncio.Event().wait()
     finally:
@@ -439,10 +448,6 @@ def _listen(app: web.Application, host: str, port: int) -> HTTPServer:
         raise SiteError(Problem(f"{host}:{port}", None, f"cannot listen: {error.strerror}",
                                 "choose another port with --port")) from None
 
-
-SEARCH_NOTE = """Serve builds pass search=False: Pagefind indexing takes seconds and would delay every
-reload. The search page is then left out of the preview. Refreshing it needs BuildOptions to separate
-'route the search page' from 'run the indexer', so the server can index in the background."""
 
 FALLBACK_404 = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Not found</title></head>
 <body><h1>Not found</h1><p>There is no page at this address in the output folder (if the build failed,

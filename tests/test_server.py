@@ -9,15 +9,18 @@ import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 
-from site_builder.build import BuildResult
-from site_builder.server import (CLIENT_URL, Layout, changed_files, locate, reload_paths, snapshot,
-                                 with_client)
+from site_builder import server
+from site_builder.build import BuildOptions, BuildResult
+from site_builder.server import (CLIENT_URL, QUIET, Builder, Layout, Watcher, changed_files, locate, reload_paths,
+                                 site_layout, snapshot, with_client)
 
 REPO = Path(__file__).resolve().parent.parent
 PACKAGE_CSS = REPO / "site_builder" / "static" / "style.css"
@@ -156,6 +159,38 @@ def test_snapshot_sees_created_changed_deleted_and_renamed_files(tmp_path: Path)
     (tmp_path / "sub" / "d.md").write_text("d")
     changed = changed_files(before, snapshot([tmp_path]))
     assert changed == {str(tmp_path / n) for n in ("a.md", "b.md", "c.md", "sub/d.md")}
+
+
+def test_a_burst_of_changes_is_one_build(tmp_path: Path) -> None:
+    calls: list[set[Path]] = []
+    stop = threading.Event()
+    watcher = Watcher(lambda: [tmp_path], calls.append, snapshot([tmp_path]), stop)
+    watcher.start()
+    try:
+        for n in range(30):                # like a git checkout: many files, small gaps
+            (tmp_path / f"{n}.md").write_text(str(n))
+            time.sleep(QUIET / 10)
+        deadline = time.monotonic() + 5
+        while not calls and time.monotonic() < deadline:
+            time.sleep(0.02)
+        time.sleep(QUIET * 3)
+    finally:
+        stop.set()
+        watcher.join()
+    assert calls == [{tmp_path / f"{n}.md" for n in range(30)}]
+
+
+def test_an_unexpected_error_becomes_a_problem(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(site: Path, options: BuildOptions) -> BuildResult:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(server, "build", broken)
+    console = Console(file=open(os.devnull, "w"), width=100)
+    try:
+        outcome = Builder(tmp_path, BuildOptions(), console, site_layout(tmp_path, None)).run({tmp_path / "x.md"})
+    finally:
+        console.file.close()
+    assert outcome.reload == () and "RuntimeError: boom" in outcome.state.problems[0].message
 
 
 def test_only_css_changes_swap_stylesheets(tmp_path: Path) -> None:
