@@ -1,16 +1,146 @@
-"""Related coverage for every article: explicit `related:` links."""
+"""Related coverage for every article: explicit `related:` links first, then the most alike others.
+
+Scored by shared entities (weighted by rarity), topic words of the title, summary and lede,
+being in the same story and closeness in time. Candidates come from time-bucketed inverted
+indexes (sparse products) and story neighbours, never from all pairs. Versions of the
+article's own event are left out: they are shown separately.
+"""
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+
+import numpy as np
+import scipy.sparse as sp
 
 from .config import RelatedWeights
 from .model import Article, RelatedLink, Story
+from .textsig import Doc, EventFeatures, analyse, closeness, event_features, idf, windowed_products
+
+EDITOR = "linked by the editor"
+SHOWN_ENTITIES = 3
 
 
 def related_coverage(articles: Sequence[Article], stories: Sequence[Story], canonical: Callable[[str], str],
-                     weights: RelatedWeights, names: object = None) -> dict[str, tuple[RelatedLink, ...]]:
-    """Up to `weights.count` related articles per article slug, explicit links first."""
-    known = {a.slug for a in articles}
-    return {a.slug: tuple(RelatedLink(s, 1.0, ("linked by the editor",)) for s in a.related
-                          if s in known and s != a.slug)[: weights.count]
-            for a in articles}
+                     weights: RelatedWeights, *, names: Mapping[str, str] | None = None
+                     ) -> dict[str, tuple[RelatedLink, ...]]:
+    """Up to `weights.count` related articles per article slug, explicit links first.
+
+    `names` maps entity slugs to display names for the reasons; else the name as written is shown.
+    """
+    ordered = sorted(articles, key=lambda a: (a.date, a.slug))
+    story_of, event_of = _memberships(stories)
+    features = _features(ordered, canonical)
+    scores = _scores(ordered, features, story_of, event_of, weights)
+    rarity = idf(features.entities)
+    result = {}
+    for index, article in enumerate(ordered):
+        row = scores.getrow(index)
+        order = np.lexsort((row.indices, -row.data))[: weights.count * 2]
+        picked = [(int(row.indices[k]), float(row.data[k])) for k in order]
+        result[article.slug] = _links(index, ordered, picked, features, rarity, story_of, canonical, names, weights)
+    return result
+
+
+def _memberships(stories: Sequence[Story]) -> tuple[dict[str, str], dict[str, str]]:
+    story_of, event_of = {}, {}
+    for story in stories:
+        for event in story.events:
+            for version in event.versions:
+                story_of[version.slug] = story.id
+                event_of[version.slug] = event.id
+    return story_of, event_of
+
+
+def _features(ordered: Sequence[Article], canonical: Callable[[str], str]) -> EventFeatures:
+    docs = [Doc(a.title, a.summary, "\n\n".join(a.body.split("\n\n", 2)[:2])) for a in ordered]
+    return event_features([[a] for a in ordered], canonical, analyse(docs), [[i] for i in range(len(ordered))])
+
+
+def _scores(ordered: Sequence[Article], features: EventFeatures, story_of: Mapping[str, str],
+            event_of: Mapping[str, str], weights: RelatedWeights) -> sp.csr_matrix:
+    """Sparse article x article scores in [0, 1]; own versions and weak pairs dropped."""
+    window = weights.time_window_days
+    total = weights.entities + weights.text + weights.same_story + weights.time or 1.0
+    same = _story_neighbours(ordered, story_of, weights.count * 2)
+    combined = (windowed_products(features.entities, features.days, window) * weights.entities
+                + windowed_products(features.terms, features.days, window) * weights.text
+                + same * weights.same_story).tocoo()
+    apart = np.abs(features.days[combined.row] - features.days[combined.col])
+    data = (combined.data + weights.time * closeness(apart, window)) / total
+    events = np.array([event_of.get(a.slug, a.slug) for a in ordered])
+    keep = (data >= weights.min_score) & (events[combined.row] != events[combined.col])
+    return sp.csr_matrix((data[keep], (combined.row[keep], combined.col[keep])), shape=combined.shape)
+
+
+def _story_neighbours(ordered: Sequence[Article], story_of: Mapping[str, str], reach: int) -> sp.csr_matrix:
+    """1 for pairs in the same story at most `reach` articles apart in date order."""
+    members: dict[str, list[int]] = {}
+    for index, article in enumerate(ordered):
+        if article.slug in story_of:
+            members.setdefault(story_of[article.slug], []).append(index)
+    rows, cols = [], []
+    for indices in members.values():
+        for shift in range(1, reach + 1):
+            rows += indices[shift:] + indices[:-shift]
+            cols += indices[:-shift] + indices[shift:]
+    count = len(ordered)
+    return sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(count, count))
+
+
+def _links(index: int, ordered: Sequence[Article], picked: list[tuple[int, float]], features: EventFeatures,
+           rarity: np.ndarray, story_of: Mapping[str, str], canonical: Callable[[str], str],
+           names: Mapping[str, str] | None, weights: RelatedWeights) -> tuple[RelatedLink, ...]:
+    article = ordered[index]
+    links = [RelatedLink(s, 1.0, (EDITOR,)) for s in dict.fromkeys(article.related) if s != article.slug]
+    shown = {link.slug for link in links} | {article.slug}
+    for other, score in picked:
+        candidate = ordered[other]
+        if candidate.slug not in shown and len(links) < weights.count:
+            shown.add(candidate.slug)
+            links.append(RelatedLink(candidate.slug, round(score, 3),
+                                     reasons(article, candidate, features, rarity, story_of, canonical, names)))
+    return tuple(links[: weights.count])
+
+
+def reasons(article: Article, other: Article, features: EventFeatures, rarity: np.ndarray,
+            story_of: Mapping[str, str], canonical: Callable[[str], str],
+            names: Mapping[str, str] | None) -> tuple[str, ...]:
+    """Human reasons: the rarest shared entities, the same story, and when."""
+    found = []
+    shared = shared_entities(article, other, features, rarity, canonical, names)
+    if shared:
+        found.append("shares " + ", ".join(shared))
+    if story_of.get(article.slug) is not None and story_of.get(article.slug) == story_of.get(other.slug):
+        found.append("same story")
+    found.append(when(article, other))
+    return tuple(found)
+
+
+def shared_entities(article: Article, other: Article, features: EventFeatures, rarity: np.ndarray,
+                    canonical: Callable[[str], str], names: Mapping[str, str] | None) -> list[str]:
+    """Display names of the rarest entities both articles name."""
+    mine = {canonical(n): n for n in article.entities}
+    theirs = {canonical(n) for n in other.entities}
+    column = {slug: i for i, slug in enumerate(features.entity_slugs)}
+    common = sorted((s for s in mine if s in theirs), key=lambda s: (-rarity[column[s]] if s in column else 0, s))
+    return [(names or {}).get(s) or mine[s] for s in common[:SHOWN_ENTITIES]]
+
+
+def when(article: Article, other: Article) -> str:
+    """'same day', '3 hours later', '2 days earlier': the other article's time relative to this one."""
+    if article.date_only or other.date_only:
+        days = (other.date.date() - article.date.date()).days
+        return "same day" if days == 0 else _ago(abs(days), "day", days > 0)
+    seconds = (other.date - article.date).total_seconds()
+    hours = abs(seconds) / 3600
+    if hours < 1:
+        return "within the hour"
+    if hours < 24:
+        return _ago(round(hours), "hour", seconds > 0)
+    return _ago(round(hours / 24), "day", seconds > 0)
+
+
+def _ago(amount: int, unit: str, later: bool) -> str:
+    return f"{amount} {unit}{'s' if amount != 1 else ''} {'later' if later else 'earlier'}"
+
+

@@ -1,0 +1,120 @@
+"""Acceptance: the seed coverage without any story: or related: keys is still grouped right."""
+from __future__ import annotations
+
+import re
+import shutil
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from site_builder.config import RelatedWeights, StoryWeights
+from site_builder.content import article_files, load_registries, parse_article
+from site_builder.model import Article, Registries
+from site_builder.related import related_coverage
+from site_builder.slugs import slugify
+from site_builder.stories import compute_stories
+
+CONTENT = Path(__file__).resolve().parent.parent / "content"
+REUTERS = "iran-supreme-leader-asks-putin-to-do-more-after-us-strikes"
+COPY = "khamenei-asks-putin-for-more-help-after-us-strikes-on-iran"
+HORMUZ = "eu-warns-extremely-dangerous-if-iran-closes-strait-of-hormuz"
+NSC = "pm-shehbaz-chairs-nsc-meeting-amid-iran-us-tensions"
+STREAMER = "russian-streamer-stepan-scoffy-detained-after-desecrating-flag"
+
+
+def stripped_site(tmp: Path) -> tuple[list[Article], Registries]:
+    shutil.copytree(CONTENT, tmp / "content")
+    (tmp / "content" / "stories.yaml").unlink()
+    for file in (tmp / "content" / "articles").glob("*.md"):
+        _, front, body = file.read_text(encoding="utf-8").split("---\n", 2)
+        front = "".join(line for line in front.splitlines(True) if not re.match(r"(story|related):", line))
+        file.write_text(f"---\n{front}---\n{body}", encoding="utf-8")
+    files, _ = article_files(tmp / "content", tmp)
+    articles = [parse_article(path, rel, ZoneInfo("UTC")).article for path, rel in files]
+    registries, _ = load_registries(tmp / "content", tmp)
+    return [a for a in articles if a is not None], registries
+
+
+def canonical_of(registries: Registries):
+    names = {n.casefold(): e.slug for e in registries.entities for n in (e.name, *e.aliases)}
+    return lambda name: names.get(name.casefold()) or slugify(name)
+
+
+@pytest.fixture()
+def seed(tmp_path: Path):
+    articles, registries = stripped_site(tmp_path)
+    canonical = canonical_of(registries)
+    stories = compute_stories(articles, registries.stories, canonical, StoryWeights())
+    return articles, registries, canonical, stories
+
+
+def story_with(stories, slug):
+    return next(s for s in stories for e in s.events for v in e.versions if v.slug == slug)
+
+
+def test_reuters_copies_are_one_event_with_two_versions(seed):
+    _, _, _, stories = seed
+    event = next(e for s in stories for e in s.events if any(v.slug == REUTERS for v in e.versions))
+    assert [v.slug for v in event.versions] == [REUTERS, COPY]
+    assert event.id == REUTERS and event.versions[0].score == 1.0 and 0.6 <= event.versions[1].score < 1.0
+
+
+def test_hormuz_nsc_and_reuters_share_a_story_without_the_streamer(seed):
+    _, _, _, stories = seed
+    story = story_with(stories, REUTERS)
+    assert story_with(stories, HORMUZ) is story and story_with(stories, NSC) is story
+    assert story_with(stories, STREAMER) is not story
+    assert not story.explicit
+
+
+def test_every_article_in_exactly_one_version(seed):
+    articles, _, _, stories = seed
+    slugs = [v.slug for s in stories for e in s.events for v in e.versions]
+    assert sorted(slugs) == sorted(a.slug for a in articles)
+
+
+def test_related_coverage_of_reuters_lists_hormuz_and_nsc_with_reasons(seed):
+    articles, registries, canonical, stories = seed
+    names = {e.slug: e.name for e in registries.entities}
+    related = related_coverage(articles, stories, canonical, RelatedWeights(), names=names)
+    links = {link.slug: link for link in related[REUTERS]}
+    assert HORMUZ in links and NSC in links and COPY not in links
+    assert "same story" in links[NSC].reasons and "same day" in links[NSC].reasons
+    assert any(r.startswith("shares ") and "Iran" in r for r in links[HORMUZ].reasons)
+
+
+def test_explicit_story_wins_and_uses_the_registry(tmp_path: Path):
+    articles, registries = stripped_site(tmp_path)
+    from site_builder.model import StoryInfo
+    tagged = [a if a.slug != STREAMER else _with(a, story="streamers") for a in articles]
+    info = (StoryInfo("streamers", "Streamers in trouble", "About streamers.", "concluded"),)
+    stories = compute_stories(tagged, info, canonical_of(registries), StoryWeights())
+    story = story_with(stories, STREAMER)
+    assert (story.id, story.title, story.explicit, story.status) == ("streamers", "Streamers in trouble", True,
+                                                                      "concluded")
+
+
+def _with(article: Article, **changes) -> Article:
+    from dataclasses import replace
+    return replace(article, **changes)
+
+
+def test_deterministic_and_order_independent(seed):
+    articles, registries, canonical, stories = seed
+    again = compute_stories(list(reversed(articles)), registries.stories, canonical, StoryWeights())
+    assert again == stories
+
+
+def test_stories_sorted_newest_activity_first():
+    base = datetime(2025, 1, 1, tzinfo=timezone.utc)
+    articles = [Article(path=f"{i}.md", slug=f"a{i}", title=f"Title {i}", date=base + timedelta(days=30 * i),
+                        source="S", body=f"unique words number {i} " * 3) for i in range(3)]
+    stories = compute_stories(articles, (), slugify, StoryWeights())
+    assert [s.id for s in stories] == ["a2", "a1", "a0"]
+    assert all(len(s.events) == 1 for s in stories)
+
+
+def test_empty_archive():
+    assert compute_stories([], (), slugify, StoryWeights()) == ()
