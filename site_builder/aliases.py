@@ -16,6 +16,7 @@ from .model import Article, Entity
 SIMILARITY = 85.0     # rapidfuzz ratio, 0-100
 MIN_LENGTH = 4
 LAST_WORD = 80.0     # 'Strait of Hormuz' and 'Hormoz'
+CANDIDATE = 70.0     # WRatio cut for candidates, checked again by `_alike`
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ def _similar_in(block: list[str], canonical: Callable[[str], str]) -> list[tuple
     keys = [n.casefold() for n in block]
     found = []
     for start in range(0, len(block), 2000):
-        scores = process.cdist(keys[start: start + 2000], keys, scorer=fuzz.WRatio, score_cutoff=SIMILARITY)
+        scores = process.cdist(keys[start: start + 2000], keys, scorer=fuzz.WRatio, score_cutoff=CANDIDATE)
         for i, j in zip(*scores.nonzero()):
             a, b = block[start + int(i)], block[int(j)]
             if a.casefold() < b.casefold() and min(len(a), len(b)) >= MIN_LENGTH \

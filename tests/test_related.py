@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from site_builder.config import RelatedWeights
+from site_builder.model import Article, Event, Story, Version
+from site_builder.related import related_coverage, when
+from site_builder.slugs import slugify
+
+WHEN = datetime(2025, 1, 1, 12, tzinfo=timezone.utc)
+
+
+def article(slug: str, entities: list[str], hours: float, text: str, related: tuple[str, ...] = ()) -> Article:
+    return Article(path=f"{slug}.md", slug=slug, title=text, date=WHEN + timedelta(hours=hours), source="S",
+                   body=text, entities=tuple(entities), related=related, summary=text)
+
+
+def test_related_ranked_with_reasons_and_editor_links_first():
+    articles = [article("a", ["Rare Person", "Iran"], 0, "dam collapse floods valley villages", ("z",)),
+                article("b", ["Rare Person", "Iran"], 3, "dam collapse floods valley rescue"),
+                article("c", ["Iran"], 1, "football league result"),
+                article("z", ["Other", "Iran"], 400, "unrelated gardening tips"),
+                article("a2", ["Rare Person"], 1, "dam collapse floods valley villages")]
+    stories = (Story("s", "S", "", False, (Event("a", WHEN, (Version("a"), Version("a2"))), Event("b", WHEN, (Version("b"),)))),)
+    related = related_coverage(articles, stories, slugify, RelatedWeights(), names={"rare-person": "Rare P."})
+    links = related["a"]
+    assert [l.slug for l in links][:2] == ["z", "b"]
+    assert links[0].reasons == ("linked by the editor",)
+    assert links[1].reasons == ("shares Rare P., Iran", "same story", "3 hours later")
+    assert "a2" not in [l.slug for l in links]  # own version
+    assert set(related) == {a.slug for a in articles}
+
+
+def test_when_phrases():
+    a = article("a", [], 0, "x")
+    assert when(a, article("b", [], 1, "x")) == "1 hour later"
+    assert when(a, article("b", [], -50, "x")) == "2 days earlier"
+    assert when(a, article("b", [], 0.2, "x")) == "within the hour"
