@@ -1,0 +1,118 @@
+import asyncio
+import functools
+import http.server
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from site_builder.search import BUNDLE_FILES, index_site
+
+HOSTILE = '</script><script>alert(1)</script> "><img src=x onerror=alert(1)> {{ 7*7 }}'
+PAGES = {
+    "articles/hormuz/index.html": ("EU warns on Hormuz closure", "The strait of Hormuz carries oil.", "iran"),
+    "articles/nsc/index.html": ("Pakistan security committee meets", "The committee met in Islamabad.", "iran"),
+    "articles/streamer/index.html": (HOSTILE, "A streamer was detained in Moscow zanzibarword.", "other"),
+}
+SEARCH_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Search</title>
+<link rel="stylesheet" href="/pagefind/pagefind-ui.css"></head><body><h1>Search</h1>
+<div id="search"></div><script src="/pagefind/pagefind-ui.js"></script>
+<script>window.addEventListener("DOMContentLoaded", function () {
+  new PagefindUI({element: "#search", showSubResults: false});
+});</script></body></html>"""
+
+
+def page(title: str, text: str, story: str) -> str:
+    from html import escape
+    return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title></head>'
+            f'<body><nav>Menu navigationword</nav><main data-pagefind-body><h1>{escape(title)}</h1>'
+            f'<p>{escape(text)}</p><p>Story: <span data-pagefind-filter="story">{story}</span></p>'
+            f'</main></body></html>')
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("site")
+    for name, values in PAGES.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(page(*values), encoding="utf-8")
+    (root / "search").mkdir()
+    (root / "search" / "index.html").write_text(SEARCH_PAGE, encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def report(site: Path):
+    return index_site(site)
+
+
+def test_bundle_is_written(site: Path, report) -> None:
+    assert report.pages == 3   # the search page has no data-pagefind-body
+    assert report.bundle == site.resolve() / "pagefind"
+    assert report.seconds > 0
+    for name in BUNDLE_FILES:
+        assert (site / "pagefind" / name).is_file(), name
+    assert any((site / "pagefind" / "index").iterdir())
+    assert any((site / "pagefind" / "filter").iterdir())
+    assert not (site / "pagefind" / "playground").exists()
+
+
+def test_callable_inside_a_running_loop(tmp_path: Path) -> None:
+    (tmp_path / "index.html").write_text(page("One", "Only page.", "x"), encoding="utf-8")
+
+    async def inside() -> int:
+        return index_site(tmp_path, bundle_dir="_search").pages
+
+    assert asyncio.run(inside()) == 1
+    assert (tmp_path / "_search" / "pagefind.js").is_file()
+
+
+@pytest.fixture(scope="module")
+def server(site: Path, report) -> Iterator[str]:
+    handler = functools.partial(QuietHandler, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+    thread.join()
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.mark.browser
+def test_search_in_a_browser(server: str) -> None:
+    if not Path("/usr/bin/chromium").exists():
+        pytest.skip("Chromium is not installed at /usr/bin/chromium")
+    from playwright.sync_api import sync_playwright
+    args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=args)
+        try:
+            tab = browser.new_page()
+            dialogs: list[str] = []
+            tab.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+            tab.goto(f"{server}/search/")
+            tab.fill("#search input", "hormuz")
+            result = tab.locator(".pagefind-ui__result-link").first
+            result.wait_for(timeout=15_000)
+            assert result.inner_text() == "EU warns on Hormuz closure"
+            assert result.get_attribute("href") == "/articles/hormuz/"
+            assert tab.locator(".pagefind-ui__result").count() == 1
+            tab.fill("#search input", "zanzibarword")
+            hostile = tab.locator(".pagefind-ui__result-link").first
+            tab.wait_for_function("(document.querySelector('.pagefind-ui__result-link') || {}).textContent"
+                                  "?.includes('alert')", timeout=15_000)
+            assert hostile.inner_text() == HOSTILE
+            assert tab.locator("#search img").count() == 0
+            tab.fill("#search input", "navigationword")
+            tab.wait_for_selector(".pagefind-ui__message:has-text('No results')", timeout=15_000)
+            assert dialogs == []
+        finally:
+            browser.close()
