@@ -31,13 +31,14 @@ def related_coverage(articles: Sequence[Article], stories: Sequence[Story], cano
     story_of, event_of = _memberships(stories)
     features = _features(ordered, canonical)
     scores = _scores(ordered, features, story_of, event_of, weights)
-    rarity = idf(features.entities)
+    rarity = dict(zip(features.entity_slugs, idf(features.entities).tolist()))
     result = {}
     for index, article in enumerate(ordered):
-        row = scores.getrow(index)
-        order = np.lexsort((row.indices, -row.data))[: weights.count * 2]
-        picked = [(int(row.indices[k]), float(row.data[k])) for k in order]
-        result[article.slug] = _links(index, ordered, picked, features, rarity, story_of, canonical, names, weights)
+        begin, end = scores.indptr[index], scores.indptr[index + 1]
+        columns, data = scores.indices[begin:end], scores.data[begin:end]
+        order = np.lexsort((columns, -data))[: weights.count * 2]
+        picked = [(int(columns[k]), float(data[k])) for k in order]
+        result[article.slug] = _links(index, ordered, picked, rarity, story_of, canonical, names, weights)
     return result
 
 
@@ -87,8 +88,8 @@ def _story_neighbours(ordered: Sequence[Article], story_of: Mapping[str, str], r
     return sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(count, count))
 
 
-def _links(index: int, ordered: Sequence[Article], picked: list[tuple[int, float]], features: EventFeatures,
-           rarity: np.ndarray, story_of: Mapping[str, str], canonical: Callable[[str], str],
+def _links(index: int, ordered: Sequence[Article], picked: list[tuple[int, float]],
+           rarity: Mapping[str, float], story_of: Mapping[str, str], canonical: Callable[[str], str],
            names: Mapping[str, str] | None, weights: RelatedWeights) -> tuple[RelatedLink, ...]:
     article = ordered[index]
     links = [RelatedLink(s, 1.0, (EDITOR,)) for s in dict.fromkeys(article.related) if s != article.slug]
@@ -98,16 +99,16 @@ def _links(index: int, ordered: Sequence[Article], picked: list[tuple[int, float
         if candidate.slug not in shown and len(links) < weights.count:
             shown.add(candidate.slug)
             links.append(RelatedLink(candidate.slug, round(score, 3),
-                                     reasons(article, candidate, features, rarity, story_of, canonical, names)))
+                                     reasons(article, candidate, rarity, story_of, canonical, names)))
     return tuple(links[: weights.count])
 
 
-def reasons(article: Article, other: Article, features: EventFeatures, rarity: np.ndarray,
+def reasons(article: Article, other: Article, rarity: Mapping[str, float],
             story_of: Mapping[str, str], canonical: Callable[[str], str],
             names: Mapping[str, str] | None) -> tuple[str, ...]:
     """Human reasons: the rarest shared entities, the same story, and when."""
     found = []
-    shared = shared_entities(article, other, features, rarity, canonical, names)
+    shared = shared_entities(article, other, rarity, canonical, names)
     if shared:
         found.append("shares " + ", ".join(shared))
     if story_of.get(article.slug) is not None and story_of.get(article.slug) == story_of.get(other.slug):
@@ -116,13 +117,12 @@ def reasons(article: Article, other: Article, features: EventFeatures, rarity: n
     return tuple(found)
 
 
-def shared_entities(article: Article, other: Article, features: EventFeatures, rarity: np.ndarray,
+def shared_entities(article: Article, other: Article, rarity: Mapping[str, float],
                     canonical: Callable[[str], str], names: Mapping[str, str] | None) -> list[str]:
     """Display names of the rarest entities both articles name."""
     mine = {canonical(n): n for n in article.entities}
     theirs = {canonical(n) for n in other.entities}
-    column = {slug: i for i, slug in enumerate(features.entity_slugs)}
-    common = sorted((s for s in mine if s in theirs), key=lambda s: (-rarity[column[s]] if s in column else 0, s))
+    common = sorted((s for s in mine if s in theirs), key=lambda s: (-rarity.get(s, 0.0), s))
     return [(names or {}).get(s) or mine[s] for s in common[:SHOWN_ENTITIES]]
 
 

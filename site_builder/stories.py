@@ -81,9 +81,9 @@ def _best_story(event: int, similar: object, story_of: np.ndarray, times: list[l
 
     The average is weighted by closeness in time, so a story's old events count less.
     """
-    row = similar.getrow(event)  # type: ignore[attr-defined]
+    begin, end = similar.indptr[event], similar.indptr[event + 1]  # type: ignore[attr-defined]
     sums: dict[int, float] = defaultdict(float)
-    for other, score in zip(row.indices.tolist(), row.data.tolist()):
+    for other, score in zip(similar.indices[begin:end].tolist(), similar.data[begin:end].tolist()):  # type: ignore[attr-defined]
         if story_of[other] >= 0:
             sums[int(story_of[other])] += score
     best, best_score = len(times), 0.0
