@@ -311,3 +311,5 @@ def test_live_reload_errors_and_css_in_the_browser(tmp_path: Path, browser: obje
         page.close()
         assert server.stop() == 0, server.output()
     assert "build failed" in server.output() and "styles only" in server.output()
+    if os.environ.get("SHOW_SERVER_LOG"):
+        print(server.output())
