@@ -65,8 +65,10 @@ def alias_warnings(archive: Archive) -> list[Problem]:
     entities = [e for e in archive.entities.values() if e.known]
     for suggestion in suggest_aliases(list(archive.articles.values()), entities,
                                       lambda name: archive.entity_of.get(name.casefold(), name)):
-        for path, line in suggestion.places:
-            problems.append(Problem(path, line, suggestion.message, suggestion.hint, "warning"))
+        for place, (written, other) in [(p, (suggestion.name, suggestion.other)) for p in suggestion.name_places] + \
+                [(p, (suggestion.other, suggestion.name)) for p in suggestion.other_places]:
+            problems.append(Problem(place.path, place.line, f"'{written}' looks like '{other}' "
+                                    f"(similarity {suggestion.score:.0f}%)", suggestion.hint, "warning"))
     return problems
 
 
@@ -85,7 +87,7 @@ def check_site(site: Path, *, drafts: bool = False) -> CheckReport:
                                                 remember=False))
         except SiteError as error:
             return CheckReport(tuple(problems + error.problems), len(content.articles), 0)
-        for broken in check_links(result.output, config.base_path):
+        for broken in check_links(result.output, config.base_path, site_url=config.site_url):
             problems.append(Problem(f"output/{broken.page}", None, f"broken link '{broken.url}': {broken.reason}",
                                     "fix the template or the content that makes it"))
     return CheckReport(tuple(problems), len(content.articles), result.pages)

@@ -6,8 +6,11 @@ from typing import Any
 import yaml
 
 
-class StrictLoader(yaml.SafeLoader):
-    """SafeLoader that refuses duplicate keys and leaves timestamps as text."""
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)   # libyaml's parser when PyYAML was built with it
+
+
+class StrictLoader(_Base):  # type: ignore[valid-type,misc]
+    """A safe loader that refuses duplicate keys and leaves timestamps as text."""
 
 
 def _construct_mapping(loader: StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
