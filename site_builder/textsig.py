@@ -270,6 +270,7 @@ def _stack(blocks: list[tuple[np.ndarray, np.ndarray, np.ndarray]], width: int) 
 # --- similarity between events: shared rare entities, shared topic words, closeness in time ---
 
 SECONDS_PER_DAY = 86400.0
+TOP_TERMS = 40            # topic terms kept per event
 POSTING_CAP = 400          # a feature shared by more events in one time bucket is too common to find pairs
 
 
@@ -303,7 +304,20 @@ def event_features(members: Sequence[Sequence[object]], canonical: object,
     terms = (pick @ analysis.terms).tocsr()
     terms.data = 1.0 + np.log(terms.data)
     days = np.array([a[0].date.timestamp() / SECONDS_PER_DAY for a in members])  # type: ignore[attr-defined]
-    return EventFeatures(days, tfidf(entities), tfidf(terms), tuple(sorted(slugs, key=slugs.__getitem__)))
+    return EventFeatures(days, tfidf(entities), tfidf(strongest(tfidf(terms), TOP_TERMS)),
+                         tuple(sorted(slugs, key=slugs.__getitem__)))
+
+
+def strongest(matrix: object, keep: int) -> object:
+    """Only the `keep` largest values of each row (the terms that say most about a document)."""
+    import scipy.sparse as sp
+
+    coo = matrix.tocoo()  # type: ignore[attr-defined]
+    order = np.lexsort((-coo.data, coo.row))
+    rows = coo.row[order]
+    first = np.searchsorted(rows, rows, side="left")
+    chosen = order[np.arange(len(order)) - first < keep]
+    return sp.csr_matrix((coo.data[chosen], (coo.row[chosen], coo.col[chosen])), shape=coo.shape)
 
 
 def idf(matrix: object) -> np.ndarray:
