@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import re
 import shutil
 import signal
 import socket
@@ -264,6 +265,9 @@ def edit_body(path: Path, marker: str, text: str | None = None) -> None:
     path.write_text(f"{head}\nLIVE {marker}\n", encoding="utf-8")
 
 
+SHOWN_AT = "performance.timeOrigin + performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd"
+
+
 def wait_connected(page: object) -> None:
     page.wait_for_function("window.LiveReload && window.LiveReload.connector.protocol === 7")  # type: ignore[attr-defined]
 
@@ -282,12 +286,14 @@ def test_live_reload_errors_and_css_in_the_browser(tmp_path: Path, browser: obje
         latencies = []
         for n in range(5):
             wait_connected(page)
-            started = time.monotonic()
+            started = time.time()
             edit_body(article, f"EDIT-{n}-{os.getpid()}")
             expect(main).to_contain_text(f"EDIT-{n}-{os.getpid()}")
-            latencies.append(time.monotonic() - started)
+            latencies.append(page.evaluate(SHOWN_AT) / 1000 - started)
+        builds = [float(s) for s in re.findall(r"built \d+ written, \d+ removed in ([\d.]+) s", server.output())[1:]]
         print(f"\nedit-to-reload latency: p50 {statistics.median(latencies) * 1000:.0f} ms, "
-              f"max {max(latencies) * 1000:.0f} ms over {len(latencies)} edits")
+              f"max {max(latencies) * 1000:.0f} ms over {len(latencies)} edits; "
+              f"the builds alone: p50 {statistics.median(builds) * 1000:.0f} ms")
 
         good = article.read_text(encoding="utf-8")
         article.write_text(good.replace("title:", "title: [unclosed", 1), encoding="utf-8")
