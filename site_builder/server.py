@@ -314,7 +314,10 @@ class ReloadSocket(LiveReloadHandler):
         self.hub = hub
 
     def on_message(self, message: str | bytes) -> None:
-        command = json.loads(message).get("command")
+        try:
+            command = json.loads(message).get("command")
+        except (ValueError, AttributeError):     # not a LiveReload message
+            return
         if command == "hello":
             self.send_message({"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"],
                                "serverName": "site-builder"})
