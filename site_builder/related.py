@@ -32,13 +32,14 @@ def related_coverage(articles: Sequence[Article], stories: Sequence[Story], cano
     features = _features(ordered, canonical)
     scores = _scores(ordered, features, story_of, event_of, weights)
     rarity = dict(zip(features.entity_slugs, idf(features.entities).tolist()))
+    written = [{canonical(n): n for n in a.entities} for a in ordered]
     result = {}
     for index, article in enumerate(ordered):
         begin, end = scores.indptr[index], scores.indptr[index + 1]
         columns, data = scores.indices[begin:end], scores.data[begin:end]
         order = np.lexsort((columns, -data))[: weights.count * 2]
         picked = [(int(columns[k]), float(data[k])) for k in order]
-        result[article.slug] = _links(index, ordered, picked, rarity, story_of, canonical, names, weights)
+        result[article.slug] = _links(index, ordered, picked, rarity, story_of, written, names, weights)
     return result
 
 
@@ -89,7 +90,7 @@ def _story_neighbours(ordered: Sequence[Article], story_of: Mapping[str, str], r
 
 
 def _links(index: int, ordered: Sequence[Article], picked: list[tuple[int, float]],
-           rarity: Mapping[str, float], story_of: Mapping[str, str], canonical: Callable[[str], str],
+           rarity: Mapping[str, float], story_of: Mapping[str, str], written: Sequence[Mapping[str, str]],
            names: Mapping[str, str] | None, weights: RelatedWeights) -> tuple[RelatedLink, ...]:
     article = ordered[index]
     links = [RelatedLink(s, 1.0, (EDITOR,)) for s in dict.fromkeys(article.related) if s != article.slug]
@@ -99,16 +100,15 @@ def _links(index: int, ordered: Sequence[Article], picked: list[tuple[int, float
         if candidate.slug not in shown and len(links) < weights.count:
             shown.add(candidate.slug)
             links.append(RelatedLink(candidate.slug, round(score, 3),
-                                     reasons(article, candidate, rarity, story_of, canonical, names)))
+                                     reasons(article, candidate, rarity, story_of, written[index], written[other], names)))
     return tuple(links[: weights.count])
 
 
-def reasons(article: Article, other: Article, rarity: Mapping[str, float],
-            story_of: Mapping[str, str], canonical: Callable[[str], str],
-            names: Mapping[str, str] | None) -> tuple[str, ...]:
+def reasons(article: Article, other: Article, rarity: Mapping[str, float], story_of: Mapping[str, str],
+            mine: Mapping[str, str], theirs: Mapping[str, str], names: Mapping[str, str] | None) -> tuple[str, ...]:
     """Human reasons: the rarest shared entities, the same story, and when."""
     found = []
-    shared = shared_entities(article, other, rarity, canonical, names)
+    shared = shared_entities(mine, theirs, rarity, names)
     if shared:
         found.append("shares " + ", ".join(shared))
     if story_of.get(article.slug) is not None and story_of.get(article.slug) == story_of.get(other.slug):
@@ -117,11 +117,9 @@ def reasons(article: Article, other: Article, rarity: Mapping[str, float],
     return tuple(found)
 
 
-def shared_entities(article: Article, other: Article, rarity: Mapping[str, float],
-                    canonical: Callable[[str], str], names: Mapping[str, str] | None) -> list[str]:
-    """Display names of the rarest entities both articles name."""
-    mine = {canonical(n): n for n in article.entities}
-    theirs = {canonical(n) for n in other.entities}
+def shared_entities(mine: Mapping[str, str], theirs: Mapping[str, str], rarity: Mapping[str, float],
+                    names: Mapping[str, str] | None) -> list[str]:
+    """Display names of the rarest entities both articles name (slug -> name as written, each)."""
     common = sorted((s for s in mine if s in theirs), key=lambda s: (-rarity.get(s, 0.0), s))
     return [(names or {}).get(s) or mine[s] for s in common[:SHOWN_ENTITIES]]
 

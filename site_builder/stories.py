@@ -16,7 +16,7 @@ import numpy as np
 
 from .config import StoryWeights
 from .model import Article, Event, Story, StoryInfo, Version
-from .textsig import Doc, EventFeatures, analyse, closeness, event_features, pair_similarity
+from .textsig import Doc, EventFeatures, analyse, event_features, pair_similarity
 from .versions import group_versions
 
 PULL = 1.5   # an unlabelled event joins an explicit story only at PULL x threshold: "clearly alike"
@@ -98,8 +98,7 @@ def _best_story(event: int, similar: object, story_of: np.ndarray, times: list[l
 def _presence(times: list[float], day: float, window: float) -> float:
     """How many of a story's events are close to `day`, each counted by its closeness."""
     start = bisect_left(times, day - 2 * window)
-    recent = np.asarray(times[start:])
-    return max(float(closeness(np.abs(day - recent), window).sum()), 1e-9)
+    return max(sum(min(1.0, max(0.0, 2.0 - abs(day - t) / window)) for t in times[start:]), 1e-9)
 
 
 def _stories(drafts: list[Draft], events: list[Event], members: list[list[Article]], similar: object,

@@ -126,21 +126,22 @@ def lsh_pairs(signature: np.ndarray, rows: int = BAND_ROWS, max_bucket: int = 50
 
 
 def bucket_pairs(keys: np.ndarray, members: np.ndarray, max_bucket: int) -> np.ndarray:
-    """Pairs of members with equal keys: all pairs in small buckets, a chain in big ones."""
+    """Pairs of members with equal keys: each with its bucket's first and with its predecessor.
+
+    Enough to connect every bucket (a star and a chain); huge buckets (boilerplate) are skipped.
+    """
     order = np.argsort(keys, kind="stable")
     keys, members = keys[order], members[order]
-    same = np.flatnonzero(keys[1:] == keys[:-1])
-    if not len(same):
+    if len(keys) < 2:
         return np.zeros((0, 2), dtype=np.int64)
-    boundaries = np.flatnonzero(np.diff(np.concatenate(([0], (keys[1:] == keys[:-1]).astype(np.int8), [0]))))
-    pairs = [np.stack([members[same], members[same + 1]], axis=1)]
-    for begin, end in zip(boundaries[::2], boundaries[1::2] + 1):
-        if 2 < end - begin <= max_bucket:
-            group = members[begin:end]
-            i, j = np.triu_indices(len(group), k=2)
-            pairs.append(np.stack([group[i], group[j]], axis=1))
-    result = np.concatenate(pairs)
-    return np.sort(result, axis=1)
+    starts = np.concatenate(([True], keys[1:] != keys[:-1]))
+    first = np.maximum.accumulate(np.where(starts, np.arange(len(keys)), 0))
+    sizes = np.bincount(np.cumsum(starts) - 1)[np.cumsum(starts) - 1]
+    later = ~starts & (sizes <= max_bucket)
+    index = np.flatnonzero(later)
+    pairs = np.concatenate([np.stack([members[first[index]], members[index]], axis=1),
+                            np.stack([members[index - 1], members[index]], axis=1)])
+    return np.sort(pairs, axis=1)
 
 
 def overlap(a: np.ndarray, b: np.ndarray) -> int:
@@ -313,7 +314,8 @@ def strongest(matrix: object, keep: int) -> object:
     import scipy.sparse as sp
 
     coo = matrix.tocoo()  # type: ignore[attr-defined]
-    order = np.lexsort((-coo.data, coo.row))
+    scale = 2.0 * (float(coo.data.max()) if coo.nnz else 1.0)
+    order = np.argsort(coo.row * scale - coo.data, kind="stable")
     rows = coo.row[order]
     first = np.searchsorted(rows, rows, side="left")
     chosen = order[np.arange(len(order)) - first < keep]

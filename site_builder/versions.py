@@ -34,8 +34,12 @@ def verified_pairs(shingles: Shingles, threshold: float) -> list[tuple[int, int,
     """LSH candidate pairs whose exact resemblance reaches `threshold`."""
     pairs = lsh_pairs(minhash(shingles))
     found = []
+    sets: dict[int, np.ndarray] = {}
     for a, b in pairs.tolist():
-        score = resemblance(shingles.unique(a), shingles.unique(b))
+        for index in (a, b):
+            if index not in sets:
+                sets[index] = shingles.unique(index)
+        score = resemblance(sets[a], sets[b])
         if score >= threshold:
             found.append((a, b, score))
     return found
