@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 
 from .config import StoryWeights
 from .model import Article, Event, Story, StoryInfo, Version
@@ -51,7 +52,7 @@ def _label(versions: list[Article]) -> str | None:
     return next((a.story for a in versions if a.story), None)
 
 
-def cluster(features: EventFeatures, similar: object, labels: list[str | None],
+def cluster(features: EventFeatures, similar: sp.csr_matrix, labels: list[str | None],
             weights: StoryWeights) -> list[Draft]:
     """Online average-linkage clustering of events in date order."""
     days = features.days
@@ -75,15 +76,15 @@ def cluster(features: EventFeatures, similar: object, labels: list[str | None],
     return [Draft(explicit[s], tuple(e)) for s, e in drafts.items()]
 
 
-def _best_story(event: int, similar: object, story_of: np.ndarray, times: list[list[float]],
+def _best_story(event: int, similar: sp.csr_matrix, story_of: np.ndarray, times: list[list[float]],
                 explicit: list[str | None], days: np.ndarray, weights: StoryWeights) -> int:
     """The story this event resembles most on average over its events close in time, or a new one.
 
     The average is weighted by closeness in time, so a story's old events count less.
     """
-    begin, end = similar.indptr[event], similar.indptr[event + 1]  # type: ignore[attr-defined]
+    begin, end = similar.indptr[event], similar.indptr[event + 1]
     sums: dict[int, float] = defaultdict(float)
-    for other, score in zip(similar.indices[begin:end].tolist(), similar.data[begin:end].tolist()):  # type: ignore[attr-defined]
+    for other, score in zip(similar.indices[begin:end].tolist(), similar.data[begin:end].tolist()):
         if story_of[other] >= 0:
             sums[int(story_of[other])] += score
     best, best_score = len(times), 0.0
@@ -101,7 +102,7 @@ def _presence(times: list[float], day: float, window: float) -> float:
     return max(sum(min(1.0, max(0.0, 2.0 - abs(day - t) / window)) for t in times[start:]), 1e-9)
 
 
-def _stories(drafts: list[Draft], events: list[Event], members: list[list[Article]], similar: object,
+def _stories(drafts: list[Draft], events: list[Event], members: list[list[Article]], similar: sp.csr_matrix,
              registry: Sequence[StoryInfo]) -> tuple[Story, ...]:
     info = {s.id: s for s in registry}
     taken = set(info) | {d.label for d in drafts if d.label}
@@ -124,10 +125,10 @@ def _auto_id(slug: str, taken: set[str]) -> str:
     return slug if slug not in taken else f"{slug}-story"
 
 
-def _central(events: tuple[int, ...], similar: object) -> int:
+def _central(events: tuple[int, ...], similar: sp.csr_matrix) -> int:
     """The event most like the rest of its story (ties: the earliest)."""
     if len(events) < 3:
         return events[0]
-    sub = similar[list(events)][:, list(events)]  # type: ignore[index]
+    sub = similar[list(events)][:, list(events)]
     totals = np.asarray(sub.sum(axis=1)).ravel()
     return events[int(np.argmax(totals))]

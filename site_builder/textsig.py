@@ -5,10 +5,13 @@ Pure functions over strings and numpy arrays; nothing here reads files or keeps 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
+
+from .model import Article
 
 SHINGLE = 5                       # words per shingle
 BINS = 64                         # MinHash values per signature (one-permutation hashing)
@@ -183,7 +186,7 @@ class Analysis:
     """Body shingles and weighted term counts (a CSR matrix, docs x terms) of many documents."""
 
     shingles: Shingles
-    terms: object          # scipy.sparse.csr_matrix of float64 weighted term frequencies
+    terms: sp.csr_matrix   # float64 weighted term frequencies
     vocabulary: tuple[str, ...]
 
 
@@ -251,9 +254,7 @@ def _term_block(terms: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.
     return keys >> 32, keys & 0xFFFFFFFF, np.bincount(inverse, weights=weights[keep], minlength=len(keys))
 
 
-def _stack(blocks: list[tuple[np.ndarray, np.ndarray, np.ndarray]], width: int) -> object:
-    import scipy.sparse as sp
-
+def _stack(blocks: list[tuple[np.ndarray, np.ndarray, np.ndarray]], width: int) -> sp.csr_matrix:
     rows, cols, data = [], [], []
     for number, (row, col, weight) in enumerate(blocks):
         rows.append(row + number * _CHUNK)
@@ -280,20 +281,18 @@ class EventFeatures:
     """Per event (rows): day number, rarity-weighted entity vector and TF-IDF term vector, L2-normalised."""
 
     days: np.ndarray       # float64, days since the epoch of the earliest version
-    entities: object       # scipy.sparse.csr_matrix, events x entity slugs
-    terms: object          # scipy.sparse.csr_matrix, events x terms
+    entities: sp.csr_matrix  # events x entity slugs
+    terms: sp.csr_matrix     # events x terms
     entity_slugs: tuple[str, ...]
 
 
-def event_features(members: Sequence[Sequence[object]], canonical: object,
+def event_features(members: Sequence[Sequence[Article]], canonical: Callable[[str], str],
                    analysis: Analysis, rows: Sequence[Sequence[int]]) -> EventFeatures:
     """Features of events; `members[e]` are its Articles, `rows[e]` their rows in `analysis`."""
-    import scipy.sparse as sp
-
     slugs: dict[str, int] = {}
     entity_rows, entity_cols = [], []
     for event, articles in enumerate(members):
-        found = {canonical(name) for a in articles for name in a.entities}  # type: ignore[attr-defined,operator]
+        found = {canonical(name) for a in articles for name in a.entities}
         for slug in sorted(found):
             entity_rows.append(event)
             entity_cols.append(slugs.setdefault(slug, len(slugs)))
@@ -301,19 +300,17 @@ def event_features(members: Sequence[Sequence[object]], canonical: object,
     entities = sp.csr_matrix((np.ones(len(entity_rows)), (entity_rows, entity_cols)), shape=(count, len(slugs)))
     pick = sp.csr_matrix((np.ones(sum(map(len, rows))), ([e for e, r in enumerate(rows) for _ in r],
                                                          [i for r in rows for i in r])),
-                         shape=(count, analysis.terms.shape[0]))  # type: ignore[attr-defined]
+                         shape=(count, analysis.terms.shape[0]))
     terms = (pick @ analysis.terms).tocsr()
     terms.data = 1.0 + np.log(terms.data)
-    days = np.array([a[0].date.timestamp() / SECONDS_PER_DAY for a in members])  # type: ignore[attr-defined]
+    days = np.array([a[0].date.timestamp() / SECONDS_PER_DAY for a in members])
     return EventFeatures(days, tfidf(entities), tfidf(strongest(tfidf(terms), TOP_TERMS)),
                          tuple(sorted(slugs, key=slugs.__getitem__)))
 
 
-def strongest(matrix: object, keep: int) -> object:
+def strongest(matrix: sp.csr_matrix, keep: int) -> sp.csr_matrix:
     """Only the `keep` largest values of each row (the terms that say most about a document)."""
-    import scipy.sparse as sp
-
-    coo = matrix.tocoo()  # type: ignore[attr-defined]
+    coo = matrix.tocoo()
     scale = 2.0 * (float(coo.data.max()) if coo.nnz else 1.0)
     order = np.argsort(coo.row * scale - coo.data, kind="stable")
     rows = coo.row[order]
@@ -322,35 +319,31 @@ def strongest(matrix: object, keep: int) -> object:
     return sp.csr_matrix((coo.data[chosen], (coo.row[chosen], coo.col[chosen])), shape=coo.shape)
 
 
-def idf(matrix: object) -> np.ndarray:
+def idf(matrix: sp.csr_matrix) -> np.ndarray:
     """Smoothed inverse document frequency of each column: rare features weigh more, none weighs zero."""
-    rows = matrix.shape[0]  # type: ignore[attr-defined]
-    df = np.bincount(matrix.indices, minlength=matrix.shape[1])  # type: ignore[attr-defined]
+    rows = matrix.shape[0]
+    df = np.bincount(matrix.indices, minlength=matrix.shape[1])
     return np.log((rows + 1) / (df + 1)) + 1.0
 
 
-def tfidf(matrix: object) -> object:
+def tfidf(matrix: sp.csr_matrix) -> sp.csr_matrix:
     """Columns weighted by `idf`, rows scaled to unit length."""
-    import scipy.sparse as sp
-
-    weighted = matrix.multiply(idf(matrix)).tocsr()  # type: ignore[attr-defined]
+    weighted = matrix.multiply(idf(matrix)).tocsr()
     norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
     return sp.diags(1.0 / norms) @ weighted
 
 
-def windowed_products(matrix: object, days: np.ndarray, window: float) -> object:
+def windowed_products(matrix: sp.csr_matrix, days: np.ndarray, window: float) -> sp.csr_matrix:
     """Dot products of rows within about one `window` of each other (features bucketed by time)."""
-    import scipy.sparse as sp
-
-    coo = matrix.tocoo()  # type: ignore[attr-defined]
+    coo = matrix.tocoo()
     bucket = np.floor((days - days.min()) / window).astype(np.int64) if len(days) else days.astype(np.int64)
     width = int(bucket.max()) + 3 if len(days) else 1
     column = coo.col.astype(np.int64) * width + bucket[coo.row] + 1
     keys, inverse, counts = np.unique(column, return_inverse=True, return_counts=True)
     keep = counts[inverse] <= POSTING_CAP
     rows, cols, data = coo.row[keep], inverse[keep], coo.data[keep]
-    left = sp.csr_matrix((data, (rows, cols)), shape=(matrix.shape[0], len(keys)))  # type: ignore[attr-defined]
+    left = sp.csr_matrix((data, (rows, cols)), shape=(matrix.shape[0], len(keys)))
     shifted_rows, shifted_cols, shifted_data = [], [], []
     for shift in (-1, 0, 1):
         target = np.searchsorted(keys, column[keep] + shift)
@@ -364,13 +357,11 @@ def windowed_products(matrix: object, days: np.ndarray, window: float) -> object
 
 
 def pair_similarity(features: EventFeatures, entity_weight: float, text_weight: float, window: float,
-                    floor: float = 0.05) -> object:
+                    floor: float = 0.05) -> sp.csr_matrix:
     """Symmetric sparse events x events similarity in [0, 1], times `closeness`; zero far apart in time.
 
     Evidence adds up: sqrt(entity_weight x entity cosine + text_weight x text cosine), at most 1.
     """
-    import scipy.sparse as sp
-
     combined = (windowed_products(features.entities, features.days, window) * entity_weight
                 + windowed_products(features.terms, features.days, window) * text_weight).tocoo()
     score = np.sqrt(np.clip(combined.data, 0.0, 1.0))
