@@ -1,6 +1,7 @@
 """The build: load → graph → routes → contexts → what is stale → render → write → manifest."""
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import shutil
@@ -37,6 +38,7 @@ class BuildOptions:
     output: Path | None = None
     search: bool | None = None
     remember: bool = True        # keep a manifest for the next, incremental build
+    index_search: bool = True    # run Pagefind after writing (serve refreshes it in the background)
     progress: Callable[[int, int], None] | None = None   # called with (done, total) while rendering
 
 
@@ -113,7 +115,8 @@ def build(site: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
     if options.remember:
         save_manifest(manifest_file, current)
     clock.lap("write")
-    search_seconds = _index_search(output, config) if config.search and (written or removed) else 0.0
+    indexed = config.search and options.index_search and (written or removed or not (output / "pagefind").exists())
+    search_seconds = _index_search(output, config) if indexed else 0.0
     return BuildResult(output, len(current), len(written), len(removed), clock.total(), tuple(content.warnings),
                        search_seconds, clock.laps)
 
@@ -128,8 +131,10 @@ def _extras(written: list[str], current: dict[str, str]) -> dict[str, str]:
 
 
 def _digests(renderer: Renderer) -> dict[str, str]:
+    """Per page kind, a hash of its templates and of the site-wide values every page shows."""
+    shared = json.dumps(renderer.env.globals["site"], sort_keys=True) + renderer.html_policy
     try:
-        return template_digests(renderer.env)
+        return {kind: digest + shared for kind, digest in template_digests(renderer.env).items()}
     except jinja2.TemplateSyntaxError as error:
         raise SiteError(Problem(error.filename or error.name or "template", error.lineno,
                                 f"template error: {error.message}", "fix the template syntax")) from None

@@ -65,6 +65,7 @@ class Renderer:
         self.env.globals["site"] = {"title": config.title, "description": config.description,
                                     "language": config.language, "base": config.base_path,
                                     "search": config.search}
+        self.html_policy = config.html_policy
         self.markdown = lru_cache(maxsize=4096)(markdown_renderer(config.html_policy))
 
     def render(self, kind: str, context: dict[str, Any]) -> bytes:

@@ -163,6 +163,41 @@ class Watcher(threading.Thread):
                 pending = set()
 
 
+# -- search ----------------------------------------------------------------------------------------
+class SearchRefresher:
+    """Re-indexes the output for search in a background thread; requests during a run coalesce into one more."""
+
+    def __init__(self, site: Path, console: Console) -> None:
+        self.site, self.console = site, console
+        self._lock = threading.Lock()
+        self._running = self._pending = False
+
+    def request(self, output: Path) -> None:
+        with self._lock:
+            if self._running:
+                self._pending = True
+                return
+            self._running = True
+        threading.Thread(target=self._run, args=(output,), daemon=True).start()
+
+    def _run(self, output: Path) -> None:
+        from .search import index_site
+        while True:
+            try:
+                if load_config(self.site).search:
+                    report = index_site(output)
+                    self.console.print(f"[dim]search index updated: {report.pages} pages in {report.seconds:.1f} s[/]",
+                                       highlight=False)
+            except (SiteError, OSError, RuntimeError) as error:
+                self.console.print(f"[yellow]warning[/]: search index not updated: {escape(str(error))}",
+                                   highlight=False)
+            with self._lock:
+                if not self._pending:
+                    self._running = False
+                    return
+                self._pending = False
+
+
 # -- build -----------------------------------------------------------------------------------------
 @dataclass
 class Builder:
@@ -174,6 +209,7 @@ class Builder:
     layout: Layout
     state: BuildState = BuildState()
     unbuilt: set[Path] = field(default_factory=set)    # changes since the last good build
+    search: SearchRefresher | None = None
 
     def run(self, changed: set[Path]) -> Outcome:
         self.unbuilt |= changed
@@ -192,6 +228,8 @@ class Builder:
         self.layout = site_layout(self.site, self.options.output, self.layout)
         reload = reload_paths(self.unbuilt, self.layout, result)
         self.unbuilt = set()
+        if self.search and (result.written or result.removed or not (result.output / "pagefind").exists()):
+            self.search.request(result.output)
         self.state = BuildState(self.state.generation + bool(reload))
         what = "styles only" if reload and reload != ("*",) else "pages" if reload else "no change"
         self.console.print(f"[green]{'recovered' if recovered else 'built'}[/] {result.written} written, "
@@ -411,9 +449,9 @@ def serve(site: Path, *, host: str = "127.0.0.1", port: int = 5500, drafts: bool
           output: Path | None = None, console: Console) -> None:
     """Build once, serve the output on host:port and rebuild on every change, until Ctrl+C."""
     site = site.resolve()
-    # Pagefind indexing takes seconds; the preview skips search (page and index) to reload fast.
-    options = BuildOptions(drafts=drafts, output=output, search=False)
-    builder = Builder(site, options, console, site_layout(site, output))
+    # Pagefind indexing takes seconds: rebuilds skip it and a background thread refreshes the index.
+    options = BuildOptions(drafts=drafts, output=output, index_search=False)
+    builder = Builder(site, options, console, site_layout(site, output), search=SearchRefresher(site, console))
     try:
         before = snapshot(builder.layout.inputs)
         hub = Hub(builder.run(set()).state, builder.layout)
