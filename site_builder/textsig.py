@@ -273,7 +273,7 @@ def _stack(blocks: list[tuple[np.ndarray, np.ndarray, np.ndarray]], width: int) 
 
 SECONDS_PER_DAY = 86400.0
 TOP_TERMS = 40            # topic terms kept per event
-POSTING_CAP = 400          # a feature shared by more events in one time bucket is too common to find pairs
+POSTING_CAP = 100          # a feature shared by more events in one time bucket is too common to find pairs
 
 
 @dataclass(frozen=True)
