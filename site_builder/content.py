@@ -42,11 +42,12 @@ class Parsed:
 def read_text(path: Path, rel: str) -> tuple[str | None, list[Problem]]:
     """The file's text, or a located problem: not UTF-8, NUL bytes, too large, a link outside."""
     try:
-        raw = path.read_bytes()
+        size = path.stat().st_size      # before reading: a huge file is refused without loading it
+        raw = path.read_bytes() if size <= MAX_BYTES else b""
     except OSError as error:
         return None, [Problem(rel, None, f"cannot read file: {error.strerror}")]
-    if len(raw) > MAX_BYTES:
-        return None, [Problem(rel, None, f"file is {len(raw) // 2**20} MB, over the {MAX_BYTES // 2**20} MB limit",
+    if size > MAX_BYTES or len(raw) > MAX_BYTES:
+        return None, [Problem(rel, 1, f"file is {max(size, len(raw)) // 2**20} MB, over the {MAX_BYTES // 2**20} MB limit",
                               "split it or remove embedded data")]
     try:
         text = raw.decode("utf-8-sig")
@@ -116,8 +117,11 @@ class _Fields:
             return ()
         if isinstance(value, str):
             value = [value]
-        if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) and not isinstance(v, bool)
-                                                  for v in value):
+        if isinstance(value, list) and any(isinstance(v, bool) for v in value):
+            self.problem(key, f"'{key}' holds a yes/no value: YAML reads no, yes, on and off as true/false",
+                         f'quote the name: {key}: ["no"]')
+            return ()
+        if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) for v in value):
             self.problem(key, f"'{key}' must be a list of names", f"write {key}: [First, Second]")
             return ()
         seen: dict[str, str] = {}
@@ -206,6 +210,11 @@ def article_files(content: Path, site: Path) -> tuple[list[tuple[Path, str]], li
     """Every article file below content/, sorted; links that lead outside the site are refused."""
     found, problems = [], []
     root = site.resolve()
+    for path in sorted(content.rglob("*")):    # linked folders are not followed: refuse those leading out
+        if path.is_symlink() and path.is_dir() and not path.resolve().is_relative_to(root):
+            problems.append(Problem(path.relative_to(site).as_posix(), None,
+                                    "symbolic link to a folder outside the site folder",
+                                    "copy the files into content/ instead of linking them"))
     for path in sorted(content.rglob(ARTICLE_GLOB)):
         rel = path.relative_to(site).as_posix()
         if path.is_symlink() and not path.resolve().is_relative_to(root):
@@ -293,9 +302,13 @@ def load_registries(content: Path, site: Path) -> tuple[Registries, list[Problem
                     entities.append(entity)
             else:
                 source_name = _str_field(item, "name", rel, line, problems, required=True)
+                home = _str_field(item, "home", rel, line, problems)
+                if home and not re.match(r"^https?://", home, re.I):
+                    problems.append(Problem(rel, line, f"'home' must start with http:// or https://, not '{home[:40]}'",
+                                            "give the full address of the outlet's home page"))
+                    home = None
                 if source_name:
-                    sources.append(Source(slugify(source_name), source_name,
-                                          _str_field(item, "home", rel, line, problems),
+                    sources.append(Source(slugify(source_name), source_name, home,
                                           _str_field(item, "country", rel, line, problems),
                                           _str_field(item, "kind", rel, line, problems)))
     return Registries(tuple(stories), tuple(entities), tuple(sources)), problems

@@ -61,5 +61,7 @@ def build_archive(articles: Sequence[Article], registries: Registries, config: C
                 event_of[version.slug] = event.id
     related = related_coverage(ordered, stories, canonical, config.related,
                                names={slug: entity.name for slug, entity in entities.items()})
+    slugs = {a.slug for a in ordered}   # `related:` may name a missing article or a draft: `check` reports it
+    related = {slug: tuple(link for link in links if link.slug in slugs) for slug, links in related.items()}
     return Archive({a.slug: a for a in ordered}, stories, story_of, event_of, entities, entity_of,
                    sources, source_of, related)

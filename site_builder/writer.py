@@ -18,31 +18,83 @@ def safe_target(root: Path, relative: str) -> Path:
 
 def write_file(root: Path, relative: str, data: bytes) -> None:
     target = safe_target(root, relative)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with open(target, "xb") as handle:   # a second write to one path is a bug: refuse it
-        handle.write(data)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with open(target, "xb") as handle:   # a second write to one path is a bug: refuse it
+            handle.write(data)
+    except FileExistsError:
+        raise SiteError(Problem(relative, None, "two pages write this output file", "report this as a bug")) from None
+    except OSError as error:
+        raise cannot_write(relative, error) from error
+
+
+def cannot_write(relative: str, error: OSError) -> SiteError:
+    """A full disk or a read-only folder, as a located problem instead of a traceback."""
+    return SiteError(Problem(relative, None, f"cannot write the output: {error.strerror or error}",
+                             "free disk space or fix the folder's permissions, then build again; "
+                             "the previous output was kept"))
 
 
 def commit(staging: Path, output: Path, written: list[str], removed: list[str]) -> None:
-    """Move staged files into `output` one by one (each move atomic), then delete orphans."""
-    for relative in written:
-        target = safe_target(output, relative)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(staging / relative, target)
+    """Move staged files into `output` (each move atomic), then delete orphans.
+
+    All or nothing: the files replaced or deleted are kept aside until every move succeeded,
+    and put back when one fails, so a failed commit leaves the previous output as it was.
+    """
+    aside = staging.with_name(staging.name + ".aside")
+    done: list[tuple[Path, Path | None]] = []      # (target, where its previous version is kept)
+    try:
+        for relative in written:
+            target = safe_target(output, relative)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            done.append((target, _set_aside(target, aside / relative)))
+            os.replace(staging / relative, target)
+        for relative in removed:
+            target = safe_target(output, relative)
+            done.append((target, _set_aside(target, aside / relative)))
+    except OSError as error:
+        _restore(done)
+        raise cannot_write(str(output), error) from error
+    except BaseException:
+        _restore(done)
+        raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    shutil.rmtree(aside, ignore_errors=True)
     for relative in removed:
-        target = safe_target(output, relative)
-        target.unlink(missing_ok=True)
-        _prune_empty_dirs(target.parent, output)
-    shutil.rmtree(staging, ignore_errors=True)
+        _prune_empty_dirs(safe_target(output, relative).parent, output)
+
+
+def _set_aside(target: Path, keep: Path) -> Path | None:
+    if not target.exists():
+        return None
+    keep.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(target, keep)
+    return keep
+
+
+def _restore(done: list[tuple[Path, Path | None]]) -> None:
+    for target, kept in reversed(done):
+        if kept is None:
+            target.unlink(missing_ok=True)
+        elif kept.exists():
+            os.replace(kept, target)
 
 
 def swap_in(staging: Path, output: Path) -> None:
     """Replace the whole output folder by the staged one, keeping the old until the new is in place."""
     old = output.with_name(output.name + ".old")
     shutil.rmtree(old, ignore_errors=True)
-    if output.exists():
-        os.replace(output, old)
-    os.replace(staging, output)
+    had_output = output.exists()
+    try:
+        if had_output:
+            os.replace(output, old)
+        os.replace(staging, output)
+    except OSError as error:
+        if had_output and old.exists() and not output.exists():
+            os.replace(old, output)
+        shutil.rmtree(staging, ignore_errors=True)
+        raise cannot_write(str(output), error) from error
     shutil.rmtree(old, ignore_errors=True)
 
 

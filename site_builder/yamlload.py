@@ -40,6 +40,8 @@ def load_yaml(text: str) -> Any:
 def error_line(error: yaml.YAMLError) -> int | None:
     """The 1-based line a YAML error points at, inside the YAML text."""
     mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    if "quoted scalar" in str(getattr(error, "context", "")) and getattr(error, "context_mark", None):
+        mark = error.context_mark    # an unclosed quote: the line where it opens, not the end of the text
     return mark.line + 1 if mark is not None else None
 
 
