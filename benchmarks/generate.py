@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -139,7 +140,8 @@ def front_matter(title: str, date: datetime, source: str, wire: str | None, stor
         lines.append(f"wire: {wire}")
     if story:
         lines.append(f"story: {story}")
-    lines += [f"entities: [{', '.join(entities)}]", f"tags: [{', '.join(tags)}]", f'summary: "{summary}"', "---"]
+    quoted = [f"[{', '.join(json.dumps(name) for name in names)}]" for names in (entities, tags)]
+    lines += [f"entities: {quoted[0]}", f"tags: {quoted[1]}", f'summary: "{summary}"', "---"]
     return "\n".join(lines)
 
 

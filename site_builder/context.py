@@ -19,6 +19,9 @@ class Contexts:
     def __init__(self, archive: Archive, index: SiteIndex, config: Config) -> None:
         self.archive, self.index, self.config = archive, index, config
         self.base = config.base_path
+        self._links: dict[str, dict[str, Any]] = {}       # memo: the same article appears on many pages
+        self._story_refs: dict[str, dict[str, Any]] = {}
+        self._home_stories: list[dict[str, Any]] | None = None
 
     # -- small pieces -------------------------------------------------------------
     def url(self, path: str) -> str:
@@ -32,7 +35,12 @@ class Contexts:
                 "time": "" if article.date_only else f"{article.date:%H:%M} {utc_offset(article.date)}"}
 
     def link(self, slug: str) -> dict[str, Any]:
-        """An article as it appears in lists."""
+        """An article as it appears in lists (shared: callers copy before changing it)."""
+        if slug not in self._links:
+            self._links[slug] = self._link(slug)
+        return self._links[slug]
+
+    def _link(self, slug: str) -> dict[str, Any]:
         a = self.archive.articles[slug]
         story_id = self.archive.story_of[slug]
         story = self.index.stories[story_id]
@@ -46,6 +54,11 @@ class Contexts:
         return {"name": self.archive.entities[slug].name, "url": self.url(f"entities/{slug}/")}
 
     def story_ref(self, story: Story) -> dict[str, Any]:
+        if story.id not in self._story_refs:
+            self._story_refs[story.id] = self._story_ref(story)
+        return self._story_refs[story.id]
+
+    def _story_ref(self, story: Story) -> dict[str, Any]:
         return {"title": story.title, "url": self.url(f"stories/{story.id}/"), "summary": story.summary,
                 "events": len(story.events), "articles": sum(len(e.versions) for e in story.events),
                 "first": human_day(story.events[0].date), "last": human_day(story.events[-1].date),
@@ -72,10 +85,13 @@ class Contexts:
         return context
 
     def ctx_home(self, route: Route) -> dict[str, Any]:
-        stories = [self.story_ref(s) for s in self.archive.stories if len(s.events) > 1 or s.explicit][:HOME_STORIES]
-        slugs = list(self.archive.articles)
-        return {"stories": stories if route.page == 1 else [], "articles": self.page_slice(slugs, route.page),
-                "pagination": self.pagination(route, "", len(slugs)), "total": len(slugs)}
+        if self._home_stories is None:
+            active = (s for s in self.archive.stories if len(s.events) > 1 or s.explicit)
+            self._home_stories = [self.story_ref(s) for _, s in zip(range(HOME_STORIES), active)]
+        total = len(self.archive.articles)
+        return {"stories": self._home_stories if route.page == 1 else [],
+                "articles": self.page_slice(self.index.newest, route.page),
+                "pagination": self.pagination(route, "", total), "total": total}
 
     def ctx_article(self, route: Route) -> dict[str, Any]:
         a = self.archive.articles[route.key]

@@ -11,6 +11,7 @@ from .model import Archive, Article, Event, Story
 class SiteIndex:
     """Which articles each entity, source and month lists, and who appears with whom."""
 
+    newest: list[str]                        # every article slug, newest first
     by_entity: dict[str, list[str]]          # entity slug -> article slugs, newest first
     by_source: dict[str, list[str]]
     by_month: dict[str, list[str]]           # "2025/06" -> article slugs
@@ -44,7 +45,7 @@ def site_index(archive: Archive, top: int = 12) -> SiteIndex:
             event_pos[event.id] = (story.id, position)
             events[event.id] = event
     return SiteIndex(
-        dict(by_entity), dict(by_source), dict(by_month), {s.id: s for s in archive.stories}, event_pos, events,
+        list(archive.articles), dict(by_entity), dict(by_source), dict(by_month), {s.id: s for s in archive.stories}, event_pos, events,
         {e: [s for s, _ in c.most_common(top)] for e, c in story_counts.items()},
         {e: sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[:top] for e, c in co_counts.items()},
     )

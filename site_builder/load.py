@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
+import pickle
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -12,6 +14,7 @@ from .errors import Problem
 from .model import Article, Registries
 
 PARALLEL_FROM = 400   # files; below this a process pool costs more than it saves
+CACHE_VERSION = 1
 
 
 @dataclass(frozen=True)
@@ -34,7 +37,72 @@ def _parse(job: tuple[Path, str, str]) -> Parsed:
     return parse_article(path, rel, ZoneInfo(tz))
 
 
-def load_content(site: Path, config: Config, *, drafts: bool = False, jobs: int = 1) -> Content:
+class ParseCache:
+    """Parsed files from the last run, reused while a file's size and modification time are unchanged."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.entries: dict[str, tuple[int, int, Parsed]] = {}
+        self.changed = False
+        if path is not None:
+            try:
+                with open(path, "rb") as handle:
+                    data = pickle.load(handle)
+                if isinstance(data, dict) and data.get("version") == CACHE_VERSION:
+                    self.entries = data["entries"]
+            except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, KeyError, TypeError):
+                self.entries = {}
+
+    def get(self, rel: str, stamp: tuple[int, int]) -> Parsed | None:
+        entry = self.entries.get(rel)
+        return entry[2] if entry is not None and entry[:2] == stamp else None
+
+    def put(self, rel: str, stamp: tuple[int, int], parsed: Parsed) -> None:
+        self.entries[rel] = (*stamp, parsed)
+        self.changed = True
+
+    def save(self, keep: set[str]) -> None:
+        """Write atomically, dropping files that are gone."""
+        if self.path is None or not (self.changed or keep != set(self.entries)):
+            return
+        entries = {rel: entry for rel, entry in self.entries.items() if rel in keep}
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(f".tmp{os.getpid()}")
+        with open(tmp, "wb") as handle:
+            pickle.dump({"version": CACHE_VERSION, "entries": entries}, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, self.path)
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_mtime_ns, info.st_size
+
+
+def parse_all(files: list[tuple[Path, str]], tz: str, cache: ParseCache, jobs: int) -> list[Parsed]:
+    """Parse every file not in the cache (in parallel when there are many); reuse the rest."""
+    stamps = [_stamp(path) for path, _ in files]
+    results: list[Parsed | None] = [cache.get(rel, stamp) if stamp else None
+                                    for (_, rel), stamp in zip(files, stamps)]
+    todo = [i for i, r in enumerate(results) if r is None]
+    work = [(files[i][0], files[i][1], tz) for i in todo]
+    if jobs > 1 and len(work) >= PARALLEL_FROM:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            parsed = pool.map(_parse, work, chunksize=max(1, len(work) // (jobs * 8)))
+    else:
+        parsed = [_parse(job) for job in work]
+    for i, result in zip(todo, parsed):
+        results[i] = result
+        stamp = stamps[i]
+        if stamp is not None and stamp == _stamp(files[i][0]):   # unchanged while we read it
+            cache.put(files[i][1], stamp, result)
+    return [r for r in results if r is not None]
+
+
+def load_content(site: Path, config: Config, *, drafts: bool = False, jobs: int = 1,
+                 cache: bool = True) -> Content:
     """Every article and registry under the content folder; drafts only when asked for."""
     content = site / config.paths.content
     problems: list[Problem] = []
@@ -44,12 +112,10 @@ def load_content(site: Path, config: Config, *, drafts: bool = False, jobs: int 
         return Content((), Registries(), tuple(problems))
     files, found = article_files(content, site)
     problems += found
-    work = [(path, rel, config.timezone) for path, rel in files]
-    if jobs > 1 and len(work) >= PARALLEL_FROM:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            parsed = pool.map(_parse, work, chunksize=max(1, len(work) // (jobs * 8)))
-    else:
-        parsed = [_parse(job) for job in work]
+    parse_cache = ParseCache(site / config.paths.cache / f"parsed-{config.timezone.replace('/', '_')}.pickle"
+                             if cache else None)
+    parsed = parse_all(files, config.timezone, parse_cache, jobs)
+    parse_cache.save({rel for _, rel in files})
     articles = []
     for result in parsed:
         problems += result.problems

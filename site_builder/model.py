@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import datetime
 
 
@@ -31,7 +32,7 @@ class Article:
     def line(self, key: str) -> int | None:
         return dict(self.lines).get(key)
 
-    @property
+    @cached_property
     def url_path(self) -> str:
         """The article's page path below the base URL."""
         return f"articles/{self.date:%Y/%m/%d}/{self.slug}/"
