@@ -371,3 +371,35 @@ def test_every_story_timeline_json_parses(published: Published) -> None:
     main = json.loads((published.output / "stories/iran-us-strikes-2025/timeline.json").read_text(encoding="utf-8"))
     assert len(main["events"]) == 4            # every version of every event
     assert {e["group"] for e in main["events"]} == {"Business Recorder", "Daily8", "Unidentified outlet"}
+
+
+# -- deploy examples -----------------------------------------------------------------------------
+def test_github_pages_workflow_example_is_ready() -> None:
+    import yaml
+    workflow = yaml.safe_load((REPO / "docs" / "github-pages.yml").read_text(encoding="utf-8"))
+    assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+    build_steps = workflow["jobs"]["build"]["steps"]
+    uses = [s.get("uses", "") for s in build_steps]
+    runs = " ".join(s.get("run", "") for s in build_steps)
+    assert any(u.startswith("actions/upload-pages-artifact@") for u in uses)
+    upload = next(s for s in build_steps if s.get("uses", "").startswith("actions/upload-pages-artifact@"))
+    assert upload["with"]["path"].rstrip("/") == "output"
+    assert "pip install" in runs and "site-builder check" in runs
+    assert re.search(r"site-builder build .*--base-url \"https://\$\{\{ github.repository_owner }}\.github\.io/"
+                     r"\$\{\{ github.event.repository.name }}/\"", runs), runs
+    deploy = workflow["jobs"]["deploy"]
+    assert deploy["needs"] == "build" and deploy["environment"]["name"] == "github-pages"
+    assert any(s.get("uses", "").startswith("actions/deploy-pages@") for s in deploy["steps"])
+    assert not (REPO / ".github" / "workflows" / "github-pages.yml").exists()     # an example, not active here
+
+
+def test_netlify_example_and_readme_deploy_section() -> None:
+    import tomllib
+    netlify = tomllib.loads((REPO / "docs" / "netlify.toml").read_text(encoding="utf-8"))
+    assert netlify["build"]["publish"] == "output"
+    assert "site-builder build" in netlify["build"]["command"] and "--base-url https://" in netlify["build"]["command"]
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    deploy = readme[readme.index("\n## Deploy"):]
+    for needle in ("docs/github-pages.yml", "docs/netlify.toml", "aws s3 sync output/ s3://", "--delete",
+                   "error_page 404", "try_files", "base_url", "--base-url"):
+        assert needle in deploy, needle
