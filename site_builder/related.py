@@ -14,7 +14,7 @@ import scipy.sparse as sp
 
 from .config import RelatedWeights
 from .model import Article, RelatedLink, Story
-from .textsig import Doc, EventFeatures, analyse, closeness, event_features, idf, windowed_products
+from .textsig import Doc, EventFeatures, analyse, blockwise_scores, closeness, event_features, idf, windowed_factors
 
 EDITOR = "linked by the editor"
 SHOWN_ENTITIES = 3
@@ -64,14 +64,17 @@ def _scores(ordered: Sequence[Article], features: EventFeatures, story_of: Mappi
     window = weights.time_window_days
     total = weights.entities + weights.text + weights.same_story + weights.time or 1.0
     same = _story_neighbours(ordered, story_of, weights.count * 2)
-    combined = (windowed_products(features.entities, features.days, window) * weights.entities
-                + windowed_products(features.terms, features.days, window) * weights.text
-                + same * weights.same_story).tocoo()
-    apart = np.abs(features.days[combined.row] - features.days[combined.col])
-    data = (combined.data + weights.time * closeness(apart, window)) / total
     events = np.array([event_of.get(a.slug, a.slug) for a in ordered])
-    keep = (data >= weights.min_score) & (events[combined.row] != events[combined.col])
-    return sp.csr_matrix((data[keep], (combined.row[keep], combined.col[keep])), shape=combined.shape)
+    days = features.days
+
+    def finish(rows: np.ndarray, cols: np.ndarray, sums: np.ndarray) -> np.ndarray:
+        score = (sums + weights.time * closeness(np.abs(days[rows] - days[cols]), window)) / total
+        return np.where((score >= weights.min_score) & (events[rows] != events[cols]), score, 0.0)
+
+    parts = [(windowed_factors(features.entities, days, window), weights.entities),
+             (windowed_factors(features.terms, days, window), weights.text),
+             (lambda begin, end: same[begin:end], weights.same_story)]
+    return blockwise_scores(parts, len(ordered), finish, weights.count * 3)
 
 
 def _story_neighbours(ordered: Sequence[Article], story_of: Mapping[str, str], reach: int) -> sp.csr_matrix:

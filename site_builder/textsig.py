@@ -334,8 +334,12 @@ def tfidf(matrix: sp.csr_matrix) -> sp.csr_matrix:
     return sp.diags(1.0 / norms) @ weighted
 
 
-def windowed_products(matrix: sp.csr_matrix, days: np.ndarray, window: float) -> sp.csr_matrix:
-    """Dot products of rows within about one `window` of each other (features bucketed by time)."""
+def windowed_factors(matrix: sp.csr_matrix, days: np.ndarray, window: float) -> Part:
+    """Rows times rows, restricted to rows within about one `window` of each other in time.
+
+    Each feature is split per time bucket; the right factor also holds the neighbouring buckets,
+    and features shared by more than POSTING_CAP rows in a bucket are dropped (too common).
+    """
     coo = matrix.tocoo()
     bucket = np.floor((days - days.min()) / window).astype(np.int64) if len(days) else days.astype(np.int64)
     width = int(bucket.max()) + 3 if len(days) else 1
@@ -352,22 +356,55 @@ def windowed_products(matrix: sp.csr_matrix, days: np.ndarray, window: float) ->
         shifted_cols.append(target[hit])
         shifted_data.append(data[hit])
     right = sp.csr_matrix((np.concatenate(shifted_data), (np.concatenate(shifted_rows), np.concatenate(shifted_cols))),
-                          shape=left.shape)
-    return (left @ right.T).tocsr()
+                          shape=left.shape).T.tocsr()
+    return lambda begin, end: (left[begin:end] @ right).tocsr()
+
+
+Part = Callable[[int, int], sp.csr_matrix]
+Finish = Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
+BLOCK = 2000
+
+
+def blockwise_scores(parts: Sequence[tuple[Part, float]], count: int, finish: Finish, keep: int) -> sp.csr_matrix:
+    """Sum of weighted parts, block of rows by block, turned into scores by `finish(rows, cols, sums)`;
+    only the `keep` best positive scores of each row survive, so memory stays linear."""
+    rows, cols, data = [], [], []
+    for begin in range(0, count, BLOCK):
+        end = min(count, begin + BLOCK)
+        total = sum((part(begin, end) * weight for part, weight in parts), sp.csr_matrix((end - begin, count)))
+        block = total.tocoo()
+        row = block.row.astype(np.int64) + begin
+        score = finish(row, block.col.astype(np.int64), block.data)
+        positive = score > 0
+        best = strongest(sp.csr_matrix((score[positive], (block.row[positive], block.col[positive])),
+                                       shape=(end - begin, count)), keep).tocoo()
+        rows.append(best.row.astype(np.int64) + begin)
+        cols.append(best.col.astype(np.int64))
+        data.append(best.data)
+    if not rows:
+        return sp.csr_matrix((count, count))
+    return sp.csr_matrix((np.concatenate(data), (np.concatenate(rows), np.concatenate(cols))), shape=(count, count))
+
+
+NEIGHBOURS = 50           # candidate neighbours kept per event
 
 
 def pair_similarity(features: EventFeatures, entity_weight: float, text_weight: float, window: float,
                     floor: float = 0.05) -> sp.csr_matrix:
-    """Symmetric sparse events x events similarity in [0, 1], times `closeness`; zero far apart in time.
+    """Sparse events x events similarity in [0, 1], times `closeness`; zero far apart in time.
 
     Evidence adds up: sqrt(entity_weight x entity cosine + text_weight x text cosine), at most 1.
+    Each row keeps its NEIGHBOURS best.
     """
-    combined = (windowed_products(features.entities, features.days, window) * entity_weight
-                + windowed_products(features.terms, features.days, window) * text_weight).tocoo()
-    score = np.sqrt(np.clip(combined.data, 0.0, 1.0))
-    score *= closeness(np.abs(features.days[combined.row] - features.days[combined.col]), window)
-    keep = (score >= floor) & (combined.row != combined.col)
-    return sp.csr_matrix((score[keep], (combined.row[keep], combined.col[keep])), shape=combined.shape)
+    days = features.days
+
+    def finish(rows: np.ndarray, cols: np.ndarray, sums: np.ndarray) -> np.ndarray:
+        score = np.sqrt(np.clip(sums, 0.0, 1.0)) * closeness(np.abs(days[rows] - days[cols]), window)
+        return np.where((score >= floor) & (rows != cols), score, 0.0)
+
+    parts = [(windowed_factors(features.entities, days, window), entity_weight),
+             (windowed_factors(features.terms, days, window), text_weight)]
+    return blockwise_scores(parts, len(days), finish, NEIGHBOURS)
 
 
 def closeness(apart: np.ndarray, window: float) -> np.ndarray:
