@@ -19,7 +19,8 @@ from .errors import Problem, SiteError
 from .graph import build_archive
 from .index import site_index
 from .load import load_content
-from .manifest import load_manifest, manifest_path, save_manifest, signature
+from .fingerprint import input_fingerprint
+from .manifest import Manifest, load_manifest, manifest_path, save_manifest, signature
 from .outputs import DATA_KINDS, data_bytes, data_context
 from .render import Renderer, template_digests
 from .routes import Route, site_routes
@@ -75,45 +76,32 @@ def output_folder(site: Path, config: Config, options: BuildOptions) -> Path:
 def build(site: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
     """Build the site; on any error raise SiteError and leave the previous output as it was."""
     clock = _Clock()
-    overrides: dict[str, Any] = {"base_url": options.base_url, "search": options.search}
-    config = load_config(site, overrides)
+    config = load_config(site, {"base_url": options.base_url, "search": options.search})
     output = output_folder(site, config, options)
+    manifest_file = manifest_path(site / config.paths.cache, output)
+    fresh = options.clean or not options.remember or not output.exists()
+    previous = Manifest() if fresh else load_manifest(manifest_file)
+    inputs = input_fingerprint(site, [site / config.paths.content, site / config.paths.templates,
+                                      site / config.paths.static], repr((options.drafts, output, config)))
+    if previous.inputs == inputs and all((output / p).exists() for p in previous.outputs):
+        return BuildResult(output, len(previous.outputs), 0, 0, clock.total(), previous.warnings)
     content = load_content(site, config, drafts=options.drafts, jobs=options.jobs)
     if content.errors:
         raise SiteError(content.errors)
     clock.lap("load")
     archive = build_archive(content.articles, content.registries, config)
     clock.lap("graph")
-    routes = site_routes(archive, config.per_page, config.search)
     renderer = Renderer(config, site / config.paths.templates)
+    routes = site_routes(archive, config.per_page, config.search)
     tasks = list(_tasks(routes, Contexts(archive, site_index(archive), config), _digests(renderer)))
     statics = _static_files(site, config)
     clock.lap("routes")
-    manifest_file = manifest_path(site / config.paths.cache, output)
-    fresh = options.clean or not options.remember or not output.exists()
-    previous = {} if fresh else load_manifest(manifest_file)
-    stale = [t for t in tasks if previous.get(t.route.output) != t.signature or not (output / t.route.output).exists()]
-    stale_static = {rel: sig for rel, (_, sig) in statics.items()
-                    if previous.get(rel) != sig or not (output / rel).exists()}
-    staging = output.with_name(output.name + f".staging-{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)
-    try:
-        written = _render_all(stale, renderer, staging, options) + _copy_static(statics, stale_static, staging)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    clock.lap("render")
     current = {t.route.output: t.signature for t in tasks} | {rel: sig for rel, (_, sig) in statics.items()}
-    kept_extra = {p: s for p, s in previous.items() if p not in current and _extra_of(p, current, written)}
-    removed = [p for p in previous if p not in current and p not in kept_extra and p not in written]
-    current.update({p: sig for p, sig in _extras(written, current).items()})
-    if fresh or not previous:
-        staging.mkdir(parents=True, exist_ok=True)
-        swap_in(staging, output)
-    else:
-        commit(staging, output, written, removed)
+    removed = [p for p in previous.outputs if p not in current]
+    written = _write_stale(tasks, statics, previous.outputs, removed, renderer, output, options, fresh)
+    clock.lap("render")
     if options.remember:
-        save_manifest(manifest_file, current)
+        save_manifest(manifest_file, Manifest(current, inputs, tuple(content.warnings)))
     clock.lap("write")
     indexed = config.search and options.index_search and (written or removed or not (output / "pagefind").exists())
     search_seconds = _index_search(output, config) if indexed else 0.0
@@ -121,13 +109,23 @@ def build(site: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
                        search_seconds, clock.laps)
 
 
-def _extra_of(path: str, current: dict[str, str], written: list[str]) -> bool:
-    """Extra files of a multi-file output (sitemap parts) stay while their owner is unchanged."""
-    return path.startswith("sitemap-") and "sitemap.xml" in current and "sitemap.xml" not in written
-
-
-def _extras(written: list[str], current: dict[str, str]) -> dict[str, str]:
-    return {p: current.get("sitemap.xml", "") for p in written if p not in current}
+def _write_stale(tasks: list[Task], statics: dict[str, tuple[Path, str]], previous: dict[str, str],
+                 removed: list[str], renderer: Renderer, output: Path, options: BuildOptions, fresh: bool) -> list[str]:
+    """Render what is stale into a staging folder, then move it into the output all at once."""
+    stale = [t for t in tasks if previous.get(t.route.output) != t.signature or not (output / t.route.output).exists()]
+    stale_static = [rel for rel, (_, sig) in statics.items() if previous.get(rel) != sig or not (output / rel).exists()]
+    staging = output.with_name(output.name + f".staging-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        written = _render_all(stale, renderer, staging, options) + _copy_static(statics, stale_static, staging)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    if fresh or not previous:
+        swap_in(staging, output)
+    else:
+        commit(staging, output, written, removed)
+    return written
 
 
 def _digests(renderer: Renderer) -> dict[str, str]:
@@ -167,7 +165,7 @@ def _static_files(site: Path, config: Config) -> dict[str, tuple[Path, str]]:
     return files
 
 
-def _copy_static(statics: dict[str, tuple[Path, str]], stale: dict[str, str], staging: Path) -> list[str]:
+def _copy_static(statics: dict[str, tuple[Path, str]], stale: list[str], staging: Path) -> list[str]:
     for rel in stale:
         write_file(staging, rel, statics[rel][0].read_bytes())
     return list(stale)

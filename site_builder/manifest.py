@@ -4,12 +4,15 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import orjson
 
-VERSION = 1
+from .errors import Problem
+
+VERSION = 2
 
 
 def signature(kind: str, template: str, context: Any) -> str:
@@ -26,20 +29,32 @@ def manifest_path(cache: Path, output: Path) -> Path:
     return cache / f"manifest-{key}.json"
 
 
-def load_manifest(path: Path) -> dict[str, str]:
-    """Output path -> signature from the last good build; empty when missing or unreadable."""
+@dataclass(frozen=True)
+class Manifest:
+    """What the last good build wrote: output path -> signature, its input fingerprint, its warnings."""
+
+    outputs: dict[str, str] = field(default_factory=dict)
+    inputs: str = ""
+    warnings: tuple[Problem, ...] = ()
+
+
+def load_manifest(path: Path) -> Manifest:
+    """The last good build's manifest; empty when missing, unreadable or from another version."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(data, dict) or data.get("version") != VERSION or not isinstance(data.get("outputs"), dict):
-        return {}
-    return {str(k): str(v) for k, v in data["outputs"].items()}
+        if data.get("version") != VERSION:
+            return Manifest()
+        return Manifest({str(k): str(v) for k, v in data["outputs"].items()}, str(data["inputs"]),
+                        tuple(Problem(**p) for p in data["warnings"]))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return Manifest()
 
 
-def save_manifest(path: Path, outputs: dict[str, str]) -> None:
+def save_manifest(path: Path, manifest: Manifest) -> None:
     """Write atomically: a build killed here leaves the old manifest whole."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(f".tmp{os.getpid()}")
-    tmp.write_text(json.dumps({"version": VERSION, "outputs": outputs}, sort_keys=True), encoding="utf-8")
+    data = {"version": VERSION, "inputs": manifest.inputs, "outputs": manifest.outputs,
+            "warnings": [p.as_dict() for p in manifest.warnings]}
+    tmp.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
     os.replace(tmp, path)

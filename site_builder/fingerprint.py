@@ -1,0 +1,34 @@
+"""A cheap fingerprint of every build input (file names, sizes, modification times, options)."""
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+PACKAGE = Path(__file__).parent
+
+
+def _walk(root: Path, digest: "hashlib._Hash") -> None:
+    if not root.is_dir():
+        digest.update(f"missing {root}\n".encode())
+        return
+    for folder, dirs, files in os.walk(root, followlinks=False):
+        dirs.sort()
+        for name in sorted(files):
+            path = os.path.join(folder, name)
+            try:
+                info = os.lstat(path)
+            except OSError:
+                continue
+            digest.update(f"{path}\0{info.st_mtime_ns}\0{info.st_size}\0{info.st_mode}\n".encode())
+
+
+def input_fingerprint(site: Path, folders: list[Path], options: str) -> str:
+    """Changes when any input file is added, removed or touched, the config or the options change,
+    or site_builder itself is updated."""
+    digest = hashlib.blake2b(options.encode(), digest_size=16)
+    for path in (site / "site.toml",):
+        digest.update(path.read_bytes() if path.exists() else b"no config")
+    for folder in (*folders, PACKAGE):
+        _walk(folder, digest)
+    return digest.hexdigest()
