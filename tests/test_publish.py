@@ -24,7 +24,7 @@ from urllib.parse import urldefrag, urlsplit
 import pytest
 
 from site_builder.build import BuildOptions, BuildResult, build
-from tests.conftest import REPO
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, REPO
 
 pytestmark = pytest.mark.browser
 
@@ -102,6 +102,19 @@ def serve_under_mount(root: Path, output: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """Chromium for this module only (overrides the session fixture): a session-wide Playwright keeps its
+    event loop running after this file, which breaks asyncio.run and sync_playwright in later test files."""
+    if not CHROMIUM.exists():
+        pytest.skip("Debian chromium is not installed (make test installs it)")
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture(scope="module")
 def published(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Published]:
     root = tmp_path_factory.mktemp("publish")
     site, result = build_published(root)
@@ -159,7 +172,7 @@ def test_every_internal_link_of_every_page_works_under_the_sub_path(published: P
                 links.setdefault(url, path)
     finally:
         context.close()
-    assert not failed, f"resources that failed while loading pages: {failed}"
+    assert not failed, f"{len(failed)} resources failed while loading pages, e.g. {failed[:8]}"
     internal = {url: where for url, where in links.items() if url.startswith(published.origin)}
     outside = [f"{url} (on {where})" for url, where in internal.items() if not urlsplit(url).path.startswith(MOUNT)]
     assert not outside, f"links that escape the sub-path {MOUNT}: {outside}"
@@ -178,8 +191,8 @@ def test_every_internal_link_of_every_page_works_under_the_sub_path(published: P
                 targets[target] = response.read().decode("utf-8", "replace")
         if fragment and targets[target] and fragment not in ids_of(targets[target]):
             missing_anchors.append(f"{url} (on {where})")
-    assert not broken, "broken internal links:\n" + "\n".join(broken)
-    assert not missing_anchors, "links to missing anchors:\n" + "\n".join(missing_anchors)
+    assert not broken, f"{len(broken)} broken internal links:\n" + "\n".join(broken[:20])
+    assert not missing_anchors, f"{len(missing_anchors)} links to missing anchors:\n" + "\n".join(missing_anchors[:20])
 
 
 def test_a_wrong_address_outside_the_mount_is_not_served_by_the_archive(published: Published) -> None:

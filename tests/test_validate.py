@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO
+from tests.test_publish import browser  # noqa: F401  (module-scoped Chromium)
 from tests.test_publish import DIFF_PATH, HORMUZ_PATH, MOUNT, Published, build_published, serve_under_mount
 
 VNU = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
