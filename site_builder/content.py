@@ -28,7 +28,11 @@ _FRONT = re.compile(r"\A(---[ \t]*\r?\n)(.*?)(^---[ \t]*$)", re.S | re.M)
 
 class _StrictHandler(YAMLHandler):
     def load(self, fm: str, **kwargs: object) -> Any:
-        return load_yaml(fm)
+        data = load_yaml(fm)
+        bad = [key for key in data if not isinstance(key, str)] if isinstance(data, dict) else []
+        if bad:     # python-frontmatter passes the keys as keyword arguments: text only
+            raise yaml.YAMLError(f"a key must be text, not {bad[0]!r}")
+        return data
 
 
 @dataclass(frozen=True)

@@ -60,7 +60,7 @@ def commit(staging: Path, output: Path, written: list[str], removed: list[str]) 
         raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    shutil.rmtree(aside, ignore_errors=True)
+        shutil.rmtree(aside, ignore_errors=True)
     for relative in removed:
         _prune_empty_dirs(safe_target(output, relative).parent, output)
 

@@ -66,3 +66,13 @@ def browser() -> Iterator[object]:
         instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield instance
         instance.close()
+
+
+# Hypothesis profiles (tests/test_fuzz.py): a bounded run in `make test`, a long one in `make fuzz`.
+import os as _os  # noqa: E402
+
+from hypothesis import settings as _settings  # noqa: E402
+
+_settings.register_profile("default", max_examples=30, deadline=None)
+_settings.register_profile("fuzz", max_examples=1000, deadline=None)
+_settings.load_profile(_os.environ.get("HYPOTHESIS_PROFILE", "default"))

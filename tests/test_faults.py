@@ -1,0 +1,166 @@
+"""Faults: a build killed at any moment, a full disk, files changing during a build."""
+from __future__ import annotations
+
+import errno
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+import site_builder.graph as graph_module
+from site_builder import writer
+from site_builder.build import BuildOptions, build
+from site_builder.errors import SiteError
+from tests.conftest import write_article
+
+WORDS = ("iran russia strike oil market talks envoy border vote court flood port grain ceasefire drone "
+         "tanker minister summit sanctions embassy").split()
+ENTITIES = ["Iran", "Russia", "Pakistan", "European Union", "Vladimir Putin", "Ali Khamenei", "Israel"]
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def generated_article(rng: random.Random, number: int, edit: int = 0) -> str:
+    title = " ".join(rng.choice(WORDS) for _ in range(6)).title()
+    body = "\n\n".join(" ".join(rng.choice(WORDS) for _ in range(30)) for _ in range(2))
+    return (f"---\ntitle: {title} {number} v{edit}\ndate: 2025-{rng.randint(5, 7):02d}-{rng.randint(1, 28):02d}\n"
+            f"source: Outlet {number % 7}\nentities: [{', '.join(rng.sample(ENTITIES, 3))}]\n---\n{body}\n")
+
+
+def add_generated(site: Path, count: int, seed: int = 7) -> list[Path]:
+    rng = random.Random(seed)
+    folder = site / "content/articles/generated"
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for number in range(count):
+        path = folder / f"gen-{number:03d}.md"
+        path.write_text(generated_article(rng, number), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def clean_build(site: Path, into: Path) -> dict[str, bytes]:
+    shutil.rmtree(into, ignore_errors=True)
+    build(site, BuildOptions(search=False, clean=True, remember=False, output=into, jobs=1))
+    return snapshot(into)
+
+
+def modify(site: Path, rng: random.Random, round_: int) -> None:
+    """Edit a few articles, add one, delete one: every kind of change an incremental build meets."""
+    folder = site / "content/articles/generated"
+    files = sorted(folder.glob("*.md"))
+    for path in rng.sample(files, 3):
+        path.write_text(generated_article(rng, int(path.stem.split("-")[-1]), round_), encoding="utf-8")
+    rng.choice(files).unlink()
+    (folder / f"new-{round_:02d}.md").write_text(generated_article(rng, 900 + round_), encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_a_build_killed_at_any_moment_leaves_a_usable_site(example_site: Path, tmp_path: Path) -> None:
+    add_generated(example_site, 200)
+    command = [sys.executable, "-m", "site_builder", "build", "--site", str(example_site), "--no-search", "--jobs", "1"]
+    started = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True)
+    duration = time.perf_counter() - started
+    rng = random.Random(2025)
+    output = example_site / "output"
+    for round_ in range(20):
+        modify(example_site, rng, round_)
+        delay = rng.uniform(0, duration)
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        killer = threading.Timer(delay, process.send_signal, (signal.SIGKILL,))
+        killer.start()
+        expected = clean_build(example_site, tmp_path / "clean")     # meanwhile, on the other core
+        process.wait()
+        killer.cancel()
+        build(example_site, BuildOptions(search=False, jobs=1))
+        assert snapshot(output) == expected, f"round {round_}, killed after {delay:.2f} s"
+
+
+def _full_disk_after(calls: int):   # type: ignore[no-untyped-def]
+    count = {"n": 0}
+
+    def fail(*args: object, **kwargs: object) -> None:
+        count["n"] += 1
+        if count["n"] > calls:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    return fail
+
+
+def _edit_everything(site: Path) -> None:
+    for path in sorted((site / "content/articles").glob("*.md")):
+        path.write_text(path.read_text(encoding="utf-8") + "\nEdited.\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize("calls", [0, 5])
+def test_full_disk_while_rendering_is_reported_and_output_kept(example_site: Path, monkeypatch: pytest.MonkeyPatch,
+                                                               calls: int) -> None:
+    output = build(example_site, BuildOptions(search=False, jobs=1)).output
+    before = snapshot(output)
+    _edit_everything(example_site)
+    real_open = open
+    fail = _full_disk_after(calls)
+
+    def full_open(file: object, mode: str = "r", *args: object, **kwargs: object) -> object:
+        if "x" in mode:
+            fail()
+        return real_open(file, mode, *args, **kwargs)   # type: ignore[call-overload]
+    monkeypatch.setattr(writer, "open", full_open, raising=False)
+    with pytest.raises(SiteError, match="cannot write the output: No space left on device"):
+        build(example_site, BuildOptions(search=False, jobs=1))
+    assert snapshot(output) == before
+    assert sorted(p.name for p in example_site.iterdir()) == [".site-builder-cache", "content", "output", "site.toml"]
+    monkeypatch.undo()
+    assert snapshot(build(example_site, BuildOptions(search=False, jobs=1)).output) == \
+        clean_build(example_site, example_site.parent / "clean")
+
+
+@pytest.mark.parametrize("calls", [0, 3, 30])
+def test_full_disk_while_moving_into_place_rolls_back(example_site: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      calls: int) -> None:
+    output = build(example_site, BuildOptions(search=False, jobs=1)).output
+    before = snapshot(output)
+    _edit_everything(example_site)
+    (example_site / "content/articles/pm-shehbaz-chairs-nsc-meeting-amid-iran-us-tensions.md").unlink()
+    fail, real_replace = _full_disk_after(calls), os.replace
+
+    def full_replace(source: object, target: object) -> None:
+        if ".staging-" in str(source) and ".aside" not in str(source):
+            fail()                      # moves of new pages into output/ fail; putting things back works
+        real_replace(source, target)    # type: ignore[arg-type]
+    monkeypatch.setattr(writer.os, "replace", full_replace)
+    with pytest.raises(SiteError, match="No space left on device"):
+        build(example_site, BuildOptions(search=False, jobs=1))
+    monkeypatch.undo()
+    assert snapshot(output) == before
+    assert sorted(p.name for p in example_site.iterdir()) == [".site-builder-cache", "content", "output", "site.toml"]
+    assert snapshot(build(example_site, BuildOptions(search=False, jobs=1)).output) == \
+        clean_build(example_site, example_site.parent / "clean")
+
+
+def test_a_file_changed_during_the_build_is_picked_up_next_time(example_site: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    build(example_site, BuildOptions(search=False, jobs=1))
+    path = write_article(example_site, "moving.md", "---\ntitle: Before\ndate: 2025-06-23\nsource: X\n---\nOne.\n")
+    real_graph = graph_module.build_archive
+
+    def graph_then_edit(*args: object, **kwargs: object) -> object:
+        path.write_text(path.read_text(encoding="utf-8").replace("Before", "After"), encoding="utf-8")
+        return real_graph(*args, **kwargs)   # type: ignore[arg-type]
+    monkeypatch.setattr(graph_module, "build_archive", graph_then_edit)   # after the load
+    output = build(example_site, BuildOptions(search=False, jobs=1)).output
+    page = output / "articles/2025/06/23/moving/index.html"
+    assert ">Before</h1>" in page.read_text(encoding="utf-8")        # what was loaded
+    monkeypatch.undo()
+    result = build(example_site, BuildOptions(search=False, jobs=1))
+    assert ">After</h1>" in page.read_text(encoding="utf-8") and result.written > 0
+    assert snapshot(output) == clean_build(example_site, example_site.parent / "clean")
