@@ -9,22 +9,17 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import jinja2
+from typing import TYPE_CHECKING, Any
 
 from .config import Config, load_config
-from .context import Contexts
 from .errors import Problem, SiteError
-from .graph import build_archive
-from .index import site_index
-from .load import load_content
 from .fingerprint import input_fingerprint
 from .manifest import Manifest, load_manifest, manifest_path, save_manifest, signature
-from .outputs import DATA_KINDS, data_bytes, data_context
-from .render import Renderer, template_digests
-from .routes import Route, site_routes
-from .writer import commit, swap_in, write_file
+from .writer import cannot_write, commit, recover, swap_in, write_file
+
+if TYPE_CHECKING:
+    from .render import Renderer
+    from .routes import Route
 
 PACKAGE_STATIC = Path(__file__).parent / "static"
 PARALLEL_FROM = 200      # stale pages; fewer render faster in this process
@@ -75,9 +70,17 @@ def output_folder(site: Path, config: Config, options: BuildOptions) -> Path:
 
 def build(site: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
     """Build the site; on any error raise SiteError and leave the previous output as it was."""
-    clock = _Clock()
     config = load_config(site, {"base_url": options.base_url, "search": options.search})
     output = output_folder(site, config, options)
+    try:
+        recover(output)
+        return _build(site, config, output, options)
+    except OSError as error:     # a full disk or a read-only folder: say so, never a traceback
+        raise cannot_write(str(output), error) from error
+
+
+def _build(site: Path, config: Config, output: Path, options: BuildOptions) -> BuildResult:
+    clock = _Clock()
     manifest_file = manifest_path(site / config.paths.cache, output)
     fresh = options.clean or not options.remember or not output.exists()
     previous = Manifest() if fresh else load_manifest(manifest_file)
@@ -85,6 +88,13 @@ def build(site: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
                                       site / config.paths.static], repr((options.drafts, output, config)))
     if previous.inputs == inputs and all((output / p).exists() for p in previous.outputs):
         return BuildResult(output, len(previous.outputs), 0, 0, clock.total(), previous.warnings)
+    # Imported here, not at the top: a build with nothing to do stays well under a second.
+    from .context import Contexts
+    from .graph import build_archive
+    from .index import site_index
+    from .load import load_content
+    from .render import Renderer
+    from .routes import site_routes
     content = load_content(site, config, drafts=options.drafts, jobs=options.jobs)
     if content.errors:
         raise SiteError(content.errors)
@@ -130,6 +140,9 @@ def _write_stale(tasks: list[Task], statics: dict[str, tuple[Path, str]], previo
 
 def _digests(renderer: Renderer) -> dict[str, str]:
     """Per page kind, a hash of its templates and of the site-wide values every page shows."""
+    import jinja2
+
+    from .render import template_digests
     shared = json.dumps(renderer.env.globals["site"], sort_keys=True) + renderer.html_policy
     try:
         return {kind: digest + shared for kind, digest in template_digests(renderer.env).items()}
@@ -141,7 +154,8 @@ def _digests(renderer: Renderer) -> dict[str, str]:
                                 "check the name in extends/include/import")) from None
 
 
-def _tasks(routes: list[Route], contexts: Contexts, digests: dict[str, str]) -> Iterator[Task]:
+def _tasks(routes: list[Route], contexts: Any, digests: dict[str, str]) -> Iterator[Task]:
+    from .outputs import DATA_KINDS, data_context
     for route in routes:
         if route.kind in DATA_KINDS:
             context = data_context(route, contexts, routes)
@@ -203,6 +217,7 @@ def _render_tasks(job: _RenderJob, indices: range) -> list[str]:
 
 
 def _task_bytes(task: Task, renderer: Renderer) -> dict[str, bytes]:
+    from .outputs import DATA_KINDS, data_bytes
     if task.route.kind in DATA_KINDS:
         return data_bytes(task.route, task.context)
     return {task.route.output: renderer.render(task.route.kind, task.context)}

@@ -98,6 +98,27 @@ def swap_in(staging: Path, output: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def recover(output: Path) -> None:
+    """Tidy up after a build that was killed: put a set-aside output back, drop dead builds' staging folders."""
+    old = output.with_name(output.name + ".old")
+    if not output.exists() and old.is_dir():
+        os.replace(old, output)
+    for leftover in output.parent.glob(output.name + ".staging-*"):
+        pid = leftover.name.removeprefix(output.name + ".staging-").split(".")[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _prune_empty_dirs(folder: Path, root: Path) -> None:
     root = root.resolve()
     folder = folder.resolve()

@@ -57,7 +57,7 @@ def static_server() -> Iterator[object]:
         server.server_close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     if not CHROMIUM.exists():
         pytest.skip("Debian chromium is not installed (make test installs it)")
