@@ -1,0 +1,72 @@
+"""The command line: exit status, summary lines, the fixed shape of `stories --json`, init and new."""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from site_builder.cli import main
+from tests.conftest import write_article
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "site_builder", *args], capture_output=True, text=True)
+
+
+def test_build_summary_and_exit_status(example_site: Path) -> None:
+    done = run("build", "--site", str(example_site), "--no-search")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("built ") and " pages (" in done.stdout and "0 warnings" in done.stdout
+
+
+def test_content_error_exits_1_with_location(example_site: Path) -> None:
+    write_article(example_site, "bad.md", "---\ntitle: x\nsource: y\n---\n")
+    done = run("build", "--site", str(example_site), "--no-search")
+    assert done.returncode == 1
+    assert "content/articles/bad.md:1: missing required 'date'" in done.stderr
+
+
+def test_bad_usage_exits_2(example_site: Path) -> None:
+    assert run("build", "--site", str(example_site), "--jobs", "0").returncode == 2
+    assert run("no-such-command").returncode == 2
+
+
+def test_stories_json_shape(example_site: Path) -> None:
+    done = run("stories", "--site", str(example_site), "--json")
+    assert done.returncode == 0, done.stderr
+    stories = json.loads(done.stdout)["stories"]
+    paths = [v["path"] for s in stories for e in s["events"] for v in e["versions"]]
+    assert sorted(paths) == sorted(p.relative_to(example_site).as_posix()
+                                   for p in (example_site / "content/articles").glob("*.md"))
+    story = next(s for s in stories if s["id"] == "iran-us-strikes-2025")
+    assert story["explicit"] is True and story["title"]
+    for event in story["events"]:
+        assert event["date"].startswith("2025-06-23")
+        for version in event["versions"]:
+            assert set(version) >= {"path", "source", "title", "date", "score"}
+            assert isinstance(version["score"], float)
+
+
+def test_init_builds_at_once_and_new_never_overwrites(tmp_path: Path) -> None:
+    site = tmp_path / "new-site"
+    assert run("init", str(site)).returncode == 0
+    assert run("init", str(site)).returncode == 1           # not empty: never overwrite
+    done = run("build", "--site", str(site), "--no-search")
+    assert done.returncode == 0, done.stderr
+    assert (site / "output/index.html").exists()
+    created = run("new", "--site", str(site), "Talks resume in Geneva", "--source", "Reuters",
+                  "--date", "2025-06-24")
+    assert created.returncode == 0, created.stderr
+    path = site / "content/articles/talks-resume-in-geneva.md"
+    path.write_text(path.read_text() + "\nMy notes.\n")
+    again = run("new", "--site", str(site), "Talks resume in Geneva", "--source", "Reuters")
+    assert again.returncode == 1 and "already exists" in again.stderr
+    assert "My notes." in path.read_text()
+    assert run("build", "--site", str(site), "--no-search").returncode == 0
+
+
+def test_python_dash_m_is_the_same_program() -> None:
+    result = CliRunner().invoke(main, ["--help"])
+    assert result.exit_code == 0
+    assert run("--help").stdout == result.output.replace("Usage: main", "Usage: site-builder")
