@@ -6,6 +6,7 @@ parses, and no local path or local host name leaks into any output file.
 """
 from __future__ import annotations
 
+import asyncio
 import functools
 import gzip
 import http.server
@@ -102,9 +103,17 @@ def serve_under_mount(root: Path, output: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    """Chromium for this module only (overrides the session fixture): a session-wide Playwright keeps its
-    event loop running after this file, which breaks asyncio.run and sync_playwright in later test files."""
+def chromium(request: pytest.FixtureRequest) -> Iterator[object]:
+    """Chromium for this module. Its own Playwright, closed after the module, so no event loop outlives this
+    file (later asyncio.run or sync_playwright calls in the worker would fail); but when an earlier file's
+    session-wide `browser` already runs Playwright's loop in this thread, that browser is reused."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        pass
+    else:
+        yield request.getfixturevalue("browser")
+        return
     if not CHROMIUM.exists():
         pytest.skip("Debian chromium is not installed (make test installs it)")
     from playwright.sync_api import sync_playwright
@@ -154,10 +163,10 @@ def ids_of(html: str) -> set[str]:
 
 
 # -- links -----------------------------------------------------------------------------
-def test_every_internal_link_of_every_page_works_under_the_sub_path(published: Published, browser) -> None:
+def test_every_internal_link_of_every_page_works_under_the_sub_path(published: Published, chromium) -> None:
     pages = html_pages(published.output)
     assert len(pages) > 50 and DIFF_PATH in pages and "404.html" in pages
-    context = browser.new_context()
+    context = chromium.new_context()
     page = context.new_page()
     failed: list[str] = []
     page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
@@ -203,8 +212,8 @@ def test_a_wrong_address_outside_the_mount_is_not_served_by_the_archive(publishe
 
 # -- 404 -------------------------------------------------------------------------------
 @pytest.mark.parametrize("missing", ["nope", "articles/2025/06/23/gone/", "a/b/c/d/e/missing.html"])
-def test_404_page_works_from_any_depth(published: Published, browser, missing: str) -> None:
-    context = browser.new_context()
+def test_404_page_works_from_any_depth(published: Published, chromium, missing: str) -> None:
+    context = chromium.new_context()
     page = context.new_page()
     loaded: dict[str, int] = {}
     page.on("response", lambda r: loaded.__setitem__(r.url, r.status))
@@ -313,9 +322,9 @@ def test_no_local_path_or_host_in_any_output_file(published: Published) -> None:
 
 
 # -- search ------------------------------------------------------------------------------
-def test_search_for_hormuz_finds_the_eu_warning_under_the_sub_path(published: Published, browser) -> None:
+def test_search_for_hormuz_finds_the_eu_warning_under_the_sub_path(published: Published, chromium) -> None:
     assert (published.output / "pagefind" / "pagefind-ui.js").is_file()
-    context = browser.new_context()
+    context = chromium.new_context()
     page = context.new_page()
     try:
         page.goto(published.base + "search/", wait_until="load")

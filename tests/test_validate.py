@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO
-from tests.test_publish import browser  # noqa: F401  (module-scoped Chromium)
+from tests.test_publish import chromium  # noqa: F401  (module-scoped Chromium)
 from tests.test_publish import DIFF_PATH, HORMUZ_PATH, MOUNT, Published, build_published, serve_under_mount
 
 VNU = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -48,7 +48,8 @@ def vnu_messages(files: list[Path]) -> list[dict]:
         pytest.skip("java is not installed (make test installs default-jre-headless)")
     if not VNU.is_file():
         pytest.skip(f"the Nu HTML Checker is missing: run `npm install --no-save --ignore-scripts vnu-jar` ({VNU})")
-    run = subprocess.run(["java", "-jar", str(VNU), "--format", "json", "--exit-zero-always", *map(str, files)],
+    run = subprocess.run(["java", "-jar", str(VNU), "--format", "json", "--exit-zero-always", "--also-check-css",
+                          *map(str, files)],
                          capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr[-2000:]
     messages: list[dict] = json.loads(run.stderr or run.stdout)["messages"]
@@ -71,24 +72,26 @@ BAD_PAGE = ('<!doctype html><html lang="en"><head><meta charset="utf-8"><title>x
 
 @pytest.fixture(scope="module")
 def vnu_run(published: Published, tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Path], list[dict], Path]:
-    """One checker run (the JVM is slow to start) over every page, plus a known-bad page as a control."""
-    bad = tmp_path_factory.mktemp("vnu-control") / "bad.html"
+    """One checker run (the JVM is slow to start) over every page and stylesheet, plus known-bad controls."""
+    controls = tmp_path_factory.mktemp("vnu-control")
+    bad = controls / "bad.html"
     bad.write_text(BAD_PAGE, encoding="utf-8")
-    files = sorted(p for p in published.output.rglob("*.html") if "pagefind" not in p.parts)
-    return files, vnu_messages(files + [bad]), bad
+    (controls / "bad.css").write_text("a { colr: red; }\n", encoding="utf-8")
+    files = sorted(p for p in published.output.rglob("*") if p.suffix in (".html", ".css") and "pagefind" not in p.parts)
+    return files, vnu_messages(files + [bad, controls / "bad.css"]), bad
 
 
 @pytest.fixture(scope="module")
 def vnu_report(vnu_run) -> tuple[list[Path], list[dict]]:
     files, messages, bad = vnu_run
-    return files, [m for m in messages if message_file(m) != bad]
+    return files, [m for m in messages if message_file(m).parent != bad.parent]
 
 
 def test_every_page_is_checked(published: Published, vnu_report) -> None:
     files, _ = vnu_report
     rel = {f.relative_to(published.output).as_posix() for f in files}
     assert len(rel) > 50
-    for page in ("index.html", "404.html", "search/index.html", DIFF_PATH + "index.html",
+    for page in ("assets/style.css", "index.html", "404.html", "search/index.html", DIFF_PATH + "index.html",
                  ARTICLE_WITH_VERSIONS + "index.html", "stories/iran-us-strikes-2025/index.html"):
         assert page in rel, page
 
@@ -106,18 +109,20 @@ def test_nu_html_checker_reports_no_warnings(published: Published, vnu_report) -
 
 
 def test_nu_html_checker_finds_errors_when_there_are_some(vnu_run) -> None:
-    """The checker is really running: a page with a skipped heading level and a duplicate id fails."""
+    """The checker is really running: a skipped heading level, a duplicate id and a bad CSS property fail."""
     _, messages, bad = vnu_run
     errors = [m["message"] for m in messages if m["type"] == "error" and message_file(m) == bad]
     assert any("Duplicate ID" in e for e in errors), errors
     assert any("skipping" in e for e in errors), errors
+    css = [m["message"] for m in messages if message_file(m) == bad.with_suffix(".css")]
+    assert any("colr" in m for m in css), css
 
 
 # -- axe-core ----------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def tab(browser) -> Iterator[object]:
+def tab(chromium) -> Iterator[object]:
     """One browser tab for the module's axe runs."""
-    context = browser.new_context()
+    context = chromium.new_context()
     yield context.new_page()
     context.close()
 
@@ -167,9 +172,9 @@ def test_axe_catches_a_real_problem(published: Published, tab) -> None:
 
 
 @pytest.mark.browser
-def test_axe_on_a_narrow_screen(published: Published, browser) -> None:
+def test_axe_on_a_narrow_screen(published: Published, chromium) -> None:
     """Phones: the article page reflows without contrast or target problems."""
-    context = browser.new_context(viewport={"width": 360, "height": 740})
+    context = chromium.new_context(viewport={"width": 360, "height": 740})
     page = context.new_page()
     try:
         page.goto(published.base + ARTICLE_WITH_VERSIONS, wait_until="load")
