@@ -2,27 +2,24 @@
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .config import Config, load_config
 from .errors import Problem, SiteError
 from .fingerprint import input_fingerprint
-from .manifest import Manifest, load_manifest, manifest_path, save_manifest, signature
+from .manifest import Manifest, load_manifest, manifest_path, save_manifest
 from .writer import cannot_write, commit, recover, swap_in, write_file
 
 if TYPE_CHECKING:
     from .render import Renderer
-    from .routes import Route
 
 PACKAGE_STATIC = Path(__file__).parent / "static"
-PARALLEL_FROM = 200      # stale pages; fewer render faster in this process
 
 
 @dataclass(frozen=True)
@@ -48,15 +45,6 @@ class BuildResult:
     warnings: tuple[Problem, ...]
     search_seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Task:
-    """One output to (re)build: its route, context and signature."""
-
-    route: Route
-    context: dict[str, Any]
-    signature: str
 
 
 def output_folder(site: Path, config: Config, options: BuildOptions) -> Path:
@@ -93,6 +81,7 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions) -> B
     from .graph import build_archive
     from .index import site_index
     from .load import load_content
+    from .produce import Job, produce
     from .render import Renderer
     from .routes import site_routes
     content = load_content(site, config, drafts=options.drafts, jobs=options.jobs)
@@ -103,13 +92,27 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions) -> B
     clock.lap("graph")
     renderer = Renderer(config, site / config.paths.templates)
     routes = site_routes(archive, config.per_page, config.search)
-    tasks = list(_tasks(routes, Contexts(archive, site_index(archive), config), _digests(renderer)))
     statics = _static_files(site, config)
+    staging = output.with_name(output.name + f".staging-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    job = Job(routes, Contexts(archive, site_index(archive), config), _digests(renderer), renderer,
+              previous.outputs, output, staging)
     clock.lap("routes")
-    current = {t.route.output: t.signature for t in tasks} | {rel: sig for rel, (_, sig) in statics.items()}
+    try:
+        produced = produce(job, options.jobs, options.progress)
+        stale_static = [rel for rel, (_, sig) in statics.items()
+                        if previous.outputs.get(rel) != sig or not (output / rel).exists()]
+        written = produced.written + _copy_static(statics, stale_static, staging)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    current = produced.signatures | {rel: sig for rel, (_, sig) in statics.items()}
     removed = [p for p in previous.outputs if p not in current]
-    written = _write_stale(tasks, statics, previous.outputs, removed, renderer, output, options, fresh)
     clock.lap("render")
+    if fresh or not previous.outputs:
+        swap_in(staging, output)
+    else:
+        commit(staging, output, written, removed)
     if options.remember:
         save_manifest(manifest_file, Manifest(current, inputs, tuple(content.warnings)))
     clock.lap("write")
@@ -117,25 +120,6 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions) -> B
     search_seconds = _index_search(output, config) if indexed else 0.0
     return BuildResult(output, len(current), len(written), len(removed), clock.total(), tuple(content.warnings),
                        search_seconds, clock.laps)
-
-
-def _write_stale(tasks: list[Task], statics: dict[str, tuple[Path, str]], previous: dict[str, str],
-                 removed: list[str], renderer: Renderer, output: Path, options: BuildOptions, fresh: bool) -> list[str]:
-    """Render what is stale into a staging folder, then move it into the output all at once."""
-    stale = [t for t in tasks if previous.get(t.route.output) != t.signature or not (output / t.route.output).exists()]
-    stale_static = [rel for rel, (_, sig) in statics.items() if previous.get(rel) != sig or not (output / rel).exists()]
-    staging = output.with_name(output.name + f".staging-{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)
-    try:
-        written = _render_all(stale, renderer, staging, options) + _copy_static(statics, stale_static, staging)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    if fresh or not previous:
-        swap_in(staging, output)
-    else:
-        commit(staging, output, written, removed)
-    return written
 
 
 def _digests(renderer: Renderer) -> dict[str, str]:
@@ -152,16 +136,6 @@ def _digests(renderer: Renderer) -> dict[str, str]:
     except jinja2.TemplateNotFound as error:
         raise SiteError(Problem(str(error.name), None, "template not found",
                                 "check the name in extends/include/import")) from None
-
-
-def _tasks(routes: list[Route], contexts: Any, digests: dict[str, str]) -> Iterator[Task]:
-    from .outputs import DATA_KINDS, data_context
-    for route in routes:
-        if route.kind in DATA_KINDS:
-            context = data_context(route, contexts, routes)
-        else:
-            context = contexts.build(route)
-        yield Task(route, context, signature(route.kind, digests.get(route.kind, ""), context))
 
 
 def _static_files(site: Path, config: Config) -> dict[str, tuple[Path, str]]:
@@ -183,65 +157,6 @@ def _copy_static(statics: dict[str, tuple[Path, str]], stale: list[str], staging
     for rel in stale:
         write_file(staging, rel, statics[rel][0].read_bytes())
     return list(stale)
-
-
-# -- rendering, in this process or in forked workers -------------------------------------
-@dataclass(frozen=True)
-class _RenderJob:
-    tasks: list[Task]
-    renderer: Renderer
-    staging: Path
-
-
-_JOB: _RenderJob | None = None   # set once in each forked worker by _init_worker
-
-
-def _init_worker(job: _RenderJob) -> None:
-    global _JOB
-    _JOB = job
-
-
-def _render_range(bounds: tuple[int, int]) -> list[str]:
-    assert _JOB is not None
-    return _render_tasks(_JOB, range(*bounds))
-
-
-def _render_tasks(job: _RenderJob, indices: range) -> list[str]:
-    written = []
-    for i in indices:
-        task = job.tasks[i]
-        for rel, data in _task_bytes(task, job.renderer).items():
-            write_file(job.staging, rel, data)
-            written.append(rel)
-    return written
-
-
-def _task_bytes(task: Task, renderer: Renderer) -> dict[str, bytes]:
-    from .outputs import DATA_KINDS, data_bytes
-    if task.route.kind in DATA_KINDS:
-        return data_bytes(task.route, task.context)
-    return {task.route.output: renderer.render(task.route.kind, task.context)}
-
-
-def _render_all(tasks: list[Task], renderer: Renderer, staging: Path, options: BuildOptions) -> list[str]:
-    staging.mkdir(parents=True, exist_ok=True)
-    job = _RenderJob(tasks, renderer, staging)
-    step = max(1, min(256, len(tasks) // (max(1, options.jobs) * 8) or 1))
-    chunks = [(start, min(start + step, len(tasks))) for start in range(0, len(tasks), step)]
-    written: list[str] = []
-    report = options.progress or (lambda done, total: None)
-    if options.jobs <= 1 or len(tasks) < PARALLEL_FROM:
-        for bounds in chunks:
-            written += _render_tasks(job, range(*bounds))
-            report(bounds[1], len(tasks))
-        return written
-    with multiprocessing.get_context("fork").Pool(options.jobs, initializer=_init_worker, initargs=(job,)) as pool:
-        done = 0
-        for part in pool.imap_unordered(_render_range, chunks):
-            written += part
-            done += len(part)
-            report(min(done, len(tasks)), len(tasks))
-    return written
 
 
 def _index_search(output: Path, config: Config) -> float:
