@@ -21,7 +21,8 @@ ARTICLES_PER_STORY = 25
 SYLLABLES = ("ka", "lo", "mi", "ra", "ten", "vo", "shi", "dar", "no", "ul", "be", "zan", "tor", "el", "qua",
              "ri", "mon", "sa", "fe", "gu", "pol", "an", "ix", "or", "de", "ya", "hu", "sten", "wy", "co")
 START = datetime(2022, 1, 1, tzinfo=timezone.utc)
-SPAN_DAYS = 3 * 365
+SPAN_DAYS = 3 * 365          # the span of 10,000 articles; larger archives span proportionally longer
+BASE_ARTICLES = 10000
 
 
 @dataclass(frozen=True)
@@ -83,10 +84,15 @@ def make_pools(rng: random.Random) -> Pools:
     return Pools(general, _zipf(len(general), 1.0), topical, names, _zipf(len(names), 1.1), aliases, sources)
 
 
-def plan_stories(rng: random.Random, pools: Pools, count: int) -> list[Plan]:
+def span_days(articles: int) -> float:
+    """Days the archive covers: story density per day stays that of 10,000 articles over 3 years."""
+    return max(SPAN_DAYS, articles / BASE_ARTICLES * SPAN_DAYS)
+
+
+def plan_stories(rng: random.Random, pools: Pools, count: int, span: float = SPAN_DAYS) -> list[Plan]:
     plans = []
     for number in range(count):
-        start = START + timedelta(days=rng.uniform(0, SPAN_DAYS))
+        start = START + timedelta(days=rng.uniform(0, span))
         core = tuple(rng.sample(pools.entities[20:], rng.randint(2, 4)))
         if rng.random() < 0.4:  # some stories also centre on a popular entity
             core += (pools.entities[rng.randint(0, 19)],)
@@ -195,7 +201,7 @@ def generate(out: Path, articles: int, seed: int) -> None:
     rng = random.Random(seed)
     nprng = np.random.default_rng(seed)
     pools = make_pools(rng)
-    plans = plan_stories(rng, pools, max(1, articles // ARTICLES_PER_STORY))
+    plans = plan_stories(rng, pools, max(1, articles // ARTICLES_PER_STORY), span_days(articles))
     folder = out / "content" / "articles"
     folder.mkdir(parents=True, exist_ok=True)
     (out / "site.toml").write_text('title = "Synthetic archive"\n', encoding="utf-8")

@@ -8,6 +8,7 @@ from .model import Archive, Article, Entity, Registries, Source
 from .related import related_coverage
 from .slugs import slugify
 from .stories import compute_stories
+from .textsig import analyse_archive
 
 
 def _entity_index(articles: Sequence[Article], registries: Registries) -> tuple[dict[str, Entity], dict[str, str]]:
@@ -52,7 +53,8 @@ def build_archive(articles: Sequence[Article], registries: Registries, config: C
     def canonical(name: str) -> str:
         return entity_of.get(name.casefold()) or slugify(name)
 
-    stories = compute_stories(ordered, registries.stories, canonical, config.stories)
+    features = analyse_archive(ordered, canonical)   # the texts are read once, for stories and related
+    stories = compute_stories(ordered, registries.stories, canonical, config.stories, features=features)
     story_of, event_of = {}, {}
     for story in stories:
         for event in story.events:
@@ -60,7 +62,7 @@ def build_archive(articles: Sequence[Article], registries: Registries, config: C
                 story_of[version.slug] = story.id
                 event_of[version.slug] = event.id
     related = related_coverage(ordered, stories, canonical, config.related,
-                               names={slug: entity.name for slug, entity in entities.items()})
+                               names={slug: entity.name for slug, entity in entities.items()}, features=features)
     slugs = {a.slug for a in ordered}   # `related:` may name a missing article or a draft: `check` reports it
     related = {slug: tuple(link for link in links if link.slug in slugs) for slug, links in related.items()}
     return Archive({a.slug: a for a in ordered}, stories, story_of, event_of, entities, entity_of,

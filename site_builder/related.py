@@ -14,31 +14,37 @@ import scipy.sparse as sp
 
 from .config import RelatedWeights
 from .model import Article, RelatedLink, Story
-from .textsig import Doc, EventFeatures, analyse, blockwise_scores, closeness, event_features, idf, windowed_factors
+from .textsig import (ArchiveFeatures, EventFeatures, analyse_archive, blockwise_scores, closeness, date_order,
+                      event_features, idf, windowed_factors)
 
 EDITOR = "linked by the editor"
 SHOWN_ENTITIES = 3
 
 
 def related_coverage(articles: Sequence[Article], stories: Sequence[Story], canonical: Callable[[str], str],
-                     weights: RelatedWeights, *, names: Mapping[str, str] | None = None
-                     ) -> dict[str, tuple[RelatedLink, ...]]:
+                     weights: RelatedWeights, *, names: Mapping[str, str] | None = None,
+                     features: ArchiveFeatures | None = None) -> dict[str, tuple[RelatedLink, ...]]:
     """Up to `weights.count` related articles per article slug, explicit links first.
 
     `names` maps entity slugs to display names for the reasons; else the name as written is shown.
+    `features` (from `analyse_archive` over the same articles) saves reading the texts again.
     """
-    ordered = sorted(articles, key=lambda a: (a.date, a.slug))
+    ordered = date_order(articles)
+    if features is None or not features.matches(ordered):
+        features = analyse_archive(ordered, canonical)
     story_of, event_of = _memberships(stories)
-    features = _features(ordered, canonical)
-    scores = _scores(ordered, features, story_of, event_of, weights)
-    rarity = dict(zip(features.entity_slugs, idf(features.entities).tolist()))
+    each = event_features(features, None, "related")
+    scores = _scores(ordered, each, story_of, event_of, weights)
+    rarity = dict(zip(each.entity_slugs, idf(each.entities).tolist()))
     written = [{canonical(n): n for n in a.entities} for a in ordered]
+    coo = scores.tocoo()
+    ranked = np.lexsort((coo.col, -coo.data, coo.row))
+    columns, data = coo.col[ranked].tolist(), coo.data[ranked].tolist()
+    bounds = np.searchsorted(coo.row[ranked], np.arange(len(ordered) + 1)).tolist()
     result = {}
     for index, article in enumerate(ordered):
-        begin, end = scores.indptr[index], scores.indptr[index + 1]
-        columns, data = scores.indices[begin:end], scores.data[begin:end]
-        order = np.lexsort((columns, -data))[: weights.count * 2]
-        picked = [(int(columns[k]), float(data[k])) for k in order]
+        begin, end = bounds[index], min(bounds[index + 1], bounds[index] + weights.count * 2)
+        picked = list(zip(columns[begin:end], data[begin:end]))
         result[article.slug] = _links(index, ordered, picked, rarity, story_of, written, names, weights)
     return result
 
@@ -51,11 +57,6 @@ def _memberships(stories: Sequence[Story]) -> tuple[dict[str, str], dict[str, st
                 story_of[version.slug] = story.id
                 event_of[version.slug] = event.id
     return story_of, event_of
-
-
-def _features(ordered: Sequence[Article], canonical: Callable[[str], str]) -> EventFeatures:
-    docs = [Doc(a.title, a.summary, "\n\n".join(a.body.split("\n\n", 2)[:2])) for a in ordered]
-    return event_features([[a] for a in ordered], canonical, analyse(docs), [[i] for i in range(len(ordered))])
 
 
 def _scores(ordered: Sequence[Article], features: EventFeatures, story_of: Mapping[str, str],

@@ -17,7 +17,7 @@ import scipy.sparse as sp
 
 from .config import StoryWeights
 from .model import Article, Event, Story, StoryInfo, Version
-from .textsig import Doc, EventFeatures, analyse, event_features, pair_similarity
+from .textsig import ArchiveFeatures, EventFeatures, analyse_archive, date_order, event_features, pair_similarity
 from .versions import group_versions
 
 PULL = 1.5   # an unlabelled event joins an explicit story only at PULL x threshold: "clearly alike"
@@ -32,18 +32,23 @@ class Draft:
 
 
 def compute_stories(articles: Sequence[Article], registry: Sequence[StoryInfo],
-                    canonical: Callable[[str], str], weights: StoryWeights) -> tuple[Story, ...]:
-    """Group articles into stories of events, newest activity first; events and versions oldest first."""
-    ordered = sorted(articles, key=lambda a: (a.date, a.slug))
-    analysis = analyse([Doc(a.title, a.summary, a.body) for a in ordered])
-    groups = group_versions(ordered, weights.version_threshold, analysis.shingles)
-    groups.sort(key=lambda g: (ordered[g.members[0]].date, ordered[g.members[0]].slug))
+                    canonical: Callable[[str], str], weights: StoryWeights, *,
+                    features: ArchiveFeatures | None = None) -> tuple[Story, ...]:
+    """Group articles into stories of events, newest activity first; events and versions oldest first.
+
+    `features` (from `analyse_archive` over the same articles) saves reading the texts again.
+    """
+    ordered = date_order(articles)
+    if features is None or not features.matches(ordered):
+        features = analyse_archive(ordered, canonical)
+    groups = group_versions(ordered, weights.version_threshold, features.analysis)
+    groups.sort(key=lambda g: g.members[0])     # rows are in (date, slug) order
     events = [Event(ordered[g.members[0]].slug, ordered[g.members[0]].date,
                     tuple(Version(ordered[m].slug, s) for m, s in zip(g.members, g.scores))) for g in groups]
     members = [[ordered[m] for m in g.members] for g in groups]
-    features = event_features(members, canonical, analysis, [g.members for g in groups])
-    similar = pair_similarity(features, weights.entities, weights.text, weights.window_days)
-    drafts = cluster(features, similar, [_label(m) for m in members], weights)
+    event = event_features(features, [g.members for g in groups], "story")
+    similar = pair_similarity(event, weights.entities, weights.text, weights.window_days)
+    drafts = cluster(event, similar, [_label(m) for m in members], weights)
     return _stories(drafts, events, members, similar, registry)
 
 

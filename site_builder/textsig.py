@@ -1,11 +1,15 @@
 """Text signatures shared by the story intelligence: tokens, shingles, MinHash, TF-IDF.
 
 Pure functions over strings and numpy arrays; nothing here reads files or keeps state.
+Every article is read once (`analyse_archive`): the words of many articles at a time are
+hashed with vectorised numpy operations over their bytes, and what both stories and related
+coverage need (body shingles, MinHash, weighted term counts, entities) comes out as arrays.
 """
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Callable, Iterable, Sequence
+import multiprocessing
+import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,83 +38,329 @@ def words(text: str) -> list[str]:
     return text.lower().translate(_PUNCT).split()
 
 
-def content_words(text: str) -> list[str]:
-    """Tokens that carry topic: no stopwords, no numbers, no one- or two-letter words; plural 's' dropped."""
-    return [_stem(w) for w in words(text) if len(w) > 2 and w not in STOPWORDS and not w.isdigit()]
+def overlap(a: np.ndarray, b: np.ndarray) -> int:
+    """Number of shared values of two sorted unique arrays."""
+    return int(np.intersect1d(a, b, assume_unique=True).size)
 
 
-def _stem(word: str) -> str:
-    if len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
-        return word[:-1]
-    return word
+# --- word hashes: a polynomial hash over bytes, vectorised with prefix sums (mod 2**64) ---
+
+_BASE = 0x100000001B3                 # odd, so invertible modulo 2**64
+_SPACE = 32
 
 
-def stable_hash(text: str) -> int:
-    """A 64-bit hash that is the same in every process (unlike `hash`)."""
-    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "little")
+def _byte_table() -> bytes:
+    """ASCII lowercased, punctuation to space (for `bytes.translate`); UTF-8 bytes of other letters kept."""
+    table = bytearray(range(256))
+    for code in range(128):
+        char = chr(code)
+        table[code] = ord(char.lower()) if char.isalnum() else _SPACE
+    return bytes(table)
+
+
+_TABLE = _byte_table()
+_GONE_BYTES = _DROP[:2].encode()      # '.' and "'" (the curly quote is not ASCII: `_PUNCT` drops it)
+
+
+class _Powers:
+    """BASE**k and BASE**-k modulo 2**64 for k < size, grown on demand."""
+
+    def __init__(self) -> None:
+        self.up = self.down = np.ones(1, dtype=np.uint64)
+
+    def ensure(self, size: int) -> tuple[np.ndarray, np.ndarray]:
+        if len(self.up) < size:
+            size = max(size, 2 * len(self.up))
+            self.up, self.down = _powers(_BASE, size), _powers(pow(_BASE, -1, 2**64), size)
+        return self.up, self.down
+
+
+def _powers(base: int, size: int) -> np.ndarray:
+    with np.errstate(over="ignore"):
+        return np.concatenate(([np.uint64(1)], np.cumprod(np.full(size - 1, base, dtype=np.uint64))))
+
+
+_POWERS = _Powers()
+
+
+def _finish(hashes: np.ndarray) -> np.ndarray:
+    with np.errstate(over="ignore"):
+        hashes ^= hashes >> np.uint64(29)
+        hashes *= _MIX
+        hashes ^= hashes >> np.uint64(32)
+    return hashes
+
+
+@dataclass(frozen=True)
+class _Spans:
+    """Words of normalised bytes: [begin, end) byte ranges and prefix sums for hashing any range."""
+
+    text: np.ndarray
+    begin: np.ndarray
+    end: np.ndarray
+    prefix: np.ndarray
+
+    def hashes(self, begin: np.ndarray, end: np.ndarray) -> np.ndarray:
+        """Hash of the bytes [begin, end) of each word: sum of byte * BASE**(end - 1 - position)."""
+        up = _POWERS.ensure(len(self.text) + 1)[0]
+        with np.errstate(over="ignore"):
+            return _finish((self.prefix[end] - self.prefix[begin]) * up[end - 1])
+
+    def count(self, flags: np.ndarray) -> np.ndarray:
+        """How many flagged bytes each word has."""
+        total = np.concatenate(([0], np.cumsum(flags, dtype=np.int32)))
+        return total[self.end] - total[self.begin]
+
+
+def _spans(text: np.ndarray) -> _Spans:
+    edges = np.diff(np.concatenate(([0], (text != _SPACE).view(np.int8), [0])))
+    down = _POWERS.ensure(len(text) + 1)[1]
+    with np.errstate(over="ignore"):
+        prefix = np.concatenate(([np.uint64(0)], np.cumsum(text.astype(np.uint64) * down[: len(text)])))
+    return _Spans(text, np.flatnonzero(edges == 1), np.flatnonzero(edges == -1), prefix)
+
+
+@dataclass(frozen=True)
+class Tokens:
+    """Words of many fields laid end to end: hash, stemmed term hash, whether a topic term, field."""
+
+    hashes: np.ndarray     # uint64, every word as written (lowercased)
+    terms: np.ndarray      # uint64, the same with a plural 's' dropped
+    topical: np.ndarray    # bool: not a stopword, number or one- or two-letter word
+    field: np.ndarray      # int64, index into the fields given
+
+
+def tokens(fields: Sequence[str]) -> Tokens:
+    """Hash the words of every field at once; the same word gives the same hash in every process."""
+    parts = [(f if f.isascii() else f.lower().translate(_PUNCT)).encode("utf-8").translate(_TABLE, _GONE_BYTES)
+             for f in fields]
+    field_starts = np.zeros(len(parts), dtype=np.int64)
+    np.cumsum([len(p) + 1 for p in parts[:-1]], out=field_starts[1:])
+    spans = _spans(np.frombuffer(b" ".join(parts) + b" ", dtype=np.uint8))
+    hashes = spans.hashes(spans.begin, spans.end)
+    letters = spans.end - spans.begin
+    if len(spans.text) and spans.text.max() >= 0x80:
+        letters = letters - spans.count((spans.text & 0xC0) == 0x80)
+    digits = spans.count((spans.text - np.uint8(ord("0"))) < 10)
+    stop = _stop_hashes()
+    stopword = stop[np.minimum(np.searchsorted(stop, hashes), len(stop) - 1)] == hashes
+    topical = (letters > 2) & (digits < spans.end - spans.begin) & ~stopword
+    plural = _plural(spans.text, spans.end, letters)
+    terms = hashes.copy()
+    terms[plural] = spans.hashes(spans.begin[plural], spans.end[plural] - 1)
+    return Tokens(hashes, terms, topical, np.searchsorted(field_starts, spans.begin, side="right") - 1)
+
+
+def _plural(text: np.ndarray, end: np.ndarray, letters: np.ndarray) -> np.ndarray:
+    """Words whose plural 's' is dropped: longer than four letters, ending in 's' but not 'ss'."""
+    long = letters > 4
+    last, before = text[np.where(long, end - 1, 0)], text[np.where(long, end - 2, 0)]
+    return long & (last == ord("s")) & (before != ord("s"))
+
+
+_STOP_HASHES: list[np.ndarray] = []
+
+
+def _stop_hashes() -> np.ndarray:
+    """Sorted hashes of the stopwords (computed once per process)."""
+    if not _STOP_HASHES:
+        spans = _spans(np.frombuffer(" ".join(sorted(STOPWORDS)).encode() + b" ", dtype=np.uint8))
+        _STOP_HASHES.append(np.sort(spans.hashes(spans.begin, spans.end)))
+    return _STOP_HASHES[0]
+
+
+# --- per-article analysis: shingles, MinHash and weighted term counts, many articles at a time ---
+
+@dataclass(frozen=True)
+class Doc:
+    """The text of one article as the analysis sees it."""
+
+    title: str
+    summary: str
+    body: str
+
+
+FIELDS = 5                        # title, summary, lede (first paragraph), second paragraph, the rest
+STORY_WEIGHTS = np.array([3.0, 2.0, 2.0, 1.0, 1.0])     # the inverted pyramid: the top says what it is about
+RELATED_WEIGHTS = np.array([3.0, 2.0, 2.0, 1.0, 0.0])   # related coverage reads the top two paragraphs only
+CHUNK = 500                       # articles hashed together
+PARALLEL = 2000                   # from this many articles on, two processes share the work
 
 
 @dataclass(frozen=True)
 class Shingles:
-    """Sorted unique shingle hashes of many documents, concatenated: doc i is values[starts[i]:starts[i+1]]."""
+    """Sorted unique shingle hashes (32 bits) of many documents: doc i is values[starts[i]:starts[i+1]]."""
 
-    values: np.ndarray     # uint64
+    values: np.ndarray     # uint32
     starts: np.ndarray     # int64, len = documents + 1
 
     def of(self, index: int) -> np.ndarray:
         return self.values[self.starts[index]: self.starts[index + 1]]
 
-    def unique(self, index: int) -> np.ndarray:
-        return np.unique(self.of(index))
-
     def size(self, index: int) -> int:
         return int(self.starts[index + 1] - self.starts[index])
 
 
-def word_shingles(texts: Iterable[str], size: int = SHINGLE) -> Shingles:
-    """Hashes of every run of `size` consecutive words, per text (short texts give one shingle)."""
-    cache: dict[str, int] = {}
-    parts: list[np.ndarray] = []
-    for text in texts:
-        tokens = words(text)
-        ids = np.fromiter((cache[w] if w in cache else cache.setdefault(w, stable_hash(w)) for w in tokens),
-                          dtype=np.uint64, count=len(tokens))
-        parts.append(np.unique(_shingle_hashes(ids, size)))
-    starts = np.zeros(len(parts) + 1, dtype=np.int64)
-    np.cumsum([len(p) for p in parts], out=starts[1:])
-    values = np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint64)
-    return Shingles(values, starts)
+@dataclass(frozen=True)
+class Analysis:
+    """Per document: body shingles, their MinHash signature, weighted term counts (docs x terms, CSR)."""
+
+    shingles: Shingles
+    signature: np.ndarray          # (docs, BINS) uint64
+    story_terms: sp.csr_matrix     # title, summary, lede weighted up, whole body
+    related_terms: sp.csr_matrix   # the same over the top two paragraphs
 
 
-def _shingle_hashes(ids: np.ndarray, size: int) -> np.ndarray:
-    if len(ids) == 0:
-        return ids
-    width = min(size, len(ids))
-    count = len(ids) - width + 1
+@dataclass(frozen=True)
+class _Part:
+    """What one chunk of documents gives; term hashes are mapped to columns once all chunks are in."""
+
+    shingles: np.ndarray
+    lengths: np.ndarray
+    signature: np.ndarray
+    rows: np.ndarray
+    terms: np.ndarray
+    story: np.ndarray
+    related: np.ndarray
+
+
+def _fields(doc: Doc) -> list[str]:
+    paragraphs = doc.body.split("\n\n", 2)
+    return [doc.title, doc.summary, *paragraphs, *[""] * (3 - len(paragraphs))]
+
+
+def _analyse_chunk(docs: Sequence[Doc]) -> _Part:
+    found = tokens([field for doc in docs for field in _fields(doc)])
+    doc, kind = found.field // FIELDS, found.field % FIELDS
+    body = kind >= 2
+    values, owner = _shingle_hashes(found.hashes[body], doc[body], len(docs))
+    lengths = np.bincount(owner, minlength=len(docs))
+    signature = minhash(values, lengths)
+    unique = _unique_per_doc((values >> np.uint64(32)).astype(np.uint32), owner)
+    words, rows, story, related = _term_counts(found.terms[found.topical], doc[found.topical], kind[found.topical])
+    return _Part(unique[0], np.bincount(unique[1], minlength=len(docs)), signature, rows, words, story, related)
+
+
+def _shingle_hashes(ids: np.ndarray, doc: np.ndarray, docs: int, size: int = SHINGLE) -> tuple[np.ndarray, np.ndarray]:
+    """Hashes of every run of `size` consecutive words of one document (short ones: one shingle), owners."""
+    count = max(len(ids) - size + 1, 0)
     combined = np.zeros(count, dtype=np.uint64)
     with np.errstate(over="ignore"):
-        for offset in range(width):
+        for offset in range(size):
             combined = (combined * _MIX) ^ ids[offset: offset + count]
-        combined ^= combined >> np.uint64(29)
-        combined *= _MIX
-    return combined
+    whole = doc[:count] == doc[size - 1:]
+    values, owner = [combined[whole]], [doc[:count][whole]]
+    words = np.bincount(doc, minlength=docs)
+    for short in np.flatnonzero((words > 0) & (words < size)).tolist():
+        first = int(np.searchsorted(doc, short))
+        value = np.zeros(1, dtype=np.uint64)
+        with np.errstate(over="ignore"):
+            for word in ids[first: first + words[short]]:
+                value = (value * _MIX) ^ word
+        values.append(value)
+        owner.append(np.array([short]))
+    mixed, owner_all = np.concatenate(values), np.concatenate(owner)
+    if len(values) > 1:
+        order = np.argsort(owner_all, kind="stable")
+        mixed, owner_all = mixed[order], owner_all[order]
+    with np.errstate(over="ignore"):
+        mixed ^= mixed >> np.uint64(29)
+        mixed *= _MIX
+    return mixed, owner_all
 
 
-def minhash(shingles: Shingles, bins: int = BINS) -> np.ndarray:
+def _unique_per_doc(values: np.ndarray, owner: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted distinct 32-bit values of each document, and their documents."""
+    keys = _distinct((owner.astype(np.uint64) << np.uint64(32)) | values.astype(np.uint64))
+    return (keys & np.uint64(0xFFFFFFFF)).astype(np.uint32), (keys >> np.uint64(32)).astype(np.int64)
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """Sorted distinct values (a plain sort: faster here than `np.unique`'s hashing)."""
+    values = np.sort(values)
+    return values[np.concatenate(([True], values[1:] != values[:-1]))] if len(values) else values
+
+
+def _term_counts(terms: np.ndarray, doc: np.ndarray, kind: np.ndarray
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Distinct (doc, term) pairs sorted by doc then term hash, with their story and related weights."""
+    words, word_id = np.unique(terms, return_inverse=True)
+    keys, inverse = np.unique((doc.astype(np.int64) << 32) | word_id, return_inverse=True)
+    story = np.bincount(inverse, weights=STORY_WEIGHTS[kind], minlength=len(keys))
+    related = np.bincount(inverse, weights=RELATED_WEIGHTS[kind], minlength=len(keys))
+    return words[keys & 0xFFFFFFFF], (keys >> 32).astype(np.int32), story.astype(np.float32), related.astype(np.float32)
+
+
+def minhash(values: np.ndarray, lengths: np.ndarray, bins: int = BINS) -> np.ndarray:
     """One-permutation MinHash: per document, the smallest mixed hash in each of `bins` buckets.
 
+    `values` are the documents' shingle hashes one after the other, `lengths` how many each has.
     Returns a (documents, bins) uint64 array; EMPTY where a short document has no value in a bin.
     """
-    docs = len(shingles.starts) - 1
+    docs = len(lengths)
     signature = np.full(docs * bins, EMPTY, dtype=np.uint64)
-    if len(shingles.values):
+    if len(values):
         with np.errstate(over="ignore"):
-            mixed = shingles.values * _MIX
+            mixed = values * _MIX
             mixed ^= mixed >> np.uint64(31)
-        owner = np.repeat(np.arange(docs, dtype=np.int64), np.diff(shingles.starts))
-        slot = owner * bins + (mixed % np.uint64(bins)).astype(np.int64)
+        slot = np.repeat(np.arange(docs, dtype=np.int64), lengths) * bins + (mixed % np.uint64(bins)).astype(np.int64)
         np.minimum.at(signature, slot, mixed // np.uint64(bins))
     return signature.reshape(docs, bins)
+
+
+def analyse(docs: Sequence[Doc]) -> Analysis:
+    """Shingle the bodies and count topic terms of every document; two processes for big archives."""
+    ranges = [(begin, min(begin + CHUNK, len(docs))) for begin in range(0, len(docs), CHUNK)]
+    if len(docs) >= PARALLEL and threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
+        pool = multiprocessing.get_context("fork").Pool(2, initializer=_share, initargs=(docs,))
+        parts = list(pool.imap(_analyse_range, ranges))
+        pool.close()
+        pool.join()
+    else:
+        parts = [_analyse_chunk(docs[begin:end]) for begin, end in ranges]
+    return _assemble(parts)
+
+
+_SHARED: list[Sequence[Doc]] = []
+
+
+def _share(docs: Sequence[Doc]) -> None:
+    """In a forked worker: the documents (inherited, never pickled)."""
+    _SHARED.append(docs)
+
+
+def _analyse_range(bounds: tuple[int, int]) -> _Part:
+    return _analyse_chunk(_SHARED[0][bounds[0]: bounds[1]])
+
+
+def _assemble(parts: list[_Part]) -> Analysis:
+    count = sum(len(p.lengths) for p in parts)
+    starts = np.zeros(count + 1, dtype=np.int64)
+    if parts:
+        np.cumsum(np.concatenate([p.lengths for p in parts]), out=starts[1:])
+    values = np.concatenate([p.shingles for p in parts]) if parts else np.zeros(0, dtype=np.uint32)
+    signature = np.concatenate([p.signature for p in parts]) if parts else np.zeros((0, BINS), dtype=np.uint64)
+    vocabulary = _distinct(np.concatenate([_distinct(p.terms) for p in parts])) if parts else np.zeros(0, np.uint64)
+    story, related = _term_matrix(parts, vocabulary, count, "story"), _term_matrix(parts, vocabulary, count, "related")
+    return Analysis(Shingles(values, starts), signature, story, related)
+
+
+def _term_matrix(parts: list[_Part], vocabulary: np.ndarray, count: int, which: str) -> sp.csr_matrix:
+    """Docs x terms; columns ordered by term hash, so every run numbers them the same."""
+    rows, cols, data, offset = [], [], [], 0
+    for part in parts:
+        weight = part.story if which == "story" else part.related
+        keep = weight > 0
+        rows.append(part.rows[keep].astype(np.int64) + offset)
+        cols.append(np.searchsorted(vocabulary, part.terms[keep]).astype(np.int32))
+        data.append(weight[keep])
+        offset += len(part.lengths)
+    indptr = np.zeros(count + 1, dtype=np.int64)
+    if rows:
+        np.cumsum(np.bincount(np.concatenate(rows), minlength=count), out=indptr[1:])
+    empty = [np.zeros(0, np.int32)]
+    return sp.csr_matrix((np.concatenate(data or [np.zeros(0, np.float32)]), np.concatenate(cols or empty), indptr),
+                         shape=(count, len(vocabulary)))
 
 
 def lsh_pairs(signature: np.ndarray, rows: int = BAND_ROWS, max_bucket: int = 50) -> np.ndarray:
@@ -147,126 +397,47 @@ def bucket_pairs(keys: np.ndarray, members: np.ndarray, max_bucket: int) -> np.n
     return np.sort(pairs, axis=1)
 
 
-def overlap(a: np.ndarray, b: np.ndarray) -> int:
-    """Number of shared values of two sorted unique arrays."""
-    return int(np.intersect1d(a, b, assume_unique=True).size)
-
-
-def union_find_groups(count: int, edges: Sequence[tuple[int, int]]) -> list[list[int]]:
-    """Connected components as sorted index lists, ordered by their smallest index."""
-    parent = list(range(count))
-
-    def root(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in edges:
-        ra, rb = root(a), root(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    groups: dict[int, list[int]] = {}
-    for index in range(count):
-        groups.setdefault(root(index), []).append(index)
-    return list(groups.values())
-
+# --- the whole archive, analysed once for stories and related coverage ---
 
 @dataclass(frozen=True)
-class Doc:
-    """The text of one article as the analysis sees it."""
+class ArchiveFeatures:
+    """Articles in (date, slug) order with their text analysis, entities and days."""
 
-    title: str
-    summary: str
-    body: str
+    slugs: tuple[str, ...]
+    analysis: Analysis
+    entities: sp.csr_matrix        # articles x entity slugs, 0/1
+    entity_slugs: tuple[str, ...]
+    days: np.ndarray               # float64 days since the epoch
 
-
-@dataclass(frozen=True)
-class Analysis:
-    """Body shingles and weighted term counts (a CSR matrix, docs x terms) of many documents."""
-
-    shingles: Shingles
-    terms: sp.csr_matrix   # float64 weighted term frequencies
-    vocabulary: tuple[str, ...]
+    def matches(self, ordered: Sequence[Article]) -> bool:
+        return len(ordered) == len(self.slugs) and all(a.slug == s for a, s in zip(ordered, self.slugs))
 
 
-TITLE_WEIGHT, SUMMARY_WEIGHT, LEDE_WEIGHT = 3.0, 2.0, 2.0   # the inverted pyramid: the top says what it is about
-_CHUNK = 4000
+def date_order(articles: Sequence[Article]) -> list[Article]:
+    return sorted(articles, key=lambda a: (a.date, a.slug))
 
 
-class _Lexicon:
-    """Word -> (stable hash, term id or -1) for one analysis run; grows as words are met."""
-
-    def __init__(self) -> None:
-        self.index: dict[str, int] = {}
-        self.hashes = np.zeros(1024, dtype=np.uint64)
-        self.term = np.zeros(1024, dtype=np.int64)
-        self.term_index: dict[str, int] = {}
-
-    def ids(self, tokens: list[str]) -> np.ndarray:
-        for word in set(tokens).difference(self.index):
-            self._add(word)
-        return np.fromiter(map(self.index.__getitem__, tokens), dtype=np.int64, count=len(tokens))
-
-    def _add(self, word: str) -> int:
-        number = len(self.index)
-        if number == len(self.hashes):
-            self.hashes = np.concatenate([self.hashes, np.zeros(number, dtype=np.uint64)])
-            self.term = np.concatenate([self.term, np.zeros(number, dtype=np.int64)])
-        self.index[word] = number
-        self.hashes[number] = stable_hash(word)
-        keep = len(word) > 2 and word not in STOPWORDS and not word.isdigit()
-        self.term[number] = self.term_index.setdefault(_stem(word), len(self.term_index)) if keep else -1
-        return number
+def analyse_archive(articles: Sequence[Article], canonical: Callable[[str], str]) -> ArchiveFeatures:
+    """Everything the story intelligence reads from the articles, computed once."""
+    ordered = date_order(articles)
+    analysis = analyse([Doc(a.title, a.summary, a.body) for a in ordered])
+    entities, slugs = _entity_matrix(ordered, canonical)
+    days = np.array([a.date.timestamp() / SECONDS_PER_DAY for a in ordered], dtype=np.float64)
+    return ArchiveFeatures(tuple(a.slug for a in ordered), analysis, entities, slugs, days)
 
 
-def analyse(docs: Sequence[Doc], shingle: int = SHINGLE) -> Analysis:
-    """Shingle the bodies and count topic terms (title, summary and lede weighted up) in one pass.
-
-    Shingle arrays are not deduplicated (MinHash does not need it); see `Shingles.unique`.
-    """
-    lexicon = _Lexicon()
-    parts: list[np.ndarray] = []
-    blocks = []
-    for begin in range(0, len(docs), _CHUNK):
-        ids, lengths = [], []
-        for doc in docs[begin: begin + _CHUNK]:
-            title, summary, body = words(doc.title), words(doc.summary), words(doc.body)
-            lede = min(len(body), len(words(doc.body.split("\n\n", 1)[0])))
-            every = lexicon.ids(title + summary + body)
-            parts.append(_shingle_hashes(lexicon.hashes[every[len(title) + len(summary):]], shingle))
-            ids.append(every)
-            lengths.append((len(title), len(summary), lede, len(body) - lede))
-        blocks.append(_term_block(lexicon.term[np.concatenate(ids)], np.array(lengths, dtype=np.int64)))
-    vocabulary = tuple(sorted(lexicon.term_index, key=lexicon.term_index.__getitem__))
-    starts = np.zeros(len(parts) + 1, dtype=np.int64)
-    np.cumsum([len(p) for p in parts], out=starts[1:])
-    values = np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint64)
-    return Analysis(Shingles(values, starts), _stack(blocks, len(vocabulary)), vocabulary)
-
-
-def _term_block(terms: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(row, term, weight) triples, summed, for one chunk: lengths are (title, summary, lede, rest) per doc."""
-    weights = np.repeat(np.tile([TITLE_WEIGHT, SUMMARY_WEIGHT, LEDE_WEIGHT, 1.0], len(lengths)), lengths.ravel())
-    rows = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths.sum(axis=1))
-    keep = terms >= 0
-    keys, inverse = np.unique((rows[keep] << 32) | terms[keep], return_inverse=True)
-    return keys >> 32, keys & 0xFFFFFFFF, np.bincount(inverse, weights=weights[keep], minlength=len(keys))
-
-
-def _stack(blocks: list[tuple[np.ndarray, np.ndarray, np.ndarray]], width: int) -> sp.csr_matrix:
-    rows, cols, data = [], [], []
-    for number, (row, col, weight) in enumerate(blocks):
-        rows.append(row + number * _CHUNK)
-        cols.append(col)
-        data.append(weight)
-    if not rows:
-        return sp.csr_matrix((0, width))
-    row = np.concatenate(rows)
-    count = int(row[-1]) + 1 if len(row) else 0
-    indptr = np.zeros(count + 1, dtype=np.int64)
-    np.cumsum(np.bincount(row, minlength=count), out=indptr[1:])
-    return sp.csr_matrix((np.concatenate(data), np.concatenate(cols), indptr), shape=(count, width))
+def _entity_matrix(ordered: Sequence[Article], canonical: Callable[[str], str]) -> tuple[sp.csr_matrix, tuple[str, ...]]:
+    """Articles x canonical entity slugs (columns in order of first mention)."""
+    slug_of: dict[str, str] = {}
+    column: dict[str, int] = {}
+    indptr, indices = [0], []
+    for article in ordered:
+        found = {slug_of[n] if n in slug_of else slug_of.setdefault(n, canonical(n)) for n in article.entities}
+        indices += sorted(column.setdefault(slug, len(column)) for slug in sorted(found))
+        indptr.append(len(indices))
+    matrix = sp.csr_matrix((np.ones(len(indices)), np.array(indices, dtype=np.int32), np.array(indptr)),
+                           shape=(len(ordered), len(column)))
+    return matrix, tuple(column)
 
 
 # --- similarity between events: shared rare entities, shared topic words, closeness in time ---
@@ -286,26 +457,25 @@ class EventFeatures:
     entity_slugs: tuple[str, ...]
 
 
-def event_features(members: Sequence[Sequence[Article]], canonical: Callable[[str], str],
-                   analysis: Analysis, rows: Sequence[Sequence[int]]) -> EventFeatures:
-    """Features of events; `members[e]` are its Articles, `rows[e]` their rows in `analysis`."""
-    slugs: dict[str, int] = {}
-    entity_rows, entity_cols = [], []
-    for event, articles in enumerate(members):
-        found = {canonical(name) for a in articles for name in a.entities}
-        for slug in sorted(found):
-            entity_rows.append(event)
-            entity_cols.append(slugs.setdefault(slug, len(slugs)))
-    count = len(members)
-    entities = sp.csr_matrix((np.ones(len(entity_rows)), (entity_rows, entity_cols)), shape=(count, len(slugs)))
-    pick = sp.csr_matrix((np.ones(sum(map(len, rows))), ([e for e, r in enumerate(rows) for _ in r],
-                                                         [i for r in rows for i in r])),
-                         shape=(count, analysis.terms.shape[0]))
-    terms = (pick @ analysis.terms).tocsr()
+def event_features(features: ArchiveFeatures, groups: Sequence[Sequence[int]] | None, which: str) -> EventFeatures:
+    """Features of events, each a group of article rows in `features` (None: every article alone).
+
+    `which` picks the term counts: "story" (the whole text) or "related" (the top of it).
+    """
+    analysis = features.analysis
+    terms = analysis.story_terms if which == "story" else analysis.related_terms
+    entities = features.entities
+    days = features.days
+    if groups is not None:
+        sizes = np.fromiter(map(len, groups), dtype=np.int64, count=len(groups))
+        rows = np.fromiter((i for g in groups for i in g), dtype=np.int64, count=int(sizes.sum()))
+        indptr = np.concatenate(([0], np.cumsum(sizes)))
+        pick = sp.csr_matrix((np.ones(len(rows)), rows, indptr), shape=(len(groups), terms.shape[0]))
+        terms, entities, days = pick @ terms, pick @ entities, days[rows[indptr[:-1]]]
+        entities.data[:] = 1.0
+    terms = sp.csr_matrix(terms, dtype=np.float64, copy=True)
     terms.data = 1.0 + np.log(terms.data)
-    days = np.array([a[0].date.timestamp() / SECONDS_PER_DAY for a in members])
-    return EventFeatures(days, tfidf(entities), tfidf(strongest(tfidf(terms), TOP_TERMS)),
-                         tuple(sorted(slugs, key=slugs.__getitem__)))
+    return EventFeatures(days, tfidf(entities), tfidf(strongest(tfidf(terms), TOP_TERMS)), features.entity_slugs)
 
 
 def strongest(matrix: sp.csr_matrix, keep: int) -> sp.csr_matrix:
