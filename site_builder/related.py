@@ -36,7 +36,7 @@ def related_coverage(articles: Sequence[Article], stories: Sequence[Story], cano
     each = event_features(features, None, "related")
     scores = _scores(ordered, each, story_of, event_of, weights)
     rarity = dict(zip(each.entity_slugs, idf(each.entities).tolist()))
-    written = [{canonical(n): n for n in a.entities} for a in ordered]
+    written = _written(ordered, canonical, rarity)
     coo = scores.tocoo()
     ranked = np.lexsort((coo.col, -coo.data, coo.row))
     columns, data = coo.col[ranked].tolist(), coo.data[ranked].tolist()
@@ -45,8 +45,19 @@ def related_coverage(articles: Sequence[Article], stories: Sequence[Story], cano
     for index, article in enumerate(ordered):
         begin, end = bounds[index], min(bounds[index + 1], bounds[index] + weights.count * 2)
         picked = list(zip(columns[begin:end], data[begin:end]))
-        result[article.slug] = _links(index, ordered, picked, rarity, story_of, written, names, weights)
+        result[article.slug] = _links(index, ordered, picked, story_of, written, names, weights)
     return result
+
+
+def _written(ordered: Sequence[Article], canonical: Callable[[str], str], rarity: Mapping[str, float]
+             ) -> list[dict[str, str]]:
+    """Per article, canonical slug -> name as written, rarest first (ties: by slug)."""
+    slug_of: dict[str, str] = {}
+    written = []
+    for article in ordered:
+        names = {slug_of[n] if n in slug_of else slug_of.setdefault(n, canonical(n)): n for n in article.entities}
+        written.append({s: names[s] for s in sorted(names, key=lambda s: (-rarity.get(s, 0.0), s))})
+    return written
 
 
 def _memberships(stories: Sequence[Story]) -> tuple[dict[str, str], dict[str, str]]:
@@ -80,21 +91,23 @@ def _scores(ordered: Sequence[Article], features: EventFeatures, story_of: Mappi
 
 def _story_neighbours(ordered: Sequence[Article], story_of: Mapping[str, str], reach: int) -> sp.csr_matrix:
     """1 for pairs in the same story at most `reach` articles apart in date order."""
-    members: dict[str, list[int]] = {}
-    for index, article in enumerate(ordered):
-        if article.slug in story_of:
-            members.setdefault(story_of[article.slug], []).append(index)
+    numbers: dict[str, int] = {}
+    story = np.array([numbers.setdefault(story_of[a.slug], len(numbers)) if a.slug in story_of else -1
+                      for a in ordered], dtype=np.int64)
+    members = np.flatnonzero(story >= 0)
+    order = members[np.argsort(story[members], kind="stable")]
     rows, cols = [], []
-    for indices in members.values():
-        for shift in range(1, reach + 1):
-            rows += indices[shift:] + indices[:-shift]
-            cols += indices[:-shift] + indices[shift:]
+    for shift in range(1, reach + 1):
+        same = story[order[shift:]] == story[order[:-shift]]
+        rows += [order[shift:][same], order[:-shift][same]]
+        cols += [order[:-shift][same], order[shift:][same]]
     count = len(ordered)
-    return sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(count, count))
+    row, col = (np.concatenate(rows), np.concatenate(cols)) if rows else (np.zeros(0, np.int64),) * 2
+    return sp.csr_matrix((np.ones(len(row)), (row, col)), shape=(count, count))
 
 
 def _links(index: int, ordered: Sequence[Article], picked: list[tuple[int, float]],
-           rarity: Mapping[str, float], story_of: Mapping[str, str], written: Sequence[Mapping[str, str]],
+           story_of: Mapping[str, str], written: Sequence[Mapping[str, str]],
            names: Mapping[str, str] | None, weights: RelatedWeights) -> tuple[RelatedLink, ...]:
     article = ordered[index]
     links = [RelatedLink(s, 1.0, (EDITOR,)) for s in dict.fromkeys(article.related) if s != article.slug]
@@ -104,15 +117,15 @@ def _links(index: int, ordered: Sequence[Article], picked: list[tuple[int, float
         if candidate.slug not in shown and len(links) < weights.count:
             shown.add(candidate.slug)
             links.append(RelatedLink(candidate.slug, round(score, 3),
-                                     reasons(article, candidate, rarity, story_of, written[index], written[other], names)))
+                                     reasons(article, candidate, story_of, written[index], written[other], names)))
     return tuple(links[: weights.count])
 
 
-def reasons(article: Article, other: Article, rarity: Mapping[str, float], story_of: Mapping[str, str],
-            mine: Mapping[str, str], theirs: Mapping[str, str], names: Mapping[str, str] | None) -> tuple[str, ...]:
-    """Human reasons: the rarest shared entities, the same story, and when."""
+def reasons(article: Article, other: Article, story_of: Mapping[str, str], mine: Mapping[str, str],
+            theirs: Mapping[str, str], names: Mapping[str, str] | None) -> tuple[str, ...]:
+    """Human reasons: the rarest shared entities, the same story, and when (`mine`: rarest first)."""
     found = []
-    shared = shared_entities(mine, theirs, rarity, names)
+    shared = shared_entities(mine, theirs, names)
     if shared:
         found.append("shares " + ", ".join(shared))
     if story_of.get(article.slug) is not None and story_of.get(article.slug) == story_of.get(other.slug):
@@ -121,11 +134,11 @@ def reasons(article: Article, other: Article, rarity: Mapping[str, float], story
     return tuple(found)
 
 
-def shared_entities(mine: Mapping[str, str], theirs: Mapping[str, str], rarity: Mapping[str, float],
-                    names: Mapping[str, str] | None) -> list[str]:
-    """Display names of the rarest entities both articles name (slug -> name as written, each)."""
-    common = sorted((s for s in mine if s in theirs), key=lambda s: (-rarity.get(s, 0.0), s))
-    return [(names or {}).get(s) or mine[s] for s in common[:SHOWN_ENTITIES]]
+def shared_entities(mine: Mapping[str, str], theirs: Mapping[str, str], names: Mapping[str, str] | None) -> list[str]:
+    """Display names of the rarest entities both articles name; `mine` (slug -> name as written) is
+    ordered rarest first."""
+    common = [s for s in mine if s in theirs][:SHOWN_ENTITIES]
+    return [(names or {}).get(s) or mine[s] for s in common]
 
 
 def when(article: Article, other: Article) -> str:

@@ -59,52 +59,70 @@ def _label(versions: list[Article]) -> str | None:
 
 def cluster(features: EventFeatures, similar: sp.csr_matrix, labels: list[str | None],
             weights: StoryWeights) -> list[Draft]:
-    """Online average-linkage clustering of events in date order."""
-    days = features.days
-    story_of = np.full(len(labels), -1, dtype=np.int64)
-    times: list[list[float]] = []
+    """Online average-linkage clustering of events in date order.
+
+    Events are visited oldest first, so only earlier neighbours can already be in a story.
+    """
+    days = features.days.tolist()
+    earlier = sp.tril(similar, k=-1, format="csr")
+    indptr, neighbours, scores = earlier.indptr.tolist(), earlier.indices.tolist(), earlier.data.tolist()
+    story_of: list[int] = []
+    times: list[Timeline] = []
     explicit: list[str | None] = []
     by_label: dict[str, int] = {}
     for event, label in enumerate(labels):
         if label is not None:
             chosen = by_label.setdefault(label, len(times))
         else:
-            chosen = _best_story(event, similar, story_of, times, explicit, days, weights)
+            begin, end = indptr[event], indptr[event + 1]
+            sums: dict[int, float] = {}
+            for other, score in zip(neighbours[begin:end], scores[begin:end]):
+                sums[story_of[other]] = sums.get(story_of[other], 0.0) + score
+            chosen = _best_story(sums, times, explicit, days[event], weights)
         if chosen == len(times):
-            times.append([])
+            times.append(Timeline())
             explicit.append(label)
-        story_of[event] = chosen
-        times[chosen].append(days[event])
+        story_of.append(chosen)
+        times[chosen].add(days[event])
     drafts: dict[int, list[int]] = defaultdict(list)
-    for event, story in enumerate(story_of.tolist()):
+    for event, story in enumerate(story_of):
         drafts[story].append(event)
     return [Draft(explicit[s], tuple(e)) for s, e in drafts.items()]
 
 
-def _best_story(event: int, similar: sp.csr_matrix, story_of: np.ndarray, times: list[list[float]],
-                explicit: list[str | None], days: np.ndarray, weights: StoryWeights) -> int:
-    """The story this event resembles most on average over its events close in time, or a new one.
+def _best_story(sums: dict[int, float], times: list[Timeline], explicit: list[str | None], day: float,
+                weights: StoryWeights) -> int:
+    """The story an event resembles most on average over its events close in time, or a new one.
 
-    The average is weighted by closeness in time, so a story's old events count less.
+    `sums` are the event's summed similarities to each story's events. The average is weighted
+    by closeness in time, so a story's old events count less.
     """
-    begin, end = similar.indptr[event], similar.indptr[event + 1]
-    sums: dict[int, float] = defaultdict(float)
-    for other, score in zip(similar.indices[begin:end].tolist(), similar.data[begin:end].tolist()):
-        if story_of[other] >= 0:
-            sums[int(story_of[other])] += score
     best, best_score = len(times), 0.0
-    for story, total in sorted(sums.items()):
-        score = total / _presence(times[story], float(days[event]), weights.window_days)
+    for story in sorted(sums):
+        score = sums[story] / times[story].presence(day, weights.window_days)
         needed = weights.threshold * (PULL if explicit[story] else 1.0)
         if score >= needed and score > best_score:
             best, best_score = story, score
     return best
 
 
-def _presence(times: list[float], day: float, window: float) -> float:
-    """How many of a story's events are close to `day`, each counted by its closeness."""
-    start = bisect_left(times, day - 2 * window)
-    return max(sum(min(1.0, max(0.0, 2.0 - abs(day - t) / window)) for t in times[start:]), 1e-9)
+class Timeline:
+    """The days of a story's events, oldest first, with running sums."""
+
+    def __init__(self) -> None:
+        self.days: list[float] = []
+        self.sums: list[float] = [0.0]
+
+    def add(self, day: float) -> None:
+        self.days.append(day)
+        self.sums.append(self.sums[-1] + day)
+
+    def presence(self, day: float, window: float) -> float:
+        """How many events are close to `day` (none is later), each counted by its closeness:
+        1 within `window` days, falling linearly to 0 at twice the window."""
+        far, near, count = bisect_left(self.days, day - 2 * window), bisect_left(self.days, day - window), len(self.days)
+        fading = (near - far) * (2.0 - day / window) + (self.sums[near] - self.sums[far]) / window
+        return max(count - near + fading, 1e-9)
 
 
 def _stories(drafts: list[Draft], events: list[Event], members: list[list[Article]], similar: sp.csr_matrix,
@@ -112,8 +130,7 @@ def _stories(drafts: list[Draft], events: list[Event], members: list[list[Articl
     info = {s.id: s for s in registry}
     taken = set(info) | {d.label for d in drafts if d.label}
     stories = []
-    for draft in drafts:
-        central = _central(draft.events, similar)
+    for draft, central in zip(drafts, _centres(drafts, similar)):
         lead = members[central][0]
         story_id = draft.label or _auto_id(events[draft.events[0]].id, taken)
         known = info.get(story_id) if draft.label else None
@@ -130,10 +147,12 @@ def _auto_id(slug: str, taken: set[str]) -> str:
     return slug if slug not in taken else f"{slug}-story"
 
 
-def _central(events: tuple[int, ...], similar: sp.csr_matrix) -> int:
-    """The event most like the rest of its story (ties: the earliest)."""
-    if len(events) < 3:
-        return events[0]
-    sub = similar[list(events)][:, list(events)]
-    totals = np.asarray(sub.sum(axis=1)).ravel()
-    return events[int(np.argmax(totals))]
+def _centres(drafts: list[Draft], similar: sp.csr_matrix) -> list[int]:
+    """Per draft, the event most like the rest of its story (ties: the earliest)."""
+    story = np.zeros(similar.shape[0], dtype=np.int64)
+    for number, draft in enumerate(drafts):
+        story[list(draft.events)] = number
+    coo = similar.tocoo()
+    same = story[coo.row] == story[coo.col]
+    totals = np.bincount(coo.row[same], weights=coo.data[same], minlength=similar.shape[0])
+    return [d.events[0] if len(d.events) < 3 else d.events[int(np.argmax(totals[list(d.events)]))] for d in drafts]

@@ -8,8 +8,9 @@ coverage need (body shingles, MinHash, weighted term counts, entities) comes out
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.pool
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -107,17 +108,23 @@ class _Spans:
             return _finish((self.prefix[end] - self.prefix[begin]) * up[end - 1])
 
     def count(self, flags: np.ndarray) -> np.ndarray:
-        """How many flagged bytes each word has."""
-        total = np.concatenate(([0], np.cumsum(flags, dtype=np.int32)))
-        return total[self.end] - total[self.begin]
+        """How many flagged bytes each word has (spaces are never flagged)."""
+        return np.add.reduceat(flags, self.begin, dtype=np.int32) if len(self.begin) else self.begin
 
 
 def _spans(text: np.ndarray) -> _Spans:
-    edges = np.diff(np.concatenate(([0], (text != _SPACE).view(np.int8), [0])))
+    """`text` starts and ends with a space."""
+    letter = text != _SPACE
+    begin = np.flatnonzero(letter[1:] & ~letter[:-1]) + 1
+    end = np.flatnonzero(letter[:-1] & ~letter[1:]) + 1
     down = _POWERS.ensure(len(text) + 1)[1]
+    prefix = np.empty(len(text) + 1, dtype=np.uint64)
+    prefix[0] = 0
+    prefix[1:] = text
     with np.errstate(over="ignore"):
-        prefix = np.concatenate(([np.uint64(0)], np.cumsum(text.astype(np.uint64) * down[: len(text)])))
-    return _Spans(text, np.flatnonzero(edges == 1), np.flatnonzero(edges == -1), prefix)
+        prefix[1:] *= down[: len(text)]
+        np.cumsum(prefix[1:], out=prefix[1:])
+    return _Spans(text, begin, end, prefix)
 
 
 @dataclass(frozen=True)
@@ -134,17 +141,15 @@ def tokens(fields: Sequence[str]) -> Tokens:
     """Hash the words of every field at once; the same word gives the same hash in every process."""
     parts = [(f if f.isascii() else f.lower().translate(_PUNCT)).encode("utf-8").translate(_TABLE, _GONE_BYTES)
              for f in fields]
-    field_starts = np.zeros(len(parts), dtype=np.int64)
+    field_starts = np.ones(len(parts), dtype=np.int64)
     np.cumsum([len(p) + 1 for p in parts[:-1]], out=field_starts[1:])
-    spans = _spans(np.frombuffer(b" ".join(parts) + b" ", dtype=np.uint8))
+    field_starts[1:] += 1
+    spans = _spans(np.frombuffer(b" " + b" ".join(parts) + b" ", dtype=np.uint8))
     hashes = spans.hashes(spans.begin, spans.end)
     letters = spans.end - spans.begin
     if len(spans.text) and spans.text.max() >= 0x80:
         letters = letters - spans.count((spans.text & 0xC0) == 0x80)
-    digits = spans.count((spans.text - np.uint8(ord("0"))) < 10)
-    stop = _stop_hashes()
-    stopword = stop[np.minimum(np.searchsorted(stop, hashes), len(stop) - 1)] == hashes
-    topical = (letters > 2) & (digits < spans.end - spans.begin) & ~stopword
+    topical = (letters > 2) & ~_numbers(spans) & ~_stopwords(hashes)
     plural = _plural(spans.text, spans.end, letters)
     terms = hashes.copy()
     terms[plural] = spans.hashes(spans.begin[plural], spans.end[plural] - 1)
@@ -158,15 +163,30 @@ def _plural(text: np.ndarray, end: np.ndarray, letters: np.ndarray) -> np.ndarra
     return long & (last == ord("s")) & (before != ord("s"))
 
 
-_STOP_HASHES: list[np.ndarray] = []
+def _numbers(spans: _Spans) -> np.ndarray:
+    """Words made of digits only."""
+    digit = (spans.text >= ord("0")) & (spans.text <= ord("9"))
+    numbers = digit[spans.begin]
+    if numbers.any():
+        numbers &= spans.count(~digit & (spans.text != _SPACE)) == 0
+    return numbers
 
 
-def _stop_hashes() -> np.ndarray:
-    """Sorted hashes of the stopwords (computed once per process)."""
-    if not _STOP_HASHES:
-        spans = _spans(np.frombuffer(" ".join(sorted(STOPWORDS)).encode() + b" ", dtype=np.uint8))
-        _STOP_HASHES.append(np.sort(spans.hashes(spans.begin, spans.end)))
-    return _STOP_HASHES[0]
+_STOP_TABLE: list[tuple[np.ndarray, np.ndarray, np.uint64]] = []
+
+
+def _stopwords(hashes: np.ndarray) -> np.ndarray:
+    """Which hashes are stopwords: a direct table on the low bits, then the full hash compared."""
+    if not _STOP_TABLE:
+        spans = _spans(np.frombuffer(b" " + " ".join(sorted(STOPWORDS)).encode() + b" ", dtype=np.uint8))
+        stop = np.concatenate(([np.uint64(0)], spans.hashes(spans.begin, spans.end)))
+        bits = next(b for b in range(12, 40) if len(np.unique(stop[1:] & np.uint64(2**b - 1))) == len(stop) - 1)
+        table = np.zeros(2**bits, dtype=np.int32)
+        table[(stop[1:] & np.uint64(2**bits - 1)).astype(np.int64)] = np.arange(1, len(stop))
+        _STOP_TABLE.append((table, stop, np.uint64(2**bits - 1)))
+    table, stop, mask = _STOP_TABLE[0]
+    found = table[(hashes & mask).astype(np.int64)]
+    return (found > 0) & (stop[found] == hashes)
 
 
 # --- per-article analysis: shingles, MinHash and weighted term counts, many articles at a time ---
@@ -183,7 +203,7 @@ class Doc:
 FIELDS = 5                        # title, summary, lede (first paragraph), second paragraph, the rest
 STORY_WEIGHTS = np.array([3.0, 2.0, 2.0, 1.0, 1.0])     # the inverted pyramid: the top says what it is about
 RELATED_WEIGHTS = np.array([3.0, 2.0, 2.0, 1.0, 0.0])   # related coverage reads the top two paragraphs only
-CHUNK = 500                       # articles hashed together
+CHUNK = 500                       # articles hashed together (fewer than 2**16)
 PARALLEL = 2000                   # from this many articles on, two processes share the work
 
 
@@ -218,8 +238,9 @@ class _Part:
     shingles: np.ndarray
     lengths: np.ndarray
     signature: np.ndarray
+    vocabulary: np.ndarray   # uint64, sorted distinct term hashes of the chunk
+    terms: np.ndarray        # int32 indices into `vocabulary`
     rows: np.ndarray
-    terms: np.ndarray
     story: np.ndarray
     related: np.ndarray
 
@@ -237,8 +258,8 @@ def _analyse_chunk(docs: Sequence[Doc]) -> _Part:
     lengths = np.bincount(owner, minlength=len(docs))
     signature = minhash(values, lengths)
     unique = _unique_per_doc((values >> np.uint64(32)).astype(np.uint32), owner)
-    words, rows, story, related = _term_counts(found.terms[found.topical], doc[found.topical], kind[found.topical])
-    return _Part(unique[0], np.bincount(unique[1], minlength=len(docs)), signature, rows, words, story, related)
+    counts = _term_counts(found.terms[found.topical], doc[found.topical], kind[found.topical])
+    return _Part(unique[0], np.bincount(unique[1], minlength=len(docs)), signature, *counts)
 
 
 def _shingle_hashes(ids: np.ndarray, doc: np.ndarray, docs: int, size: int = SHINGLE) -> tuple[np.ndarray, np.ndarray]:
@@ -282,13 +303,22 @@ def _distinct(values: np.ndarray) -> np.ndarray:
 
 
 def _term_counts(terms: np.ndarray, doc: np.ndarray, kind: np.ndarray
-                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Distinct (doc, term) pairs sorted by doc then term hash, with their story and related weights."""
-    words, word_id = np.unique(terms, return_inverse=True)
-    keys, inverse = np.unique((doc.astype(np.int64) << 32) | word_id, return_inverse=True)
-    story = np.bincount(inverse, weights=STORY_WEIGHTS[kind], minlength=len(keys))
-    related = np.bincount(inverse, weights=RELATED_WEIGHTS[kind], minlength=len(keys))
-    return words[keys & 0xFFFFFFFF], (keys >> 32).astype(np.int32), story.astype(np.float32), related.astype(np.float32)
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The chunk's sorted distinct terms, and its distinct (doc, term) pairs sorted by doc then term
+    (term as an index into the former, doc) with their story and related weights.
+
+    Terms are named by the top 48 bits of their hash (doc numbers of a chunk fit in the rest).
+    """
+    keys = (doc.astype(np.uint64) << np.uint64(48)) | (terms >> np.uint64(16))
+    order = np.argsort(keys)
+    keys = keys[order]
+    first = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1]))) if len(keys) else order
+    story = np.add.reduceat(STORY_WEIGHTS[kind[order]], first) if len(keys) else np.zeros(0)
+    related = np.add.reduceat(RELATED_WEIGHTS[kind[order]], first) if len(keys) else np.zeros(0)
+    terms = keys[first] & np.uint64(2**48 - 1)
+    vocabulary = _distinct(terms)
+    return vocabulary, np.searchsorted(vocabulary, terms).astype(np.int32), (keys[first] >> np.uint64(48)).astype(
+        np.int32), story.astype(np.float32), related.astype(np.float32)
 
 
 def minhash(values: np.ndarray, lengths: np.ndarray, bins: int = BINS) -> np.ndarray:
@@ -310,15 +340,22 @@ def minhash(values: np.ndarray, lengths: np.ndarray, bins: int = BINS) -> np.nda
 
 def analyse(docs: Sequence[Doc]) -> Analysis:
     """Shingle the bodies and count topic terms of every document; two processes for big archives."""
+    return _assemble(list(_parts(docs)))
+
+
+def _parts(docs: Sequence[Doc]) -> Iterator[_Part]:
+    """The chunks' analyses in order; with two processes, the work starts before the first is asked for."""
     ranges = [(begin, min(begin + CHUNK, len(docs))) for begin in range(0, len(docs), CHUNK)]
-    if len(docs) >= PARALLEL and threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
-        pool = multiprocessing.get_context("fork").Pool(2, initializer=_share, initargs=(docs,))
-        parts = list(pool.imap(_analyse_range, ranges))
-        pool.close()
-        pool.join()
-    else:
-        parts = [_analyse_chunk(docs[begin:end]) for begin, end in ranges]
-    return _assemble(parts)
+    if len(docs) < PARALLEL or threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return (_analyse_chunk(docs[begin:end]) for begin, end in ranges)
+    pool = multiprocessing.get_context("fork").Pool(2, initializer=_share, initargs=(docs,))
+    return _collected(pool, pool.imap(_analyse_range, ranges))
+
+
+def _collected(pool: multiprocessing.pool.Pool, results: Iterator[_Part]) -> Iterator[_Part]:
+    yield from results
+    pool.close()
+    pool.join()
 
 
 _SHARED: list[Sequence[Doc]] = []
@@ -340,27 +377,28 @@ def _assemble(parts: list[_Part]) -> Analysis:
         np.cumsum(np.concatenate([p.lengths for p in parts]), out=starts[1:])
     values = np.concatenate([p.shingles for p in parts]) if parts else np.zeros(0, dtype=np.uint32)
     signature = np.concatenate([p.signature for p in parts]) if parts else np.zeros((0, BINS), dtype=np.uint64)
-    vocabulary = _distinct(np.concatenate([_distinct(p.terms) for p in parts])) if parts else np.zeros(0, np.uint64)
-    story, related = _term_matrix(parts, vocabulary, count, "story"), _term_matrix(parts, vocabulary, count, "related")
+    vocabulary = _distinct(np.concatenate([p.vocabulary for p in parts])) if parts else np.zeros(0, np.uint64)
+    columns = [np.searchsorted(vocabulary, p.vocabulary).astype(np.int32)[p.terms] for p in parts]
+    story = _term_matrix(parts, columns, len(vocabulary), "story")
+    related = _term_matrix(parts, columns, len(vocabulary), "related")
     return Analysis(Shingles(values, starts), signature, story, related)
 
 
-def _term_matrix(parts: list[_Part], vocabulary: np.ndarray, count: int, which: str) -> sp.csr_matrix:
+def _term_matrix(parts: list[_Part], columns: list[np.ndarray], width: int, which: str) -> sp.csr_matrix:
     """Docs x terms; columns ordered by term hash, so every run numbers them the same."""
-    rows, cols, data, offset = [], [], [], 0
-    for part in parts:
+    sizes, cols, data = [], [], []
+    for part, column in zip(parts, columns):
         weight = part.story if which == "story" else part.related
         keep = weight > 0
-        rows.append(part.rows[keep].astype(np.int64) + offset)
-        cols.append(np.searchsorted(vocabulary, part.terms[keep]).astype(np.int32))
+        sizes.append(np.bincount(part.rows[keep], minlength=len(part.lengths)))
+        cols.append(column[keep])
         data.append(weight[keep])
-        offset += len(part.lengths)
+    count = sum(len(p.lengths) for p in parts)
     indptr = np.zeros(count + 1, dtype=np.int64)
-    if rows:
-        np.cumsum(np.bincount(np.concatenate(rows), minlength=count), out=indptr[1:])
-    empty = [np.zeros(0, np.int32)]
-    return sp.csr_matrix((np.concatenate(data or [np.zeros(0, np.float32)]), np.concatenate(cols or empty), indptr),
-                         shape=(count, len(vocabulary)))
+    if parts:
+        np.cumsum(np.concatenate(sizes), out=indptr[1:])
+    return sp.csr_matrix((np.concatenate(data or [np.zeros(0, np.float32)]),
+                          np.concatenate(cols or [np.zeros(0, np.int32)]), indptr), shape=(count, width))
 
 
 def lsh_pairs(signature: np.ndarray, rows: int = BAND_ROWS, max_bucket: int = 50) -> np.ndarray:
@@ -375,7 +413,10 @@ def lsh_pairs(signature: np.ndarray, rows: int = BAND_ROWS, max_bucket: int = 50
                 key = key * _MIX ^ band[usable, column]
         found.append(bucket_pairs(key, usable, max_bucket))
     pairs = np.concatenate(found) if found else np.zeros((0, 2), dtype=np.int64)
-    return np.unique(pairs, axis=0) if len(pairs) else pairs
+    if not len(pairs):
+        return pairs
+    codes = _distinct(pairs[:, 0] * len(signature) + pairs[:, 1])
+    return np.stack([codes // len(signature), codes % len(signature)], axis=1)
 
 
 def bucket_pairs(keys: np.ndarray, members: np.ndarray, max_bucket: int) -> np.ndarray:
@@ -420,8 +461,9 @@ def date_order(articles: Sequence[Article]) -> list[Article]:
 def analyse_archive(articles: Sequence[Article], canonical: Callable[[str], str]) -> ArchiveFeatures:
     """Everything the story intelligence reads from the articles, computed once."""
     ordered = date_order(articles)
-    analysis = analyse([Doc(a.title, a.summary, a.body) for a in ordered])
-    entities, slugs = _entity_matrix(ordered, canonical)
+    parts = _parts([Doc(a.title, a.summary, a.body) for a in ordered])
+    entities, slugs = _entity_matrix(ordered, canonical)      # meanwhile, the texts are analysed
+    analysis = _assemble(list(parts))
     days = np.array([a.date.timestamp() / SECONDS_PER_DAY for a in ordered], dtype=np.float64)
     return ArchiveFeatures(tuple(a.slug for a in ordered), analysis, entities, slugs, days)
 
@@ -483,8 +525,8 @@ def strongest(matrix: sp.csr_matrix, keep: int) -> sp.csr_matrix:
     coo = matrix.tocoo()
     scale = 2.0 * (float(coo.data.max()) if coo.nnz else 1.0)
     order = np.argsort(coo.row * scale - coo.data, kind="stable")
-    rows = coo.row[order]
-    first = np.searchsorted(rows, rows, side="left")
+    sizes = np.bincount(coo.row, minlength=coo.shape[0])
+    first = np.repeat(np.cumsum(sizes) - sizes, sizes)      # rows stay in order: where each row's run starts
     chosen = order[np.arange(len(order)) - first < keep]
     return sp.csr_matrix((coo.data[chosen], (coo.row[chosen], coo.col[chosen])), shape=coo.shape)
 
@@ -519,9 +561,11 @@ def windowed_factors(matrix: sp.csr_matrix, days: np.ndarray, window: float) -> 
     rows, cols, data = coo.row[keep], inverse[keep], coo.data[keep]
     left = sp.csr_matrix((data, (rows, cols)), shape=(matrix.shape[0], len(keys)))
     shifted_rows, shifted_cols, shifted_data = [], [], []
-    for shift in (-1, 0, 1):
-        target = np.searchsorted(keys, column[keep] + shift)
-        hit = (target < len(keys)) & (keys[np.minimum(target, len(keys) - 1)] == column[keep] + shift)
+    column = column[keep]
+    for shift in (-1, 0, 1):       # keys are sorted distinct integers: key + 1, if any, is the next one
+        target = cols + shift
+        inside = np.clip(target, 0, len(keys) - 1)
+        hit = (target >= 0) & (target < len(keys)) & (keys[inside] == column + shift)
         shifted_rows.append(rows[hit])
         shifted_cols.append(target[hit])
         shifted_data.append(data[hit])
