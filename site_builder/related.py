@@ -35,29 +35,114 @@ def related_coverage(articles: Sequence[Article], stories: Sequence[Story], cano
     story_of, event_of = _memberships(stories)
     each = event_features(features, None, "related")
     scores = _scores(ordered, each, story_of, event_of, weights)
-    rarity = dict(zip(each.entity_slugs, idf(each.entities).tolist()))
-    written = _written(ordered, canonical, rarity)
-    coo = scores.tocoo()
-    ranked = np.lexsort((coo.col, -coo.data, coo.row))
-    columns, data = coo.col[ranked].tolist(), coo.data[ranked].tolist()
-    bounds = np.searchsorted(coo.row[ranked], np.arange(len(ordered) + 1)).tolist()
-    result = {}
-    for index, article in enumerate(ordered):
+    rarity = idf(features.entities)
+    written = _Written(ordered, canonical, dict(zip(features.entity_slugs, rarity.tolist())))
+    row, col, data = _ranked(scores)
+    sizes = np.bincount(row, minlength=len(ordered))
+    rank = np.arange(len(row)) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    edited = np.array([bool(a.related) for a in ordered], dtype=bool)
+    plain = (rank < weights.count) & ~edited[row]
+    found = _plain_links(ordered, row[plain], col[plain], data[plain], features, rarity, story_of, names, written)
+    result: dict[str, tuple[RelatedLink, ...]] = {a.slug: () for a in ordered}
+    for index, links in found.items():
+        result[ordered[index].slug] = tuple(links)
+    bounds = np.searchsorted(row, np.arange(len(ordered) + 1)).tolist()
+    for index in np.flatnonzero(edited).tolist():
         begin, end = bounds[index], min(bounds[index + 1], bounds[index] + weights.count * 2)
-        picked = list(zip(columns[begin:end], data[begin:end]))
-        result[article.slug] = _links(index, ordered, picked, story_of, written, names, weights)
+        picked = list(zip(col[begin:end].tolist(), data[begin:end].tolist()))
+        result[ordered[index].slug] = _links(index, ordered, picked, story_of, written, names, weights)
     return result
 
 
-def _written(ordered: Sequence[Article], canonical: Callable[[str], str], rarity: Mapping[str, float]
-             ) -> list[dict[str, str]]:
-    """Per article, canonical slug -> name as written, rarest first (ties: by slug)."""
-    slug_of: dict[str, str] = {}
-    written = []
-    for article in ordered:
-        names = {slug_of[n] if n in slug_of else slug_of.setdefault(n, canonical(n)): n for n in article.entities}
-        written.append({s: names[s] for s in sorted(names, key=lambda s: (-rarity.get(s, 0.0), s))})
-    return written
+def _ranked(scores: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(row, column, score) of every scored pair: by row, best score first, ties by column."""
+    coo = scores.tocoo()
+    order = np.lexsort((coo.col, -coo.data, coo.row))
+    return coo.row[order].astype(np.int64), coo.col[order].astype(np.int64), coo.data[order]
+
+
+class _Written:
+    """Per article, canonical slug -> name as written, rarest first (ties: by slug); made when asked for."""
+
+    def __init__(self, ordered: Sequence[Article], canonical: Callable[[str], str], rarity: Mapping[str, float]):
+        self.ordered, self.canonical, self.rarity = ordered, canonical, rarity
+        self.made: dict[int, dict[str, str]] = {}
+
+    def __getitem__(self, index: int) -> dict[str, str]:
+        if index not in self.made:
+            names = {self.canonical(n): n for n in self.ordered[index].entities}
+            self.made[index] = {s: names[s] for s in sorted(names, key=lambda s: (-self.rarity.get(s, 0.0), s))}
+        return self.made[index]
+
+
+def _plain_links(ordered: Sequence[Article], row: np.ndarray, col: np.ndarray, data: np.ndarray,
+                 features: ArchiveFeatures, rarity: np.ndarray, story_of: Mapping[str, str],
+                 names: Mapping[str, str] | None, written: _Written) -> dict[int, list[RelatedLink]]:
+    """Links of articles without editor links, all at once: (row, col) pairs ranked within each row."""
+    shared = _shared_names(row, col, features, rarity, names, written)
+    stories = [story_of.get(a.slug) for a in ordered]
+    whens = _whens(ordered, row, col)
+    found: dict[int, list[RelatedLink]] = {}
+    for k, (index, other, score) in enumerate(zip(row.tolist(), col.tolist(), data.tolist())):
+        why = [f"shares {shared[k]}"] if shared[k] else []
+        if stories[index] is not None and stories[index] == stories[other]:
+            why.append("same story")
+        why.append(whens[k])
+        found.setdefault(index, []).append(RelatedLink(ordered[other].slug, round(score, 3), tuple(why)))
+    return found
+
+
+def _shared_names(row: np.ndarray, col: np.ndarray, features: ArchiveFeatures, rarity: np.ndarray,
+                  names: Mapping[str, str] | None, written: _Written) -> list[str]:
+    """Per pair, the display names of up to SHOWN_ENTITIES rarest entities both name, joined ('' if none)."""
+    entities, slugs = features.entities, features.entity_slugs
+    width = max(entities.shape[1], 1)
+    position = np.empty(len(slugs), dtype=np.int64)
+    position[sorted(range(len(slugs)), key=lambda e: (-rarity[e], slugs[e]))] = np.arange(len(slugs))
+    sizes = np.diff(entities.indptr)
+    owner = np.repeat(np.arange(entities.shape[0], dtype=np.int64), sizes)
+    by_rarity = entities.indices[np.argsort(owner * width + position[entities.indices], kind="stable")]
+    held = np.sort(owner * width + entities.indices)
+    counts = sizes[row]
+    pair = np.repeat(np.arange(len(row)), counts)
+    offset = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    entity = by_rarity[np.repeat(entities.indptr[:-1][row], counts) + offset]
+    wanted = col[pair] * width + entity
+    hit = held[np.minimum(np.searchsorted(held, wanted), len(held) - 1)] == wanted if len(held) else wanted < 0
+    pair, entity = pair[hit], entity[hit]
+    keep = np.arange(len(pair)) - np.searchsorted(pair, pair) < SHOWN_ENTITIES
+    shown: list[list[str]] = [[] for _ in range(len(row))]
+    rows = row.tolist()
+    for k, e in zip(pair[keep].tolist(), entity[keep].tolist()):
+        slug = slugs[e]
+        shown[k].append((names or {}).get(slug) or written[rows[k]][slug])
+    return [", ".join(s) for s in shown]
+
+
+def _whens(ordered: Sequence[Article], row: np.ndarray, col: np.ndarray) -> list[str]:
+    """`when` for many pairs: the other article's time relative to the first."""
+    stamps = np.array([a.date.timestamp() for a in ordered], dtype=np.float64)
+    days = np.array([a.date.date().toordinal() for a in ordered], dtype=np.int64)
+    dated = np.array([a.date_only for a in ordered], dtype=bool)
+    seconds = stamps[col] - stamps[row]
+    phrases: dict[tuple[int, str, bool], str] = {}
+
+    def phrase(amount: int, unit: str, later: bool) -> str:
+        key = (amount, unit, later)
+        return phrases[key] if key in phrases else phrases.setdefault(key, _ago(amount, unit, later))
+
+    result = []
+    for by_day, gap, second in zip((dated[row] | dated[col]).tolist(), (days[col] - days[row]).tolist(),
+                                   seconds.tolist()):
+        hours = abs(second) / 3600
+        if by_day:
+            result.append("same day" if gap == 0 else phrase(abs(gap), "day", gap > 0))
+        elif hours < 1:
+            result.append("within the hour")
+        else:
+            result.append(phrase(round(hours), "hour", second > 0) if hours < 24 else
+                          phrase(round(hours / 24), "day", second > 0))
+    return result
 
 
 def _memberships(stories: Sequence[Story]) -> tuple[dict[str, str], dict[str, str]]:
@@ -107,7 +192,7 @@ def _story_neighbours(ordered: Sequence[Article], story_of: Mapping[str, str], r
 
 
 def _links(index: int, ordered: Sequence[Article], picked: list[tuple[int, float]],
-           story_of: Mapping[str, str], written: Sequence[Mapping[str, str]],
+           story_of: Mapping[str, str], written: _Written,
            names: Mapping[str, str] | None, weights: RelatedWeights) -> tuple[RelatedLink, ...]:
     article = ordered[index]
     links = [RelatedLink(s, 1.0, (EDITOR,)) for s in dict.fromkeys(article.related) if s != article.slug]
