@@ -3,7 +3,8 @@
     python benchmarks/quality.py OUTDIR [--jobs 2] [--no-related]
 
 Prints pairwise and B-cubed F1 for stories, precision/recall for version grouping, and the
-time and peak memory of compute_stories and related_coverage.
+wall time, CPU time (this process and its workers) and peak memory of the story intelligence
+as `graph.build_archive` runs it: analyse_archive, then compute_stories and related_coverage.
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from site_builder.model import Article, Registries  # noqa: E402
 from site_builder.related import related_coverage  # noqa: E402
 from site_builder.slugs import slugify  # noqa: E402
 from site_builder.stories import compute_stories  # noqa: E402
+from site_builder.textsig import analyse_archive  # noqa: E402
 
 UTC = ZoneInfo("UTC")
 
@@ -49,6 +51,12 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and of its finished workers."""
+    own, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("site", type=Path)
@@ -60,16 +68,21 @@ def main() -> None:
     articles, registries = load(args.site, args.jobs)
     print(f"loaded {len(articles)} articles in {time.perf_counter() - started:.1f}s, peak {peak_mb():.0f} MB")
     canonical = canonical_of(registries)
-    before = time.perf_counter()
+    loaded_mb = peak_mb()
+    before, cpu_before = time.perf_counter(), cpu_seconds()
     weights = StoryWeights() if args.threshold is None else StoryWeights(threshold=args.threshold)
-    stories = compute_stories(articles, registries.stories, canonical, weights)
+    features = analyse_archive(articles, canonical)
+    analysed = time.perf_counter()
+    stories = compute_stories(articles, registries.stories, canonical, weights, features=features)
     middle = time.perf_counter()
     if not args.no_related:
-        related_coverage(articles, stories, canonical, RelatedWeights())
-    after = time.perf_counter()
+        related_coverage(articles, stories, canonical, RelatedWeights(), features=features)
+    after, cpu_after = time.perf_counter(), cpu_seconds()
     report(args.site, articles, stories)
-    print(f"compute_stories {middle - before:.1f}s, related_coverage {after - middle:.1f}s, "
-          f"total {after - before:.1f}s, peak memory {peak_mb():.0f} MB")
+    print(f"analyse_archive {analysed - before:.1f}s, compute_stories {middle - analysed:.1f}s, "
+          f"related_coverage {after - middle:.1f}s")
+    print(f"stories (with analysis) {middle - before:.1f}s, related {after - middle:.1f}s, total {after - before:.1f}s "
+          f"wall, {cpu_after - cpu_before:.1f}s CPU; peak memory {peak_mb():.0f} MB ({loaded_mb:.0f} MB after loading)")
 
 
 def report(site: Path, articles: list[Article], stories) -> None:
