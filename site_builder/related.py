@@ -80,15 +80,17 @@ def _plain_links(ordered: Sequence[Article], row: np.ndarray, col: np.ndarray, d
                  names: Mapping[str, str] | None, written: _Written) -> dict[int, list[RelatedLink]]:
     """Links of articles without editor links, all at once: (row, col) pairs ranked within each row."""
     shared = _shared_names(row, col, features, rarity, names, written)
-    stories = [story_of.get(a.slug) for a in ordered]
-    whens = _whens(ordered, row, col)
+    numbers: dict[str, int] = {}
+    story = np.array([numbers.setdefault(story_of[a.slug], len(numbers)) if a.slug in story_of else -1
+                      for a in ordered], dtype=np.int64)
+    same = ((story[row] == story[col]) & (story[row] >= 0)).tolist()
+    slugs = [a.slug for a in ordered]
     found: dict[int, list[RelatedLink]] = {}
-    for k, (index, other, score) in enumerate(zip(row.tolist(), col.tolist(), data.tolist())):
-        why = [f"shares {shared[k]}"] if shared[k] else []
-        if stories[index] is not None and stories[index] == stories[other]:
-            why.append("same story")
-        why.append(whens[k])
-        found.setdefault(index, []).append(RelatedLink(ordered[other].slug, round(score, 3), tuple(why)))
+    for index, other, score, together, common, when_ in zip(row.tolist(), col.tolist(), data.tolist(), same,
+                                                          shared, _whens(ordered, row, col)):
+        why = (("shares " + common, "same story", when_) if together else ("shares " + common, when_)) if common \
+            else (("same story", when_) if together else (when_,))
+        found.setdefault(index, []).append(RelatedLink(slugs[other], round(score, 3), why))
     return found
 
 
@@ -112,10 +114,10 @@ def _shared_names(row: np.ndarray, col: np.ndarray, features: ArchiveFeatures, r
     pair, entity = pair[hit], entity[hit]
     keep = np.arange(len(pair)) - np.searchsorted(pair, pair) < SHOWN_ENTITIES
     shown: list[list[str]] = [[] for _ in range(len(row))]
+    display = [(names or {}).get(slug) for slug in slugs]
     rows = row.tolist()
     for k, e in zip(pair[keep].tolist(), entity[keep].tolist()):
-        slug = slugs[e]
-        shown[k].append((names or {}).get(slug) or written[rows[k]][slug])
+        shown[k].append(display[e] or written[rows[k]][slugs[e]])
     return [", ".join(s) for s in shown]
 
 
