@@ -118,3 +118,25 @@ def test_stories_sorted_newest_activity_first():
 
 def test_empty_archive():
     assert compute_stories([], (), slugify, StoryWeights()) == ()
+
+
+def test_same_stories_whether_analysed_in_chunks_and_processes_or_not(seed, monkeypatch):
+    from site_builder import textsig
+    articles, registries, canonical, stories = seed
+    monkeypatch.setattr(textsig, "CHUNK", 3)
+    monkeypatch.setattr(textsig, "PARALLEL", 2)
+    features = textsig.analyse_archive(articles, canonical)
+    assert compute_stories(articles, registries.stories, canonical, StoryWeights(), features=features) == stories
+    related = related_coverage(articles, stories, canonical, RelatedWeights(), features=features)
+    assert related == related_coverage(articles, stories, canonical, RelatedWeights())
+
+
+def test_word_hashes_follow_the_tokeniser():
+    from site_builder.textsig import tokens, words
+    text = "Iran's U.S. envoys — naïve Grüße, 2024 talks"
+    found = tokens([text, text.upper(), " ".join(words(text))])
+    third = len(found.hashes) // 3
+    assert len(found.hashes) == 3 * len(words(text))
+    assert (found.hashes[:third] == found.hashes[2 * third:]).all()
+    assert found.field.tolist() == [0] * third + [1] * third + [2] * third
+    assert found.topical[:third].tolist() == [True, False, True, True, True, False, True]
