@@ -17,6 +17,7 @@ from .manifest import Manifest, load_manifest, manifest_path, save_manifest
 from .writer import cannot_write, commit, recover, swap_in, write_file
 
 if TYPE_CHECKING:
+    from .preview import PageMaker
     from .render import Renderer
 
 PACKAGE_STATIC = Path(__file__).parent / "static"
@@ -33,6 +34,7 @@ class BuildOptions:
     remember: bool = True        # keep a manifest for the next, incremental build
     index_search: bool = True    # run Pagefind after writing (serve refreshes it in the background)
     progress: Callable[[int, int], None] | None = None   # called with (done, total) while rendering
+    keep_pages: bool = False     # return what pages were made from, for previews in serve
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,7 @@ class BuildResult:
     warnings: tuple[Problem, ...]
     search_seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
+    pages_from: PageMaker | None = None      # with BuildOptions.keep_pages, when the build ran
 
 
 def output_folder(site: Path, config: Config, options: BuildOptions) -> Path:
@@ -95,7 +98,8 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions) -> B
     statics = _static_files(site, config)
     staging = output.with_name(output.name + f".staging-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
-    job = Job(routes, Contexts(archive, site_index(archive), config), _digests(renderer), renderer,
+    index = site_index(archive)
+    job = Job(routes, Contexts(archive, index, config), _digests(renderer), renderer,
               previous.outputs, output, staging)
     clock.lap("routes")
     try:
@@ -118,8 +122,12 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions) -> B
     clock.lap("write")
     indexed = config.search and options.index_search and (written or removed or not (output / "pagefind").exists())
     search_seconds = _index_search(output, config) if indexed else 0.0
+    pages_from = None
+    if options.keep_pages:
+        from .preview import PageMaker
+        pages_from = PageMaker(site, archive, index, config, renderer)
     return BuildResult(output, len(current), len(written), len(removed), clock.total(), tuple(content.warnings),
-                       search_seconds, clock.laps)
+                       search_seconds, clock.laps, pages_from)
 
 
 def _digests(renderer: Renderer) -> dict[str, str]:

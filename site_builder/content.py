@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -18,7 +19,7 @@ from .model import Article, Entity, Registries, Source, StoryInfo
 from .slugs import is_safe_slug, slugify
 from .yamlload import describe, error_line, load_yaml
 
-ARTICLE_GLOB = "*.md"
+ARTICLE_SUFFIX = ".md"
 REGISTRY_FILES = ("stories.yaml", "entities.yaml", "sources.yaml")
 MAX_BYTES = 20 * 1024 * 1024
 _KNOWN_KEYS = {"title", "date", "source", "url", "wire", "dateline", "story", "entities", "tags",
@@ -211,22 +212,36 @@ def _article_from(meta: dict[str, Any], body: str, rel: str, lines: dict[str, in
 
 
 def article_files(content: Path, site: Path) -> tuple[list[tuple[Path, str]], list[Problem]]:
-    """Every article file below content/, sorted; links that lead outside the site are refused."""
-    found, problems = [], []
+    """Every article file below content/, sorted; links that lead outside the site are refused.
+
+    Linked folders are not followed; those leading out of the site are reported."""
+    found: list[tuple[Path, str]] = []
+    problems: list[Problem] = []
     root = site.resolve()
-    for path in sorted(content.rglob("*")):    # linked folders are not followed: refuse those leading out
-        if path.is_symlink() and path.is_dir() and not path.resolve().is_relative_to(root):
-            problems.append(Problem(path.relative_to(site).as_posix(), None,
-                                    "symbolic link to a folder outside the site folder",
-                                    "copy the files into content/ instead of linking them"))
-    for path in sorted(content.rglob(ARTICLE_GLOB)):
-        rel = path.relative_to(site).as_posix()
-        if path.is_symlink() and not path.resolve().is_relative_to(root):
-            problems.append(Problem(rel, None, "symbolic link points outside the site folder",
-                                    "copy the file into content/ instead of linking it"))
-            continue
-        if path.is_file():
-            found.append((path, rel))
+    top, base = str(content), content.relative_to(site).as_posix()
+
+    def relative(path: str) -> str:
+        return base + path[len(top):].replace(os.sep, "/")
+
+    for folder, dirs, files in os.walk(top, followlinks=False):
+        for name in dirs:
+            path = os.path.join(folder, name)
+            if os.path.islink(path) and not Path(path).resolve().is_relative_to(root):
+                problems.append(Problem(relative(path), None,
+                                        "symbolic link to a folder outside the site folder",
+                                        "copy the files into content/ instead of linking them"))
+        for name in files:
+            if not name.endswith(ARTICLE_SUFFIX):
+                continue
+            path = os.path.join(folder, name)
+            rel = relative(path)
+            if os.path.islink(path) and not Path(path).resolve().is_relative_to(root):
+                problems.append(Problem(rel, None, "symbolic link points outside the site folder",
+                                        "copy the file into content/ instead of linking it"))
+            elif os.path.isfile(path):
+                found.append((Path(path), rel))
+    found.sort(key=lambda item: item[1].split("/"))
+    problems.sort(key=lambda p: p.path.split("/"))
     return found, problems
 
 

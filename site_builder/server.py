@@ -30,6 +30,7 @@ from tornado.websocket import WebSocketClosedError, WebSocketHandler
 from .build import BuildOptions, BuildResult, build, output_folder
 from .config import CONFIG_NAME, Config, load_config
 from .errors import Problem, SiteError
+from .preview import PageMaker, preview_pages
 
 QUIET = 0.1            # seconds without changes before a burst becomes one build
 MIN_POLL = 0.05        # seconds between scans of a small site
@@ -69,6 +70,7 @@ class Outcome:
     state: BuildState
     layout: Layout
     reload: tuple[str, ...] = ()           # stylesheet URLs to swap, ("*",) for whole pages, () for nothing
+    previews: dict[str, bytes] = field(default_factory=dict)   # output path -> page served instead of the file
 
 
 def site_layout(site: Path, output: Path | None, fallback: Layout | None = None) -> Layout:
@@ -209,6 +211,23 @@ class Builder:
     state: BuildState = BuildState()
     unbuilt: set[Path] = field(default_factory=set)    # changes since the last good build
     search: SearchRefresher | None = None
+    pages_from: PageMaker | None = None               # the last good build's, for previews
+
+    def preview(self, changed: set[Path]) -> Outcome | None:
+        """Edited articles' pages at once, before the full build; None when there is nothing to preview."""
+        if self.pages_from is None or self.state.problems:
+            return None
+        start = time.perf_counter()
+        try:
+            pages = preview_pages(self.pages_from, changed, self.options.drafts)
+        except Exception:          # the full build that follows reports whatever went wrong
+            return None
+        if not pages:
+            return None
+        self.state = BuildState(self.state.generation + 1)
+        self.console.print(f"[cyan]preview[/] {len(pages)} page{'s' * (len(pages) > 1)} in "
+                           f"{(time.perf_counter() - start) * 1000:.0f} ms; full build follows", highlight=False)
+        return Outcome(self.state, self.layout, ("*",), pages)
 
     def run(self, changed: set[Path]) -> Outcome:
         self.unbuilt |= changed
@@ -224,6 +243,7 @@ class Builder:
 
     def _succeeded(self, result: BuildResult) -> Outcome:
         recovered = bool(self.state.problems)
+        self.pages_from = result.pages_from or self.pages_from
         self.layout = site_layout(self.site, self.options.output, self.layout)
         reload = reload_paths(self.unbuilt, self.layout, result)
         self.unbuilt = set()
@@ -326,9 +346,10 @@ class Hub:
     layout: Layout
     reloaders: set[WebSocketHandler] = field(default_factory=set)
     listeners: set[WebSocketHandler] = field(default_factory=set)
+    previews: dict[str, bytes] = field(default_factory=dict)
 
     def publish(self, outcome: Outcome) -> None:
-        self.state, self.layout = outcome.state, outcome.layout
+        self.state, self.layout, self.previews = outcome.state, outcome.layout, outcome.previews
         for socket in list(self.listeners):
             _send(socket, self.state.message(), self.listeners)
         for path in outcome.reload:
@@ -403,12 +424,21 @@ class PageHandler(web.RequestHandler):
             query = f"?{self.request.query}" if self.request.query else ""
             self.redirect(found.redirect + query)
         else:
+            preview = self._preview(found.file)
+            if preview is not None:
+                return self._send_html(preview)
             if found.file is None:
                 self.set_status(404)
             self._send_file(found.file or _file_in(layout.output, ["404.html"], False).file)
 
     def head(self) -> None:
         self.get()            # tornado drops the body of HEAD responses
+
+    def _preview(self, file: Path | None) -> bytes | None:
+        output = self.hub.layout.output
+        if not self.hub.previews or file is None or not file.is_relative_to(output):
+            return None
+        return self.hub.previews.get(file.relative_to(output).as_posix())
 
     def _send_file(self, path: Path | None) -> None:
         try:
@@ -449,7 +479,7 @@ def serve(site: Path, *, host: str = "127.0.0.1", port: int = 5500, drafts: bool
     """Build once, serve the output on host:port and rebuild on every change, until Ctrl+C."""
     site = site.resolve()
     # Pagefind indexing takes seconds: rebuilds skip it and a background thread refreshes the index.
-    options = BuildOptions(drafts=drafts, output=output, index_search=False)
+    options = BuildOptions(drafts=drafts, output=output, index_search=False, keep_pages=True)
     builder = Builder(site, options, console, site_layout(site, output), search=SearchRefresher(site, console))
     try:
         before = snapshot(builder.layout.inputs)
@@ -465,6 +495,9 @@ async def _serve_forever(hub: Hub, builder: Builder, before: Snapshot, host: str
     stop = threading.Event()
 
     def rebuild(changed: set[Path]) -> None:      # on the watcher thread
+        preview = builder.preview(changed)
+        if preview is not None:
+            loop.add_callback(hub.publish, preview)
         loop.add_callback(hub.publish, builder.run(changed))
 
     watcher = Watcher(lambda: builder.layout.inputs, rebuild, before, stop)

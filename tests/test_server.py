@@ -319,3 +319,49 @@ def test_live_reload_errors_and_css_in_the_browser(tmp_path: Path, browser: obje
     assert "build failed" in server.output() and "styles only" in server.output()
     if os.environ.get("SHOW_SERVER_LOG"):
         print(server.output())
+
+
+# -- previews: the edited article's page before the full build -------------------------------------
+def test_an_edited_article_is_previewed_then_built(tmp_path: Path) -> None:
+    site = copy_site(tmp_path / "site").resolve()
+    console = Console(file=open(os.devnull, "w"), width=100)
+    options = BuildOptions(keep_pages=True, search=False)
+    try:
+        builder = Builder(site, options, console, site_layout(site, None))
+        assert builder.run(set()).state.problems == ()
+        article = site / ARTICLE_FILE
+        edit_body(article, "Previewed before the full build.")
+        preview = builder.preview({article})
+        assert preview is not None and preview.reload == ("*",)
+        page = ARTICLE_URL.strip("/") + "/index.html"
+        assert list(preview.previews) == [page]
+        assert b"Previewed before the full build." in preview.previews[page]
+        assert b"Previewed" not in (site / "output" / page).read_bytes()     # the output waits for the build
+        built = builder.run({article})
+        assert built.previews == {} and built.state.generation == preview.state.generation + 1
+        assert (site / "output" / page).read_bytes() == preview.previews[page]
+    finally:
+        console.file.close()
+
+
+@pytest.mark.parametrize("change", ["new file", "slug", "unknown entity", "broken yaml"])
+def test_only_plain_edits_are_previewed(tmp_path: Path, change: str) -> None:
+    site = copy_site(tmp_path / "site").resolve()
+    console = Console(file=open(os.devnull, "w"), width=100)
+    try:
+        builder = Builder(site, BuildOptions(keep_pages=True, search=False), console, site_layout(site, None))
+        builder.run(set())
+        article = site / ARTICLE_FILE
+        text = article.read_text(encoding="utf-8")
+        if change == "new file":
+            article = article.with_name("new.md")
+            article.write_text(text.replace("title:", "slug: brand-new\ntitle:", 1), encoding="utf-8")
+        elif change == "slug":
+            article.write_text(text.replace("title:", "slug: moved-elsewhere\ntitle:", 1), encoding="utf-8")
+        elif change == "unknown entity":
+            article.write_text(text.replace("entities: [", "entities: [Nobody Known Yet, ", 1), encoding="utf-8")
+        else:
+            article.write_text(text.replace("title:", "title: [unclosed", 1), encoding="utf-8")
+        assert builder.preview({article}) is None
+    finally:
+        console.file.close()
