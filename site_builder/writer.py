@@ -16,8 +16,17 @@ def safe_target(root: Path, relative: str) -> Path:
     return target
 
 
+def plain_target(root: Path, relative: str) -> Path:
+    """`safe_target` for a folder this build created itself (no links inside): a check of the words only."""
+    parts = relative.split("/")
+    if relative.startswith("/") or "\0" in relative or "\\" in relative or any(p in ("", ".", "..") for p in parts):
+        raise SiteError(Problem(relative, None, "output path leaves the output folder", "use a plain slug"))
+    return root.joinpath(*parts)
+
+
 def write_file(root: Path, relative: str, data: bytes) -> None:
-    target = safe_target(root, relative)
+    """Write a new file into a staging folder (made by this build, so no link inside can lead out)."""
+    target = plain_target(root, relative)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         with open(target, "xb") as handle:   # a second write to one path is a bug: refuse it
