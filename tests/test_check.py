@@ -124,3 +124,17 @@ def test_only_warnings_exit_zero(example_site: Path) -> None:
     assert run.returncode == 0, run.stderr
     report = json.loads(run.stdout)
     assert report["errors"] == 0 and report["warnings"] == 1
+
+
+def test_names_that_share_one_page_are_reported(example_site: Path) -> None:
+    """'Strait-of-Hormuz' and 'Strait of Hormuz' make the same address: one page, and a warning saying so."""
+    text = (example_site / EU).read_text(encoding="utf-8")
+    (example_site / EU).write_text(text.replace("Strait of Hormuz,", "Strait-of-Hormuz,", 1), encoding="utf-8")
+    replace_line(example_site / STREAMER, "source:", "source: Reuters!")
+    run = run_check(example_site, "--json")
+    assert run.returncode == 0, run.stderr
+    messages = {(p["path"], p["line"], p["message"]) for p in json.loads(run.stdout)["problems"]}
+    assert (EU, line_of(example_site, EU, "entities:"),
+            "entity 'Strait-of-Hormuz' shares the page of 'Strait of Hormuz' (entities/strait-of-hormuz/)") in messages
+    assert any(path == STREAMER and message.startswith("source 'Reuters!' shares the page of 'Reuters'")
+               for path, _, message in messages), messages
