@@ -6,6 +6,7 @@ back signatures and file names, never page bytes.
 """
 from __future__ import annotations
 
+import gc
 import multiprocessing
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -90,6 +91,7 @@ def produce(job: Job, jobs: int, progress: Callable[[int, int], None] | None = N
         results = map(lambda bounds: _run(job, bounds), chunks)
         pool = None
     else:
+        gc.freeze()     # the workers' collectors leave the inherited archive alone (and its memory shared)
         pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_init_worker, initargs=(job,))
         results = pool.imap(_run_in_worker, chunks)      # in order: the same result on every run
     try:
@@ -101,4 +103,5 @@ def produce(job: Job, jobs: int, progress: Callable[[int, int], None] | None = N
         if pool is not None:
             pool.terminate()
             pool.join()
+            gc.unfreeze()
     return Produced(signatures, written)

@@ -24,12 +24,23 @@ TEMPLATES = {
 }
 
 
+class _Environment(jinja2.Environment):
+    """Contexts are plain dicts: `a.title` looks up the key first instead of failing an attribute lookup."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute in obj:
+            return obj[attribute]
+        return super().getattr(obj, attribute)
+
+
 def template_environment(site_templates: Path) -> jinja2.Environment:
-    """The site's own templates override the package's defaults file by file."""
+    """The site's own templates override the package's defaults file by file.
+
+    One environment per build, so templates are never checked for changes while it lasts."""
     loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(site_templates),
                                   jinja2.FileSystemLoader(PACKAGE_TEMPLATES)])
-    return jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
-                              keep_trailing_newline=True)
+    return _Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
+                        keep_trailing_newline=True, auto_reload=False)
 
 
 def template_digests(env: jinja2.Environment) -> dict[str, str]:
