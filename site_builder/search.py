@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 import time
 from collections.abc import Coroutine
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -41,9 +41,24 @@ def indexed_pages(bundle: Path) -> int:
 
 
 def run_sync(coroutine: Coroutine[Any, Any, T]) -> T:
-    """Run `coroutine` to completion in a helper thread, whatever event loop this thread may be running."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
+    """Run `coroutine` to completion in a helper thread, whatever event loop this thread may be running.
+
+    A daemon thread, not an executor: interpreter exit must never wait on a Pagefind process
+    that Ctrl+C has already killed."""
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = asyncio.run(coroutine)
+        except BaseException as error:      # re-raised in the caller's thread
+            outcome["error"] = error
+
+    helper = threading.Thread(target=run, name="site-builder-search", daemon=True)
+    helper.start()
+    helper.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]  # type: ignore[no-any-return]
 
 
 def index_site(output: Path, *, bundle_dir: str = "pagefind",
