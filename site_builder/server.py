@@ -58,9 +58,11 @@ class BuildState:
 
     generation: int = 0                    # counts builds that changed the output
     problems: tuple[Problem, ...] = ()     # empty when the last build succeeded
+    styles_only: bool = False              # the last change was to stylesheets only: swap them, do not reload
 
     def message(self) -> str:
-        return json.dumps({"generation": self.generation, "problems": [p.as_dict() for p in self.problems]})
+        return json.dumps({"generation": self.generation, "styles": self.styles_only,
+                           "problems": [p.as_dict() for p in self.problems]})
 
 
 @dataclass(frozen=True)
@@ -271,7 +273,7 @@ class Builder:
         self.unbuilt = set()
         if self.search and (result.written or result.removed or not (result.output / "pagefind").exists()):
             self.search.request(result.output)
-        self.state = BuildState(self.state.generation + bool(reload))
+        self.state = BuildState(self.state.generation + bool(reload), styles_only=bool(reload) and reload != ("*",))
         what = "styles only" if reload and reload != ("*",) else "pages" if reload else "no change"
         self.console.print(f"[green]{'recovered' if recovered else 'built'}[/] {result.written} written, "
                            f"{result.removed} removed in {result.seconds:.2f} s ({what})"
@@ -608,7 +610,8 @@ CLIENT_JS = r"""(function () {
     socket.onmessage = function (event) {
       var state = JSON.parse(event.data);
       var generation = String(state.generation);
-      if (fresh && known !== null && generation !== known) { location.reload(); return; }
+      // A page still loading when a reload went out missed it: the generation tells.
+      if (known !== null && generation !== known && (fresh || !state.styles)) { location.reload(); return; }
       fresh = false;
       known = generation;
       delay = 250;
