@@ -265,7 +265,6 @@ def edit_body(path: Path, marker: str, text: str | None = None) -> None:
     path.write_text(f"{head}\nLIVE {marker}\n", encoding="utf-8")
 
 
-SHOWN_AT = "performance.timeOrigin + performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd"
 
 
 BUILT = re.compile(r"built \d+ written, \d+ removed in ([\d.]+) s")
