@@ -265,8 +265,6 @@ def edit_body(path: Path, marker: str, text: str | None = None) -> None:
     path.write_text(f"{head}\nLIVE {marker}\n", encoding="utf-8")
 
 
-
-
 BUILT = re.compile(r"built \d+ written, \d+ removed in ([\d.]+) s")
 
 
