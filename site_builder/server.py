@@ -112,13 +112,18 @@ def snapshot(inputs: Iterable[Path]) -> Snapshot:
     return files
 
 
+def _ignored(name: str) -> bool:
+    """Editors' backup, swap and lock files, and git's folder."""
+    return name.endswith(IGNORED_SUFFIXES) or name.startswith(".#") or name == ".git"
+
+
 def _scan_folder(folder: str, files: Snapshot) -> None:
     stack = [folder]
     while stack:
         try:
             with os.scandir(stack.pop()) as entries:
                 for entry in entries:
-                    if entry.name.endswith(IGNORED_SUFFIXES) or entry.name.startswith(".#") or entry.name == ".git":
+                    if _ignored(entry.name):
                         continue
                     if entry.is_dir(follow_symlinks=False):
                         stack.append(entry.path)
@@ -142,32 +147,42 @@ def changed_files(before: Snapshot, after: Snapshot) -> set[str]:
 
 
 class Watcher(threading.Thread):
-    """Polls the inputs and calls on_change once per burst of changes, after QUIET seconds of calm.
+    """Calls on_change once per burst of changes to the inputs, after QUIET seconds of calm.
 
-    Scanning 10,000 files takes tens of milliseconds, so an idle archive is scanned rarely;
-    the operating system's file events (through watchfiles) wake the scan at once, and
-    during a burst it scans every MIN_POLL seconds until the burst is over. The scan stays
-    the judge of what changed, so events that are lost or never sent only cost time."""
+    Scanning 10,000 files takes tens of milliseconds, so an idle archive is scanned rarely.
+    The operating system's file events (through watchfiles) wake the watcher at once and name
+    the files to look at again; a folder that came or went, a name outside the inputs, or no
+    events at all mean a full scan. Full scans keep running at the idle pace, so an event that
+    is lost only costs time."""
 
     def __init__(self, inputs: Callable[[], Iterable[Path]], on_change: Callable[[set[Path]], None],
                  before: Snapshot, stop: threading.Event) -> None:
         super().__init__(name="site-builder-watcher", daemon=True)
         self.inputs, self.on_change, self.before, self.stop = inputs, on_change, before, stop
         self.wake = threading.Event()
+        self._lock = threading.Lock()
+        self._hints: set[str] = set()
+        self._watching = False        # file events are being delivered
 
     def run(self) -> None:
         threading.Thread(target=self._listen, name="site-builder-events", daemon=True).start()
         pending: set[str] = set()
         last_change = 0.0
         delay = MIN_POLL
+        trusted = False      # a full scan ran since events began: they alone can tell a burst is over
         while not self.stop.is_set():
             self.wake.wait(MIN_POLL if pending else delay)
             self.wake.clear()
             if self.stop.is_set():
                 return
-            started = time.monotonic()
-            after = snapshot(self.inputs())
-            delay = max(MIN_POLL, (time.monotonic() - started) * POLL_COST)
+            with self._lock:
+                hints, self._hints = self._hints, set()
+            after = self._restat(hints) if hints or (pending and trusted) else None
+            if after is None:
+                trusted = self._watching
+                started = time.monotonic()
+                after = snapshot(self.inputs())
+                delay = max(MIN_POLL, (time.monotonic() - started) * POLL_COST)
             changed, self.before = changed_files(self.before, after), after
             if changed:
                 pending |= changed
@@ -176,15 +191,36 @@ class Watcher(threading.Thread):
                 self.on_change({Path(p) for p in pending})
                 pending = set()
 
+    def _restat(self, paths: set[str]) -> Snapshot | None:
+        """The last snapshot with `paths` looked at again; None when only a full scan can tell."""
+        roots = [str(p) for p in self.inputs()]
+        after = dict(self.before)
+        for path in paths:
+            inside = any(path == root or path.startswith(root + os.sep) for root in roots)
+            if not inside or os.path.isdir(path):
+                return None
+            if _ignored(os.path.basename(path)) or f"{os.sep}.git{os.sep}" in path:
+                continue
+            after.pop(path, None)
+            _stat_into(path, after)
+            if path not in after and path not in self.before \
+                    and any(known.startswith(path + os.sep) for known in self.before):
+                return None           # a folder was removed: its files are gone too
+        return after
+
     def _listen(self) -> None:
-        """Set `wake` on every file event under the inputs that exist now."""
+        """Note every file event under the inputs that exist now, and wake the watcher."""
         try:
             from watchfiles import watch
             paths = [p for p in self.inputs() if p.exists()]
-            for _ in watch(*paths, debounce=50, step=5, stop_event=self.stop, rust_timeout=500,
-                           raise_interrupt=False, watch_filter=None):
-                self.wake.set()
-        except Exception:      # no file events here (or too many folders): polling alone still sees everything
+            for changes in watch(*paths, debounce=50, step=5, stop_event=self.stop, rust_timeout=200,
+                                 yield_on_timeout=True, raise_interrupt=False, watch_filter=None):
+                if changes or not self._watching:
+                    with self._lock:
+                        self._hints.update(path for _, path in changes)
+                        self._watching = True
+                    self.wake.set()
+        except Exception:      # no file events here (or too many folders): scanning alone still sees everything
             return
 
 
