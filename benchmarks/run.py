@@ -19,6 +19,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -62,7 +63,7 @@ def build_command(site: Path, *extra: str) -> list[str]:
 def edit_article(site: Path, round_: int) -> None:
     first = sorted((site / "content" / "articles").glob("*.md"))[0]
     text = first.read_text(encoding="utf-8")
-    first.write_text(text.rstrip("\n").rsplit("\n<!-- edit", 1)[0] + f"\n<!-- edit {round_} -->\n", encoding="utf-8")
+    first.write_text(text.rstrip("\n").rsplit("\n<!-- edit", 1)[0] + f"\n<!-- edit {round_} {time.time_ns()} -->\n", encoding="utf-8")
 
 
 def edit_template(site: Path, round_: int) -> None:
