@@ -58,6 +58,10 @@ def get(port: int, path: str, method: str = "GET") -> tuple[int, dict[str, str],
         connection.close()
 
 
+def _interruptible() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class Served:
     """`site-builder serve` in a subprocess, its terminal output in a file."""
 
@@ -66,7 +70,10 @@ class Served:
         self.log = site.parent / f"serve-{self.port}.log"
         command = [sys.executable, "-m", "site_builder", "serve", "--site", str(site), "--port", str(self.port)]
         with open(self.log, "wb") as log:
-            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=site)
+            # Ctrl+C reaches the server even when the tests themselves run in the background,
+            # where the shell starts them with SIGINT ignored and children would inherit that.
+            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=site,
+                                            preexec_fn=_interruptible)
         self._wait_until_up()
 
     def _wait_until_up(self) -> None:
