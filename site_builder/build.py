@@ -80,6 +80,7 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions) -> B
     if previous.inputs == inputs and _all_exist(output, previous.outputs):
         return BuildResult(output, len(previous.outputs), 0, 0, clock.total(), previous.warnings)
     # Imported here, not at the top: a build with nothing to do stays well under a second.
+    from .analysiscache import ChunkStore
     from .context import Contexts
     from .graph import build_archive
     from .index import site_index
@@ -91,7 +92,8 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions) -> B
     if content.errors:
         raise SiteError(content.errors)
     clock.lap("load")
-    archive = build_archive(content.articles, content.registries, config)
+    store = ChunkStore(site / config.paths.cache / "analysis") if options.remember else None
+    archive = build_archive(content.articles, content.registries, config, store)
     clock.lap("graph")
     renderer = Renderer(config, site / config.paths.templates)
     routes = site_routes(archive, config.per_page, config.search)
@@ -119,6 +121,8 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions) -> B
         commit(staging, output, written, removed)
     if options.remember:
         save_manifest(manifest_file, Manifest(current, inputs, tuple(content.warnings)))
+    if store is not None:
+        store.prune()
     clock.lap("write")
     indexed = config.search and options.index_search and (written or removed or not (output / "pagefind").exists())
     search_seconds = _index_search(output, config) if indexed else 0.0

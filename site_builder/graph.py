@@ -8,7 +8,7 @@ from .model import Archive, Article, Entity, Registries, Source
 from .related import related_coverage
 from .slugs import slugify
 from .stories import compute_stories
-from .textsig import analyse_archive
+from .textsig import ChunkStoreLike, analyse_archive
 
 
 def _entity_index(articles: Sequence[Article], registries: Registries) -> tuple[dict[str, Entity], dict[str, str]]:
@@ -44,8 +44,10 @@ def _source_index(articles: Sequence[Article], registries: Registries) -> tuple[
     return sources, names
 
 
-def build_archive(articles: Sequence[Article], registries: Registries, config: Config) -> Archive:
-    """Everything computed over the whole archive; articles newest first."""
+def build_archive(articles: Sequence[Article], registries: Registries, config: Config,
+                  store: ChunkStoreLike | None = None) -> Archive:
+    """Everything computed over the whole archive; articles newest first. `store` keeps the text
+    analysis of unchanged chunks of articles between builds."""
     ordered = sorted(articles, key=lambda a: (a.date, a.slug), reverse=True)
     entities, entity_of = _entity_index(ordered, registries)
     sources, source_of = _source_index(ordered, registries)
@@ -53,7 +55,7 @@ def build_archive(articles: Sequence[Article], registries: Registries, config: C
     def canonical(name: str) -> str:
         return entity_of.get(name.casefold()) or slugify(name)
 
-    features = analyse_archive(ordered, canonical)   # the texts are read once, for stories and related
+    features = analyse_archive(ordered, canonical, store)   # the texts are read once, for stories and related
     stories = compute_stories(ordered, registries.stories, canonical, config.stories, features=features)
     story_of, event_of = {}, {}
     for story in stories:

@@ -7,11 +7,13 @@ coverage need (body shingles, MinHash, weighted term counts, entities) comes out
 """
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import multiprocessing.pool
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 import scipy.sparse as sp
@@ -204,6 +206,7 @@ FIELDS = 5                        # title, summary, lede (first paragraph), seco
 STORY_WEIGHTS = np.array([3.0, 2.0, 2.0, 1.0, 1.0])     # the inverted pyramid: the top says what it is about
 RELATED_WEIGHTS = np.array([3.0, 2.0, 2.0, 1.0, 0.0])   # related coverage reads the top two paragraphs only
 CHUNK = 500                       # articles hashed together (fewer than 2**16)
+ANALYSIS_VERSION = 1              # change when what a chunk's analysis holds or means changes
 PARALLEL = 2000                   # from this many articles on, two processes share the work
 
 
@@ -232,7 +235,7 @@ class Analysis:
 
 
 @dataclass(frozen=True)
-class _Part:
+class ChunkAnalysis:
     """What one chunk of documents gives; term hashes are mapped to columns once all chunks are in."""
 
     shingles: np.ndarray
@@ -250,7 +253,7 @@ def _fields(doc: Doc) -> list[str]:
     return [doc.title, doc.summary, *paragraphs, *[""] * (3 - len(paragraphs))]
 
 
-def _analyse_chunk(docs: Sequence[Doc]) -> _Part:
+def _analyse_chunk(docs: Sequence[Doc]) -> ChunkAnalysis:
     found = tokens([field for doc in docs for field in _fields(doc)])
     doc, kind = found.field // FIELDS, found.field % FIELDS
     body = kind >= 2
@@ -259,7 +262,7 @@ def _analyse_chunk(docs: Sequence[Doc]) -> _Part:
     signature = minhash(values, lengths)
     unique = _unique_per_doc((values >> np.uint64(32)).astype(np.uint32), owner)
     counts = _term_counts(found.terms[found.topical], doc[found.topical], kind[found.topical])
-    return _Part(unique[0], np.bincount(unique[1], minlength=len(docs)), signature, *counts)
+    return ChunkAnalysis(unique[0], np.bincount(unique[1], minlength=len(docs)), signature, *counts)
 
 
 def _shingle_hashes(ids: np.ndarray, doc: np.ndarray, docs: int, size: int = SHINGLE) -> tuple[np.ndarray, np.ndarray]:
@@ -343,16 +346,63 @@ def analyse(docs: Sequence[Doc]) -> Analysis:
     return _assemble(list(_parts(docs)))
 
 
-def _parts(docs: Sequence[Doc]) -> Iterator[_Part]:
-    """The chunks' analyses in order; with two processes, the work starts before the first is asked for."""
+class ChunkStoreLike(Protocol):
+    """Chunk analyses kept between runs, by a key of the chunk's texts."""
+
+    def get(self, key: str) -> ChunkAnalysis | None: ...
+    def put(self, key: str, part: ChunkAnalysis) -> None: ...
+
+
+def chunk_key(docs: Sequence[Doc]) -> str:
+    """A hash of the texts of a chunk and of the analysis' version: its name in a ChunkStoreLike."""
+    digest = hashlib.blake2b(f"{ANALYSIS_VERSION}\0".encode(), digest_size=16)
+    for doc in docs:
+        for text in (doc.title, doc.summary, doc.body):
+            digest.update(text.encode("utf-8", "surrogatepass"))
+            digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def _parts(docs: Sequence[Doc], store: ChunkStoreLike | None = None) -> Iterator[ChunkAnalysis]:
+    """The chunks' analyses in order, from `store` where it has them; with two processes, the work
+    starts before the first is asked for."""
     ranges = [(begin, min(begin + CHUNK, len(docs))) for begin in range(0, len(docs), CHUNK)]
-    if len(docs) < PARALLEL or threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
+    keys = [chunk_key(docs[begin:end]) for begin, end in ranges] if store is not None else []
+    kept = [store.get(k) for k in keys] if store is not None else [None] * len(ranges)
+    todo = [bounds for bounds, part in zip(ranges, kept) if part is None]
+    computed = _computed(docs, todo)
+    return _merged(kept, computed, keys, store)
+
+
+def _merged(kept: list[ChunkAnalysis | None], computed: Iterator[ChunkAnalysis], keys: list[str],
+            store: ChunkStoreLike | None) -> Iterator[ChunkAnalysis]:
+    for index, part in enumerate(kept):
+        if part is None:
+            part = next(computed)
+            if store is not None:
+                store.put(keys[index], part)
+        yield part
+    for _ in computed:      # nothing is left: this lets the pool close
+        pass
+
+
+def _computed(docs: Sequence[Doc], ranges: list[tuple[int, int]]) -> Iterator[ChunkAnalysis]:
+    work = sum(end - begin for begin, end in ranges)
+    if work < PARALLEL or threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
         return (_analyse_chunk(docs[begin:end]) for begin, end in ranges)
     pool = multiprocessing.get_context("fork").Pool(2, initializer=_share, initargs=(docs,))
     return _collected(pool, pool.imap(_analyse_range, ranges))
 
 
-def _collected(pool: multiprocessing.pool.Pool, results: Iterator[_Part]) -> Iterator[_Part]:
+def part_arrays(part: ChunkAnalysis) -> dict[str, np.ndarray]:
+    return {name: getattr(part, name) for name in ChunkAnalysis.__dataclass_fields__}
+
+
+def part_from_arrays(arrays: dict[str, np.ndarray]) -> ChunkAnalysis:
+    return ChunkAnalysis(**{name: arrays[name] for name in ChunkAnalysis.__dataclass_fields__})
+
+
+def _collected(pool: multiprocessing.pool.Pool, results: Iterator[ChunkAnalysis]) -> Iterator[ChunkAnalysis]:
     yield from results
     pool.close()
     pool.join()
@@ -366,11 +416,11 @@ def _share(docs: Sequence[Doc]) -> None:
     _SHARED.append(docs)
 
 
-def _analyse_range(bounds: tuple[int, int]) -> _Part:
+def _analyse_range(bounds: tuple[int, int]) -> ChunkAnalysis:
     return _analyse_chunk(_SHARED[0][bounds[0]: bounds[1]])
 
 
-def _assemble(parts: list[_Part]) -> Analysis:
+def _assemble(parts: list[ChunkAnalysis]) -> Analysis:
     count = sum(len(p.lengths) for p in parts)
     starts = np.zeros(count + 1, dtype=np.int64)
     if parts:
@@ -384,7 +434,7 @@ def _assemble(parts: list[_Part]) -> Analysis:
     return Analysis(Shingles(values, starts), signature, story, related)
 
 
-def _term_matrix(parts: list[_Part], columns: list[np.ndarray], width: int, which: str) -> sp.csr_matrix:
+def _term_matrix(parts: list[ChunkAnalysis], columns: list[np.ndarray], width: int, which: str) -> sp.csr_matrix:
     """Docs x terms; columns ordered by term hash, so every run numbers them the same."""
     sizes, cols, data = [], [], []
     for part, column in zip(parts, columns):
@@ -458,10 +508,12 @@ def date_order(articles: Sequence[Article]) -> list[Article]:
     return sorted(articles, key=lambda a: (a.date, a.slug))
 
 
-def analyse_archive(articles: Sequence[Article], canonical: Callable[[str], str]) -> ArchiveFeatures:
-    """Everything the story intelligence reads from the articles, computed once."""
+def analyse_archive(articles: Sequence[Article], canonical: Callable[[str], str],
+                    store: ChunkStoreLike | None = None) -> ArchiveFeatures:
+    """Everything the story intelligence reads from the articles, computed once (chunks that
+    `store` has are not analysed again)."""
     ordered = date_order(articles)
-    parts = _parts([Doc(a.title, a.summary, a.body) for a in ordered])
+    parts = _parts([Doc(a.title, a.summary, a.body) for a in ordered], store)
     entities, slugs = _entity_matrix(ordered, canonical)      # meanwhile, the texts are analysed
     analysis = _assemble(list(parts))
     days = np.array([a.date.timestamp() / SECONDS_PER_DAY for a in ordered], dtype=np.float64)

@@ -140,3 +140,44 @@ def test_word_hashes_follow_the_tokeniser():
     assert (found.hashes[:third] == found.hashes[2 * third:]).all()
     assert found.field.tolist() == [0] * third + [1] * third + [2] * third
     assert found.topical[:third].tolist() == [True, False, True, True, True, False, True]
+
+
+def test_kept_chunk_analyses_give_the_same_stories(seed, monkeypatch, tmp_path):
+    """Chunks come back from the store byte for byte; an edit makes only its own chunk new."""
+    import dataclasses
+
+    from site_builder import textsig
+    from site_builder.analysiscache import ChunkStore
+    articles, registries, canonical, stories = seed
+    monkeypatch.setattr(textsig, "CHUNK", 3)
+    first = ChunkStore(tmp_path / "analysis")
+    textsig.analyse_archive(articles, canonical, first)
+    chunks = sorted(p.name for p in first.folder.glob("*.npz"))
+    assert len(chunks) == -(-len(articles) // 3)
+
+    again = ChunkStore(tmp_path / "analysis")
+    features = textsig.analyse_archive(articles, canonical, again)
+    assert compute_stories(articles, registries.stories, canonical, StoryWeights(), features=features) == stories
+    assert sorted(p.name for p in again.folder.glob("*.npz")) == chunks
+
+    edited = [dataclasses.replace(a, body=a.body + "\n\nOne more line.") if i == 0 else a
+              for i, a in enumerate(textsig.date_order(articles))]
+    store = ChunkStore(tmp_path / "analysis")
+    features = textsig.analyse_archive(edited, canonical, store)
+    store.prune()
+    after = sorted(p.name for p in store.folder.glob("*.npz"))
+    assert len(set(after) - set(chunks)) == 1 and len(after) == len(chunks)
+    assert compute_stories(edited, registries.stories, canonical, StoryWeights(), features=features) \
+        == compute_stories(edited, registries.stories, canonical, StoryWeights())
+
+
+def test_an_unreadable_kept_chunk_is_analysed_again(seed, tmp_path):
+    from site_builder import textsig
+    from site_builder.analysiscache import ChunkStore
+    articles, registries, canonical, stories = seed
+    store = ChunkStore(tmp_path / "analysis")
+    textsig.analyse_archive(articles, canonical, store)
+    for path in store.folder.glob("*.npz"):
+        path.write_bytes(b"not a zip file")
+    features = textsig.analyse_archive(articles, canonical, ChunkStore(tmp_path / "analysis"))
+    assert compute_stories(articles, registries.stories, canonical, StoryWeights(), features=features) == stories
