@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .config import Config, load_config
 from .errors import Problem, SiteError
@@ -17,10 +17,12 @@ from .manifest import Manifest, load_manifest, manifest_path, save_manifest
 from .writer import cannot_write, commit, recover, swap_in, write_file
 
 if TYPE_CHECKING:
+    from .depends import Depends
     from .preview import PageMaker
     from .render import Renderer
 
 PACKAGE_STATIC = Path(__file__).parent / "static"
+ALWAYS_BUILT = ("sitemap",)      # lists every route: what it reads is not recorded
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,7 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions) -> B
     # Imported here, not at the top: a build with nothing to do stays well under a second.
     from .analysiscache import ChunkStore
     from .context import Contexts
+    from .depends import Depends, Recorder, depends_path, load_depends, merge, save_depends, values
     from .graph import build_archive
     from .index import site_index
     from .load import load_content
@@ -101,7 +104,17 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions) -> B
     staging = output.with_name(output.name + f".staging-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
     index = site_index(archive)
-    job = Job(routes, Contexts(archive, index, config), _digests(renderer), renderer,
+    digests = _digests(renderer)
+    world = _world(config, options, digests)
+    depends_file = depends_path(manifest_file)
+    known = Depends() if fresh else load_depends(depends_file)
+    if known.inputs != previous.inputs:      # not the record of the build the manifest describes
+        known = Depends()
+    now = values(archive, index)
+    kept = _kept(known, world, now, previous.outputs, output) if options.remember else {}
+    todo = [r for r in routes if r.output not in kept or r.kind in ALWAYS_BUILT]
+    recorder = Recorder() if options.remember else None
+    job = Job(routes, todo, Contexts(archive, index, config, recorder), digests, renderer,
               previous.outputs, output, staging)
     clock.lap("routes")
     try:
@@ -112,7 +125,9 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions) -> B
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    current = produced.signatures | {rel: sig for rel, (_, sig) in statics.items()}
+    built = {r.output for r in todo}
+    current = {r.output: previous.outputs[r.output] for r in routes if r.output not in built} \
+        | produced.signatures | {rel: sig for rel, (_, sig) in statics.items()}
     removed = [p for p in previous.outputs if p not in current]
     clock.lap("render")
     if fresh or not previous.outputs:
@@ -121,6 +136,7 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions) -> B
         commit(staging, output, written, removed)
     if options.remember:
         save_manifest(manifest_file, Manifest(current, inputs, tuple(content.warnings)))
+        save_depends(depends_file, merge(known, inputs, world, kept, produced.reads, now, [r.output for r in routes]))
     if store is not None:
         store.prune()
     clock.lap("write")
@@ -132,6 +148,22 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions) -> B
         pages_from = PageMaker(site, archive, index, config, renderer)
     return BuildResult(output, len(current), len(written), len(removed), clock.total(), tuple(content.warnings),
                        search_seconds, clock.laps, pages_from)
+
+
+def _kept(known: Depends, world: str, now: dict[str, Any], outputs: dict[str, str], output: Path) -> dict[str, int]:
+    """The pages of the last build whose context cannot have changed and whose file is still there."""
+    root = str(output) + os.sep
+    return {rel: n for rel, n in known.unchanged(world, now).items()
+            if rel in outputs and os.path.exists(root + rel)}
+
+
+def _world(config: Config, options: BuildOptions, digests: dict[str, str]) -> str:
+    """Everything besides the archive that a context or page is made from."""
+    import hashlib
+
+    from .depends import VERSION
+    text = repr((VERSION, config, options.drafts, sorted(digests.items())))
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
 def _all_exist(output: Path, files: dict[str, str]) -> bool:

@@ -1,10 +1,12 @@
 """Each route's template context: compact, JSON-able data, so it can be hashed to decide staleness."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from .config import Config
+from .depends import Recorder, watched
 from .index import SiteIndex
 from .jsonld import item_list_jsonld, news_article_jsonld
 from .model import Archive, Article, Story
@@ -16,12 +18,29 @@ HOME_STORIES = 8
 class Contexts:
     """Builds the context of any route from the archive, its index and the config."""
 
-    def __init__(self, archive: Archive, index: SiteIndex, config: Config) -> None:
-        self.archive, self.index, self.config = archive, index, config
+    def __init__(self, archive: Archive, index: SiteIndex, config: Config, recorder: Recorder | None = None) -> None:
+        """With a `recorder`, every read of the archive and index is noted (see `depends`)."""
+        self.archive, self.index = watched(archive, index, recorder) if recorder else (archive, index)
+        self.config, self.recorder = config, recorder
         self.base = config.base_path
-        self._links: dict[str, dict[str, Any]] = {}       # memo: the same article appears on many pages
-        self._story_refs: dict[str, dict[str, Any]] = {}
-        self._home_stories: list[dict[str, Any]] | None = None
+        # memos (value, reads): the same article appears on many pages
+        self._links: dict[str, tuple[dict[str, Any], set[str]]] = {}
+        self._story_refs: dict[str, tuple[dict[str, Any], set[str]]] = {}
+        self._home_stories: dict[str, tuple[list[dict[str, Any]], set[str]]] = {}
+
+    def _memo(self, memo: dict[str, tuple[Any, set[str]]], key: str, make: Callable[[], Any]) -> Any:
+        """`make()` once per key; a page that reuses the value also reads what making it read."""
+        hit = memo.get(key)
+        if hit is None:
+            if self.recorder is None:
+                hit = memo[key] = (make(), set())
+            else:
+                with self.recorder.apart() as reads:
+                    value = make()
+                hit = memo[key] = (value, reads)
+        elif self.recorder is not None:
+            self.recorder.current |= hit[1]
+        return hit[0]
 
     # -- small pieces -------------------------------------------------------------
     def url(self, path: str) -> str:
@@ -36,9 +55,7 @@ class Contexts:
 
     def link(self, slug: str) -> dict[str, Any]:
         """An article as it appears in lists (shared: callers copy before changing it)."""
-        if slug not in self._links:
-            self._links[slug] = self._link(slug)
-        return self._links[slug]
+        return self._memo(self._links, slug, lambda: self._link(slug))
 
     def _link(self, slug: str) -> dict[str, Any]:
         a = self.archive.articles[slug]
@@ -54,9 +71,7 @@ class Contexts:
         return {"name": self.archive.entities[slug].name, "url": self.url(f"entities/{slug}/")}
 
     def story_ref(self, story: Story) -> dict[str, Any]:
-        if story.id not in self._story_refs:
-            self._story_refs[story.id] = self._story_ref(story)
-        return self._story_refs[story.id]
+        return self._memo(self._story_refs, story.id, lambda: self._story_ref(story))
 
     def _story_ref(self, story: Story) -> dict[str, Any]:
         return {"title": story.title, "url": self.url(f"stories/{story.id}/"), "summary": story.summary,
@@ -85,13 +100,14 @@ class Contexts:
         return context
 
     def ctx_home(self, route: Route) -> dict[str, Any]:
-        if self._home_stories is None:
-            active = (s for s in self.archive.stories if len(s.events) > 1 or s.explicit)
-            self._home_stories = [self.story_ref(s) for _, s in zip(range(HOME_STORIES), active)]
         total = len(self.archive.articles)
-        return {"stories": self._home_stories if route.page == 1 else [],
+        return {"stories": self._memo(self._home_stories, "", self._active_stories) if route.page == 1 else [],
                 "articles": self.page_slice(self.index.newest, route.page),
                 "pagination": self.pagination(route, "", total), "total": total}
+
+    def _active_stories(self) -> list[dict[str, Any]]:
+        active = (s for s in self.archive.stories if len(s.events) > 1 or s.explicit)
+        return [self.story_ref(s) for _, s in zip(range(HOME_STORIES), active)]
 
     def ctx_article(self, route: Route) -> dict[str, Any]:
         a = self.archive.articles[route.key]

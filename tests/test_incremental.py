@@ -34,6 +34,12 @@ def test_incremental_equals_clean_after_edits_additions_deletions_renames(exampl
         lambda s: (s / f"{ARTICLES}/new-one.md").rename(s / f"{ARTICLES}/renamed-one.md"),
         lambda s: (s / f"{ARTICLES}/russian-streamer-stepan-scoffy-detained-after-desecrating-flag.md").unlink(),
         lambda s: edit(s, "content/entities.yaml", "aliases: [Kallas]", "aliases: [Kallas, Kaja]"),
+        lambda s: edit(s, HORMUZ, "entities: [Kaja Kallas, ", "entities: ["),
+        lambda s: edit(s, HORMUZ, "story: iran-us-strikes-2025\n", ""),
+        lambda s: edit(s, HORMUZ, "source: Business Recorder", "source: Dawn"),
+        lambda s: edit(s, HORMUZ, "date: 2025-06-23", "date: 2025-07-02"),
+        lambda s: edit(s, HORMUZ, "related: [iran-supreme-leader-asks-putin-to-do-more-after-us-strikes]\n", ""),
+        lambda s: edit(s, HORMUZ, "summary: The EU's top diplomat", "summary: The EU's chief diplomat"),
         lambda s: edit(s, "site.toml", "per_page = 50", "per_page = 2"),
         lambda s: (s / f"{ARTICLES}/renamed-one.md").unlink(),
     ]
@@ -46,9 +52,12 @@ def test_incremental_equals_clean_after_edits_additions_deletions_renames(exampl
 def test_one_edit_rewrites_only_affected_pages(example_site: Path) -> None:
     first = build(example_site, BuildOptions(search=False, jobs=1))
     edit(example_site, HORMUZ, "The European Union has been urging", "The European Union had been urging")
-    second = build(example_site, BuildOptions(search=False, jobs=1))
+    built: list[int] = []
+    second = build(example_site, BuildOptions(search=False, jobs=1, progress=lambda done, total: built.append(total)))
     assert 0 < second.written < first.pages // 4
     assert second.removed == 0
+    # only the pages that read the edited article had their context built again
+    assert 0 < max(built) < first.pages // 2
 
 
 def test_template_edit_rewrites_only_pages_using_it(example_site: Path) -> None:
