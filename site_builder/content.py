@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
@@ -261,7 +262,12 @@ def duplicate_slugs(articles: list[Article]) -> list[Problem]:
     return problems
 
 
-def _registry_items(path: Path, rel: str, key: str) -> tuple[list[tuple[dict[str, Any], int]], list[Problem]]:
+RegistryItems = tuple[list[tuple[dict[str, Any], int]], list[Problem]]
+RegistryReader = Callable[[Path, str, str], RegistryItems]
+
+
+def registry_items(path: Path, rel: str, key: str) -> RegistryItems:
+    """The entries of one registry file with their lines, or the problem that stops reading it."""
     text, problems = read_text(path, rel)
     if text is None:
         return [], problems
@@ -293,7 +299,8 @@ def _str_field(item: dict[str, Any], key: str, rel: str, line: int, problems: li
     return str(value).strip()
 
 
-def load_registries(content: Path, site: Path) -> tuple[Registries, list[Problem]]:
+def load_registries(content: Path, site: Path, read: RegistryReader = registry_items
+                    ) -> tuple[Registries, list[Problem]]:
     """The optional stories, entities and sources registries beside the articles."""
     problems: list[Problem] = []
     stories, entities, sources = [], [], []
@@ -303,7 +310,7 @@ def load_registries(content: Path, site: Path) -> tuple[Registries, list[Problem
             continue
         rel = path.relative_to(site).as_posix()
         kind = name.split(".")[0]
-        items, found = _registry_items(path, rel, kind)
+        items, found = read(path, rel, kind)
         problems += found
         for item, line in items:
             if kind == "stories":

@@ -59,21 +59,21 @@ class Recorder:
 class Watched(Mapping[str, Any]):
     """A read-only view of a dict that notes what is read from it."""
 
-    __slots__ = ("name", "data", "recorder")
+    __slots__ = ("name", "data", "recorder", "prefix")
 
     def __init__(self, name: str, data: Mapping[str, Any], recorder: Recorder) -> None:
-        self.name, self.data, self.recorder = name, data, recorder
+        self.name, self.data, self.recorder, self.prefix = name, data, recorder, name + SEP
 
     def __getitem__(self, key: str) -> Any:
-        self.recorder.note(self.name, key)
+        self.recorder.current.add(self.prefix + key)
         return self.data[key]
 
     def get(self, key: str, default: Any = None) -> Any:
-        self.recorder.note(self.name, key)
+        self.recorder.current.add(self.prefix + key)
         return self.data.get(key, default)
 
     def __contains__(self, key: object) -> bool:
-        self.recorder.note(self.name, str(key))
+        self.recorder.current.add(self.prefix + str(key))
         return key in self.data
 
     def __iter__(self) -> Iterator[str]:
@@ -183,12 +183,10 @@ def read_id(read: str) -> int:
 
 def read_ids(reads: set[str], ids: dict[str, int]) -> np.ndarray:
     """The recorded reads of one page as sorted ids (`ids` memoises read -> id)."""
-    out = np.empty(len(reads), dtype=np.uint32)
-    for n, read in enumerate(reads):
-        found = ids.get(read)
-        if found is None:
-            found = ids[read] = read_id(read)
-        out[n] = found
+    for read in reads:
+        if read not in ids:
+            ids[read] = read_id(read)
+    out = np.fromiter(map(ids.__getitem__, reads), dtype=np.uint32, count=len(reads))
     out.sort()
     return out
 
