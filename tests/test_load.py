@@ -1,5 +1,6 @@
 """The parse cache: unchanged files are not parsed again, an edit rewrites one shard, damage is ignored."""
 from __future__ import annotations
+
 from pathlib import Path
 
 from site_builder.build import BuildOptions, build
