@@ -88,9 +88,11 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions) -> B
     from .graph import build_archive
     from .index import site_index
     from .load import load_content
+    from .memory import return_freed_arrays
     from .produce import Job, produce
     from .render import Renderer
     from .routes import site_routes
+    return_freed_arrays()
     content = load_content(site, config, drafts=options.drafts, jobs=options.jobs)
     if content.errors:
         raise SiteError(content.errors)

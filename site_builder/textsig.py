@@ -421,34 +421,50 @@ def _analyse_range(bounds: tuple[int, int]) -> ChunkAnalysis:
 
 
 def _assemble(parts: list[ChunkAnalysis]) -> Analysis:
+    """The chunks' analyses as one. `parts` is emptied on the way: each chunk is copied into the
+    result and let go, so the chunks (700 MB at 100,000 articles) and the result are never both whole."""
     count = sum(len(p.lengths) for p in parts)
-    starts = np.zeros(count + 1, dtype=np.int64)
-    if parts:
-        np.cumsum(np.concatenate([p.lengths for p in parts]), out=starts[1:])
-    values = np.concatenate([p.shingles for p in parts]) if parts else np.zeros(0, dtype=np.uint32)
-    signature = np.concatenate([p.signature for p in parts]) if parts else np.zeros((0, BINS), dtype=np.uint64)
     vocabulary = _distinct(np.concatenate([p.vocabulary for p in parts])) if parts else np.zeros(0, np.uint64)
-    columns = [np.searchsorted(vocabulary, p.vocabulary).astype(np.int32)[p.terms] for p in parts]
-    story = _term_matrix(parts, columns, len(vocabulary), "story")
-    related = _term_matrix(parts, columns, len(vocabulary), "related")
-    return Analysis(Shingles(values, starts), signature, story, related)
+    values = np.empty(sum(len(p.shingles) for p in parts), dtype=np.uint32)
+    signature = np.empty((count, BINS), dtype=np.uint64)
+    lengths = np.empty(count, dtype=np.int64)
+    story = _TermRows(count, sum(int(np.count_nonzero(p.story > 0)) for p in parts))
+    related = _TermRows(count, sum(int(np.count_nonzero(p.related > 0)) for p in parts))
+    doc = shingle = 0
+    while parts:
+        part = parts.pop(0)
+        size = len(part.lengths)
+        values[shingle: shingle + len(part.shingles)] = part.shingles
+        signature[doc: doc + size] = part.signature
+        lengths[doc: doc + size] = part.lengths
+        column = np.searchsorted(vocabulary, part.vocabulary).astype(np.int32)[part.terms]
+        story.add(doc, size, part.rows, column, part.story)
+        related.add(doc, size, part.rows, column, part.related)
+        doc, shingle = doc + size, shingle + len(part.shingles)
+    starts = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
+    return Analysis(Shingles(values, starts), signature, story.matrix(len(vocabulary)), related.matrix(len(vocabulary)))
 
 
-def _term_matrix(parts: list[ChunkAnalysis], columns: list[np.ndarray], width: int, which: str) -> sp.csr_matrix:
-    """Docs x terms; columns ordered by term hash, so every run numbers them the same."""
-    sizes, cols, data = [], [], []
-    for part, column in zip(parts, columns):
-        weight = part.story if which == "story" else part.related
-        keep = weight > 0
-        sizes.append(np.bincount(part.rows[keep], minlength=len(part.lengths)))
-        cols.append(column[keep])
-        data.append(weight[keep])
-    count = sum(len(p.lengths) for p in parts)
-    indptr = np.zeros(count + 1, dtype=np.int64)
-    if parts:
-        np.cumsum(np.concatenate(sizes), out=indptr[1:])
-    return sp.csr_matrix((np.concatenate(data or [np.zeros(0, np.float32)]),
-                          np.concatenate(cols or [np.zeros(0, np.int32)]), indptr), shape=(count, width))
+class _TermRows:
+    """Docs x terms filled chunk by chunk; columns ordered by term hash, so every run numbers them the same."""
+
+    def __init__(self, docs: int, entries: int) -> None:
+        self.sizes = np.zeros(docs, dtype=np.int64)
+        self.columns = np.empty(entries, dtype=np.int32)
+        self.data = np.empty(entries, dtype=np.float32)
+        self.filled = 0
+
+    def add(self, first: int, docs: int, rows: np.ndarray, columns: np.ndarray, weights: np.ndarray) -> None:
+        keep = weights > 0
+        end = self.filled + int(np.count_nonzero(keep))
+        self.sizes[first: first + docs] = np.bincount(rows[keep], minlength=docs)
+        self.columns[self.filled: end] = columns[keep]
+        self.data[self.filled: end] = weights[keep]
+        self.filled = end
+
+    def matrix(self, width: int) -> sp.csr_matrix:
+        indptr = np.concatenate(([0], np.cumsum(self.sizes))).astype(np.int64)
+        return sp.csr_matrix((self.data, self.columns, indptr), shape=(len(self.sizes), width))
 
 
 def lsh_pairs(signature: np.ndarray, rows: int = BAND_ROWS, max_bucket: int = 50) -> np.ndarray:
@@ -572,15 +588,29 @@ def event_features(features: ArchiveFeatures, groups: Sequence[Sequence[int]] | 
     return EventFeatures(days, tfidf(entities), tfidf(strongest(tfidf(terms), TOP_TERMS)), features.entity_slugs)
 
 
+STRONGEST_ROWS = 4096     # rows ranked at a time: the temporaries stay small at any archive size
+
+
 def strongest(matrix: sp.csr_matrix, keep: int) -> sp.csr_matrix:
-    """Only the `keep` largest values of each row (the terms that say most about a document)."""
-    coo = matrix.tocoo()
-    scale = 2.0 * (float(coo.data.max()) if coo.nnz else 1.0)
-    order = np.argsort(coo.row * scale - coo.data, kind="stable")
-    sizes = np.bincount(coo.row, minlength=coo.shape[0])
-    first = np.repeat(np.cumsum(sizes) - sizes, sizes)      # rows stay in order: where each row's run starts
-    chosen = order[np.arange(len(order)) - first < keep]
-    return sp.csr_matrix((coo.data[chosen], (coo.row[chosen], coo.col[chosen])), shape=coo.shape)
+    """Only the `keep` largest values of each row (the terms that say most about a document);
+    equal values are kept by column order."""
+    matrix = sp.csr_matrix(matrix)
+    matrix.sort_indices()
+    indptr, rows = matrix.indptr, matrix.shape[0]
+    sizes = np.diff(indptr)
+    scale = 2.0 * (float(np.abs(matrix.data).max()) if matrix.nnz else 1.0) + 1.0
+    chosen = []
+    for begin in range(0, rows, STRONGEST_ROWS):
+        end = min(rows, begin + STRONGEST_ROWS)
+        low, high = int(indptr[begin]), int(indptr[end])
+        key = np.repeat(np.arange(end - begin) * scale, sizes[begin:end]) - matrix.data[low:high]
+        order = np.argsort(key, kind="stable")       # by row, largest first; equal values by column
+        rank = np.arange(high - low) - np.repeat(indptr[begin:end] - low, sizes[begin:end])
+        chosen.append(np.sort(order[rank < keep]) + low)
+    picked = np.concatenate(chosen) if chosen else np.zeros(0, dtype=np.int64)
+    counts = np.minimum(sizes, keep)
+    return sp.csr_matrix((matrix.data[picked], matrix.indices[picked], np.concatenate(([0], np.cumsum(counts)))),
+                         shape=matrix.shape)
 
 
 def idf(matrix: sp.csr_matrix) -> np.ndarray:
@@ -591,11 +621,16 @@ def idf(matrix: sp.csr_matrix) -> np.ndarray:
 
 
 def tfidf(matrix: sp.csr_matrix) -> sp.csr_matrix:
-    """Columns weighted by `idf`, rows scaled to unit length."""
-    weighted = matrix.multiply(idf(matrix)).tocsr()
-    norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
+    """Columns weighted by `idf`, rows scaled to unit length (in place on one copy: at 100,000
+    articles each copy of a term matrix is hundreds of megabytes)."""
+    weighted = sp.csr_matrix(matrix, dtype=np.float64, copy=True)
+    weighted.data *= idf(matrix)[weighted.indices]
+    squares = sp.csr_matrix((weighted.data ** 2, weighted.indices, weighted.indptr), shape=weighted.shape)
+    norms = np.sqrt(squares @ np.ones(weighted.shape[1]))
+    del squares
     norms[norms == 0] = 1.0
-    return sp.diags(1.0 / norms) @ weighted
+    weighted.data *= np.repeat(1.0 / norms, np.diff(weighted.indptr))
+    return weighted
 
 
 def windowed_factors(matrix: sp.csr_matrix, days: np.ndarray, window: float) -> Part:
