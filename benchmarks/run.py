@@ -105,10 +105,11 @@ def row(size: int, scenario: str, tool: str, wall: float, cpu: float, rss: float
     print(f"{size:>9} {scenario:>13} {tool:>13} {wall:8.2f} {cpu:8.2f} {rss:8.0f} {pages!s:>8} {ratio:>7}", flush=True)
 
 
-def compare(size: int, site: Path, runs: int, edits: int, with_hugo: bool, with_serve: bool) -> None:
+def compare(size: int, site: Path, runs: int, edits: int, with_hugo: bool, with_serve: bool,
+            with_pagefind: bool) -> None:
     """site_builder's scenarios, then Hugo's on the same archive, then edit-to-reload in both servers."""
     ours = scenarios(site, runs)
-    search = search_time(site)
+    search = search_time(site) if with_pagefind else None
     theirs: dict[str, list[dict[str, float]]] = {}
     if with_hugo:
         import hugo
@@ -123,7 +124,8 @@ def compare(size: int, site: Path, runs: int, edits: int, with_hugo: bool, with_
         if versus:
             row(size, name, "hugo", median(versus, "wall"), median(versus, "cpu"), max(r["rss_mb"] for r in versus),
                 versus[-1]["pages"])
-    row(size, "search index", "pagefind", search["wall"], search["cpu"], search["rss_mb"], "")
+    if search:
+        row(size, "search index", "pagefind", search["wall"], search["cpu"], search["rss_mb"], "")
     import serve
     if edits and with_serve:
         rounds = serve.serve_rounds(site, edits)
@@ -146,11 +148,14 @@ def main() -> None:
     parser.add_argument("--edits", type=int, default=10, help="saves timed in `serve` and `hugo server` (0: none)")
     parser.add_argument("--no-hugo", action="store_true", help="site_builder only")
     parser.add_argument("--no-serve", action="store_true", help="no edit-to-reload timing in the servers")
+    parser.add_argument("--no-pagefind", action="store_true",
+                        help="no search indexing (Pagefind needs about 85 MB per 1,000 articles)")
     args = parser.parse_args()
     print(f"{'articles':>9} {'scenario':>13} {'tool':>13} {'wall s':>8} {'cpu s':>8} {'peak MB':>8} {'pages':>8} "
           f"{'sb/hugo':>7}")
     for size in args.sizes:
-        compare(size, archive(size, args.seed), args.runs, args.edits, not args.no_hugo, not args.no_serve)
+        compare(size, archive(size, args.seed), args.runs, args.edits, not args.no_hugo, not args.no_serve,
+                not args.no_pagefind)
 
 
 if __name__ == "__main__":
