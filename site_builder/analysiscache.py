@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -37,7 +38,8 @@ class ChunkStore:
         self.used.add(key)
         self.folder.mkdir(parents=True, exist_ok=True)
         tmp = self.folder / f"{key}.tmp{os.getpid()}.npz"
-        np.savez(tmp, **part_arrays(part))
+        arrays: dict[str, Any] = part_arrays(part)
+        np.savez(tmp, **arrays)
         os.replace(tmp, self._path(key))
 
     def prune(self) -> None:

@@ -120,11 +120,11 @@ class WatchedList(Sequence[Any]):
 
 def watched(archive: Archive, index: SiteIndex, recorder: Recorder) -> tuple[Archive, SiteIndex]:
     """The archive and index as contexts see them while their reads are recorded."""
-    seen_archive = replace(archive, stories=WatchedList("stories", archive.stories, recorder),
-                           **{name: Watched(name, getattr(archive, name), recorder) for name in ARCHIVE_MAPS})
-    seen_index = replace(index, newest=WatchedList("i.newest", index.newest, recorder),
-                         **{name: Watched("i." + name, getattr(index, name), recorder) for name in INDEX_MAPS})
-    return seen_archive, seen_index
+    views: dict[str, Any] = {name: Watched(name, getattr(archive, name), recorder) for name in ARCHIVE_MAPS}
+    views["stories"] = WatchedList("stories", archive.stories, recorder)
+    seen: dict[str, Any] = {name: Watched("i." + name, getattr(index, name), recorder) for name in INDEX_MAPS}
+    seen["newest"] = WatchedList("i.newest", index.newest, recorder)
+    return replace(archive, **views), replace(index, **seen)
 
 
 def values(archive: Archive, index: SiteIndex) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -100,6 +100,7 @@ def produce(job: Job, jobs: int, progress: Callable[[int, int], None] | None = N
     report = progress or (lambda done, total: None)
     produced = Produced({}, [], {})
     job.staging.mkdir(parents=True, exist_ok=True)
+    results: Iterator[_Done]
     if jobs <= 1 or total < PARALLEL_FROM:
         ids: dict[str, int] = {}
         results = map(lambda bounds: _run(job, bounds, ids), chunks)

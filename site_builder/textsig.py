@@ -368,7 +368,7 @@ def _parts(docs: Sequence[Doc], store: ChunkStoreLike | None = None) -> Iterator
     starts before the first is asked for."""
     ranges = [(begin, min(begin + CHUNK, len(docs))) for begin in range(0, len(docs), CHUNK)]
     keys = [chunk_key(docs[begin:end]) for begin, end in ranges] if store is not None else []
-    kept = [store.get(k) for k in keys] if store is not None else [None] * len(ranges)
+    kept: list[ChunkAnalysis | None] = [store.get(k) for k in keys] if store is not None else [None] * len(ranges)
     todo = [bounds for bounds, part in zip(ranges, kept) if part is None]
     computed = _computed(docs, todo)
     return _merged(kept, computed, keys, store)
