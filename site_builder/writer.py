@@ -8,16 +8,9 @@ from pathlib import Path
 from .errors import Problem, SiteError
 
 
-def safe_target(root: Path, relative: str) -> Path:
-    """The file `relative` inside `root`; refuses any path that would leave it."""
-    target = (root / relative).resolve()
-    if not target.is_relative_to(root.resolve()) or target == root.resolve():
-        raise SiteError(Problem(relative, None, "output path leaves the output folder", "use a plain slug"))
-    return target
-
-
 def plain_target(root: Path, relative: str) -> Path:
-    """`safe_target` for a folder this build created itself (no links inside): a check of the words only."""
+    """The file `relative` inside `root`, refusing any path whose words would leave it (links
+    inside `root` are the caller's to check)."""
     parts = relative.split("/")
     if relative.startswith("/") or "\0" in relative or "\\" in relative or any(p in ("", ".", "..") for p in parts):
         raise SiteError(Problem(relative, None, "output path leaves the output folder", "use a plain slug"))
@@ -44,6 +37,29 @@ def cannot_write(relative: str, error: OSError) -> SiteError:
                              "the previous output was kept"))
 
 
+class _Targets:
+    """Files inside the output folder, checked folder by folder: each folder on the way is looked
+    at once (is it a link leading out?) instead of resolving every file's whole path."""
+
+    def __init__(self, output: Path) -> None:
+        self.root = output.resolve()
+        self.known: set[Path] = {self.root}      # folders inside the root, or not there yet
+
+    def __call__(self, relative: str) -> Path:
+        target = plain_target(self.root, relative)
+        missing: list[Path] = []
+        folder = target.parent
+        while folder not in self.known:
+            missing.append(folder)
+            folder = folder.parent
+        for folder in reversed(missing):
+            if folder.is_symlink() and not folder.resolve().is_relative_to(self.root):
+                raise SiteError(Problem(relative, None, "output path leaves the output folder",
+                                        f"remove the link {folder.relative_to(self.root)} from the output folder"))
+            self.known.add(folder)
+        return target
+
+
 def commit(staging: Path, output: Path, written: list[str], removed: list[str]) -> None:
     """Move staged files into `output` (each move atomic), then delete orphans.
 
@@ -51,16 +67,20 @@ def commit(staging: Path, output: Path, written: list[str], removed: list[str]) 
     and put back when one fails, so a failed commit leaves the previous output as it was.
     """
     aside = staging.with_name(staging.name + ".aside")
+    targets = _Targets(output)
+    made: set[Path] = set()
     done: list[tuple[Path, Path | None]] = []      # (target, where its previous version is kept)
     try:
         for relative in written:
-            target = safe_target(output, relative)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            done.append((target, _set_aside(target, aside / relative)))
+            target = targets(relative)
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            done.append((target, _set_aside(target, aside, len(done))))
             os.replace(staging / relative, target)
         for relative in removed:
-            target = safe_target(output, relative)
-            done.append((target, _set_aside(target, aside / relative)))
+            target = targets(relative)
+            done.append((target, _set_aside(target, aside, len(done))))
     except OSError as error:
         _restore(done)
         raise cannot_write(str(output), error) from error
@@ -71,13 +91,15 @@ def commit(staging: Path, output: Path, written: list[str], removed: list[str]) 
         shutil.rmtree(staging, ignore_errors=True)
         shutil.rmtree(aside, ignore_errors=True)
     for relative in removed:
-        _prune_empty_dirs(safe_target(output, relative).parent, output)
+        _prune_empty_dirs(targets(relative).parent, output)
 
 
-def _set_aside(target: Path, keep: Path) -> Path | None:
-    if not target.exists():
+def _set_aside(target: Path, aside: Path, number: int) -> Path | None:
+    """Move the previous version of `target` into the flat folder `aside`, under a number."""
+    if not os.path.lexists(target):
         return None
-    keep.parent.mkdir(parents=True, exist_ok=True)
+    aside.mkdir(exist_ok=True)
+    keep = aside / str(number)
     os.replace(target, keep)
     return keep
 

@@ -20,7 +20,7 @@ import pytest
 
 from site_builder.build import BuildOptions, build
 from site_builder.errors import SiteError
-from site_builder.writer import safe_target, write_file
+from site_builder.writer import commit, write_file
 from tests.conftest import write_article
 
 HOSTILE = Path(__file__).parent / "fixtures" / "hostile"
@@ -376,12 +376,28 @@ def test_writer_refuses_paths_outside_the_output(tmp_path: Path, relative: str) 
     assert not (tmp_path / "x").exists()
 
 
+def staging_of(tmp_path: Path, relative: str) -> Path:
+    staging = tmp_path / "out.staging-2"
+    write_file(staging, relative, b"new")
+    return staging
+
+
 def test_writer_refuses_a_link_inside_the_output_that_leads_out(tmp_path: Path) -> None:
-    (tmp_path / "out").mkdir()
-    (tmp_path / "elsewhere").mkdir()
-    os.symlink(tmp_path / "elsewhere", tmp_path / "out" / "articles")
-    with pytest.raises(SiteError):
-        safe_target(tmp_path / "out", "articles/index.html")
+    out, elsewhere, staging = tmp_path / "out", tmp_path / "elsewhere", tmp_path / "out.staging-1"
+    out.mkdir()
+    elsewhere.mkdir()
+    os.symlink(elsewhere, out / "articles")
+    (out / "real").mkdir()
+    os.symlink(out / "real", out / "inside")          # a link that stays inside is written through
+    for relative in ("index.html", "inside/ok.html", "articles/x/index.html"):
+        write_file(staging, relative, b"new")
+    with pytest.raises(SiteError, match="leaves the output folder"):
+        commit(staging, out, ["index.html", "inside/ok.html", "articles/x/index.html"], [])
+    # nothing was written outside, and what was moved in before the refusal was taken back
+    assert list(elsewhere.iterdir()) == [] and list((out / "real").iterdir()) == []
+    assert sorted(p.name for p in out.iterdir()) == ["articles", "inside", "real"]
+    commit(staging_of(tmp_path, "inside/ok.html"), out, ["inside/ok.html"], [])
+    assert (out / "real" / "ok.html").read_bytes() == b"new"
 
 
 def test_symlinks_leading_outside_the_site_are_refused(example_site: Path, tmp_path: Path) -> None:
