@@ -13,7 +13,8 @@ def _walk(root: Path, digest: "hashlib._Hash") -> None:
         digest.update(f"missing {root}\n".encode())
         return
     for folder, dirs, files in os.walk(root, followlinks=False):
-        dirs.sort()
+        # Python writes bytecode of modules imported late in a build: that is not a change of site_builder
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
         for name in sorted(files):
             path = os.path.join(folder, name)
             try:

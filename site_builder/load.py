@@ -11,8 +11,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from .config import Config
-from .content import (REGISTRY_FILES, Parsed, RegistryReader, article_files, duplicate_slugs, load_registries, parse_article,
-                      registry_items)
+from .content import (REGISTRY_FILES, Parsed, RegistryReader, article_files, duplicate_slugs, load_registries,
+                      parse_article, registry_items)
 from .errors import Problem
 from .model import Article, Registries
 
@@ -81,6 +81,7 @@ class ParseCache:
         """Write the shards that changed atomically, dropping files that are gone."""
         if self.folder is None:
             return
+        (self.folder / f"{self.name}.pickle").unlink(missing_ok=True)     # one file, before the shards
         for n, entries in enumerate(self.shards):
             gone = [rel for rel in entries if rel not in keep]
             for rel in gone:

@@ -68,3 +68,15 @@ def test_template_edit_rewrites_only_pages_using_it(example_site: Path) -> None:
     second = build(example_site, BuildOptions(search=False, jobs=1))
     sources = len(list((example_site / "output/sources").glob("*/index.html")))
     assert second.written == sources < first.pages
+
+
+def test_bytecode_written_during_a_build_is_not_an_input_change(tmp_path: Path) -> None:
+    from site_builder.fingerprint import input_fingerprint
+    folder = tmp_path / "templates"
+    (folder / "__pycache__").mkdir(parents=True)
+    (folder / "page.html").write_text("x")
+    before = input_fingerprint(tmp_path, [folder], "")
+    (folder / "__pycache__" / "module.cpython-311.pyc").write_bytes(b"\0")
+    assert input_fingerprint(tmp_path, [folder], "") == before
+    (folder / "page.html").write_text("y!")
+    assert input_fingerprint(tmp_path, [folder], "") != before
