@@ -1,14 +1,18 @@
 """The archive graph: entities and sources resolved, stories, events and related coverage."""
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
+from typing import Protocol
 
 from .config import Config
-from .model import Archive, Article, Entity, Registries, Source
+from .model import Archive, Article, Entity, RelatedLink, Registries, Source, Story
 from .related import related_coverage
 from .slugs import slugify
 from .stories import compute_stories
 from .textsig import ChunkStoreLike, analyse_archive
+
+GRAPH_VERSION = 1     # change when stories or related coverage are computed differently
 
 
 def _entity_index(articles: Sequence[Article], registries: Registries) -> tuple[dict[str, Entity], dict[str, str]]:
@@ -44,10 +48,32 @@ def _source_index(articles: Sequence[Article], registries: Registries) -> tuple[
     return sources, names
 
 
+class StoryCache(ChunkStoreLike, Protocol):
+    """Chunk analyses, and the last stories and related coverage by a key of their inputs."""
+
+    def results(self, key: str) -> tuple[tuple[Story, ...], dict[str, tuple[RelatedLink, ...]]] | None: ...
+    def keep_results(self, key: str, results: tuple[tuple[Story, ...], dict[str, tuple[RelatedLink, ...]]]) -> None: ...
+
+
+def graph_key(ordered: Sequence[Article], registries: Registries, config: Config) -> str:
+    """A hash of everything stories and related coverage are computed from: the registries, their
+    settings and, per article, its slug, dates, names, story and related keys and texts (not its
+    tags, source, links or dateline, which they never read)."""
+    digest = hashlib.blake2b(repr((GRAPH_VERSION, registries, config.stories, config.related)).encode(),
+                             digest_size=16)
+    for a in ordered:
+        fields = (a.slug, a.date.isoformat(), a.date_only, a.entities, a.story, a.related)
+        for text in (repr(fields), a.title, a.summary, a.body):
+            digest.update(text.encode("utf-8", "surrogatepass"))
+            digest.update(b"\0")
+    return digest.hexdigest()
+
+
 def build_archive(articles: Sequence[Article], registries: Registries, config: Config,
-                  store: ChunkStoreLike | None = None) -> Archive:
-    """Everything computed over the whole archive; articles newest first. `store` keeps the text
-    analysis of unchanged chunks of articles between builds."""
+                  cache: StoryCache | None = None) -> Archive:
+    """Everything computed over the whole archive; articles newest first. `cache` keeps the text
+    analysis of unchanged chunks of articles between builds, and the stories and related coverage
+    while what they read is unchanged."""
     ordered = sorted(articles, key=lambda a: (a.date, a.slug), reverse=True)
     entities, entity_of = _entity_index(ordered, registries)
     sources, source_of = _source_index(ordered, registries)
@@ -55,16 +81,23 @@ def build_archive(articles: Sequence[Article], registries: Registries, config: C
     def canonical(name: str) -> str:
         return entity_of.get(name.casefold()) or slugify(name)
 
-    features = analyse_archive(ordered, canonical, store)   # the texts are read once, for stories and related
-    stories = compute_stories(ordered, registries.stories, canonical, config.stories, features=features)
+    key = graph_key(ordered, registries, config) if cache is not None else ""
+    kept = cache.results(key) if cache is not None else None
+    if kept is None:
+        features = analyse_archive(ordered, canonical, cache)   # the texts are read once, for stories and related
+        stories = compute_stories(ordered, registries.stories, canonical, config.stories, features=features)
+        related = related_coverage(ordered, stories, canonical, config.related,
+                                   names={slug: entity.name for slug, entity in entities.items()}, features=features)
+        if cache is not None:
+            cache.keep_results(key, (stories, related))
+    else:
+        stories, related = kept
     story_of, event_of = {}, {}
     for story in stories:
         for event in story.events:
             for version in event.versions:
                 story_of[version.slug] = story.id
                 event_of[version.slug] = event.id
-    related = related_coverage(ordered, stories, canonical, config.related,
-                               names={slug: entity.name for slug, entity in entities.items()}, features=features)
     slugs = {a.slug for a in ordered}   # `related:` may name a missing article or a draft: `check` reports it
     related = {slug: tuple(link for link in links if link.slug in slugs) for slug, links in related.items()}
     return Archive({a.slug: a for a in ordered}, stories, story_of, event_of, entities, entity_of,

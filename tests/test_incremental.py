@@ -80,3 +80,24 @@ def test_bytecode_written_during_a_build_is_not_an_input_change(tmp_path: Path) 
     assert input_fingerprint(tmp_path, [folder], "") == before
     (folder / "page.html").write_text("y!")
     assert input_fingerprint(tmp_path, [folder], "") != before
+
+
+def test_stories_and_related_are_kept_while_what_they_read_is_unchanged(example_site: Path, tmp_path: Path,
+                                                                         monkeypatch) -> None:
+    from site_builder import graph
+    computed: list[int] = []
+    real = graph.compute_stories
+    monkeypatch.setattr(graph, "compute_stories", lambda *a, **k: computed.append(1) or real(*a, **k))
+    build(example_site, BuildOptions(search=False, jobs=1))
+    edit(example_site, HORMUZ, "tags: [diplomacy, shipping]", "tags: [diplomacy, shipping, oil]")
+    build(example_site, BuildOptions(search=False, jobs=1))
+    assert len(computed) == 1                  # a tag is not read by the story intelligence
+    assert_same_as_clean(example_site, tmp_path)
+    edit(example_site, HORMUZ, "The European Union has been urging", "The European Union had been urging")
+    build(example_site, BuildOptions(search=False, jobs=1))
+    assert len(computed) == 3                  # the text is (and the clean build computed them too)
+    assert_same_as_clean(example_site, tmp_path)
+    chunks = list((example_site / ".site-builder-cache" / "analysis").glob("*.npz"))
+    edit(example_site, HORMUZ, "tags: [diplomacy, shipping, oil]", "tags: [diplomacy]")
+    build(example_site, BuildOptions(search=False, jobs=1))
+    assert list((example_site / ".site-builder-cache" / "analysis").glob("*.npz")) == chunks
