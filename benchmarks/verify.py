@@ -3,7 +3,7 @@
     python benchmarks/verify.py [--size 10000]
 
 Copies the generated archive, builds it, then for each kind of edit (body, title, entities,
-a deleted file) builds incrementally and compares every output file with a clean build.
+tags, a deleted file) builds incrementally and compares every output file with a clean build.
 """
 from __future__ import annotations
 
@@ -45,6 +45,7 @@ def main() -> None:
         ("body", lambda: rewrite(articles[5], lambda t: t.rstrip("\n") + f"\n\nOne more line {time.time_ns()}.\n")),
         ("title", lambda: rewrite(articles[50], lambda t: t.replace("title: ", "title: Updated ", 1))),
         ("entities", lambda: rewrite(articles[500], lambda t: re.sub(r"entities: \[([^,\]]+), ", "entities: [", t, count=1))),
+        ("tags", lambda: rewrite(articles[700], lambda t: t.replace("tags: [", "tags: [verified, ", 1))),
         ("deleted file", lambda: articles[900].unlink()),
     ]
     for name, edit in edits:
