@@ -14,11 +14,10 @@ from typing import Any
 
 import numpy as np
 
-from .model import RelatedLink, Story
+from .graph import StoryResults
 from .textsig import ChunkAnalysis, part_arrays, part_from_arrays
 
 RESULTS_VERSION = 1
-Results = tuple[tuple[Story, ...], dict[str, tuple[RelatedLink, ...]]]
 
 
 class ChunkStore:
@@ -55,18 +54,18 @@ class ChunkStore:
                 if path.stem not in self.used:
                     path.unlink(missing_ok=True)
 
-    def results(self, key: str) -> Results | None:
+    def results(self, key: str) -> StoryResults | None:
         """The stories and related coverage computed from inputs of this key (`graph.graph_key`)."""
         try:
             with open(self.folder / "results.pickle", "rb") as handle:
                 if pickle.load(handle) != (RESULTS_VERSION, key):
                     return None
-                found: Results = pickle.load(handle)
+                found: StoryResults = pickle.load(handle)
                 return found
         except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
             return None
 
-    def keep_results(self, key: str, results: Results) -> None:
+    def keep_results(self, key: str, results: StoryResults) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         tmp = self.folder / f"results.tmp{os.getpid()}"
         with open(tmp, "wb") as handle:     # the key first: a build that cannot use them reads no more

@@ -10,7 +10,7 @@ from .model import Archive, Article, Entity, RelatedLink, Registries, Source, St
 from .related import related_coverage
 from .slugs import slugify
 from .stories import compute_stories
-from .textsig import ChunkStoreLike, analyse_archive
+from .textsig import ChunkStoreLike, analyse_archive, chunk_keys
 
 GRAPH_VERSION = 1     # change when stories or related coverage are computed differently
 
@@ -48,25 +48,23 @@ def _source_index(articles: Sequence[Article], registries: Registries) -> tuple[
     return sources, names
 
 
+StoryResults = tuple[tuple[Story, ...], dict[str, tuple[RelatedLink, ...]]]
+
+
 class StoryCache(ChunkStoreLike, Protocol):
     """Chunk analyses, and the last stories and related coverage by a key of their inputs."""
 
-    def results(self, key: str) -> tuple[tuple[Story, ...], dict[str, tuple[RelatedLink, ...]]] | None: ...
-    def keep_results(self, key: str, results: tuple[tuple[Story, ...], dict[str, tuple[RelatedLink, ...]]]) -> None: ...
+    def results(self, key: str) -> StoryResults | None: ...
+    def keep_results(self, key: str, results: StoryResults) -> None: ...
 
 
-def graph_key(ordered: Sequence[Article], registries: Registries, config: Config) -> str:
+def graph_key(ordered: Sequence[Article], registries: Registries, config: Config, texts: list[str]) -> str:
     """A hash of everything stories and related coverage are computed from: the registries, their
-    settings and, per article, its slug, dates, names, story and related keys and texts (not its
-    tags, source, links or dateline, which they never read)."""
-    digest = hashlib.blake2b(repr((GRAPH_VERSION, registries, config.stories, config.related)).encode(),
-                             digest_size=16)
-    for a in ordered:
-        fields = (a.slug, a.date.isoformat(), a.date_only, a.entities, a.story, a.related)
-        for text in (repr(fields), a.title, a.summary, a.body):
-            digest.update(text.encode("utf-8", "surrogatepass"))
-            digest.update(b"\0")
-    return digest.hexdigest()
+    settings, the texts (`texts`: the text analysis' `chunk_keys`) and, per article, its slug,
+    dates, names, story and related keys (not its tags, source, links or dateline, never read)."""
+    fields = [(a.slug, a.date.isoformat(), a.date_only, a.entities, a.story, a.related) for a in ordered]
+    text = repr((GRAPH_VERSION, registries, config.stories, config.related, texts, fields))
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 def build_archive(articles: Sequence[Article], registries: Registries, config: Config,
@@ -81,10 +79,13 @@ def build_archive(articles: Sequence[Article], registries: Registries, config: C
     def canonical(name: str) -> str:
         return entity_of.get(name.casefold()) or slugify(name)
 
-    key = graph_key(ordered, registries, config) if cache is not None else ""
-    kept = cache.results(key) if cache is not None else None
+    kept, key, keys = None, "", None
+    if cache is not None:
+        keys = chunk_keys(ordered)
+        key = graph_key(ordered, registries, config, keys)
+        kept = cache.results(key)
     if kept is None:
-        features = analyse_archive(ordered, canonical, cache)   # the texts are read once, for stories and related
+        features = analyse_archive(ordered, canonical, cache, keys)   # texts read once, for stories and related
         stories = compute_stories(ordered, registries.stories, canonical, config.stories, features=features)
         related = related_coverage(ordered, stories, canonical, config.related,
                                    names={slug: entity.name for slug, entity in entities.items()}, features=features)

@@ -11,7 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from .config import Config
-from .content import (REGISTRY_FILES, Parsed, RegistryReader, article_files, duplicate_slugs, load_registries,
+from .content import (REGISTRY_FILES, Parsed, RegistryItems, RegistryReader, article_files, duplicate_slugs, load_registries,
                       parse_article, registry_items)
 from .errors import Problem
 from .model import Article, Registries
@@ -126,7 +126,7 @@ def parse_all(files: list[tuple[Path, str]], tz: str, cache: ParseCache, jobs: i
 
 def _cached_items(cache: ParseCache) -> RegistryReader:
     """Registry files read through the cache: the YAML of 2,000 entities takes a tenth of a second."""
-    def read(path: Path, rel: str, kind: str) -> tuple[list[tuple[dict[str, Any], int]], list[Problem]]:
+    def read(path: Path, rel: str, kind: str) -> RegistryItems:
         stamp = _stamp(path)
         found = cache.get(rel, stamp) if stamp else None
         if found is None:

@@ -363,11 +363,29 @@ def chunk_key(docs: Sequence[Doc]) -> str:
     return digest.hexdigest()
 
 
-def _parts(docs: Sequence[Doc], store: ChunkStoreLike | None = None) -> Iterator[ChunkAnalysis]:
-    """The chunks' analyses in order, from `store` where it has them; with two processes, the work
-    starts before the first is asked for."""
-    ranges = [(begin, min(begin + CHUNK, len(docs))) for begin in range(0, len(docs), CHUNK)]
-    keys = [chunk_key(docs[begin:end]) for begin, end in ranges] if store is not None else []
+def _ranges(count: int) -> list[tuple[int, int]]:
+    return [(begin, min(begin + CHUNK, count)) for begin in range(0, count, CHUNK)]
+
+
+def _docs(ordered: Sequence[Article]) -> list[Doc]:
+    return [Doc(a.title, a.summary, a.body) for a in ordered]
+
+
+def chunk_keys(articles: Sequence[Article]) -> list[str]:
+    """The key of every chunk `analyse_archive` cuts the articles into."""
+    docs = _docs(date_order(articles))
+    return [chunk_key(docs[begin:end]) for begin, end in _ranges(len(docs))]
+
+
+def _parts(docs: Sequence[Doc], store: ChunkStoreLike | None = None,
+           keys: list[str] | None = None) -> Iterator[ChunkAnalysis]:
+    """The chunks' analyses in order, from `store` where it has them (under `keys`, computed when
+    not given); with two processes, the work starts before the first is asked for."""
+    ranges = _ranges(len(docs))
+    if store is None:
+        keys = []
+    elif keys is None:
+        keys = [chunk_key(docs[begin:end]) for begin, end in ranges]
     kept: list[ChunkAnalysis | None] = [store.get(k) for k in keys] if store is not None else [None] * len(ranges)
     todo = [bounds for bounds, part in zip(ranges, kept) if part is None]
     computed = _computed(docs, todo)
@@ -525,11 +543,11 @@ def date_order(articles: Sequence[Article]) -> list[Article]:
 
 
 def analyse_archive(articles: Sequence[Article], canonical: Callable[[str], str],
-                    store: ChunkStoreLike | None = None) -> ArchiveFeatures:
+                    store: ChunkStoreLike | None = None, keys: list[str] | None = None) -> ArchiveFeatures:
     """Everything the story intelligence reads from the articles, computed once (chunks that
-    `store` has are not analysed again)."""
+    `store` has are not analysed again; `keys` are their `chunk_keys`, when already known)."""
     ordered = date_order(articles)
-    parts = _parts([Doc(a.title, a.summary, a.body) for a in ordered], store)
+    parts = _parts(_docs(ordered), store, keys)
     entities, slugs = _entity_matrix(ordered, canonical)      # meanwhile, the texts are analysed
     analysis = _assemble(list(parts))
     days = np.array([a.date.timestamp() / SECONDS_PER_DAY for a in ordered], dtype=np.float64)
