@@ -20,7 +20,8 @@ import scipy.sparse as sp
 
 from .model import Article
 
-SHINGLE = 5                       # words per shingle
+SHINGLE = 3                       # words per shingle: short enough for a copy edited in every sentence
+LEDE_SHINGLES = 40                # shingles of a body's lede, signed apart: a copy cut short keeps its lede
 BINS = 64                         # MinHash values per signature (one-permutation hashing)
 BAND_ROWS = 2                     # values per LSH band: 32 bands of 2 find pairs down to Jaccard ~0.3
 EMPTY = np.uint64(2**64 - 1)
@@ -34,6 +35,12 @@ once only or other our out over own same she should so some such than that the t
 this those through to too under until up very was we were what when where which while who whom why will with would
 you your said says say told would could one two new year years last first week monday tuesday wednesday thursday
 friday saturday sunday according since yet still however""".split())
+
+
+# Newswire house style: a copy that writes 'million' for 'mln' is still the same text.
+ABBREVIATIONS = {"mln": "million", "bln": "billion", "pct": "percent", "dlrs": "dollars", "dlr": "dollar",
+                 "cts": "cents", "shr": "share", "shrs": "shares", "qtr": "quarter", "qtly": "quarterly",
+                 "yr": "year", "mths": "months", "govt": "government", "intl": "international"}
 
 
 def words(text: str) -> list[str]:
@@ -147,7 +154,7 @@ def tokens(fields: Sequence[str]) -> Tokens:
     np.cumsum([len(p) + 1 for p in parts[:-1]], out=field_starts[1:])
     field_starts[1:] += 1
     spans = _spans(np.frombuffer(b" " + b" ".join(parts) + b" ", dtype=np.uint8))
-    hashes = spans.hashes(spans.begin, spans.end)
+    hashes = _expanded(spans.hashes(spans.begin, spans.end))
     letters = spans.end - spans.begin
     if len(spans.text) and spans.text.max() >= 0x80:
         letters = letters - spans.count((spans.text & 0xC0) == 0x80)
@@ -175,6 +182,27 @@ def _numbers(spans: _Spans) -> np.ndarray:
 
 
 _STOP_TABLE: list[tuple[np.ndarray, np.ndarray, np.uint64]] = []
+_ABBREVIATION_TABLE: list[tuple[np.ndarray, np.ndarray]] = []
+
+
+def _word_hashes(text: str) -> np.ndarray:
+    spans = _spans(np.frombuffer(b" " + text.encode() + b" ", dtype=np.uint8))
+    return spans.hashes(spans.begin, spans.end)
+
+
+def _expanded(hashes: np.ndarray) -> np.ndarray:
+    """Hashes of abbreviations (`ABBREVIATIONS`) replaced by those of the words they stand for."""
+    if not _ABBREVIATION_TABLE:
+        short, full = _word_hashes(" ".join(ABBREVIATIONS)), _word_hashes(" ".join(ABBREVIATIONS.values()))
+        order = np.argsort(short)
+        _ABBREVIATION_TABLE.append((short[order], full[order]))
+    short, full = _ABBREVIATION_TABLE[0]
+    at = np.minimum(np.searchsorted(short, hashes), len(short) - 1)
+    found = short[at] == hashes
+    if found.any():
+        hashes = hashes.copy()
+        hashes[found] = full[at[found]]
+    return hashes
 
 
 def _stopwords(hashes: np.ndarray) -> np.ndarray:
@@ -206,7 +234,7 @@ FIELDS = 5                        # title, summary, lede (first paragraph), seco
 STORY_WEIGHTS = np.array([3.0, 2.0, 2.0, 1.0, 1.0])     # the inverted pyramid: the top says what it is about
 RELATED_WEIGHTS = np.array([3.0, 2.0, 2.0, 1.0, 0.0])   # related coverage reads the top two paragraphs only
 CHUNK = 500                       # articles hashed together (fewer than 2**16)
-ANALYSIS_VERSION = 1              # change when what a chunk's analysis holds or means changes
+ANALYSIS_VERSION = 2              # change when what a chunk's analysis holds or means changes
 PARALLEL = 2000                   # from this many articles on, two processes share the work
 
 
@@ -230,6 +258,7 @@ class Analysis:
 
     shingles: Shingles
     signature: np.ndarray          # (docs, BINS) uint64
+    lede: np.ndarray               # (docs, BINS) uint64, the signature of the first LEDE_SHINGLES shingles
     story_terms: sp.csr_matrix     # title, summary, lede weighted up, whole body
     related_terms: sp.csr_matrix   # the same over the top two paragraphs
 
@@ -241,6 +270,7 @@ class ChunkAnalysis:
     shingles: np.ndarray
     lengths: np.ndarray
     signature: np.ndarray
+    lede: np.ndarray
     vocabulary: np.ndarray   # uint64, sorted distinct term hashes of the chunk
     terms: np.ndarray        # int32 indices into `vocabulary`
     rows: np.ndarray
@@ -260,9 +290,11 @@ def _analyse_chunk(docs: Sequence[Doc]) -> ChunkAnalysis:
     values, owner = _shingle_hashes(found.hashes[body], doc[body], len(docs))
     lengths = np.bincount(owner, minlength=len(docs))
     signature = minhash(values, lengths)
+    lede = np.arange(len(owner)) - np.searchsorted(owner, owner) < LEDE_SHINGLES    # owners are sorted
+    lede_signature = minhash(values[lede], np.bincount(owner[lede], minlength=len(docs)))
     unique = _unique_per_doc((values >> np.uint64(32)).astype(np.uint32), owner)
     counts = _term_counts(found.terms[found.topical], doc[found.topical], kind[found.topical])
-    return ChunkAnalysis(unique[0], np.bincount(unique[1], minlength=len(docs)), signature, *counts)
+    return ChunkAnalysis(unique[0], np.bincount(unique[1], minlength=len(docs)), signature, lede_signature, *counts)
 
 
 def _shingle_hashes(ids: np.ndarray, doc: np.ndarray, docs: int, size: int = SHINGLE) -> tuple[np.ndarray, np.ndarray]:
@@ -445,6 +477,7 @@ def _assemble(parts: list[ChunkAnalysis]) -> Analysis:
     vocabulary = _distinct(np.concatenate([p.vocabulary for p in parts])) if parts else np.zeros(0, np.uint64)
     values = np.empty(sum(len(p.shingles) for p in parts), dtype=np.uint32)
     signature = np.empty((count, BINS), dtype=np.uint64)
+    lede = np.empty((count, BINS), dtype=np.uint64)
     lengths = np.empty(count, dtype=np.int64)
     story = _TermRows(count, sum(int(np.count_nonzero(p.story > 0)) for p in parts))
     related = _TermRows(count, sum(int(np.count_nonzero(p.related > 0)) for p in parts))
@@ -454,13 +487,14 @@ def _assemble(parts: list[ChunkAnalysis]) -> Analysis:
         size = len(part.lengths)
         values[shingle: shingle + len(part.shingles)] = part.shingles
         signature[doc: doc + size] = part.signature
+        lede[doc: doc + size] = part.lede
         lengths[doc: doc + size] = part.lengths
         column = np.searchsorted(vocabulary, part.vocabulary).astype(np.int32)[part.terms]
         story.add(doc, size, part.rows, column, part.story)
         related.add(doc, size, part.rows, column, part.related)
         doc, shingle = doc + size, shingle + len(part.shingles)
     starts = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
-    return Analysis(Shingles(values, starts), signature, story.matrix(len(vocabulary)), related.matrix(len(vocabulary)))
+    return Analysis(Shingles(values, starts), signature, lede, story.matrix(len(vocabulary)), related.matrix(len(vocabulary)))
 
 
 class _TermRows:
@@ -485,8 +519,32 @@ class _TermRows:
         return sp.csr_matrix((self.data, self.columns, indptr), shape=(len(self.sizes), width))
 
 
+def densified(signature: np.ndarray) -> np.ndarray:
+    """Empty bins of short documents filled from the next filled bin to their right (circularly),
+    mixed with the distance, so every band of a short text can find its copies (Shrivastava and
+    Li's densified one-permutation hashing). Documents with no value at all stay empty."""
+    empty = signature == EMPTY
+    rows = np.flatnonzero(empty.any(axis=1) & ~empty.all(axis=1))
+    if not len(rows):
+        return signature
+    filled = signature.copy()
+    part, missing = signature[rows], empty[rows]
+    result = part.copy()
+    for distance in range(1, signature.shape[1]):
+        if not missing.any():
+            break
+        source = np.roll(part, -distance, axis=1)
+        take = missing & (source != EMPTY)
+        with np.errstate(over="ignore"):
+            result[take] = (source[take] + np.uint64(distance)) * _MIX
+        missing &= ~take
+    filled[rows] = result
+    return filled
+
+
 def lsh_pairs(signature: np.ndarray, rows: int = BAND_ROWS, max_bucket: int = 50) -> np.ndarray:
     """Candidate pairs (i < j) that agree on all values of at least one band; (n, 2) int64, unique."""
+    signature = densified(signature)
     found: list[np.ndarray] = []
     for start in range(0, signature.shape[1] - rows + 1, rows):
         band = signature[:, start: start + rows]
