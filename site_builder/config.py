@@ -38,7 +38,7 @@ class StoryWeights:
     entities: float = 1.0
     text: float = 1.0
     window_days: float = 7.0
-    threshold: float = 0.35
+    threshold: float = 0.65
     version_threshold: float = 0.6
 
 

@@ -88,12 +88,24 @@ class Version:
 
 
 @dataclass(frozen=True)
+class Tie:
+    """Why a computed story holds an event: the earlier event of the story it matched best, how
+    likely the two are one story, and the names and words they share."""
+
+    event: str
+    score: float
+    entities: tuple[str, ...] = ()   # entity slugs
+    terms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Event:
     """Copies of one piece of coverage (a wire story and its republications)."""
 
     id: str
     date: datetime
     versions: tuple[Version, ...]
+    tie: Tie | None = None           # None: the story's first event, or its `story:` key put it there
 
 
 @dataclass(frozen=True)

@@ -591,6 +591,7 @@ class ArchiveFeatures:
     entities: sp.csr_matrix        # articles x entity slugs, 0/1
     entity_slugs: tuple[str, ...]
     days: np.ndarray               # float64 days since the epoch
+    titles: sp.csr_matrix          # articles x topic terms of their titles, 0/1
 
     def matches(self, ordered: Sequence[Article]) -> bool:
         return len(ordered) == len(self.slugs) and all(a.slug == s for a, s in zip(ordered, self.slugs))
@@ -609,7 +610,17 @@ def analyse_archive(articles: Sequence[Article], canonical: Callable[[str], str]
     entities, slugs = _entity_matrix(ordered, canonical)      # meanwhile, the texts are analysed
     analysis = _assemble(list(parts))
     days = np.array([a.date.timestamp() / SECONDS_PER_DAY for a in ordered], dtype=np.float64)
-    return ArchiveFeatures(tuple(a.slug for a in ordered), analysis, entities, slugs, days)
+    return ArchiveFeatures(tuple(a.slug for a in ordered), analysis, entities, slugs, days, title_terms(ordered))
+
+
+def title_terms(ordered: Sequence[Article]) -> sp.csr_matrix:
+    """Articles x the topic terms of their titles (0/1; columns in order of term hash)."""
+    found = tokens([a.title for a in ordered])
+    keys = _distinct((found.field[found.topical].astype(np.uint64) << np.uint64(40))
+                     | (found.terms[found.topical] >> np.uint64(24)))
+    rows = (keys >> np.uint64(40)).astype(np.int64)
+    terms, columns = np.unique(keys & np.uint64(2**40 - 1), return_inverse=True)
+    return sp.csr_matrix((np.ones(len(keys)), (rows, columns.ravel())), shape=(len(ordered), len(terms)))
 
 
 def _entity_matrix(ordered: Sequence[Article], canonical: Callable[[str], str]) -> tuple[sp.csr_matrix, tuple[str, ...]]:
@@ -641,6 +652,8 @@ class EventFeatures:
     entities: sp.csr_matrix  # events x entity slugs
     terms: sp.csr_matrix     # events x terms
     entity_slugs: tuple[str, ...]
+    titles: sp.csr_matrix    # events x title terms (of every version)
+    length: np.ndarray       # log(1 + distinct shingles of the first version's body): how much text there is
 
 
 def event_features(features: ArchiveFeatures, groups: Sequence[Sequence[int]] | None, which: str) -> EventFeatures:
@@ -651,17 +664,22 @@ def event_features(features: ArchiveFeatures, groups: Sequence[Sequence[int]] | 
     analysis = features.analysis
     terms = analysis.story_terms if which == "story" else analysis.related_terms
     entities = features.entities
+    titles = features.titles
     days = features.days
+    length = np.diff(analysis.shingles.starts)
     if groups is not None:
         sizes = np.fromiter(map(len, groups), dtype=np.int64, count=len(groups))
         rows = np.fromiter((i for g in groups for i in g), dtype=np.int64, count=int(sizes.sum()))
         indptr = np.concatenate(([0], np.cumsum(sizes)))
         pick = sp.csr_matrix((np.ones(len(rows)), rows, indptr), shape=(len(groups), terms.shape[0]))
-        terms, entities, days = pick @ terms, pick @ entities, days[rows[indptr[:-1]]]
+        terms, entities, titles = pick @ terms, pick @ entities, pick @ titles
+        days, length = days[rows[indptr[:-1]]], length[rows[indptr[:-1]]]
         entities.data[:] = 1.0
+        titles.data[:] = 1.0
     terms = sp.csr_matrix(terms, dtype=np.float64, copy=True)
     terms.data = 1.0 + np.log(terms.data)
-    return EventFeatures(days, tfidf(entities), tfidf(strongest(tfidf(terms), TOP_TERMS)), features.entity_slugs)
+    return EventFeatures(days, tfidf(entities), tfidf(strongest(tfidf(terms), TOP_TERMS)), features.entity_slugs,
+                         tfidf(titles), np.log1p(length))
 
 
 STRONGEST_ROWS = 4096     # rows ranked at a time: the temporaries stay small at any archive size
@@ -709,26 +727,26 @@ def tfidf(matrix: sp.csr_matrix) -> sp.csr_matrix:
     return weighted
 
 
-def windowed_factors(matrix: sp.csr_matrix, days: np.ndarray, window: float) -> Part:
-    """Rows times rows, restricted to rows within about one `window` of each other in time.
+def windowed_factors(matrix: sp.csr_matrix, days: np.ndarray, window: float, reach: int = 1) -> Part:
+    """Rows times rows, restricted to rows within about `reach` `window`s of each other in time
+    (every pair less than `reach` windows apart is in).
 
-    Each feature is split per time bucket; the right factor also holds the neighbouring buckets,
-    and features shared by more than POSTING_CAP rows in a bucket are dropped (too common).
+    Each feature is split per time bucket; the right factor also holds the `reach` buckets on each
+    side, and features shared by more than POSTING_CAP rows in a bucket are dropped (too common).
     """
     coo = matrix.tocoo()
     bucket = np.floor((days - days.min()) / window).astype(np.int64) if len(days) else days.astype(np.int64)
-    width = int(bucket.max()) + 3 if len(days) else 1
-    column = coo.col.astype(np.int64) * width + bucket[coo.row] + 1
+    width = int(bucket.max()) + 1 + 2 * reach if len(days) else 1
+    column = coo.col.astype(np.int64) * width + bucket[coo.row] + reach
     keys, inverse, counts = np.unique(column, return_inverse=True, return_counts=True)
     keep = counts[inverse] <= POSTING_CAP
     rows, cols, data = coo.row[keep], inverse[keep], coo.data[keep]
     left = sp.csr_matrix((data, (rows, cols)), shape=(matrix.shape[0], len(keys)))
     shifted_rows, shifted_cols, shifted_data = [], [], []
     column = column[keep]
-    for shift in (-1, 0, 1):       # keys are sorted distinct integers: key + 1, if any, is the next one
-        target = cols + shift
-        inside = np.clip(target, 0, len(keys) - 1)
-        hit = (target >= 0) & (target < len(keys)) & (keys[inside] == column + shift)
+    for shift in range(-reach, reach + 1):
+        target = np.minimum(np.searchsorted(keys, column + shift), len(keys) - 1)
+        hit = keys[target] == column + shift
         shifted_rows.append(rows[hit])
         shifted_cols.append(target[hit])
         shifted_data.append(data[hit])
@@ -766,22 +784,58 @@ def blockwise_scores(parts: Sequence[tuple[Part, float]], count: int, finish: Fi
 NEIGHBOURS = 50           # candidate neighbours kept per event
 
 
-def pair_similarity(features: EventFeatures, entity_weight: float, text_weight: float, window: float,
-                    floor: float = 0.05) -> sp.csr_matrix:
-    """Sparse events x events similarity in [0, 1], times `closeness`; zero far apart in time.
+@dataclass(frozen=True)
+class PairEvidence:
+    """Candidate pairs of events (row, col), each row's NEIGHBOURS most alike close in time, with
+    what tells whether they belong to one story."""
 
-    Evidence adds up: sqrt(entity_weight x entity cosine + text_weight x text cosine), at most 1.
-    Each row keeps its NEIGHBOURS best.
-    """
-    days = features.days
+    rows: np.ndarray       # int64
+    cols: np.ndarray       # int64
+    entities: np.ndarray   # cosine of their rarity-weighted entities
+    text: np.ndarray       # cosine of their TF-IDF topic terms
+    titles: np.ndarray     # cosine of their titles' TF-IDF topic terms
+    apart: np.ndarray      # days between them
+    evidence: np.ndarray   # the shorter one's `EventFeatures.length`: how much text the cosines rest on
+    count: int             # events
 
-    def finish(rows: np.ndarray, cols: np.ndarray, sums: np.ndarray) -> np.ndarray:
-        score = np.sqrt(np.clip(sums, 0.0, 1.0)) * closeness(np.abs(days[rows] - days[cols]), window)
-        return np.where((score >= floor) & (rows != cols), score, 0.0)
 
-    parts = [(windowed_factors(features.entities, days, window), entity_weight),
-             (windowed_factors(features.terms, days, window), text_weight)]
-    return blockwise_scores(parts, len(days), finish, NEIGHBOURS)
+def pair_evidence(features: EventFeatures, window: float) -> PairEvidence:
+    """Each event's NEIGHBOURS candidates within about two `window`s, ranked by shared entities and
+    terms times `closeness`; memory stays linear (rows are taken BLOCK at a time)."""
+    days, count = features.days, len(features.days)
+    parts = [windowed_factors(matrix, days, window, reach=2)
+             for matrix in (features.entities, features.terms, features.titles)]
+    found: list[tuple[np.ndarray, ...]] = []
+    for begin in range(0, count, BLOCK):
+        end = min(count, begin + BLOCK)
+        entity, text, title = (part(begin, end) for part in parts)
+        total = (entity + text + title).tocoo()
+        rows, cols = total.row.astype(np.int64), total.col.astype(np.int64)
+        score = total.data * closeness(np.abs(days[rows + begin] - days[cols]), window)
+        keep = (score > 0) & (rows + begin != cols)
+        best = strongest(sp.csr_matrix((score[keep], (rows[keep], cols[keep])), shape=(end - begin, count)),
+                         NEIGHBOURS).tocoo()
+        rows, cols = best.row.astype(np.int64), best.col.astype(np.int64)
+        found.append((rows + begin, cols, *(np.clip(_values_at(m, rows, cols), 0.0, 1.0) for m in (entity, text, title))))
+    if not found:
+        none = np.zeros(0)
+        return PairEvidence(none.astype(np.int64), none.astype(np.int64), none, none, none, none, none, count)
+    rows, cols, entity_cos, text_cos, title_cos = (np.concatenate(columns) for columns in zip(*found))
+    evidence = np.minimum(features.length[rows], features.length[cols])
+    return PairEvidence(rows, cols, entity_cos, text_cos, title_cos, np.abs(days[rows] - days[cols]), evidence, count)
+
+
+def _values_at(matrix: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """matrix[rows[k], cols[k]] for every k, zero where nothing is stored, without densifying."""
+    matrix = sp.csr_matrix(matrix)
+    matrix.sum_duplicates()
+    width = np.int64(matrix.shape[1])
+    keys = np.repeat(np.arange(matrix.shape[0], dtype=np.int64), np.diff(matrix.indptr)) * width + matrix.indices
+    wanted = rows * width + cols
+    if not len(keys):
+        return np.zeros(len(rows))
+    at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+    return np.where(keys[at] == wanted, matrix.data[at], 0.0)
 
 
 def closeness(apart: np.ndarray, window: float) -> np.ndarray:
