@@ -116,7 +116,7 @@ def stories(site: Path, as_json: bool, labels: Path | None, drafts: bool) -> Non
         out.print(f"[bold]{story['id']}[/]  {story['title']}" + ("" if story["explicit"] else "  [dim](automatic)[/]"))
         for event in story["events"]:
             first = event["versions"][0]
-            out.print(f"  {event['date'][:16]}  {first['title']}  [dim]{first['source']}[/]")
+            out.print(f"  {event['date'][:10 if event['date_only'] else 16]:16}  {first['title']}  [dim]{first['source']}[/]")
             for version in event["versions"][1:]:
                 out.print(f"      + version: {version['title']}  [dim]{version['source']} · score {version['score']:.2f}[/]")
 

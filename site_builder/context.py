@@ -1,6 +1,7 @@
 """Each route's template context: compact, JSON-able data, so it can be hashed to decide staleness."""
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -50,7 +51,9 @@ class Contexts:
         return (self.config.site_url or self.base) + path
 
     def when(self, article: Article) -> dict[str, str]:
-        return {"iso": article.date.isoformat(), "day": human_day(article.date),
+        """The date for `<time datetime>` (a date alone stays one), the day and, when given, the time."""
+        return {"iso": article.date.date().isoformat() if article.date_only else article.date.isoformat(),
+                "day": human_day(article.date),
                 "time": "" if article.date_only else f"{article.date:%H:%M} {utc_offset(article.date)}"}
 
     def link(self, slug: str) -> dict[str, Any]:
@@ -148,6 +151,9 @@ class Contexts:
         events = [{"date": self.when(self.archive.articles[e.versions[0].slug]),
                    "id": e.id, "versions": [dict(self.link(v.slug), score=round(v.score, 2)) for v in e.versions]}
                   for e in story.events]
+        per_day = Counter(e["date"]["day"] for e in events)
+        for e in events:
+            e["shares_day"] = per_day[e["date"]["day"]] > 1
         sources: dict[str, int] = {}
         for e in story.events:
             for v in e.versions:

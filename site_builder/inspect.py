@@ -12,7 +12,11 @@ from .load import load_content
 
 
 def story_listing(site: Path, drafts: bool = False) -> dict[str, Any]:
-    """stories → events → versions, with paths relative to the site folder."""
+    """stories → events → versions, with paths relative to the site folder.
+
+    Events are in time order; `date_only` marks a date given without a time (its `date` is
+    the start of that day in the site's time zone, so it comes before the day's timed events).
+    """
     config = load_config(site)
     content = load_content(site, config, drafts=drafts, jobs=BuildOptions().jobs)
     if content.errors:
@@ -20,9 +24,11 @@ def story_listing(site: Path, drafts: bool = False) -> dict[str, Any]:
     archive = build_archive(content.articles, content.registries, config)
     return {"stories": [
         {"id": s.id, "title": s.title, "explicit": s.explicit, "status": s.status,
-         "events": [{"id": e.id, "date": e.date.isoformat(), "versions": [
+         "events": [{"id": e.id, "date": e.date.isoformat(),
+                     "date_only": archive.articles[e.versions[0].slug].date_only, "versions": [
              {"path": archive.articles[v.slug].path, "slug": v.slug, "source": archive.articles[v.slug].source,
               "title": archive.articles[v.slug].title, "date": archive.articles[v.slug].date.isoformat(),
+              "date_only": archive.articles[v.slug].date_only,
               "score": round(v.score, 4)} for v in e.versions]} for e in s.events]}
         for s in archive.stories]}
 
