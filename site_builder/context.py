@@ -148,12 +148,11 @@ class Contexts:
 
     def ctx_story(self, route: Route) -> dict[str, Any]:
         story = self.index.stories[route.key]
-        events = [{"date": self.when(self.archive.articles[e.versions[0].slug]),
+        firsts = [self.archive.articles[e.versions[0].slug] for e in story.events]
+        per_day = Counter(human_day(a.date) for a in firsts)
+        events: list[dict[str, Any]] = [{"date": self.when(first), "shares_day": per_day[human_day(first.date)] > 1,
                    "id": e.id, "versions": [dict(self.link(v.slug), score=round(v.score, 2)) for v in e.versions]}
-                  for e in story.events]
-        per_day = Counter(e["date"]["day"] for e in events)
-        for e in events:
-            e["shares_day"] = per_day[e["date"]["day"]] > 1
+                  for e, first in zip(story.events, firsts)]
         sources: dict[str, int] = {}
         for e in story.events:
             for v in e.versions:
