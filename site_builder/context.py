@@ -150,9 +150,10 @@ class Contexts:
         story = self.index.stories[route.key]
         firsts = [self.archive.articles[e.versions[0].slug] for e in story.events]
         per_day = Counter(human_day(a.date) for a in firsts)
-        events: list[dict[str, Any]] = [{"date": self.when(first), "shares_day": per_day[human_day(first.date)] > 1,
-                   "id": e.id, "versions": [dict(self.link(v.slug), score=round(v.score, 2)) for v in e.versions]}
-                  for e, first in zip(story.events, firsts)]
+        events: list[dict[str, Any]] = [
+            {"date": self.when(first), "shares_day": per_day[human_day(first.date)] > 1, "id": e.id,
+             "versions": [dict(self.link(v.slug), score=round(v.score, 2)) for v in e.versions]}
+            for e, first in zip(story.events, firsts)]
         sources: dict[str, int] = {}
         for e in story.events:
             for v in e.versions:
