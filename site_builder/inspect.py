@@ -33,9 +33,11 @@ def story_listing(site: Path, drafts: bool = False) -> dict[str, Any]:
         for s in archive.stories]}
 
 
-def story_evaluation(listing: dict[str, Any], labels: Path, site: Path) -> dict[str, Any]:
-    from .evaluate import read_labels, story_scores
-    truth = read_labels(labels)
-    computed = {v["path"]: s["id"] for s in listing["stories"] for e in s["events"] for v in e["versions"]}
-    scores = story_scores(computed, truth)
-    return {k: v for k, v in vars(scores).items()}
+def story_evaluation(listing: dict[str, Any], labels: Path, site: Path, level: str = "stories") -> dict[str, Any]:
+    """Pairwise and B-cubed scores of the computed stories (or events: which copies are versions
+    of one event) against the `path,story` (or `path,event`) labels in `labels`."""
+    from .evaluate import LEVELS, read_labels, story_scores
+    truth = read_labels(labels, LEVELS[level])
+    computed = {v["path"]: e["id"] if level == "events" else s["id"]
+                for s in listing["stories"] for e in s["events"] for v in e["versions"]}
+    return {"level": level, **vars(story_scores(computed, truth))}
