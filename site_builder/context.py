@@ -1,7 +1,6 @@
 """Each route's template context: compact, JSON-able data, so it can be hashed to decide staleness."""
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -149,9 +148,10 @@ class Contexts:
     def ctx_story(self, route: Route) -> dict[str, Any]:
         story = self.index.stories[route.key]
         firsts = [self.archive.articles[e.versions[0].slug] for e in story.events]
-        per_day = Counter(human_day(a.date) for a in firsts)
+        timed_days = {human_day(a.date) for a in firsts if not a.date_only}
         events: list[dict[str, Any]] = [
-            {"date": self.when(first), "shares_day": per_day[human_day(first.date)] > 1, "id": e.id,
+            {"date": self.when(first), "id": e.id,
+             "untimed_among_timed": first.date_only and human_day(first.date) in timed_days,
              "versions": [dict(self.link(v.slug), score=round(v.score, 2)) for v in e.versions]}
             for e, first in zip(story.events, firsts)]
         sources: dict[str, int] = {}

@@ -34,8 +34,12 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return site
 
 
+def story_page_of(site: Path, story: str) -> str:
+    return (site / "output" / "stories" / story / "index.html").read_text(encoding="utf-8")
+
+
 def story_page(site: Path) -> str:
-    return (site / "output" / "stories" / "ferry-fire" / "index.html").read_text(encoding="utf-8")
+    return story_page_of(site, "ferry-fire")
 
 
 def test_the_story_page_lists_one_day_in_time_order_with_the_times(site: Path) -> None:
@@ -62,3 +66,10 @@ def test_stories_json_is_in_time_order(site: Path) -> None:
     dates = [datetime.fromisoformat(e["date"]) for e in events]
     assert dates == sorted(dates)
     assert [e["date_only"] for e in events] == [False, True, False, False, False]
+
+
+def test_a_day_of_dates_alone_needs_no_note(example_site: Path) -> None:
+    build(example_site, BuildOptions(search=False, jobs=1))
+    html = story_page_of(example_site, "iran-us-strikes-2025")
+    assert html.count('<time datetime="2025-06-23">23 June 2025</time></p>') == 3
+    assert "time not given" not in html
