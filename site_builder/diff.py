@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 import numpy as np
@@ -211,8 +211,8 @@ def paragraph_rows(old: list[str], new: list[str]) -> list[Block]:
     rows += [((j, 0, 0), Block("added", text=new[j], after=(j + 1,))) for j in range(len(new)) if j not in paired_new]
     anchors = sorted((p.old[-1], p.new[-1]) for p in kept)
     for i in (i for i in range(len(old)) if i not in paired_old):
-        before = anchors[bisect_left(anchors, (i, -1)) - 1][1] if anchors and anchors[0][0] < i else -1
-        rows.append(((before, 1, i), Block("removed", text=old[i], before=(i + 1,))))
+        follows = anchors[bisect_left(anchors, (i, -1)) - 1][1] if anchors and anchors[0][0] < i else -1
+        rows.append(((follows, 1, i), Block("removed", text=old[i], before=(i + 1,))))
     return [block for _, block in sorted(rows, key=lambda row: row[0])]
 
 
