@@ -6,6 +6,7 @@ day in the site's time zone, so it comes first, marked as having no time.
 """
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from datetime import datetime
@@ -73,3 +74,11 @@ def test_a_day_of_dates_alone_needs_no_note(example_site: Path) -> None:
     html = story_page_of(example_site, "iran-us-strikes-2025")
     assert html.count('<time datetime="2025-06-23">23 June 2025</time></p>') == 3
     assert "time not given" not in html
+
+
+def test_the_timeline_data_gives_a_date_alone_no_hour(site: Path) -> None:
+    data = json.loads((site / "output" / "stories" / "ferry-fire" / "timeline.json").read_text(encoding="utf-8"))
+    starts = {e["text"]["headline"]: e["start_date"] for e in data["events"]}
+    assert starts["What we know about the ferry&#x27;s safety record"] == {"year": "2025", "month": "5", "day": "10"}
+    assert starts["Fire breaks out on ferry in the strait"] == {
+        "year": "2025", "month": "5", "day": "10", "hour": "7", "minute": "30"}
