@@ -94,7 +94,7 @@ def test_the_moved_paragraph_on_the_changes_page(tmp_path: Path) -> None:
     assert html.count(MOVED_PARAGRAPH) == 1
     block = re.search(r'<div class="diff-block moved"><p class="diff-label">([^<]+)</p><p>(.+?)</p></div>', html)
     assert block is not None
-    assert block[1] == "Moved from paragraph 2 to paragraph 4, edited"
+    assert block[1] == "Moved from paragraph 2 of Wire Service's version to paragraph 4, edited"
     assert "<del>association</del> <ins>union</ins>" in block[2] and MOVED_PARAGRAPH in block[2]
     assert "0 paragraphs added · 0 removed · 0 edited · 1 moved · 4 unchanged" in html
 
