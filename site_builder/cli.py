@@ -13,6 +13,7 @@ import click
 from rich.console import Console
 
 from .errors import Problem, SiteError
+from .evaluate import LEVELS
 
 err = Console(stderr=True, highlight=False)
 out = Console(highlight=False)
@@ -94,15 +95,20 @@ def _progress() -> Iterator[Any]:
 @site_option
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.option("--eval", "labels", type=click.Path(dir_okay=False, exists=True, path_type=Path),
-              help="CSV of true labels (columns path, story): print precision, recall and F1.")
+              help="CSV of true labels (columns path, story; or path, event): print precision, recall and F1.")
+@click.option("--level", type=click.Choice(list(LEVELS)), default=None,
+              help="With --eval: score the stories (default, column story) or the events, which copies are "
+                   "versions of one event (column event).")
 @click.option("--drafts", is_flag=True, help="Include drafts.")
-def stories(site: Path, as_json: bool, labels: Path | None, drafts: bool) -> None:
+def stories(site: Path, as_json: bool, labels: Path | None, level: str | None, drafts: bool) -> None:
     """Print the computed story timelines."""
     from .inspect import story_listing, story_evaluation
+    if level and not labels:
+        raise click.UsageError("--level needs --eval LABELS.csv")
     with reported():
         listing = story_listing(site, drafts=drafts)
         if labels:
-            scores = story_evaluation(listing, labels, site)
+            scores = story_evaluation(listing, labels, site, level or "stories")
             if as_json:
                 out.print_json(json.dumps(scores))
             else:
@@ -116,7 +122,7 @@ def stories(site: Path, as_json: bool, labels: Path | None, drafts: bool) -> Non
         out.print(f"[bold]{story['id']}[/]  {story['title']}" + ("" if story["explicit"] else "  [dim](automatic)[/]"))
         for event in story["events"]:
             first = event["versions"][0]
-            out.print(f"  {event['date'][:16]}  {first['title']}  [dim]{first['source']}[/]")
+            out.print(f"  {event['date'][:10 if event['date_only'] else 16]:16}  {first['title']}  [dim]{first['source']}[/]")
             for version in event["versions"][1:]:
                 out.print(f"      + version: {version['title']}  [dim]{version['source']} · score {version['score']:.2f}[/]")
 

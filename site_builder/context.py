@@ -50,7 +50,9 @@ class Contexts:
         return (self.config.site_url or self.base) + path
 
     def when(self, article: Article) -> dict[str, str]:
-        return {"iso": article.date.isoformat(), "day": human_day(article.date),
+        """The date for `<time datetime>` (a date alone stays one), the day and, when given, the time."""
+        return {"iso": article.date.date().isoformat() if article.date_only else article.date.isoformat(),
+                "day": human_day(article.date),
                 "time": "" if article.date_only else f"{article.date:%H:%M} {utc_offset(article.date)}"}
 
     def link(self, slug: str) -> dict[str, Any]:
@@ -145,9 +147,13 @@ class Contexts:
 
     def ctx_story(self, route: Route) -> dict[str, Any]:
         story = self.index.stories[route.key]
-        events = [{"date": self.when(self.archive.articles[e.versions[0].slug]),
-                   "id": e.id, "versions": [dict(self.link(v.slug), score=round(v.score, 2)) for v in e.versions]}
-                  for e in story.events]
+        firsts = [self.archive.articles[e.versions[0].slug] for e in story.events]
+        timed_days = {human_day(a.date) for a in firsts if not a.date_only}
+        events: list[dict[str, Any]] = [
+            {"date": self.when(first), "id": e.id,
+             "untimed_among_timed": first.date_only and human_day(first.date) in timed_days,
+             "versions": [dict(self.link(v.slug), score=round(v.score, 2)) for v in e.versions]}
+            for e, first in zip(story.events, firsts)]
         sources: dict[str, int] = {}
         for e in story.events:
             for v in e.versions:

@@ -34,8 +34,9 @@ def data_context(route: Route, ctx: Contexts, all_routes: list[Route]) -> dict[s
         story = index.stories[route.key]
         items = [archive.articles[v.slug] for e in story.events for v in e.versions]
         return {"title": story.title, "summary": story.summary,
-                "items": [{"date": a.date.isoformat(), "title": a.title, "summary": a.summary, "source": a.source,
-                           "url": ctx.absolute(a.url_path)} for a in items]}
+                "items": [{"date": a.date.isoformat(), "date_only": a.date_only, "title": a.title,
+                           "summary": a.summary, "source": a.source, "url": ctx.absolute(a.url_path)}
+                          for a in items]}
     if route.kind == "sitemap":
         newest = {}
         for a in archive.articles.values():
@@ -63,8 +64,8 @@ def data_bytes(route: Route, context: dict[str, Any]) -> dict[str, bytes]:
         return {route.output: atom_feed(feed_id=context["self"], title=context["title"], self_url=context["self"],
                                         page_url=context["page"], updated=updated, entries=entries)}
     if route.kind == "story-timeline":
-        events = [TimelineEvent(datetime.fromisoformat(i["date"]), i["title"], i["summary"], i["source"], i["url"])
-                  for i in context["items"]]
+        events = [TimelineEvent(datetime.fromisoformat(i["date"]), i["title"], i["summary"], i["source"], i["url"],
+                                i["date_only"]) for i in context["items"]]
         return {route.output: timeline_json(title=context["title"], summary=context["summary"],
                                             events=events).encode("utf-8")}
     if route.kind == "story-chart":
