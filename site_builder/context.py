@@ -9,7 +9,7 @@ from .config import Config
 from .depends import Recorder, watched
 from .index import SiteIndex
 from .jsonld import item_list_jsonld, news_article_jsonld
-from .model import Archive, Article, Story
+from .model import Archive, Article, Story, Tie
 from .routes import Route, page_count, paged
 
 HOME_STORIES = 8
@@ -152,7 +152,8 @@ class Contexts:
         events: list[dict[str, Any]] = [
             {"date": self.when(first), "id": e.id,
              "untimed_among_timed": first.date_only and human_day(first.date) in timed_days,
-             "versions": [dict(self.link(v.slug), score=round(v.score, 2)) for v in e.versions]}
+             "versions": [dict(self.link(v.slug), score=round(v.score, 2)) for v in e.versions],
+             "tie": self.tie(e.tie, story)}
             for e, first in zip(story.events, firsts)]
         sources: dict[str, int] = {}
         for e in story.events:
@@ -166,6 +167,15 @@ class Contexts:
                     (e["versions"][0]["title"], self.absolute(e["versions"][0]["url"][len(self.base):]))
                     for e in events]),
                 "feeds": [{"title": f"{story.title}: latest", "url": self.url(f"stories/{story.id}/feed.xml")}]}
+
+    def tie(self, tie: Tie | None, story: Story) -> dict[str, Any] | None:
+        """What tied an event to its computed story: the earlier event (a link within the page)."""
+        if tie is None:
+            return None
+        earlier = next(e for e in story.events if e.id == tie.event)
+        return {"event": tie.event, "title": self.archive.articles[earlier.versions[0].slug].title,
+                "score": tie.score, "terms": list(tie.terms),
+                "entities": [self.entity_ref(slug) for slug in tie.entities if slug in self.archive.entities]}
 
     def ctx_entity(self, route: Route) -> dict[str, Any]:
         entity = self.archive.entities[route.key]
