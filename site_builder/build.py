@@ -6,10 +6,12 @@ import os
 import shutil
 import time
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .cachefile import cache_problem, remove_dead_temporaries, writable
 from .config import Config, load_config
 from .errors import Problem, SiteError
 from .fingerprint import input_fingerprint
@@ -81,6 +83,11 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions) -> B
                                       site / config.paths.static], repr((options.drafts, output, config)))
     if previous.inputs == inputs and _all_exist(output, previous.outputs):
         return BuildResult(output, len(previous.outputs), 0, 0, clock.total(), previous.warnings)
+    unwritable = _prepare_cache(site / config.paths.cache)
+    remember = options.remember and unwritable is None
+    if unwritable is not None:     # nothing can be recorded: build everything, as if for the first time
+        fresh, previous = True, Manifest()
+    cache_warnings = [cache_problem(config.paths.cache, unwritable)] if unwritable else []
     # Imported here, not at the top: a build with nothing to do stays well under a second.
     from .analysiscache import ChunkStore
     from .context import Contexts
@@ -93,11 +100,13 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions) -> B
     from .render import Renderer
     from .routes import site_routes
     return_freed_arrays()
-    content = load_content(site, config, drafts=options.drafts, jobs=options.jobs)
+    content = load_content(site, config, drafts=options.drafts, jobs=options.jobs, cache=unwritable is None,
+                           trusted=not options.clean)
+    cache_warnings += content.unsaved
     if content.errors:
         raise SiteError(content.errors)
     clock.lap("load")
-    store = ChunkStore(site / config.paths.cache / "analysis") if options.remember else None
+    store = ChunkStore(site / config.paths.cache / "analysis", trusted=not options.clean) if remember else None
     archive = build_archive(content.articles, content.registries, config, store)
     clock.lap("graph")
     renderer = Renderer(config, site / config.paths.templates)
@@ -113,9 +122,9 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions) -> B
     if known.inputs != previous.inputs:      # not the record of the build the manifest describes
         known = Depends()
     now = values(archive, index)
-    kept = _kept(known, world, now, previous.outputs, output) if options.remember else {}
+    kept = _kept(known, world, now, previous.outputs, output) if remember else {}
     todo = [r for r in routes if r.output not in kept or r.kind in ALWAYS_BUILT]
-    recorder = Recorder() if options.remember else None
+    recorder = Recorder() if remember else None
     job = Job(routes, todo, Contexts(archive, index, config, recorder), digests, renderer,
               previous.outputs, output, staging)
     clock.lap("routes")
@@ -136,11 +145,17 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions) -> B
         swap_in(staging, output)
     else:
         commit(staging, output, written, removed)
-    if options.remember:
-        save_manifest(manifest_file, Manifest(current, inputs, tuple(content.warnings)))
-        save_depends(depends_file, merge(known, inputs, world, kept, produced.reads, now, [r.output for r in routes]))
+    if remember:
+        try:
+            save_manifest(manifest_file, Manifest(current, inputs, tuple(content.warnings)))
+            save_depends(depends_file, merge(known, inputs, world, kept, produced.reads, now, [r.output for r in routes]))
+        except OSError as error:     # a full disk: the next build must not trust the last build's record
+            _forget(manifest_file)
+            cache_warnings.append(cache_problem(config.paths.cache, error))
     if store is not None:
         store.prune()
+        if store.unsaved is not None:
+            cache_warnings.append(cache_problem(config.paths.cache, store.unsaved))
     clock.lap("write")
     indexed = config.search and options.index_search and (written or removed or not (output / "pagefind").exists())
     search_seconds = _index_search(output, config) if indexed else 0.0
@@ -148,8 +163,22 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions) -> B
     if options.keep_pages:
         from .preview import PageMaker
         pages_from = PageMaker(site, archive, index, config, renderer)
-    return BuildResult(output, len(current), len(written), len(removed), clock.total(), tuple(content.warnings),
-                       search_seconds, clock.laps, pages_from)
+    return BuildResult(output, len(current), len(written), len(removed), clock.total(),
+                       (*content.warnings, *dict.fromkeys(cache_warnings)), search_seconds, clock.laps, pages_from)
+
+
+def _prepare_cache(folder: Path) -> OSError | None:
+    """Remove what dead builds and older versions left in the cache; why it cannot be written, if so."""
+    remove_dead_temporaries(folder)
+    for old in (*folder.glob("*.pickle"), folder / "analysis" / "results.pickle"):   # before the cache held data only
+        _forget(old)
+    return writable(folder)
+
+
+def _forget(path: Path) -> None:
+    """Remove a cache file if the folder allows it (a read-only cache is reported by `writable`)."""
+    with suppress(OSError):
+        path.unlink(missing_ok=True)
 
 
 def _kept(known: Depends, world: str, now: dict[str, Any], outputs: dict[str, str], output: Path) -> dict[str, int]:
