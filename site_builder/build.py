@@ -100,11 +100,12 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions) -> B
     from .render import Renderer
     from .routes import site_routes
     return_freed_arrays()
+    links_out = _links_out(site, (config.paths.templates, config.paths.static))
     content = load_content(site, config, drafts=options.drafts, jobs=options.jobs, cache=unwritable is None,
                            trusted=not options.clean)
     cache_warnings += content.unsaved
-    if content.errors:
-        raise SiteError(content.errors)
+    if content.errors or links_out:
+        raise SiteError([*content.errors, *links_out])
     clock.lap("load")
     store = ChunkStore(site / config.paths.cache / "analysis", trusted=not options.clean) if remember else None
     archive = build_archive(content.articles, content.registries, config, store)
@@ -225,13 +226,26 @@ def _static_files(site: Path, config: Config) -> dict[str, tuple[Path, str]]:
     files: dict[str, tuple[Path, str]] = {}
     for root in (PACKAGE_STATIC, site / config.paths.static):
         if root.is_dir():
-            for path in sorted(p for p in root.rglob("*") if p.is_file()):
-                if path.is_symlink() and not path.resolve().is_relative_to(site.resolve()):
-                    raise SiteError(Problem(path.relative_to(site).as_posix(), None,
-                                            "symbolic link points outside the site folder", "copy the file instead"))
+            for path in sorted(p for p in root.rglob("*") if p.is_file()):     # links out: see _links_out
                 digest = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
                 files["assets/" + path.relative_to(root).as_posix()] = (path, digest)
     return files
+
+
+def _links_out(site: Path, folders: tuple[str, ...]) -> list[Problem]:
+    """Links (to files or folders) in the templates and static folders that lead outside the site:
+    refused as those in content/ are, since what they lead to would be read and published."""
+    root = site.resolve()
+    problems = []
+    for name in folders:
+        for folder, dirs, files in os.walk(site / name, followlinks=False):
+            for entry in sorted((*dirs, *files)):
+                path = Path(folder, entry)
+                if path.is_symlink() and not path.resolve().is_relative_to(root):
+                    problems.append(Problem(path.relative_to(site).as_posix(), None,
+                                            "symbolic link points outside the site folder",
+                                            f"copy what it links to into {name}/ instead of linking it"))
+    return problems
 
 
 def _copy_static(statics: dict[str, tuple[Path, str]], stale: list[str], staging: Path) -> list[str]:

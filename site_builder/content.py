@@ -310,6 +310,10 @@ def load_registries(content: Path, site: Path, read: RegistryReader = registry_i
         if not path.exists():
             continue
         rel = path.relative_to(site).as_posix()
+        if path.is_symlink() and not path.resolve().is_relative_to(site.resolve()):
+            problems.append(Problem(rel, None, "symbolic link points outside the site folder",
+                                    "copy the file into content/ instead of linking it"))
+            continue
         kind = name.split(".")[0]
         items, found = read(path, rel, kind)
         problems += found
