@@ -6,7 +6,7 @@ import os
 import shutil
 import time
 from collections.abc import Callable
-from contextlib import suppress
+from contextlib import AbstractContextManager, nullcontext, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -39,6 +39,7 @@ class BuildOptions:
     index_search: bool = True    # run Pagefind after writing (serve refreshes it in the background)
     progress: Callable[[int, int], None] | None = None   # called with (done, total) while rendering
     keep_pages: bool = False     # return what pages were made from, for previews in serve
+    publishing: AbstractContextManager[Any] | None = None   # held while output/ changes (serve waits on it)
 
 
 @dataclass(frozen=True)
@@ -142,10 +143,11 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions) -> B
         | produced.signatures | {rel: sig for rel, (_, sig) in statics.items()}
     removed = [p for p in previous.outputs if p not in current]
     clock.lap("render")
-    if fresh or not previous.outputs:
-        swap_in(staging, output)
-    else:
-        commit(staging, output, written, removed)
+    with options.publishing or nullcontext():
+        if fresh or not previous.outputs:
+            swap_in(staging, output)
+        else:
+            commit(staging, output, written, removed)
     if remember:
         try:
             save_manifest(manifest_file, Manifest(current, inputs, tuple(content.warnings)))
