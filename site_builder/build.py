@@ -15,7 +15,7 @@ from .cachefile import cache_problem, remove_dead_temporaries, writable
 from .config import Config, load_config
 from .errors import Problem, SiteError
 from .fingerprint import input_fingerprint
-from .manifest import Manifest, load_manifest, manifest_path, save_manifest
+from .manifest import Manifest, folder_identity, load_manifest, manifest_path, save_manifest
 from .writer import cannot_write, commit, recover, swap_in, write_file
 
 if TYPE_CHECKING:
@@ -80,6 +80,8 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions) -> B
     manifest_file = manifest_path(site / config.paths.cache, output)
     fresh = options.clean or not options.remember or not output.exists()
     previous = Manifest() if fresh else load_manifest(manifest_file)
+    if previous.folder != folder_identity(output):     # not the output folder it describes
+        fresh, previous = True, Manifest()
     inputs = input_fingerprint(site, [site / config.paths.content, site / config.paths.templates,
                                       site / config.paths.static], repr((options.drafts, output, config)))
     if previous.inputs == inputs and _all_exist(output, previous.outputs):
@@ -150,7 +152,7 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions) -> B
             commit(staging, output, written, removed)
     if remember:
         try:
-            save_manifest(manifest_file, Manifest(current, inputs, tuple(content.warnings)))
+            save_manifest(manifest_file, Manifest(current, inputs, tuple(content.warnings), folder_identity(output)))
             save_depends(depends_file, merge(known, inputs, world, kept, produced.reads, now, [r.output for r in routes]))
         except OSError as error:     # a full disk: the next build must not trust the last build's record
             _forget(manifest_file)

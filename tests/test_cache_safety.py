@@ -14,6 +14,7 @@ import numpy as np
 import orjson
 import pytest
 
+from site_builder import build as build_module
 from site_builder import content as content_module
 from site_builder.build import BuildOptions, build
 from site_builder.errors import SiteError
@@ -193,5 +194,19 @@ def test_a_cache_that_cannot_be_written_is_a_warning_and_the_site_is_built(examp
     assert result.warnings[0].severity == "warning" and result.warnings[0].path == CACHE
     assert_same_as_clean(example_site, tmp_path)
     edit(example_site, HORMUZ, "The European Union has been urging", "The European Union had been urging")
+    built(example_site)
+    assert_same_as_clean(example_site, tmp_path)
+
+
+def test_a_build_that_could_not_record_itself_is_not_taken_for_the_last_recorded_one(
+        example_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A read-only cache keeps the record of an older build: the output built meanwhile is not that build's."""
+    built(example_site)
+    edit(example_site, HORMUZ, "The European Union has been urging", "The European Union has been URGING")
+    monkeypatch.setattr(build_module, "writable", lambda folder: OSError(errno.EROFS, os.strerror(errno.EROFS)))
+    result = built(example_site)
+    assert "cannot write the cache: Read-only file system" in str(result.warnings[-1])
+    monkeypatch.undo()
+    edit(example_site, HORMUZ, "The European Union has been URGING", "The European Union has been urging")
     built(example_site)
     assert_same_as_clean(example_site, tmp_path)
