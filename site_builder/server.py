@@ -15,13 +15,13 @@ import ipaddress
 import json
 import mimetypes
 import os
-import socket
 import threading
 import time
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
+from socket import gethostname
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
@@ -442,12 +442,16 @@ def allowed_host(host: str, served: str) -> bool:
         name = (urlsplit("//" + host).hostname or "").rstrip(".")
     except ValueError:
         return False
+    return bool(name) and (_is_address(name) or name.endswith(".localhost")
+                           or name in ("localhost", served.lower(), gethostname().lower()))
+
+
+def _is_address(name: str) -> bool:
     try:
         ipaddress.ip_address(name)
-        return True
     except ValueError:
-        pass
-    return name in ("localhost", served.lower(), socket.gethostname().lower()) or name.endswith(".localhost")
+        return False
+    return True
 
 
 class SameSiteSocket(WebSocketHandler):
