@@ -6,14 +6,16 @@ import os
 import shutil
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .cachefile import cache_problem, remove_dead_temporaries, writable
 from .config import Config, load_config
 from .errors import Problem, SiteError
 from .fingerprint import input_fingerprint
-from .manifest import Manifest, load_manifest, manifest_path, save_manifest
+from .manifest import Manifest, folder_identity, load_manifest, manifest_path, save_manifest
 from .writer import cannot_write, commit, recover, swap_in, write_file
 
 if TYPE_CHECKING:
@@ -37,6 +39,7 @@ class BuildOptions:
     index_search: bool = True    # run Pagefind after writing (serve refreshes it in the background)
     progress: Callable[[int, int], None] | None = None   # called with (done, total) while rendering
     keep_pages: bool = False     # return what pages were made from, for previews in serve
+    publishing: AbstractContextManager[Any] | None = None   # held while output/ changes (serve waits on it)
 
 
 @dataclass(frozen=True)
@@ -77,10 +80,17 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions) -> B
     manifest_file = manifest_path(site / config.paths.cache, output)
     fresh = options.clean or not options.remember or not output.exists()
     previous = Manifest() if fresh else load_manifest(manifest_file)
+    if previous.folder != folder_identity(output):     # not the output folder it describes
+        fresh, previous = True, Manifest()
     inputs = input_fingerprint(site, [site / config.paths.content, site / config.paths.templates,
                                       site / config.paths.static], repr((options.drafts, output, config)))
     if previous.inputs == inputs and _all_exist(output, previous.outputs):
         return BuildResult(output, len(previous.outputs), 0, 0, clock.total(), previous.warnings)
+    unwritable = _prepare_cache(site / config.paths.cache)
+    remember = options.remember and unwritable is None
+    if unwritable is not None:     # nothing can be recorded: build everything, as if for the first time
+        fresh, previous = True, Manifest()
+    cache_warnings = [cache_problem(config.paths.cache, unwritable)] if unwritable else []
     # Imported here, not at the top: a build with nothing to do stays well under a second.
     from .analysiscache import ChunkStore
     from .context import Contexts
@@ -93,11 +103,14 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions) -> B
     from .render import Renderer
     from .routes import site_routes
     return_freed_arrays()
-    content = load_content(site, config, drafts=options.drafts, jobs=options.jobs)
-    if content.errors:
-        raise SiteError(content.errors)
+    links_out = _links_out(site, (config.paths.templates, config.paths.static))
+    content = load_content(site, config, drafts=options.drafts, jobs=options.jobs, cache=unwritable is None,
+                           trusted=not options.clean)
+    cache_warnings += content.unsaved
+    if content.errors or links_out:
+        raise SiteError([*content.errors, *links_out])
     clock.lap("load")
-    store = ChunkStore(site / config.paths.cache / "analysis") if options.remember else None
+    store = ChunkStore(site / config.paths.cache / "analysis", trusted=not options.clean) if remember else None
     archive = build_archive(content.articles, content.registries, config, store)
     clock.lap("graph")
     renderer = Renderer(config, site / config.paths.templates)
@@ -113,9 +126,9 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions) -> B
     if known.inputs != previous.inputs:      # not the record of the build the manifest describes
         known = Depends()
     now = values(archive, index)
-    kept = _kept(known, world, now, previous.outputs, output) if options.remember else {}
+    kept = _kept(known, world, now, previous.outputs, output) if remember else {}
     todo = [r for r in routes if r.output not in kept or r.kind in ALWAYS_BUILT]
-    recorder = Recorder() if options.remember else None
+    recorder = Recorder() if remember else None
     job = Job(routes, todo, Contexts(archive, index, config, recorder), digests, renderer,
               previous.outputs, output, staging)
     clock.lap("routes")
@@ -132,15 +145,22 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions) -> B
         | produced.signatures | {rel: sig for rel, (_, sig) in statics.items()}
     removed = [p for p in previous.outputs if p not in current]
     clock.lap("render")
-    if fresh or not previous.outputs:
-        swap_in(staging, output)
-    else:
-        commit(staging, output, written, removed)
-    if options.remember:
-        save_manifest(manifest_file, Manifest(current, inputs, tuple(content.warnings)))
-        save_depends(depends_file, merge(known, inputs, world, kept, produced.reads, now, [r.output for r in routes]))
+    with options.publishing or nullcontext():
+        if fresh or not previous.outputs:
+            swap_in(staging, output)
+        else:
+            commit(staging, output, written, removed)
+    if remember:
+        try:
+            save_manifest(manifest_file, Manifest(current, inputs, tuple(content.warnings), folder_identity(output)))
+            save_depends(depends_file, merge(known, inputs, world, kept, produced.reads, now, [r.output for r in routes]))
+        except OSError as error:     # a full disk: the next build must not trust the last build's record
+            _forget(manifest_file)
+            cache_warnings.append(cache_problem(config.paths.cache, error))
     if store is not None:
         store.prune()
+        if store.unsaved is not None:
+            cache_warnings.append(cache_problem(config.paths.cache, store.unsaved))
     clock.lap("write")
     indexed = config.search and options.index_search and (written or removed or not (output / "pagefind").exists())
     search_seconds = _index_search(output, config) if indexed else 0.0
@@ -148,8 +168,22 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions) -> B
     if options.keep_pages:
         from .preview import PageMaker
         pages_from = PageMaker(site, archive, index, config, renderer)
-    return BuildResult(output, len(current), len(written), len(removed), clock.total(), tuple(content.warnings),
-                       search_seconds, clock.laps, pages_from)
+    return BuildResult(output, len(current), len(written), len(removed), clock.total(),
+                       (*content.warnings, *dict.fromkeys(cache_warnings)), search_seconds, clock.laps, pages_from)
+
+
+def _prepare_cache(folder: Path) -> OSError | None:
+    """Remove what dead builds and older versions left in the cache; why it cannot be written, if so."""
+    remove_dead_temporaries(folder)
+    for old in (*folder.glob("*.pickle"), folder / "analysis" / "results.pickle"):   # before the cache held data only
+        _forget(old)
+    return writable(folder)
+
+
+def _forget(path: Path) -> None:
+    """Remove a cache file if the folder allows it (a read-only cache is reported by `writable`)."""
+    with suppress(OSError):
+        path.unlink(missing_ok=True)
 
 
 def _kept(known: Depends, world: str, now: dict[str, Any], outputs: dict[str, str], output: Path) -> dict[str, int]:
@@ -196,13 +230,26 @@ def _static_files(site: Path, config: Config) -> dict[str, tuple[Path, str]]:
     files: dict[str, tuple[Path, str]] = {}
     for root in (PACKAGE_STATIC, site / config.paths.static):
         if root.is_dir():
-            for path in sorted(p for p in root.rglob("*") if p.is_file()):
-                if path.is_symlink() and not path.resolve().is_relative_to(site.resolve()):
-                    raise SiteError(Problem(path.relative_to(site).as_posix(), None,
-                                            "symbolic link points outside the site folder", "copy the file instead"))
+            for path in sorted(p for p in root.rglob("*") if p.is_file()):     # links out: see _links_out
                 digest = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
                 files["assets/" + path.relative_to(root).as_posix()] = (path, digest)
     return files
+
+
+def _links_out(site: Path, folders: tuple[str, ...]) -> list[Problem]:
+    """Links (to files or folders) in the templates and static folders that lead outside the site:
+    refused as those in content/ are, since what they lead to would be read and published."""
+    root = site.resolve()
+    problems = []
+    for name in folders:
+        for folder, dirs, files in os.walk(site / name, followlinks=False):
+            for entry in sorted((*dirs, *files)):
+                path = Path(folder, entry)
+                if path.is_symlink() and not path.resolve().is_relative_to(root):
+                    problems.append(Problem(path.relative_to(site).as_posix(), None,
+                                            "symbolic link points outside the site folder",
+                                            f"copy what it links to into {name}/ instead of linking it"))
+    return problems
 
 
 def _copy_static(statics: dict[str, tuple[Path, str]], stale: list[str], staging: Path) -> list[str]:

@@ -23,6 +23,7 @@ from .yamlload import describe, error_line, load_yaml
 ARTICLE_SUFFIX = ".md"
 REGISTRY_FILES = ("stories.yaml", "entities.yaml", "sources.yaml")
 MAX_BYTES = 20 * 1024 * 1024
+UNREADABLE = "cannot read file"
 _KNOWN_KEYS = {"title", "date", "source", "url", "wire", "dateline", "story", "entities", "tags",
                "related", "summary", "draft", "slug", "review"}
 _FRONT = re.compile(r"\A(---[ \t]*\r?\n)(.*?)(^---[ \t]*$)", re.S | re.M)
@@ -51,7 +52,7 @@ def read_text(path: Path, rel: str) -> tuple[str | None, list[Problem]]:
         size = path.stat().st_size      # before reading: a huge file is refused without loading it
         raw = path.read_bytes() if size <= MAX_BYTES else b""
     except OSError as error:
-        return None, [Problem(rel, None, f"cannot read file: {error.strerror}")]
+        return None, [Problem(rel, None, f"{UNREADABLE}: {error.strerror}")]
     if size > MAX_BYTES or len(raw) > MAX_BYTES:
         return None, [Problem(rel, 1, f"file is {max(size, len(raw)) // 2**20} MB, over the {MAX_BYTES // 2**20} MB limit",
                               "split it or remove embedded data")]
@@ -309,6 +310,10 @@ def load_registries(content: Path, site: Path, read: RegistryReader = registry_i
         if not path.exists():
             continue
         rel = path.relative_to(site).as_posix()
+        if path.is_symlink() and not path.resolve().is_relative_to(site.resolve()):
+            problems.append(Problem(rel, None, "symbolic link points outside the site folder",
+                                    "copy the file into content/ instead of linking it"))
+            continue
         kind = name.split(".")[0]
         items, found = read(path, rel, kind)
         problems += found
