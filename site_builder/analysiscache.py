@@ -17,7 +17,7 @@ from .cachefile import (DataError, atomic_file, read_cache, related_data, relate
 from .graph import StoryResults
 from .textsig import ChunkAnalysis, part_arrays, part_from_arrays
 
-RESULTS_VERSION = 2
+RESULTS_VERSION = 3
 
 
 class ChunkStore:

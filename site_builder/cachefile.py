@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 import orjson
 
 from .errors import Problem
-from .model import Article, Event, RelatedLink, Story, Version
+from .model import Article, Event, RelatedLink, Story, Tie, Version
 
 TEMPORARY = ".tmp"       # `name.tmp<pid>`: a file being written by the process <pid>
 _TEMPORARY = re.compile(r"\.tmp(\d+)")
@@ -143,15 +143,27 @@ def _text(value: Any) -> str | None:
 
 def stories_data(stories: tuple[Story, ...]) -> list[Any]:
     return [[s.id, s.title, s.summary, s.explicit, s.status,
-             [[e.id, date_data(e.date), [[v.slug, v.score] for v in e.versions]] for e in s.events]]
+             [[e.id, date_data(e.date), [[v.slug, v.score] for v in e.versions], _tie_data(e.tie)]
+              for e in s.events]]
             for s in stories]
+
+
+def _tie_data(tie: Tie | None) -> list[Any] | None:
+    return None if tie is None else [tie.event, tie.score, list(tie.entities), list(tie.terms)]
+
+
+def _tie_from(data: list[Any] | None) -> Tie | None:
+    if data is None:
+        return None
+    event, score, entities, terms = data
+    return Tie(str(event), float(score), tuple(map(str, entities)), tuple(map(str, terms)))
 
 
 def stories_from(data: list[Any]) -> tuple[Story, ...]:
     return tuple(Story(str(id_), str(title), str(summary), explicit is True,
                        tuple(Event(str(eid), date_from(when), tuple(Version(str(slug), float(score))
-                                                                    for slug, score in versions))
-                             for eid, when, versions in events), str(status))
+                                                                    for slug, score in versions), _tie_from(tie))
+                             for eid, when, versions, tie in events), str(status))
                  for id_, title, summary, explicit, status, events in data)
 
 

@@ -1,6 +1,7 @@
 """Acceptance: the seed coverage without any story: or related: keys is still grouped right."""
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from datetime import datetime, timedelta, timezone
@@ -210,3 +211,10 @@ def test_the_reason_is_on_the_story_page_and_in_the_json(tmp_path: Path):
     reason = re.search(r'<li id="event-' + NSC + r'">.*?<p class="tie">(.*?)</p>', page, re.S)
     assert reason and f'href="#event-{tie["event"]}"' in reason.group(1)
     assert '<a href="/entities/iran/">Iran</a>' in reason.group(1)
+
+
+def test_kept_stories_keep_their_ties(seed):
+    from site_builder.cachefile import stories_data, stories_from
+    _, _, _, stories = seed
+    assert any(e.tie for s in stories for e in s.events)
+    assert stories_from(json.loads(json.dumps(stories_data(stories)))) == stories
