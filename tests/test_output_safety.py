@@ -272,3 +272,23 @@ def test_a_failed_search_step_is_a_message_and_exit_1_on_the_command_line(exampl
     assert result.returncode == 1
     assert "search index not built: Pagefind failed: thread main panicked (" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.browser
+def test_the_sorted_bundle_searches_and_filters_in_a_browser(example_site: Path, browser: Any,
+                                                            static_server: Any) -> None:
+    output = build(example_site, BuildOptions(jobs=1)).output
+    tab = browser.new_page()
+    tab.goto(static_server(output) + "/search/")
+    filters, found, unfiltered = tab.evaluate("""async () => {
+        const pagefind = await import('/pagefind/pagefind.js');
+        await pagefind.init();
+        const filters = await pagefind.filters();
+        const found = await pagefind.search('iran', {filters: {source: 'Business Recorder'}});
+        const unfiltered = await pagefind.search('iran');
+        return [filters, found.results.length, unfiltered.results.length];
+    }""")
+    assert sorted(filters) == ["entity", "source", "story", "year"]
+    assert sorted(filters["source"]) == ["Business Recorder", "Daily8", "Express Tribune", "Unidentified outlet"]
+    assert filters["entity"]["Iran"] >= 3
+    assert 1 <= found < unfiltered
