@@ -153,7 +153,7 @@ def recover(output: Path) -> None:
 def new_work_folder(folder: Path) -> Path:
     """An empty folder of this build's, holding the marker that lets a later build remove it."""
     remove_own_folder(folder)
-    folder.mkdir()
+    folder.mkdir(parents=True)
     (folder / MARKER).write_bytes(MARKER_TEXT)
     return folder
 

@@ -138,6 +138,13 @@ def test_an_empty_folder_is_built_into_and_marked_as_site_builders(example_site:
     assert (folder / MARKER).is_file()
 
 
+def test_a_new_folder_is_made_with_its_parents(example_site: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "new" / "deep" / "site"
+    build(example_site, BuildOptions(search=False, jobs=1, output=folder))
+    assert (folder / MARKER).is_file() and (folder / "index.html").is_file()
+    assert sorted(p.name for p in folder.parent.iterdir()) == ["site"]
+
+
 def test_an_output_without_the_marker_is_recognised_by_the_last_builds_manifest(example_site: Path) -> None:
     output = build(example_site, NO_SEARCH).output
     (output / MARKER).unlink()                  # as an earlier version left it
