@@ -81,7 +81,9 @@ def _output_setting(site: Path, config: Config, options: BuildOptions) -> Proble
     """Where the output folder was chosen, to start the messages about it."""
     if options.output is not None:
         return Problem("--output", None, "")
-    return Problem(CONFIG_NAME, config_line(site, "output"), f'paths.output = "{config.paths.output}"')
+    line = config_line(site, "output")
+    default = "" if line else " (the default)"
+    return Problem(CONFIG_NAME, line, f'paths.output = "{config.paths.output}"{default}')
 
 
 def build(site: Path, options: BuildOptions = BuildOptions()) -> BuildResult:

@@ -85,7 +85,8 @@ def test_a_folder_holding_other_files_is_refused_and_left_alone(example_site: Pa
 
 def test_a_file_in_the_place_of_the_output_folder_is_refused(example_site: Path) -> None:
     (example_site / "output").write_text("not a folder", encoding="utf-8")
-    with pytest.raises(SiteError, match=r"the output folder .*/output is a file, not a folder \(choose"):
+    with pytest.raises(SiteError, match=r'^site.toml: paths.output = "output" \(the default\): the output folder '
+                                        r'.*/output is a file, not a folder \(choose'):
         build(example_site, NO_SEARCH)
     assert (example_site / "output").read_text(encoding="utf-8") == "not a folder"
 
