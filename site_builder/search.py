@@ -133,11 +133,14 @@ def canonical_bundle(bundle: Path) -> None:
     and the names of the filter files, of the metadata file and the entry file follow from those
     bytes. Sort the values, then name the files after their new contents."""
     entry_file = bundle / "pagefind-entry.json"
-    entry = json.loads(entry_file.read_text(encoding="utf-8"))
     text = entry_file.read_text(encoding="utf-8")
-    for language, about in entry["languages"].items():
+    for language, about in json.loads(text)["languages"].items():
         meta_file = bundle / f"pagefind.{about['hash']}.pf_meta"
         meta = _read_index(meta_file)
+        if not (isinstance(meta, list) and len(meta) > 3 and all(
+                isinstance(f, list) and len(f) == 2 and (bundle / "filter" / f"{f[1]}.pf_filter").is_file()
+                for f in meta[3])):
+            raise _unknown_format(meta_file)
         renamed = {old: _canonical_filter(bundle / "filter" / f"{old}.pf_filter", language)
                    for _, old in meta[3]}
         meta[3] = sorted([name, renamed[old]] for name, old in meta[3])
@@ -151,7 +154,10 @@ def canonical_bundle(bundle: Path) -> None:
 
 def _canonical_filter(path: Path, language: str) -> str:
     """Rewrite one filter file with its values sorted; its new hash (the file's name)."""
-    name, values = _read_index(path)
+    index = _read_index(path)
+    if not (isinstance(index, list) and len(index) == 2 and isinstance(index[1], list)):
+        raise _unknown_format(path)
+    name, values = index
     data = _SIGNATURE + _dumps([name, sorted(values, key=lambda value: value[0])])
     new_hash = f"{language}_{hashlib.blake2b(data, digest_size=16).hexdigest()[:7]}"
     path.unlink()
@@ -161,11 +167,19 @@ def _canonical_filter(path: Path, language: str) -> str:
 
 def _read_index(path: Path) -> Any:
     import cbor2
-    data = gzip.decompress(path.read_bytes())
-    if not data.startswith(_SIGNATURE):
-        raise SiteError(Problem(str(path), None, "Pagefind wrote an index file of an unknown format",
-                                "install the Pagefind version site_builder names"))
-    return cbor2.loads(data[len(_SIGNATURE):])
+    try:
+        data = gzip.decompress(path.read_bytes())
+        if data.startswith(_SIGNATURE):
+            return cbor2.loads(data[len(_SIGNATURE):])
+    except (OSError, EOFError, ValueError, cbor2.CBORError):      # not gzip, or not CBOR
+        pass
+    raise _unknown_format(path)
+
+
+def _unknown_format(path: Path) -> SiteError:
+    return SiteError(Problem(str(path), None, "Pagefind wrote an index of a format site_builder does not know",
+                             "install the Pagefind version site_builder names (pip install 'pagefind[bin]>=1.5,<1.6'), "
+                             "or build with --no-search"))
 
 
 def _dumps(value: Any) -> bytes:

@@ -300,3 +300,13 @@ def test_the_sorted_bundle_searches_and_filters_in_a_browser(example_site: Path,
     assert sorted(filters["source"]) == ["Business Recorder", "Daily8", "Express Tribune", "Unidentified outlet"]
     assert filters["entity"]["Iran"] >= 3
     assert 1 <= found < unfiltered
+
+
+def test_a_bundle_of_an_unknown_format_is_a_located_error(tmp_path: Path) -> None:
+    (tmp_path / "filter").mkdir()
+    (tmp_path / "pagefind-entry.json").write_text('{"version":"9","languages":{"en":{"hash":"en_1","wasm":"en",'
+                                                  '"page_count":1}}}', encoding="utf-8")
+    (tmp_path / "pagefind.en_1.pf_meta").write_bytes(gzip.compress(b"something else"))
+    with pytest.raises(SiteError, match=r"pagefind.en_1.pf_meta: Pagefind wrote an index of a format site_builder "
+                                        r"does not know \(install the Pagefind version"):
+        search.canonical_bundle(tmp_path)
