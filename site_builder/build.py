@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext, suppress
@@ -12,11 +11,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .cachefile import cache_problem, remove_dead_temporaries, writable
-from .config import Config, load_config
+from .config import CONFIG_NAME, Config, config_line, load_config
 from .errors import Problem, SiteError
 from .fingerprint import input_fingerprint
 from .manifest import Manifest, folder_identity, load_manifest, manifest_path, save_manifest
-from .writer import cannot_write, commit, recover, swap_in, write_file
+from .writer import (cannot_write, check_output_owned, commit, new_work_folder, output_refused, recover,
+                     remove_own_folder, swap_in, write_file)
 
 if TYPE_CHECKING:
     from .depends import Depends
@@ -36,7 +36,7 @@ class BuildOptions:
     output: Path | None = None
     search: bool | None = None
     remember: bool = True        # keep a manifest for the next, incremental build
-    index_search: bool = True    # run Pagefind after writing (serve refreshes it in the background)
+    index_search: bool = True    # build the search index with the pages (serve refreshes it in the background)
     progress: Callable[[int, int], None] | None = None   # called with (done, total) while rendering
     keep_pages: bool = False     # return what pages were made from, for previews in serve
     publishing: AbstractContextManager[Any] | None = None   # held while output/ changes (serve waits on it)
@@ -56,12 +56,37 @@ class BuildResult:
 
 
 def output_folder(site: Path, config: Config, options: BuildOptions) -> Path:
+    """The output folder, refused when it is, holds or sits inside an input or cache folder, or
+    holds files site_builder did not write."""
     output = (options.output or site / config.paths.output).resolve()
-    content = (site / config.paths.content).resolve()
-    if output in (site.resolve(), content) or content.is_relative_to(output) or output.is_relative_to(content):
-        raise SiteError(Problem(str(output), None, "the output folder must not contain or be inside the content",
-                                "choose a separate folder such as output/"))
+    setting = _output_setting(site, config, options)
+    for name in ("content", "templates", "static", "cache"):
+        folder = (site / getattr(config.paths, name)).resolve()
+        if output == folder or output.is_relative_to(folder) or folder.is_relative_to(output):
+            relation = "is" if output == folder else "is inside" if output.is_relative_to(folder) else "contains"
+            raise output_refused(setting, f"the output folder {output} {relation} the {name} folder {folder}",
+                                 "choose a separate folder such as output/")
+    check_output_owned(output, setting, lambda: _listed_in_manifest(site, config, output))
     return output
+
+
+def _listed_in_manifest(site: Path, config: Config, output: Path) -> bool:
+    """An output folder of a version without the marker: every file in it is one the last build
+    wrote, by its manifest (the search bundle aside)."""
+    outputs = load_manifest(manifest_path(site / config.paths.cache, output)).outputs
+    if not outputs or not output.is_dir() or output.is_symlink():
+        return False
+    files = (path.relative_to(output).as_posix() for path in output.rglob("*") if not path.is_dir())
+    return all(rel in outputs or rel.startswith("pagefind/") for rel in files)
+
+
+def _output_setting(site: Path, config: Config, options: BuildOptions) -> Problem:
+    """Where the output folder was chosen, to start the messages about it."""
+    if options.output is not None:
+        return Problem("--output", None, "")
+    line = config_line(site, "output")
+    default = "" if line else " (the default)"
+    return Problem(CONFIG_NAME, line, f'paths.output = "{config.paths.output}"{default}')
 
 
 def build(site: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
@@ -117,7 +142,6 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions) -> B
     routes = site_routes(archive, config.per_page, config.search)
     statics = _static_files(site, config)
     staging = output.with_name(output.name + f".staging-{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)
     index = site_index(archive)
     digests = _digests(renderer)
     world = _world(config, options, digests)
@@ -132,24 +156,27 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions) -> B
     job = Job(routes, todo, Contexts(archive, index, config, recorder), digests, renderer,
               previous.outputs, output, staging)
     clock.lap("routes")
+    swapped = fresh or not previous.outputs     # the staged folder replaces the output whole
     try:
+        new_work_folder(staging)
         produced = produce(job, options.jobs, options.progress)
         stale_static = [rel for rel, (_, sig) in statics.items()
                         if previous.outputs.get(rel) != sig or not (output / rel).exists()]
         written = produced.written + _copy_static(statics, stale_static, staging)
+        built = {r.output for r in todo}
+        current = {r.output: previous.outputs[r.output] for r in routes if r.output not in built} \
+            | produced.signatures | {rel: sig for rel, (_, sig) in statics.items()}
+        removed = [p for p in previous.outputs if p not in current]
+        clock.lap("render")
+        search = _stage_search(output, staging, config, options, _Changes(current, written, removed, swapped))
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        remove_own_folder(staging)
         raise
-    built = {r.output for r in todo}
-    current = {r.output: previous.outputs[r.output] for r in routes if r.output not in built} \
-        | produced.signatures | {rel: sig for rel, (_, sig) in statics.items()}
-    removed = [p for p in previous.outputs if p not in current]
-    clock.lap("render")
     with options.publishing or nullcontext():
-        if fresh or not previous.outputs:
+        if swapped:
             swap_in(staging, output)
         else:
-            commit(staging, output, written, removed)
+            commit(staging, output, written + search.written, removed + search.removed)
     if remember:
         try:
             save_manifest(manifest_file, Manifest(current, inputs, tuple(content.warnings), folder_identity(output)))
@@ -162,14 +189,12 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions) -> B
         if store.unsaved is not None:
             cache_warnings.append(cache_problem(config.paths.cache, store.unsaved))
     clock.lap("write")
-    indexed = config.search and options.index_search and (written or removed or not (output / "pagefind").exists())
-    search_seconds = _index_search(output, config) if indexed else 0.0
     pages_from = None
     if options.keep_pages:
         from .preview import PageMaker
         pages_from = PageMaker(site, archive, index, config, renderer)
     return BuildResult(output, len(current), len(written), len(removed), clock.total(),
-                       (*content.warnings, *dict.fromkeys(cache_warnings)), search_seconds, clock.laps, pages_from)
+                       (*content.warnings, *dict.fromkeys(cache_warnings)), search.seconds, clock.laps, pages_from)
 
 
 def _prepare_cache(folder: Path) -> OSError | None:
@@ -258,10 +283,47 @@ def _copy_static(statics: dict[str, tuple[Path, str]], stale: list[str], staging
     return list(stale)
 
 
-def _index_search(output: Path, config: Config) -> float:
-    from .search import index_site
-    report = index_site(output)
-    return float(report.seconds)
+@dataclass(frozen=True)
+class _Changes:
+    """What this build makes of the output: every file it will hold, and what changes."""
+
+    current: dict[str, str]
+    written: list[str]
+    removed: list[str]
+    fresh: bool
+
+
+@dataclass(frozen=True)
+class _StagedSearch:
+    written: list[str] = field(default_factory=list)    # the new bundle's files, staged
+    removed: list[str] = field(default_factory=list)    # the old bundle's files the new one lacks
+    seconds: float = 0.0
+
+
+def _stage_search(output: Path, staging: Path, config: Config, options: BuildOptions,
+                  changes: _Changes) -> _StagedSearch:
+    """The search bundle of the pages this build leaves, written into the staging folder so that it
+    is moved into place with them (or not at all); the old bundle's files the new one lacks go.
+
+    Without search the old bundle goes too: it would still find pages the site no longer has."""
+    from .search import BUNDLE_DIR, index_pages
+    old = [] if changes.fresh else _files_under(output, BUNDLE_DIR)
+    if not config.search:
+        return _StagedSearch([], old)
+    changed = changes.written or changes.removed or not (output / BUNDLE_DIR).is_dir()
+    if not options.index_search or not changed:
+        return _StagedSearch()
+    pages = [rel for rel in changes.current if rel.endswith(".html")]
+    report = index_pages(staging, output, pages, set(changes.written))
+    new = _files_under(staging, BUNDLE_DIR)
+    return _StagedSearch(new, sorted(set(old) - set(new)), report.seconds)
+
+
+def _files_under(root: Path, folder: str) -> list[str]:
+    """The files inside `root/folder`, as paths relative to `root`."""
+    if not (root / folder).is_dir():
+        return []
+    return sorted(p.relative_to(root).as_posix() for p in (root / folder).rglob("*") if p.is_file())
 
 
 class _Clock:

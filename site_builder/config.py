@@ -78,6 +78,14 @@ def _line_of(text: str, key: str) -> int | None:
     return None
 
 
+def config_line(site: Path, key: str) -> int | None:
+    """The line of `site.toml` that sets `key`, if any."""
+    try:
+        return _line_of((site / CONFIG_NAME).read_text(encoding="utf-8", errors="replace"), key)
+    except OSError:
+        return None
+
+
 def _build(cls: type, data: dict[str, Any], prefix: str, path: str, text: str,
            problems: list[Problem]) -> Any:
     hints = get_type_hints(cls)
