@@ -99,6 +99,8 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions) -> B
     clock.lap("load")
     store = ChunkStore(site / config.paths.cache / "analysis") if options.remember else None
     archive = build_archive(content.articles, content.registries, config, store)
+    _raise_errors(archive.problems)
+    warnings = (*content.warnings, *archive.problems)
     clock.lap("graph")
     renderer = Renderer(config, site / config.paths.templates)
     routes = site_routes(archive, config.per_page, config.search)
@@ -137,7 +139,7 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions) -> B
     else:
         commit(staging, output, written, removed)
     if options.remember:
-        save_manifest(manifest_file, Manifest(current, inputs, tuple(content.warnings)))
+        save_manifest(manifest_file, Manifest(current, inputs, warnings))
         save_depends(depends_file, merge(known, inputs, world, kept, produced.reads, now, [r.output for r in routes]))
     if store is not None:
         store.prune()
@@ -148,8 +150,14 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions) -> B
     if options.keep_pages:
         from .preview import PageMaker
         pages_from = PageMaker(site, archive, index, config, renderer)
-    return BuildResult(output, len(current), len(written), len(removed), clock.total(), tuple(content.warnings),
+    return BuildResult(output, len(current), len(written), len(removed), clock.total(), warnings,
                        search_seconds, clock.laps, pages_from)
+
+
+def _raise_errors(problems: tuple[Problem, ...]) -> None:
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise SiteError(errors)
 
 
 def _kept(known: Depends, world: str, now: dict[str, Any], outputs: dict[str, str], output: Path) -> dict[str, int]:

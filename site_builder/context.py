@@ -9,7 +9,7 @@ from .config import Config
 from .depends import Recorder, watched
 from .index import SiteIndex
 from .jsonld import item_list_jsonld, news_article_jsonld
-from .model import Archive, Article, Story
+from .model import Archive, Article, Story, month_title
 from .routes import Route, page_count, paged
 
 HOME_STORIES = 8
@@ -184,7 +184,7 @@ class Contexts:
     def ctx_month(self, route: Route) -> dict[str, Any]:
         slugs = self.index.by_month.get(route.key, [])
         year, month = route.key.split("/")
-        return {"month": {"title": datetime(int(year), int(month), 1).strftime("%B %Y"), "count": len(slugs)},
+        return {"month": {"title": month_title(datetime(int(year), int(month), 1)), "count": len(slugs)},
                 "articles": self.page_slice(slugs, route.page),
                 "pagination": self.pagination(route, f"archive/{route.key}/", len(slugs))}
 
@@ -203,7 +203,7 @@ class Contexts:
 
     def ctx_archive_index(self, route: Route) -> dict[str, Any]:
         months = sorted(self.index.by_month.items(), reverse=True)
-        return {"months": [{"title": datetime(int(m[:4]), int(m[5:]), 1).strftime("%B %Y"),
+        return {"months": [{"title": month_title(datetime(int(m[:4]), int(m[5:]), 1)),
                             "url": self.url(f"archive/{m}/"), "count": len(s)} for m, s in months]}
 
     def ctx_search(self, route: Route) -> dict[str, Any]:
@@ -214,7 +214,7 @@ class Contexts:
 
 
 def human_day(when: datetime) -> str:
-    return f"{when.day} {when:%B %Y}"
+    return f"{when.day} {month_title(when)}"
 
 
 def utc_offset(when: datetime) -> str:

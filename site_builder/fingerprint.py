@@ -21,7 +21,8 @@ def _walk(root: Path, digest: "hashlib._Hash") -> None:
                 info = os.lstat(path)
             except OSError:
                 continue
-            digest.update(f"{path}\0{info.st_mtime_ns}\0{info.st_size}\0{info.st_mode}\n".encode())
+            # a name that is not UTF-8 holds surrogates: hashed as the bytes it was read from
+            digest.update(f"{path}\0{info.st_mtime_ns}\0{info.st_size}\0{info.st_mode}\n".encode("utf-8", "surrogateescape"))
 
 
 def input_fingerprint(site: Path, folders: list[Path], options: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from .model import Archive, Article, Event, Story
+from .model import Archive, Article, Event, Story, month_key
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ def site_index(archive: Archive, top: int = 12) -> SiteIndex:
             story_counts[entity][archive.story_of[slug]] += 1
             co_counts[entity].update(e for e in entities if e != entity)
         by_source[archive.source_of[article.source.casefold()]].append(slug)
-        by_month[f"{article.date:%Y/%m}"].append(slug)
+        by_month[month_key(article.date)].append(slug)
     event_pos, events = {}, {}
     for story in archive.stories:
         for position, event in enumerate(story.events):
