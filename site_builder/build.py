@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .config import Config, load_config
+from .config import Config, host_warning, load_config
 from .errors import Problem, SiteError
 from .fingerprint import input_fingerprint
 from .manifest import Manifest, load_manifest, manifest_path, save_manifest
@@ -100,7 +100,7 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions) -> B
     store = ChunkStore(site / config.paths.cache / "analysis") if options.remember else None
     archive = build_archive(content.articles, content.registries, config, store)
     _raise_errors(archive.problems)
-    warnings = (*content.warnings, *archive.problems)
+    warnings = (*content.warnings, *archive.problems, *host_warning(site, config))
     clock.lap("graph")
     renderer = Renderer(config, site / config.paths.templates)
     routes = site_routes(archive, config.per_page, config.search)

@@ -122,6 +122,19 @@ def _check_values(config: Config, path: str, text: str) -> list[Problem]:
     return problems
 
 
+def host_warning(site: Path, config: Config) -> list[Problem]:
+    """A warning when the base URL is a path: feeds and the sitemap then hold no host."""
+    if config.site_url:
+        return []
+    file = site / CONFIG_NAME
+    text = file.read_text(encoding="utf-8", errors="replace") if file.exists() else ""
+    return [Problem(CONFIG_NAME, _line_of(text, "base_url"),
+                    f"base_url \"{config.base_url}\" has no host: feeds, sitemap.xml and canonical links give "
+                    "paths instead of full addresses",
+                    'give the address the site is published at, e.g. base_url = "https://example.org/archive/" '
+                    "or build --base-url https://example.org/archive/", "warning")]
+
+
 def load_config(site: Path, overrides: dict[str, Any] | None = None) -> Config:
     """Read `site.toml` (optional) and apply command-line overrides; fail once with every problem."""
     file = site / CONFIG_NAME

@@ -7,7 +7,7 @@ from typing import Any
 
 from .config import Config
 from .depends import Recorder, watched
-from .index import SiteIndex
+from .index import LISTED_ENTITIES, SiteIndex
 from .jsonld import item_list_jsonld, news_article_jsonld
 from .model import Archive, Article, Story, month_title
 from .routes import Route, page_count, paged
@@ -122,14 +122,15 @@ class Contexts:
                     for i, v in enumerate(event.versions)]
         related = [dict(self.link(r.slug), reasons=list(r.reasons)) for r in self.archive.related.get(a.slug, ())]
         source_slug = self.archive.source_of[a.source.casefold()]
-        entities = [self.entity_ref(e) for e in self.index.entity_slugs(self.archive, a)]
+        slugs = self.index.entity_slugs(self.archive, a)
+        entities = [self.entity_ref(e) for e in slugs[:LISTED_ENTITIES]]
         jsonld = news_article_jsonld(
             headline=a.title, url=self.absolute(a.url_path), date_published=a.date, date_modified=None,
             dateline=a.dateline, publisher=a.source, based_on=a.url or a.wire, about=[e["name"] for e in entities],
             description=a.summary, in_language=self.config.language)
         return {"jsonld": jsonld, "article": dict(self.link(a.slug), wire=a.wire, dateline=a.dateline, original=a.url,
                                 tags=list(a.tags), body=a.body, digest=a.digest,
-                                entities=entities,
+                                entities=entities, entities_more=len(slugs) - len(entities),
                                 source_home=self.archive.sources[source_slug].home,
                                 absolute=self.absolute(a.url_path)),
                 "story": dict(self.story_ref(story), position=position + 1), "neighbours": neighbour,

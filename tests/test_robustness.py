@@ -25,8 +25,10 @@ def article(title: str = "Fine", date: str = "2025-06-23", source: str = "Daily8
 
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
-    """A small site: two articles and nothing else."""
+    """A small site: two articles and the address it is published at."""
     root = tmp_path / "site"
+    root.mkdir()
+    (root / "site.toml").write_text('base_url = "https://example.org/"\n', encoding="utf-8")
     write_article(root, "first.md", article("First", extra="entities: [Iran]\n"))
     write_article(root, "second.md", article("Second", date="2025-06-24", extra="entities: [Iran, Russia]\n"))
     return root
@@ -225,3 +227,64 @@ def test_sources_that_make_one_address_are_reported(site: Path) -> None:
     assert any(w.startswith("content/articles/shout.md:4: source 'DAILY 8!' shares the page of 'Daily 8' "
                             "(sources/daily-8/), written in content/sources.yaml:1") for w in warnings), warnings
     assert "https://b.example/" in (site / "output/sources/daily-8-2/index.html").read_text(encoding="utf-8")
+
+
+# -- one article with thousands of entities ------------------------------------------------------
+def output_bytes(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def test_one_article_with_many_entities_builds_in_linear_size(tmp_path: Path) -> None:
+    """Every entity's feed holds the article: with all its entities as categories, N feeds of N
+    categories (and feedgen copying the list on each of them, N³ steps). Four times the entities
+    give four times the output, and the lists are cut with a count of the rest."""
+    sizes = {}
+    for count in (250, 1000):
+        site = tmp_path / str(count)
+        names = ", ".join(f"Entity Number {i}" for i in range(count))
+        write_article(site, "big.md", article("Big", extra=f"entities: [{names}]\n"))
+        sizes[count] = output_bytes(build_site(site))
+    assert sizes[1000] < 5 * sizes[250], sizes
+    output = tmp_path / "1000/output"
+    page = (output / "articles/2025/06/23/big/index.html").read_text(encoding="utf-8")
+    assert page.count('data-pagefind-filter="entity"') == 100 and "<li>and 900 more</li>" in page
+    feed = (output / "entities/entity-number-999/feed.xml").read_text(encoding="utf-8")
+    assert feed.count("<category ") == 10 and 'term="Entity Number 9"' in feed
+    assert "Appears most with" in (output / "entities/entity-number-99/index.html").read_text(encoding="utf-8")
+    assert "Appears most with" not in (output / "entities/entity-number-100/index.html").read_text(encoding="utf-8")
+
+
+# -- feed ids ------------------------------------------------------------------------------------
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def feed_ids(output: Path) -> dict[str, list[str]]:
+    import xml.etree.ElementTree as ET
+    ids = {}
+    for feed in sorted(output.rglob("feed.xml")):
+        root = ET.parse(feed).getroot()
+        ids[feed.relative_to(output).as_posix()] = [e.text or "" for e in root.iter(ATOM + "id")]
+    return ids
+
+
+def test_feed_ids_are_absolute_and_the_same_whatever_the_base_url(site: Path) -> None:
+    (site / "site.toml").write_text('title = "Gulf coverage"\n', encoding="utf-8")
+    by_path = feed_ids(build_site(site))
+    by_host = feed_ids(build(site, BuildOptions(search=False, jobs=1, base_url="https://example.org/archive/")).output)
+    assert by_path == by_host
+    assert by_path["feed.xml"] == ["tag:gulf-coverage,2000:feed.xml",
+                                   "tag:gulf-coverage,2000:articles/2025/06/24/second/",
+                                   "tag:gulf-coverage,2000:articles/2025/06/23/first/"]
+    assert by_path["entities/russia/feed.xml"] == ["tag:gulf-coverage,2000:entities/russia/feed.xml",
+                                                   "tag:gulf-coverage,2000:articles/2025/06/24/second/"]
+    assert all(i.startswith("tag:gulf-coverage,2000:") for ids in by_path.values() for i in ids)
+
+
+def test_a_base_url_without_host_is_one_warning(site: Path) -> None:
+    (site / "site.toml").write_text('title = "T"\nbase_url = "/archive/"\n', encoding="utf-8")
+    assert warnings_of(site) == [
+        'site.toml:2: base_url "/archive/" has no host: feeds, sitemap.xml and canonical links give paths instead '
+        'of full addresses (give the address the site is published at, e.g. base_url = '
+        '"https://example.org/archive/" or build --base-url https://example.org/archive/)']
+    assert [str(w) for w in build(site, BuildOptions(search=False, jobs=1, clean=True,
+                                                     base_url="https://example.org/")).warnings] == []
