@@ -115,10 +115,16 @@ def _check_values(config: Config, path: str, text: str) -> list[Problem]:
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         problems.append(Problem(path, _line_of(text, "timezone"), f"unknown time zone '{config.timezone}'",
                                 'use an IANA name such as "UTC" or "Europe/Berlin"'))
-    if config.per_page < 1:
-        problems.append(Problem(path, _line_of(text, "per_page"), "'per_page' must be at least 1"))
+    for key in ("per_page", "feed_entries"):
+        if getattr(config, key) < 1:
+            problems.append(Problem(path, _line_of(text, key), f"'{key}' must be at least 1, not {getattr(config, key)}",
+                                    f"for example: {key} = {getattr(Config(), key)}"))
+    if config.related.count < 0:
+        problems.append(Problem(path, _line_of(text, "count"), f"'related.count' must be 0 or more, not "
+                                f"{config.related.count}", "for example: count = 5"))
     if config.html_policy not in ("escape", "sanitize"):
-        problems.append(Problem(path, _line_of(text, "html_policy"), "'html_policy' must be \"escape\" or \"sanitize\""))
+        problems.append(Problem(path, _line_of(text, "html_policy"), "'html_policy' must be \"escape\" or \"sanitize\"",
+                                '"escape" shows raw HTML in bodies as text, "sanitize" keeps a safe subset'))
     return problems
 
 

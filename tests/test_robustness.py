@@ -288,3 +288,51 @@ def test_a_base_url_without_host_is_one_warning(site: Path) -> None:
         '"https://example.org/archive/" or build --base-url https://example.org/archive/)']
     assert [str(w) for w in build(site, BuildOptions(search=False, jobs=1, clean=True,
                                                      base_url="https://example.org/")).warnings] == []
+
+
+# -- templates, configuration, sanitised footnotes -----------------------------------------------
+def test_an_include_marked_ignore_missing_builds_and_follows_the_template_once_added(site: Path) -> None:
+    (site / "templates").mkdir()
+    (site / "templates/404.html").write_text(
+        '{% extends "base.html" %}{% block content %}{% include "extra.html" ignore missing %}'
+        '{% include ["missing.html", "also-missing.html"] ignore missing %}<p>Gone</p>{% endblock %}',
+        encoding="utf-8")
+    assert "<p>Gone</p>" in (build_site(site) / "404.html").read_text(encoding="utf-8")
+    (site / "templates/extra.html").write_text("<p>Extra</p>", encoding="utf-8")
+    assert "<p>Extra</p><p>Gone</p>" in (build_site(site) / "404.html").read_text(encoding="utf-8")
+
+
+def test_an_include_of_a_missing_template_is_still_an_error(site: Path) -> None:
+    (site / "templates").mkdir()
+    (site / "templates/404.html").write_text('{% extends "base.html" %}{% block content %}{% include "extra.html" %}'
+                                             "{% endblock %}", encoding="utf-8")
+    assert problems_of(site) == ["extra.html: template not found (check the name in extends/include/import)"]
+
+
+@pytest.mark.parametrize("setting, message", [
+    ("feed_entries = -1", "site.toml:2: 'feed_entries' must be at least 1, not -1 (for example: feed_entries = 20)"),
+    ("feed_entries = 0", "site.toml:2: 'feed_entries' must be at least 1, not 0 (for example: feed_entries = 20)"),
+    ("per_page = -3", "site.toml:2: 'per_page' must be at least 1, not -3 (for example: per_page = 50)"),
+    ("[related]\ncount = -1", "site.toml:3: 'related.count' must be 0 or more, not -1 (for example: count = 5)"),
+])
+def test_counts_below_their_minimum_are_located_config_errors(site: Path, setting: str, message: str) -> None:
+    (site / "site.toml").write_text(f'base_url = "https://example.org/"\n{setting}\n', encoding="utf-8")
+    assert problems_of(site) == [message]
+
+
+def test_feed_entries_keeps_the_newest_entries(site: Path) -> None:
+    (site / "site.toml").write_text('base_url = "https://example.org/"\nfeed_entries = 1\n', encoding="utf-8")
+    ids = feed_ids(build_site(site))["feed.xml"]
+    assert ids[1:] == ["tag:news-archive,2000:articles/2025/06/24/second/"]
+
+
+def test_sanitised_bodies_keep_their_footnote_links(site: Path) -> None:
+    (site / "site.toml").write_text('base_url = "https://example.org/"\nhtml_policy = "sanitize"\n', encoding="utf-8")
+    write_article(site, "notes.md", article("Notes", body='Claim[^1] and <sup id="main">x</sup>.\n\n'
+                                                          "[^1]: The source of the claim."))
+    page = (build_site(site) / "articles/2025/06/23/notes/index.html").read_text(encoding="utf-8")
+    assert '<sup class="footnote-ref" id="fnref-1"><a href="#fn-1"' in page
+    assert '<li id="fn-1"><p>The source of the claim.<a href="#fnref-1" class="footnote"' in page
+    assert "<sup>x</sup>" in page         # no other id: a body's could take one the page uses
+    from site_builder.linkcheck import check_links
+    assert check_links(site / "output", "/", site_url="https://example.org/") == []
