@@ -46,5 +46,5 @@ def problem_text(p: Problem) -> Text:
     """`severity: path:line: message (fix)`, coloured by severity."""
     colour = "red" if p.severity == "error" else "yellow"
     where = f"{p.path}:{p.line}" if p.line else p.path
-    return plain((p.severity, f"bold {colour}"), ": ", (where, "bold"), ": ", p.message,
-                 *([" ", (f"({p.hint})", "dim")] if p.hint else []))
+    fix: list[str | tuple[str, str]] = [" ", (f"({p.hint})", "dim")] if p.hint else []
+    return plain((p.severity, f"bold {colour}"), ": ", (where, "bold"), ": ", p.message, *fix)
