@@ -317,6 +317,7 @@ def load_registries(content: Path, site: Path, read: RegistryReader = registry_i
     """The optional stories, entities and sources registries beside the articles."""
     problems: list[Problem] = []
     stories, entities, sources = [], [], []
+    story_lines: dict[str, int] = {}
     for name in REGISTRY_FILES:
         path = content / name
         if not path.exists():
@@ -332,7 +333,11 @@ def load_registries(content: Path, site: Path, read: RegistryReader = registry_i
                 if story_id and not is_safe_slug(story_id):
                     problems.append(Problem(rel, line, f"story id '{story_id}' is not safe in a URL",
                                             "use lowercase letters, digits and single hyphens"))
+                elif story_id in story_lines:
+                    problems.append(Problem(rel, line, f"duplicate story id '{story_id}', also at line "
+                                            f"{story_lines[story_id]}", "give each story its own id, or merge the two"))
                 elif story_id and title:
+                    story_lines[story_id] = line
                     stories.append(StoryInfo(story_id, title, _str_field(item, "summary", rel, line, problems) or "",
                                              _str_field(item, "status", rel, line, problems) or "developing"))
             elif kind == "entities":

@@ -336,3 +336,11 @@ def test_sanitised_bodies_keep_their_footnote_links(site: Path) -> None:
     assert "<sup>x</sup>" in page         # no other id: a body's could take one the page uses
     from site_builder.linkcheck import check_links
     assert check_links(site / "output", "/", site_url="https://example.org/") == []
+
+
+def test_a_story_id_listed_twice_is_an_error_naming_both_lines(site: Path) -> None:
+    (site / "content/stories.yaml").write_text("- id: talks\n  title: Talks\n  summary: First.\n"
+                                               "- id: talks\n  title: Talks again\n  summary: Second.\n",
+                                               encoding="utf-8")
+    assert problems_of(site) == ["content/stories.yaml:4: duplicate story id 'talks', also at line 1 "
+                                 "(give each story its own id, or merge the two)"]
