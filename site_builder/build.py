@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .cachefile import cache_problem, remove_dead_temporaries, writable
-from .config import CONFIG_NAME, Config, config_line, load_config
+from .config import CONFIG_NAME, Config, config_line, host_warning, load_config
 from .errors import Problem, SiteError
 from .fingerprint import input_fingerprint
 from .manifest import Manifest, folder_identity, load_manifest, manifest_path, save_manifest
@@ -137,6 +137,8 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions) -> B
     clock.lap("load")
     store = ChunkStore(site / config.paths.cache / "analysis", trusted=not options.clean) if remember else None
     archive = build_archive(content.articles, content.registries, config, store)
+    _raise_errors(archive.problems)
+    warnings = (*content.warnings, *archive.problems, *host_warning(site, config))
     clock.lap("graph")
     renderer = Renderer(config, site / config.paths.templates)
     routes = site_routes(archive, config.per_page, config.search)
@@ -179,7 +181,7 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions) -> B
             commit(staging, output, written + search.written, removed + search.removed)
     if remember:
         try:
-            save_manifest(manifest_file, Manifest(current, inputs, tuple(content.warnings), folder_identity(output)))
+            save_manifest(manifest_file, Manifest(current, inputs, warnings, folder_identity(output)))
             save_depends(depends_file, merge(known, inputs, world, kept, produced.reads, now, [r.output for r in routes]))
         except OSError as error:     # a full disk: the next build must not trust the last build's record
             _forget(manifest_file)
@@ -194,7 +196,7 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions) -> B
         from .preview import PageMaker
         pages_from = PageMaker(site, archive, index, config, renderer)
     return BuildResult(output, len(current), len(written), len(removed), clock.total(),
-                       (*content.warnings, *dict.fromkeys(cache_warnings)), search.seconds, clock.laps, pages_from)
+                       (*warnings, *dict.fromkeys(cache_warnings)), search.seconds, clock.laps, pages_from)
 
 
 def _prepare_cache(folder: Path) -> OSError | None:
@@ -209,6 +211,12 @@ def _forget(path: Path) -> None:
     """Remove a cache file if the folder allows it (a read-only cache is reported by `writable`)."""
     with suppress(OSError):
         path.unlink(missing_ok=True)
+
+
+def _raise_errors(problems: tuple[Problem, ...]) -> None:
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise SiteError(errors)
 
 
 def _kept(known: Depends, world: str, now: dict[str, Any], outputs: dict[str, str], output: Path) -> dict[str, int]:

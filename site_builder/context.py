@@ -7,9 +7,9 @@ from typing import Any
 
 from .config import Config
 from .depends import Recorder, watched
-from .index import SiteIndex
+from .index import LISTED_ENTITIES, SiteIndex
 from .jsonld import item_list_jsonld, news_article_jsonld
-from .model import Archive, Article, Story, Tie
+from .model import Archive, Article, Story, Tie, month_title
 from .routes import Route, page_count, paged
 
 HOME_STORIES = 8
@@ -124,14 +124,15 @@ class Contexts:
                     for i, v in enumerate(event.versions)]
         related = [dict(self.link(r.slug), reasons=list(r.reasons)) for r in self.archive.related.get(a.slug, ())]
         source_slug = self.archive.source_of[a.source.casefold()]
-        entities = [self.entity_ref(e) for e in self.index.entity_slugs(self.archive, a)]
+        slugs = self.index.entity_slugs(self.archive, a)
+        entities = [self.entity_ref(e) for e in slugs[:LISTED_ENTITIES]]
         jsonld = news_article_jsonld(
             headline=a.title, url=self.absolute(a.url_path), date_published=a.date, date_modified=None,
             dateline=a.dateline, publisher=a.source, based_on=a.url or a.wire, about=[e["name"] for e in entities],
             description=a.summary, in_language=self.config.language)
         return {"jsonld": jsonld, "article": dict(self.link(a.slug), wire=a.wire, dateline=a.dateline, original=a.url,
                                 tags=list(a.tags), body=a.body, digest=a.digest,
-                                entities=entities,
+                                entities=entities, entities_more=len(slugs) - len(entities),
                                 source_home=self.archive.sources[source_slug].home,
                                 absolute=self.absolute(a.url_path)),
                 "story": dict(self.story_ref(story), position=position + 1), "neighbours": neighbour,
@@ -200,7 +201,7 @@ class Contexts:
     def ctx_month(self, route: Route) -> dict[str, Any]:
         slugs = self.index.by_month.get(route.key, [])
         year, month = route.key.split("/")
-        return {"month": {"title": datetime(int(year), int(month), 1).strftime("%B %Y"), "count": len(slugs)},
+        return {"month": {"title": month_title(datetime(int(year), int(month), 1)), "count": len(slugs)},
                 "articles": self.page_slice(slugs, route.page),
                 "pagination": self.pagination(route, f"archive/{route.key}/", len(slugs))}
 
@@ -219,7 +220,7 @@ class Contexts:
 
     def ctx_archive_index(self, route: Route) -> dict[str, Any]:
         months = sorted(self.index.by_month.items(), reverse=True)
-        return {"months": [{"title": datetime(int(m[:4]), int(m[5:]), 1).strftime("%B %Y"),
+        return {"months": [{"title": month_title(datetime(int(m[:4]), int(m[5:]), 1)),
                             "url": self.url(f"archive/{m}/"), "count": len(s)} for m, s in months]}
 
     def ctx_search(self, route: Route) -> dict[str, Any]:
@@ -230,7 +231,7 @@ class Contexts:
 
 
 def human_day(when: datetime) -> str:
-    return f"{when.day} {when:%B %Y}"
+    return f"{when.day} {month_title(when)}"
 
 
 def utc_offset(when: datetime) -> str:

@@ -22,9 +22,10 @@ def _walk(root: Path, digest: "hashlib._Hash") -> None:
             except OSError:
                 continue
             # the change time moves on any write, even one that keeps the size and puts the
-            # modification time back (`touch -r`), and on a change of permissions
+            # modification time back (`touch -r`), and on a change of permissions; a name that is
+            # not UTF-8 holds surrogates: hashed as the bytes it was read from
             digest.update(f"{path}\0{info.st_mtime_ns}\0{info.st_size}\0{info.st_mode}\0{info.st_ctime_ns}"
-                          f"\0{info.st_ino}\n".encode())
+                          f"\0{info.st_ino}\n".encode("utf-8", "surrogateescape"))
 
 
 def input_fingerprint(site: Path, folders: list[Path], options: str) -> str:

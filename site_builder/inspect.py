@@ -23,6 +23,9 @@ def story_listing(site: Path, drafts: bool = False) -> dict[str, Any]:
     if content.errors:
         raise SiteError(content.errors)
     archive = build_archive(content.articles, content.registries, config)
+    errors = [p for p in archive.problems if p.severity == "error"]
+    if errors:
+        raise SiteError(errors)
     return {"stories": [
         {"id": s.id, "title": s.title, "explicit": s.explicit, "status": s.status,
          "events": [{"id": e.id, "date": e.date.isoformat(),

@@ -37,6 +37,7 @@ from .build import BuildOptions, BuildResult, build, output_folder
 from .config import CONFIG_NAME, Config, load_config
 from .errors import Problem, SiteError
 from .preview import PageMaker, preview_pages
+from .terminal import plain, printable, problem_text
 
 QUIET = 0.1            # seconds without changes before a burst becomes one build
 MIN_POLL = 0.05        # seconds between scans of a small site
@@ -256,7 +257,7 @@ class SearchRefresher:
                     self.console.print(f"[dim]search index updated: {report.pages} pages in {report.seconds:.1f} s[/]",
                                        highlight=False)
             except (SiteError, OSError, RuntimeError) as error:
-                self.console.print(f"[yellow]warning[/]: search index not updated: {escape(str(error))}",
+                self.console.print(f"[yellow]warning[/]: search index not updated: {escape(printable(str(error)))}",
                                    highlight=False)
             with self._lock:
                 if not self._pending:
@@ -327,9 +328,7 @@ class Builder:
         self.layout = site_layout(self.site, self.options.output, self.layout)
         self.state = BuildState(self.state.generation, problems)
         for p in problems:
-            where = f"{p.path}:{p.line}" if p.line else p.path
-            self.console.print(f"[bold red]{p.severity}[/]: [bold]{escape(where)}[/]: {escape(p.message)}"
-                               + (f" [dim]({escape(p.hint)})[/]" if p.hint else ""), soft_wrap=True, highlight=False)
+            self.console.print(problem_text(p), soft_wrap=True, highlight=False)
         self.console.print("[bold red]build failed[/]: still serving the last good output; "
                            "the preview recovers on the next good save", highlight=False, soft_wrap=True)
         return Outcome(self.state, self.layout)
@@ -338,7 +337,7 @@ class Builder:
         if changed:
             names = sorted(_relative(p, self.site) for p in changed)
             more = f" and {len(names) - 1} more" if len(names) > 1 else ""
-            self.console.print(f"[dim]changed: {escape(names[0])}{more}[/]", highlight=False, soft_wrap=True)
+            self.console.print(plain((f"changed: {names[0]}{more}", "dim")), highlight=False, soft_wrap=True)
 
 
 def _relative(path: Path, site: Path) -> str:
@@ -572,7 +571,7 @@ def _read(path: Path | None) -> bytes | None:
 def application(hub: Hub, console: Console) -> web.Application:
     def log(handler: web.RequestHandler) -> None:
         if handler.get_status() >= 500:
-            console.print(f"[red]{handler.get_status()}[/] {escape(handler.request.uri or '')}", highlight=False)
+            console.print(f"[red]{handler.get_status()}[/] {escape(printable(handler.request.uri or ''))}", highlight=False)
 
     return web.Application([
         (r"/livereload", ReloadSocket, {"hub": hub}),
@@ -613,7 +612,7 @@ async def _serve_forever(hub: Hub, builder: Builder, before: Snapshot, host: str
     watcher = Watcher(lambda: builder.layout.inputs, rebuild, before, stop)
     watcher.start()
     shown = f"[{host}]" if ":" in host else host
-    builder.console.print(f"[bold]serving[/] {escape(str(hub.layout.output))} at "
+    builder.console.print(f"[bold]serving[/] {escape(printable(str(hub.layout.output)))} at "
                           f"http://{shown}:{port}{hub.layout.base_path} (Ctrl+C to stop)",
                           highlight=False, soft_wrap=True)
     try:
