@@ -83,7 +83,8 @@ def row(site: str, level: str, method: str, computed: Mapping[str, str], labels:
             f"{s.pairwise_f1:.3f} | {s.bcubed_precision:.3f} | {s.bcubed_recall:.3f} | {s.bcubed_f1:.3f} |")
 
 
-def measure(site: Path, jobs: int, related: bool, weights: StoryWeights) -> list[str]:
+def measure(site: Path, jobs: int, related: bool, weights: StoryWeights) -> tuple[list[str], str]:
+    """The table's rows for `site`, and a line on what its story intelligence cost."""
     articles, registries = load(site, jobs)
     canonical = canonical_of(registries)
     before, cpu_before = time.perf_counter(), cpu_seconds()
@@ -100,10 +101,10 @@ def measure(site: Path, jobs: int, related: bool, weights: StoryWeights) -> list
         labels = read_labels(site / "labels.csv", level)
         lines.append(row(site.name, {"story": "stories", "event": "events"}[level], "site_builder", computed[level], labels))
         lines += [row(site.name, {"story": "stories", "event": "events"}[level], name, grouping, labels) for name, grouping in baselines(articles).items()]
-    lines.append(f"|  {site.name}: {len(articles)} articles, {len(stories)} stories; story intelligence "
-                 f"{wall:.1f} s wall, {cpu:.1f} s CPU{'' if related else ' (without related coverage)'}, "
-                 f"peak {peak_mb():.0f} MB |")
-    return lines
+    cost = (f"- {site.name}: {len(articles)} articles, {len(stories)} stories; story intelligence "
+            f"{wall:.1f} s wall, {cpu:.1f} s CPU{'' if related else ' (without related coverage)'}, "
+            f"peak {peak_mb():.0f} MB")
+    return lines, cost
 
 
 def main() -> None:
@@ -117,9 +118,13 @@ def main() -> None:
     weights = StoryWeights() if args.threshold is None else StoryWeights(threshold=args.threshold)
     print("| set | level | method | pairwise P | pairwise R | pairwise F1 | B-cubed P | B-cubed R | B-cubed F1 |")
     print("|---|---|---|---:|---:|---:|---:|---:|---:|")
+    costs = []
     for site in args.sites:
-        for line in measure(site, args.jobs, not args.no_related, weights):
-            print(line, flush=True)
+        lines, cost = measure(site, args.jobs, not args.no_related, weights)
+        print("\n".join(lines), flush=True)
+        costs.append(cost)
+    print()
+    print("\n".join(costs))
 
 
 if __name__ == "__main__":
