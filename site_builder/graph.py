@@ -13,7 +13,7 @@ from .slugs import slugify
 from .stories import compute_stories
 from .textsig import ChunkStoreLike, analyse_archive, chunk_keys
 
-GRAPH_VERSION = 1     # change when stories or related coverage are computed differently
+GRAPH_VERSION = 2     # change when stories or related coverage are computed differently
 
 
 StoryResults = tuple[tuple[Story, ...], dict[str, tuple[RelatedLink, ...]]]
