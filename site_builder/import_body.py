@@ -1,0 +1,122 @@
+"""The article body from the extractor's output tree: its blocks, less what a sure rule shows is not article.
+
+The extractor's body is kept unless a rule is sure. The rules, all independent of language:
+- a heading at the very start that repeats the page's title or description (the standfirst);
+- a block or list with no letters or digits;
+- a list every item of which is mostly link text of the page (related stories, navigation);
+- a block made mostly of the page's link text that is not a sentence ("READ MORE: <headline>")
+  and not an address written out.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lxml.etree import _Element
+from lxml.html import HtmlElement
+
+from .import_text import Block, ends_sentence, is_clutter
+
+LINK_BLOCK = 0.7          # share of a block's text in links above which a non-sentence is page furniture
+LINK_LIST = 0.3           # share of every item's text in links above which a list is a list of links
+_MIN_ANCHOR = 8           # shorter link texts ("More", "Share") say nothing about a block
+_SEPARATED = frozenset({"lb", "cell", "row", "item", "p", "head", "list", "quote", "table", "code"})
+_ADDRESS = re.compile(r"\S+://\S+|www\.\S+")
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A body block with what the rules need: its share of link text and the list it belongs to."""
+
+    block: Block
+    link_share: float = 0.0
+    list_id: int | None = None
+
+
+def link_texts(tree: HtmlElement) -> frozenset[str]:
+    """The page's link texts, normalised, long enough to tell something."""
+    texts = (_key(a.text_content()) for a in tree.iter("a"))
+    return frozenset(t for t in texts if len(t) >= _MIN_ANCHOR)
+
+
+def _key(text: str) -> str:
+    return " ".join(re.sub(r"[\W_]+", " ", text.casefold()).split())
+
+
+def link_share(text: str, links: frozenset[str]) -> float:
+    """The share of the text's characters that are some link's text."""
+    key = _key(text)
+    if not key:
+        return 1.0
+    return min(sum(len(link) for link in links if link in key) / len(key), 1.0)
+
+
+def flat_text(element: _Element) -> str:
+    """The element's text, a space between cells, items and lines, whitespace collapsed."""
+    parts = [element.text or ""]
+    for child in element:
+        gap = " " if child.tag in _SEPARATED else ""
+        parts += [gap, flat_text(child), gap, child.tail or ""]
+    return " ".join("".join(parts).split())
+
+
+def pieces_of(body: _Element) -> list[Piece]:
+    """The body's blocks in order: paragraphs, headings, list items, quotations and tables."""
+    pieces = [Piece(Block(body.text.strip()))] if body.text and body.text.strip() else []
+    for n, element in enumerate(body):
+        pieces += _element_pieces(element, n)
+        if element.tail and element.tail.strip():
+            pieces.append(Piece(Block(" ".join(element.tail.split()))))
+    return [p for p in pieces if p.block.text]
+
+
+def _element_pieces(element: _Element, n: int) -> list[Piece]:
+    tag = element.tag
+    if tag == "list":
+        return [Piece(Block(flat_text(item), kind="item"), list_id=n) for item in element.iterfind("item")]
+    if tag == "table":
+        rows = tuple(tuple(flat_text(cell) for cell in row.iterfind("cell")) for row in element.iterfind("row"))
+        rows = tuple(row for row in rows if any(row))
+        return [Piece(Block("\n".join(" | ".join(row) for row in rows), kind="table", rows=rows))] if rows else []
+    if tag == "head":
+        return [Piece(Block(flat_text(element), heading=True, kind="heading"))]
+    return [Piece(Block(flat_text(element), kind="quote" if tag == "quote" else "paragraph"))]
+
+
+def with_link_shares(pieces: list[Piece], links: frozenset[str]) -> list[Piece]:
+    """The pieces a link rule could drop, with their link share measured (the rest need none)."""
+    return [Piece(p.block, link_share(p.block.text, links), p.list_id)
+            if p.list_id is not None or not ends_sentence(p.block.text) else p for p in pieces]
+
+
+def article_blocks(pieces: list[Piece], title: str, description: str) -> tuple[Block, ...]:
+    """The blocks the rules keep, in order."""
+    pieces = _without_standfirst(pieces, {_key(title), _key(description)} - {""})
+    link_lists = _link_lists(pieces)
+    return tuple(p.block for p in pieces
+                 if p.list_id not in link_lists and not _is_furniture(p) and _key(p.block.text) != _key(title))
+
+
+def _without_standfirst(pieces: list[Piece], repeats: set[str]) -> list[Piece]:
+    start = 0
+    while start < len(pieces) and pieces[start].block.heading and _key(pieces[start].block.text) in repeats:
+        start += 1
+    return pieces[start:]
+
+
+def _link_lists(pieces: list[Piece]) -> set[int]:
+    """Lists of two or more items, every one of them mostly link text."""
+    items: dict[int, list[Piece]] = {}
+    for piece in pieces:
+        if piece.list_id is not None:
+            items.setdefault(piece.list_id, []).append(piece)
+    return {n for n, group in items.items() if len(group) >= 2 and all(p.link_share >= LINK_LIST for p in group)}
+
+
+def _is_furniture(piece: Piece) -> bool:
+    text = piece.block.text
+    if not _key(text) or is_clutter(text):
+        return True
+    if piece.block.kind == "table":
+        return False
+    return piece.link_share >= LINK_BLOCK and not ends_sentence(text) and not _ADDRESS.fullmatch(text)
