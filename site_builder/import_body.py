@@ -5,7 +5,8 @@ The extractor's body is kept unless a rule is sure. The rules, all independent o
 - a block or list with no letters or digits;
 - a list every item of which is mostly link text of the page (related stories, navigation);
 - a block made mostly of the page's link text that is not a sentence ("READ MORE: <headline>")
-  and not an address written out.
+  and not an address written out;
+- a heading with nothing kept under it.
 """
 from __future__ import annotations
 
@@ -93,8 +94,20 @@ def article_blocks(pieces: list[Piece], title: str, description: str) -> tuple[B
     """The blocks the rules keep, in order."""
     pieces = _without_standfirst(pieces, {_key(title), _key(description)} - {""})
     link_lists = _link_lists(pieces)
-    return tuple(p.block for p in pieces
-                 if p.list_id not in link_lists and not _is_furniture(p) and _key(p.block.text) != _key(title))
+    kept = [p.list_id not in link_lists and not _is_furniture(p) and _key(p.block.text) != _key(title)
+            for p in pieces]
+    return tuple(p.block for p, keep in zip(pieces, _without_empty_sections(pieces, kept)) if keep)
+
+
+def _without_empty_sections(pieces: list[Piece], kept: list[bool]) -> list[bool]:
+    """Kept flags less the headings nothing under which is kept ("More from us" over a link list)."""
+    heads = [n for n, p in enumerate(pieces) if p.block.heading] + [len(pieces)]
+    result = list(kept)
+    for n, end in zip(heads, heads[1:]):
+        section = kept[n + 1:end]
+        if (section and not any(section)) or (not section and end == len(pieces)):
+            result[n] = False
+    return result
 
 
 def _without_standfirst(pieces: list[Piece], repeats: set[str]) -> list[Piece]:

@@ -21,6 +21,8 @@ RECALL = {"fast": False, "include_comments": False, "include_tables": True, "fav
 class MissingModule(Exception):
     """A module the HTML import needs is not installed."""
 
+    hint = "install site-builder with its dependencies again: pip install lxml_html_clean trafilatura"
+
 
 def looks_like_html(text: str) -> bool:
     """An HTML document rather than plain text."""
@@ -29,13 +31,11 @@ def looks_like_html(text: str) -> bool:
 
 
 def extractor() -> ModuleType:
-    """trafilatura, or MissingModule naming what to install (lxml's cleaner comes apart from lxml)."""
+    """trafilatura, or MissingModule saying what is missing (lxml's cleaner, for one, comes apart from lxml)."""
     try:
         import trafilatura
     except ImportError as error:
-        name = error.name or "trafilatura"
-        raise MissingModule(f"the module '{name}' that reading HTML needs is not installed; "
-                            f"install it with: pip install {name.replace('_', '-')}") from None
+        raise MissingModule(f"cannot read HTML: {str(error).splitlines()[0]}") from None
     return trafilatura
 
 

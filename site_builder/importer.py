@@ -446,7 +446,7 @@ def read_page(path: Path) -> tuple[Read | None, Problem | None]:
     try:
         page = parse_html(text) if looks_like_html(text) else parse_text(text)
     except MissingModule as error:
-        return None, Problem(label, None, str(error))
+        return None, Problem(label, None, str(error), error.hint)
     if page.main is None:
         return None, Problem(label, None, "no article text found in the page",
                              "save the article page itself, not an index or an empty page")
