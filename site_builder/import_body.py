@@ -7,22 +7,30 @@ The extractor's body is kept unless a rule is sure. The rules, all independent o
 - a block made mostly of the page's link text that is not a sentence ("READ MORE: <headline>")
   and not an address written out;
 - a heading with nothing kept under it.
+
+And one rule adds: a body the page splits into several elements of one body class (an
+advertisement between them), of which the extractor took the first, continues with the prose
+paragraphs of the others, in page order.
 """
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from lxml.etree import _Element
 from lxml.html import HtmlElement
 
-from .import_text import Block, ends_sentence, is_clutter
+from .import_text import Block, ends_sentence, is_clutter, word_count
 
 LINK_BLOCK = 0.7          # share of a block's text in links above which a non-sentence is page furniture
 LINK_LIST = 0.3           # share of every item's text in links above which a list is a list of links
 _MIN_ANCHOR = 8           # shorter link texts ("More", "Share") say nothing about a block
 _SEPARATED = frozenset({"lb", "cell", "row", "item", "p", "head", "list", "quote", "table", "code"})
 _ADDRESS = re.compile(r"\S+://\S+|www\.\S+")
+_BODY_CLASS = re.compile(r"(?:^|[\s_-])(?:article|body|content|story|post|entry|text)(?:$|[\s_-])", re.I)
+MAX_PARTS = 12            # a body class shared by more elements than this is a layout class
+MIN_PART_WORDS = 8        # a continued paragraph is a sentence of at least this many words
 
 
 @dataclass(frozen=True)
@@ -133,3 +141,48 @@ def _is_furniture(piece: Piece) -> bool:
     if piece.block.kind == "table":
         return False
     return piece.link_share >= LINK_BLOCK and not ends_sentence(text) and not _ADDRESS.fullmatch(text)
+
+
+def continued(tree: HtmlElement, blocks: tuple[Block, ...], links: frozenset[str]) -> tuple[Block, ...]:
+    """The blocks with the prose of the body's other parts (same tag and body class) put in page order."""
+    found = {_key(b.text): b for b in blocks if b.kind == "paragraph" and len(b.text) >= 40}
+    container = _container(tree, set(found))
+    if container is None:
+        return blocks
+    parts = [e for e in tree.iter(container.tag) if e.get("class") == container.get("class")]
+    if len(parts) > MAX_PARTS:
+        return blocks
+    order = {element: n for n, element in enumerate(tree.iter())}
+    extra = [(order[p], Block(text)) for part in parts if part is not container and not _nested(part, container)
+             for p in part.iter("p") if _is_more_prose(text := " ".join(p.text_content().split()), found, links)]
+    return _in_page_order(blocks, extra, tree, order) if extra else blocks
+
+
+def _container(tree: HtmlElement, keys: set[str]) -> HtmlElement | None:
+    """The element holding most of the extracted paragraphs, when its class names a body."""
+    parents: Counter[HtmlElement] = Counter(p.getparent() for p in tree.iter("p") if _key(p.text_content()) in keys)
+    if not parents:
+        return None
+    container = parents.most_common(1)[0][0]
+    return container if container is not None and _BODY_CLASS.search(container.get("class") or "") else None
+
+
+def _nested(part: HtmlElement, container: HtmlElement) -> bool:
+    return any(a is container for a in part.iterancestors()) or any(a is part for a in container.iterancestors())
+
+
+def _is_more_prose(text: str, found: dict[str, Block], links: frozenset[str]) -> bool:
+    return (_key(text) not in found and ends_sentence(text) and word_count(text) >= MIN_PART_WORDS
+            and link_share(text, links) < LINK_BLOCK)
+
+
+def _in_page_order(blocks: tuple[Block, ...], extra: list[tuple[int, Block]], tree: HtmlElement,
+                   order: dict[HtmlElement, int]) -> tuple[Block, ...]:
+    """The extracted blocks (placed where their paragraph is, else after the one before) and the extra ones."""
+    where = {_key(p.text_content()): order[p] for p in reversed(list(tree.iter("p")))}
+    placed, last = [], -1
+    for n, block in enumerate(blocks):
+        last = max(last, where.get(_key(block.text), last))
+        placed.append(((last, 0, n), block))
+    placed += [((position, 1, n), block) for n, (position, block) in enumerate(extra)]
+    return tuple(block for _, block in sorted(placed, key=lambda item: item[0]))

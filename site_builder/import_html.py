@@ -7,7 +7,7 @@ from typing import Any
 
 from lxml.html import HtmlElement
 
-from .import_body import article_blocks, link_texts, pieces_of, with_link_shares
+from .import_body import article_blocks, continued, link_texts, pieces_of, with_link_shares
 from .import_jsonld import published_dates
 from .import_text import Block, RawItem, RawPage, has_prose
 
@@ -66,7 +66,8 @@ def _best_body(trafilatura: ModuleType, tree: HtmlElement) -> tuple[Any, tuple[B
         if document is None or document.body is None:
             continue
         pieces = with_link_shares(pieces_of(document.body), links)
-        blocks = article_blocks(pieces, str(document.title or ""), str(document.description or ""))
+        blocks = continued(tree, article_blocks(pieces, str(document.title or ""), str(document.description or "")),
+                           links)
         found = (document, blocks)
         if has_prose(blocks):
             break

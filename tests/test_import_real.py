@@ -156,6 +156,14 @@ def test_page_furniture_goes_and_tables_and_lists_stay(site: Path) -> None:
     assert text.rstrip().endswith("before deciding on his spring races.")
 
 
+def test_a_body_split_by_an_advertisement_is_whole_and_in_order(site: Path) -> None:
+    """The extractor takes the first of two elements of the body's class; the second one continues it."""
+    post = only_post(site, import_paths([PAGES / "split-body.html"], site))
+    starts = [p[:20] for p in paragraphs(post)]
+    assert starts == ["The tram depot on th", "Next autumn it will ", "Architects kept the ",
+                      "Parents in the distr", "The building work co", "Not everyone is plea"]
+
+
 # ----------------------------------------------------------------- dates
 
 def test_an_implausible_page_date_is_passed_over_and_said(site: Path) -> None:
