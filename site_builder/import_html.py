@@ -52,7 +52,7 @@ def parse_html(html: str) -> RawPage:
     if not title:
         title, blocks = blocks[0].text, blocks[1:]
     item = RawItem(title, blocks, source=document.sitename or document.hostname, url=document.url,
-                   dates=(*published_dates(tree), *([document.date] if document.date else [])),
+                   dates=tuple(dict.fromkeys([*published_dates(tree), *([document.date] if document.date else [])])),
                    author=document.author)
     return RawPage(item)
 

@@ -98,6 +98,20 @@ ARTICLE = ("<p>The council met on Monday and agreed to build a new bridge over t
            "<p>東京都は本日、新しい条例を発表した。市民は歓迎している。</p><p>هل ستنجح الحكومة في تنفيذ الخطة؟</p>")
 
 
+def test_many_files_are_read_in_parallel_and_written_in_order(site: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "many"
+    folder.mkdir()
+    count = importer.PARALLEL_FROM + 4
+    for n in range(count):
+        (folder / f"{n:02d}.txt").write_text(
+            f"Bridge number {n} reopens\n\nThe bridge number {n} reopened on Monday after repairs that took "
+            f"{n + 2} weeks, the city said, and traffic is back to normal.\n", encoding="utf-8")
+    report = import_paths([folder], site, date=DAY, jobs=2)
+    assert report.ok and len(report.written) == count
+    titles = [frontmatter.load(site / path)["title"] for path in report.written]
+    assert titles == [f"Bridge number {n} reopens" for n in range(count)]
+
+
 @given(types=st.one_of(TEXT, st.lists(TEXT, max_size=3), JSON), published=JSON, extra=JSON,
        body=st.sampled_from(["", ARTICLE, "<p>" + "word " * 30 + "</p>"]), words=TEXT,
        depth=st.integers(0, 300), closed=st.integers(0, 300), script=st.integers(0, 20_000))
