@@ -83,12 +83,17 @@ def empty_site(root: Path) -> Path:
     return site
 
 
+def shown_text(markdown: str) -> str:
+    """The body's text as a reader sees it: Markdown's backslash escapes taken out ('a\\_b' is 'a_b')."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)
+
+
 def imported_bodies(site: Path) -> dict[str, str]:
-    """Each written file's body by the name of the page it was imported from."""
+    """Each written file's body text by the name of the page it was imported from."""
     bodies = {}
     for path in (site / "content" / "articles").glob("*.md"):
         post = frontmatter.load(path)
-        bodies[Path(post["review"]["imported_from"]).stem] = post.content
+        bodies[Path(post["review"]["imported_from"]).stem] = shown_text(post.content)
     return bodies
 
 

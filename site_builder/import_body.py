@@ -25,6 +25,7 @@ from .import_text import Block, ends_sentence, is_clutter, word_count
 
 LINK_BLOCK = 0.7          # share of a block's text in links above which a non-sentence is page furniture
 LINK_LIST = 0.3           # share of every item's text in links above which a list is a list of links
+HEADLINE_LINK = 20        # a link text this long leading a list item is a headline over its teaser
 _MIN_ANCHOR = 8           # shorter link texts ("More", "Share") say nothing about a block
 _SEPARATED = frozenset({"lb", "cell", "row", "item", "p", "head", "list", "quote", "table", "code"})
 _ADDRESS = re.compile(r"\S+://\S+|www\.\S+")
@@ -40,6 +41,7 @@ class Piece:
     block: Block
     link_share: float = 0.0
     list_id: int | None = None
+    led_by_link: bool = False        # begins with a link of a headline's length
 
 
 def link_texts(tree: HtmlElement) -> frozenset[str]:
@@ -94,8 +96,13 @@ def _element_pieces(element: _Element, n: int) -> list[Piece]:
 
 def with_link_shares(pieces: list[Piece], links: frozenset[str]) -> list[Piece]:
     """The pieces a link rule could drop, with their link share measured (the rest need none)."""
-    return [Piece(p.block, link_share(p.block.text, links), p.list_id)
-            if p.list_id is not None or not ends_sentence(p.block.text) else p for p in pieces]
+    return [Piece(p.block, link_share(p.block.text, links), p.list_id, p.list_id is not None and _led_by_link(
+        p.block.text, links)) if p.list_id is not None or not ends_sentence(p.block.text) else p for p in pieces]
+
+
+def _led_by_link(text: str, links: frozenset[str]) -> bool:
+    key = _key(text)
+    return any(key.startswith(link) for link in links if len(link) >= HEADLINE_LINK and len(link) < len(key))
 
 
 def article_blocks(pieces: list[Piece], title: str, description: str) -> tuple[Block, ...]:
@@ -108,12 +115,14 @@ def article_blocks(pieces: list[Piece], title: str, description: str) -> tuple[B
 
 
 def _without_empty_sections(pieces: list[Piece], kept: list[bool]) -> list[bool]:
-    """Kept flags less the headings nothing under which is kept ("More from us" over a link list)."""
+    """Kept flags less the headings nothing under which is kept ("More from us" over a link list),
+    and less every heading after the last text kept."""
     heads = [n for n, p in enumerate(pieces) if p.block.heading] + [len(pieces)]
+    last_text = max((n for n, p in enumerate(pieces) if kept[n] and not p.block.heading), default=-1)
     result = list(kept)
     for n, end in zip(heads, heads[1:]):
         section = kept[n + 1:end]
-        if (section and not any(section)) or (not section and end == len(pieces)):
+        if (section and not any(section)) or n > last_text:
             result[n] = False
     return result
 
@@ -126,12 +135,13 @@ def _without_standfirst(pieces: list[Piece], repeats: set[str]) -> list[Piece]:
 
 
 def _link_lists(pieces: list[Piece]) -> set[int]:
-    """Lists of two or more items, every one of them mostly link text."""
+    """Lists of two or more items, every one of them much link text or led by a link (headline, teaser)."""
     items: dict[int, list[Piece]] = {}
     for piece in pieces:
         if piece.list_id is not None:
             items.setdefault(piece.list_id, []).append(piece)
-    return {n for n, group in items.items() if len(group) >= 2 and all(p.link_share >= LINK_LIST for p in group)}
+    return {n for n, group in items.items()
+            if len(group) >= 2 and all(p.link_share >= LINK_LIST or p.led_by_link for p in group)}
 
 
 def _is_furniture(piece: Piece) -> bool:
