@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
+from functools import partial
 from datetime import date, datetime, time, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -30,6 +31,7 @@ TEXT_SUFFIXES = frozenset({".txt", ".text", ".html", ".htm", ".xhtml", ""})
 PARALLEL_FROM = 16            # inputs from which pages are read by several processes
 NEAR_DUPLICATE = 0.5          # shingle containment above which a copy is a new version
 SHINGLE = 4                   # words per shingle
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)     # libyaml's when built with it: the same text, faster
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "′": "'", "“": '"', "”": '"', "„": '"', "″": '"'})
 _ESCAPE_INLINE = re.compile(r"([\\`*_\[\]<>|~])")
 _ESCAPE_LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+(?=[.)]\s))", re.M)
@@ -256,6 +258,8 @@ class Corpus:
         self.items: list[Known] = []
         self.index: dict[str, list[int]] = {}
         self.slugs: set[str] = set()
+        self.by_key: dict[str, Known] = {}
+        self.by_url: dict[str, Known] = {}
         for item in known:
             self.add(item)
 
@@ -264,10 +268,13 @@ class Corpus:
             self.index.setdefault(shingle, []).append(len(self.items))
         self.items.append(item)
         self.slugs.add(item.slug.casefold())
+        self.by_key.setdefault(item.key, item)
+        if item.url:
+            self.by_url.setdefault(item.url, item)
 
     def duplicate(self, key: str, url: str | None) -> Known | None:
-        """An article with the same text or the same URL."""
-        return next((k for k in self.items if k.key == key or (url and k.url == url)), None)
+        """The first article with the same text, else the first with the same URL."""
+        return self.by_key.get(key) or (self.by_url.get(url) if url else None)
 
     def nearest(self, grams: frozenset[str]) -> tuple[Known | None, float]:
         """The article sharing most shingles, scored by containment in the smaller text."""
@@ -366,7 +373,7 @@ def front_matter(draft: Draft) -> dict[str, object]:
 
 def render(draft: Draft) -> str:
     """The content file's text: YAML front matter written safely, then the Markdown body."""
-    front = yaml.safe_dump(front_matter(draft), sort_keys=False, allow_unicode=True, width=10_000)
+    front = yaml.dump(front_matter(draft), Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=10_000)
     return f"---\n{front}---\n{draft.body}"
 
 
@@ -454,28 +461,39 @@ def read_page(path: Path) -> tuple[Read | None, Problem | None]:
     return Read(page, hashlib.sha256(raw).hexdigest()), None
 
 
-def read_safely(path: Path) -> tuple[Read | None, Problem | None]:
-    """read_page, with an unforeseen error as this file's located failure rather than the batch's end."""
+def prepared(given: Input, options: Options, imported_at: str) -> tuple[tuple[Draft, ...], Problem | None]:
+    """One input read and made into drafts (nothing here needs the archive); an unforeseen error is its
+    located failure, not the end of the batch."""
     try:
-        return read_page(path)
+        read, problem = read_page(given.path)
+        if read is None:
+            return (), problem
+        drafts = drafts_of(read.page, given.path, given.label, options)
+        return tuple(replace(d, sha256=read.sha256, imported_at=imported_at) for d in drafts), None
     except (Exception, RecursionError) as error:  # noqa: BLE001 - reported, with the file, as its failure
-        return None, Problem(str(path), None, f"could not import this file: {type(error).__name__}: {error}",
-                             "the other files were imported; please report this one")
+        return (), _unforeseen(given.path, error)
 
 
-def read_all(paths: list[Path], jobs: int) -> Iterator[tuple[Read | None, Problem | None]]:
-    """Each file read and parsed, in order; by `jobs` processes when there are many."""
-    if jobs <= 1 or len(paths) < PARALLEL_FROM:
-        yield from map(read_safely, paths)
+def _unforeseen(path: Path, error: BaseException) -> Problem:
+    return Problem(str(path), None, f"could not import this file: {type(error).__name__}: {error}",
+                   "the other files were imported; please report this one")
+
+
+def prepare_all(files: list[Input], options: Options, imported_at: str,
+                jobs: int) -> Iterator[tuple[tuple[Draft, ...], Problem | None]]:
+    """Each input's drafts, in order; made by `jobs` processes when there are many inputs."""
+    work = partial(prepared, options=options, imported_at=imported_at)
+    if jobs <= 1 or len(files) < PARALLEL_FROM:
+        yield from map(work, files)
         return
     done = 0
     try:
         with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            for result in pool.map(read_safely, paths, chunksize=4):
+            for result in pool.map(work, files, chunksize=8):
                 yield result
                 done += 1
     except BrokenProcessPool:                     # a worker died (out of memory, a crash in C): go on alone
-        yield from map(read_safely, paths[done:])
+        yield from map(work, files[done:])
 
 
 def import_paths(inputs: Sequence[Path], site: Path, *, source: str | None = None,
@@ -491,9 +509,8 @@ def import_paths(inputs: Sequence[Path], site: Path, *, source: str | None = Non
     written: list[str] = []
     versions: list[NewVersion] = []
     imported_at = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
-    reads = read_all([f.path for f in files], jobs or os.cpu_count() or 1)
-    for given, (read, problem) in zip(files, reads):
-        result, problem = _planned(given, read, options, corpus, imported_at) if read else (None, problem)
+    for given, (drafts, problem) in zip(files, prepare_all(files, options, imported_at, jobs or os.cpu_count() or 1)):
+        result, problem = _planned(given, drafts, corpus) if drafts else (None, problem)
         if problem is not None or result is None:
             failures += [problem] if problem else []
             continue
@@ -506,13 +523,9 @@ def import_paths(inputs: Sequence[Path], site: Path, *, source: str | None = Non
     return ImportReport(tuple(written), tuple(skipped), tuple(versions), tuple(failures), dry_run)
 
 
-def _planned(given: Input, read: Read, options: Options, corpus: Corpus,
-             imported_at: str) -> tuple[Plan | None, Problem | None]:
-    """One read input planned against the archive; an unforeseen error is this file's failure."""
+def _planned(given: Input, drafts: tuple[Draft, ...], corpus: Corpus) -> tuple[Plan | None, Problem | None]:
+    """One input's drafts planned against the archive; an unforeseen error is this file's failure."""
     try:
-        drafts = tuple(replace(d, sha256=read.sha256, imported_at=imported_at)
-                       for d in drafts_of(read.page, given.path, given.label, options))
         return plan(drafts, corpus), None
     except (Exception, RecursionError) as error:  # noqa: BLE001 - reported, with the file, as its failure
-        return None, Problem(str(given.path), None, f"could not import this file: {type(error).__name__}: {error}",
-                             "the other files were imported; please report this one")
+        return None, _unforeseen(given.path, error)
