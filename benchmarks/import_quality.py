@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
+import resource
 import shutil
 import sys
 import tempfile
@@ -103,12 +105,20 @@ def machine_paths(site: Path, needles: tuple[str, ...]) -> list[str]:
             if any(n in p.read_text(encoding="utf-8") for n in needles)]
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and of its finished children (the import's worker processes)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def run_import(pages: list[Path], root: Path) -> tuple[dict[str, str], float, list[str], int]:
     """(bodies by page, seconds, files naming machine paths, failures) of one import call."""
     site = empty_site(root)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), cpu_seconds()
     report = import_paths(pages, site, date=None)
     seconds = time.perf_counter() - start
+    print(f"  {len(pages)} files: {seconds:.1f} s, CPU {1000 * (cpu_seconds() - cpu) / len(pages):.1f} ms a page "
+          f"(all processes); load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     for problem in report.failures:
         print(f"  not imported: {problem}")
     needles = (str(REPO), str(pages[0].parent), str(root), str(Path.home()))
