@@ -130,6 +130,16 @@ def word_count(text: str) -> int:
     return unspaced + len(_words(_UNSPACED.sub(" ", text)))
 
 
+def first_words(text: str, count: int) -> str:
+    """The text's first words, a character of an unspaced script counting as one."""
+    taken = 0
+    for match in re.finditer(rf"{_UNSPACED.pattern}|[\w’'-]+", text):
+        taken += 1
+        if taken == count:
+            return text[:match.end()]
+    return text
+
+
 def is_english(text: str) -> bool:
     """Running English: its commonest words make a good share of it. The headline rules need it."""
     words = [w.lower() for w in _words(text)]
@@ -231,8 +241,8 @@ def _main_item(lines: list[str]) -> RawItem | None:
         return None
     title = content[0]
     notes: tuple[str, ...] = ()
-    if _TERMINAL.search(title) and len(_words(title)) > 20:
-        title, notes = " ".join(_words(title)[:12]) + "…", ("no headline found; title made from the first words",)
+    if _TERMINAL.search(title) and word_count(title) > 20:
+        title, notes = first_words(title, 12) + "…", ("no headline found; title made from the first words",)
         content = [""] + content
     blocks, teasers = clean_blocks(content[1:], title)
     if not has_prose(blocks):

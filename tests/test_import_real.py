@@ -137,6 +137,15 @@ def test_a_japanese_page_imports(site: Path) -> None:
     assert len(paragraphs(post)) == 3
 
 
+def test_a_japanese_text_without_headline_gets_a_title_of_its_first_words(site: Path, tmp_path: Path) -> None:
+    text = tmp_path / "library.txt"
+    text.write_text("市は十二日、市立図書館の開館時間を七月から午後十時まで延長すると発表した。仕事帰りの利用者から"
+                    "要望が多かったという。\n延長に合わせて、自習室の座席を五十席増やす。\n", encoding="utf-8")
+    post = only_post(site, import_paths([text], site, date=DAY))
+    assert post["title"] == "市は十二日、市立図書館の開…"
+    assert paragraphs(post)[0].startswith("市は十二日、市立図書館の開館時間を七月から")
+
+
 @pytest.mark.parametrize("text", [
     "東京都は本日、新しい条例を発表した。市民は歓迎している。",
     "هل ستنجح الحكومة في تنفيذ الخطة الجديدة التي أعلنت عنها اليوم أمام البرلمان والشعب؟",
