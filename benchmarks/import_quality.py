@@ -95,7 +95,8 @@ def imported_bodies(site: Path) -> dict[str, str]:
     bodies = {}
     for path in (site / "content" / "articles").glob("*.md"):
         post = frontmatter.load(path)
-        bodies[Path(post["review"]["imported_from"]).stem] = shown_text(post.content)
+        review: dict[str, str] = post.metadata["review"]  # type: ignore[assignment]
+        bodies[Path(review["imported_from"]).stem] = shown_text(post.content)
     return bodies
 
 

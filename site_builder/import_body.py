@@ -1,7 +1,8 @@
 """The article body from the extractor's output tree: its blocks, less what a sure rule shows is not article.
 
 The extractor's body is kept unless a rule is sure. The rules, all independent of language:
-- a heading at the very start that repeats the page's title or description (the standfirst);
+- a heading at the very start that repeats the page's title or description (the standfirst),
+  give or take a word or two;
 - a block or list with no letters or digits;
 - a list every item of which is mostly link text of the page (related stories, navigation);
 - a block made mostly of the page's link text that is not a sentence ("READ MORE: <headline>")
@@ -30,6 +31,7 @@ _MIN_ANCHOR = 8           # shorter link texts ("More", "Share") say nothing abo
 _SEPARATED = frozenset({"lb", "cell", "row", "item", "p", "head", "list", "quote", "table", "code"})
 _ADDRESS = re.compile(r"\S+://\S+|www\.\S+")
 _BODY_CLASS = re.compile(r"(?:^|[\s_-])(?:article|body|content|story|post|entry|text)(?:$|[\s_-])", re.I)
+SAME_WORDS = 0.8          # share of words a heading shares with the title to be the title again
 MAX_PARTS = 12            # a body class shared by more elements than this is a layout class
 MIN_PART_WORDS = 8        # a continued paragraph is a sentence of at least this many words
 
@@ -128,10 +130,17 @@ def _without_empty_sections(pieces: list[Piece], kept: list[bool]) -> list[bool]
 
 
 def _without_standfirst(pieces: list[Piece], repeats: set[str]) -> list[Piece]:
+    """The pieces less the leading headings that repeat the title or the description, give or take a
+    word or two (the site's name after the title, a first name the title leaves out)."""
     start = 0
-    while start < len(pieces) and pieces[start].block.heading and _key(pieces[start].block.text) in repeats:
+    while start < len(pieces) and pieces[start].block.heading and _repeats(pieces[start].block.text, repeats):
         start += 1
     return pieces[start:]
+
+
+def _repeats(text: str, repeats: set[str]) -> bool:
+    words = set(_key(text).split())
+    return any(len(words & set(r.split())) >= SAME_WORDS * max(len(words), len(set(r.split()))) for r in repeats)
 
 
 def _link_lists(pieces: list[Piece]) -> set[int]:
