@@ -9,8 +9,8 @@ The extractor's body is kept unless a rule is sure. The rules, all independent o
   and not an address written out;
 - a heading with nothing kept under it.
 
-And one rule adds: a body the page splits into several elements of one body class (an
-advertisement between them), of which the extractor took the first, continues with the prose
+And one rule adds: a body the page splits into several elements of one body class placed alike
+(an advertisement between them), of which the extractor took the first, continues with the prose
 paragraphs of the others, in page order.
 """
 from __future__ import annotations
@@ -47,8 +47,9 @@ class Piece:
 
 
 def link_texts(tree: HtmlElement) -> frozenset[str]:
-    """The page's link texts, normalised, long enough to tell something."""
-    texts = (_key(a.text_content()) for a in tree.iter("a"))
+    """The texts of the page's links to other pages, normalised, long enough to tell something
+    (a heading that links to itself is still a heading)."""
+    texts = (_key(a.text_content()) for a in tree.iter("a") if not (a.get("href") or "").startswith("#"))
     return frozenset(t for t in texts if len(t) >= _MIN_ANCHOR)
 
 
@@ -99,7 +100,8 @@ def _element_pieces(element: _Element, n: int) -> list[Piece]:
 def with_link_shares(pieces: list[Piece], links: frozenset[str]) -> list[Piece]:
     """The pieces a link rule could drop, with their link share measured (the rest need none)."""
     return [Piece(p.block, link_share(p.block.text, links), p.list_id, p.list_id is not None and _led_by_link(
-        p.block.text, links)) if p.list_id is not None or not ends_sentence(p.block.text) else p for p in pieces]
+        p.block.text, links)) if p.list_id is not None or not (p.block.kind == "table" or ends_sentence(p.block.text))
+            else p for p in pieces]
 
 
 def _led_by_link(text: str, links: frozenset[str]) -> bool:
@@ -168,7 +170,7 @@ def continued(tree: HtmlElement, blocks: tuple[Block, ...], links: frozenset[str
     container = _container(tree, set(found))
     if container is None:
         return blocks
-    parts = [e for e in tree.iter(container.tag) if e.get("class") == container.get("class")]
+    parts = [e for e in tree.iter(container.tag) if _signature(e) == _signature(container)]
     if len(parts) > MAX_PARTS:
         return blocks
     order = {element: n for n, element in enumerate(tree.iter())}
@@ -184,6 +186,13 @@ def _container(tree: HtmlElement, keys: set[str]) -> HtmlElement | None:
         return None
     container = parents.most_common(1)[0][0]
     return container if container is not None and _BODY_CLASS.search(container.get("class") or "") else None
+
+
+def _signature(element: HtmlElement) -> tuple[str, ...]:
+    """The element's and its parent's tag and class: parts of one body sit alike in the page."""
+    parent = element.getparent()
+    return (str(element.tag), element.get("class") or "", str(getattr(parent, "tag", "")),
+            parent.get("class") or "" if parent is not None else "")
 
 
 def _nested(part: HtmlElement, container: HtmlElement) -> bool:

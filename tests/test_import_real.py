@@ -176,6 +176,7 @@ def test_page_furniture_goes_and_tables_and_lists_stay(site: Path) -> None:
         assert furniture not in text
     assert "| Place | Runner | Time |\n| --- | --- | --- |\n| 1 | Amos Kiprono | 2:06:12 |" in text
     assert "- a second water station on the bridge\n- an earlier start for wheelchair racers" in text
+    assert "## Closures and changes\n\nRoad closures in the city centre" in text    # a link to itself
     assert paragraphs(post)[0].startswith("The city marathon had a new course record on Sunday")
     assert text.rstrip().endswith("before deciding on his spring races.")
 
@@ -186,6 +187,7 @@ def test_a_body_split_by_an_advertisement_is_whole_and_in_order(site: Path) -> N
     starts = [p[:20] for p in paragraphs(post)]
     assert starts == ["The tram depot on th", "Next autumn it will ", "Architects kept the ",
                       "Parents in the distr", "The building work co", "Not everyone is plea"]
+    assert "market hall" not in post.content          # a teaser of that class elsewhere in the page
 
 
 # ----------------------------------------------------------------- dates
