@@ -3,11 +3,12 @@
 The extractor's body is kept unless a rule is sure. The rules, all independent of language:
 - a heading at the very start that repeats the page's title or description (the standfirst),
   give or take a word or two;
-- a block or list with no letters or digits;
-- a list every item of which is mostly link text of the page (related stories, navigation);
+- a block with no letters or digits, or a whole line of page clutter ("Advertisement");
+- a list every item of which is much link text of the page, or led by a link as long as a
+  headline (related stories over their teasers, navigation);
 - a block made mostly of the page's link text that is not a sentence ("READ MORE: <headline>")
   and not an address written out;
-- a heading with nothing kept under it.
+- a heading with nothing kept under it, and any heading after the last text kept.
 
 And one rule adds: a body the page splits into several elements of one body class placed alike
 (an advertisement between them), of which the extractor took the first, continues with the prose
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from lxml.etree import _Element
 from lxml.html import HtmlElement
@@ -98,10 +99,18 @@ def _element_pieces(element: _Element, n: int) -> list[Piece]:
 
 
 def with_link_shares(pieces: list[Piece], links: frozenset[str]) -> list[Piece]:
-    """The pieces a link rule could drop, with their link share measured (the rest need none)."""
-    return [Piece(p.block, link_share(p.block.text, links), p.list_id, p.list_id is not None and _led_by_link(
-        p.block.text, links)) if p.list_id is not None or not (p.block.kind == "table" or ends_sentence(p.block.text))
-            else p for p in pieces]
+    """The pieces a link rule could drop (list items, lines that are no sentence) with their link text
+    measured; the others need no measuring."""
+    return [_measured(p, links) if _could_be_links(p) else p for p in pieces]
+
+
+def _could_be_links(piece: Piece) -> bool:
+    return piece.list_id is not None or (piece.block.kind != "table" and not ends_sentence(piece.block.text))
+
+
+def _measured(piece: Piece, links: frozenset[str]) -> Piece:
+    led = piece.list_id is not None and _led_by_link(piece.block.text, links)
+    return replace(piece, link_share=link_share(piece.block.text, links), led_by_link=led)
 
 
 def _led_by_link(text: str, links: frozenset[str]) -> bool:
