@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import re
 from types import ModuleType
-from typing import Any
+from typing import Any, cast
 
 from lxml.html import HtmlElement
 
 from .import_body import article_blocks, continued, link_texts, pieces_of, with_link_shares
 from .import_jsonld import published_dates
-from .import_text import Block, RawItem, RawPage, has_prose
+from .import_text import MADE_TITLE, Block, RawItem, RawPage, has_prose, made_title
 
 # Comments are never the article; tables often are. `fast` skips the extractor's second opinion
 # (readability and jusText), which changed nothing on real pages and costs half the time.
@@ -46,14 +46,18 @@ def parse_html(html: str) -> RawPage:
     if tree is None:
         return RawPage(None)
     document, blocks = _best_body(trafilatura, tree)
-    if document is None or not has_prose(blocks):
+    if document is None or not blocks:
         return RawPage(None)
-    title = str(document.title or "").strip()
-    if not title:
+    title, notes = str(document.title or "").strip(), cast(tuple[str, ...], ())
+    if not title and (made := made_title(blocks[0].text)):
+        title, notes = made, (MADE_TITLE,)
+    elif not title:
         title, blocks = blocks[0].text, blocks[1:]
+    if not has_prose(blocks):
+        return RawPage(None)
     item = RawItem(title, blocks, source=document.sitename or document.hostname, url=document.url,
                    dates=tuple(dict.fromkeys([*published_dates(tree), *([document.date] if document.date else [])])),
-                   author=document.author)
+                   author=document.author, notes=notes)
     return RawPage(item)
 
 

@@ -19,6 +19,7 @@ _CLUTTER = tuple(re.compile(p, re.I) for p in (
 _OUTLET_IN_CLUTTER = tuple(re.compile(p, re.I) for p in (
     r"explore what (.{1,40}?) ai can do for you", r"download (.{1,40}?) app\b",
 ))
+MADE_TITLE = "no headline found; title made from the first words"
 _RELATED = re.compile(r"related (?:articles|stories|coverage|news)|more on this story|you may also like", re.I)
 _AGE = re.compile(r"(?:time\s*)?(an?|\d+)\s*(second|minute|hour|day|week)s?\s+ago", re.I)
 _BULLET = re.compile(r"^[•·\-–—*]\s*")
@@ -239,15 +240,18 @@ def _main_item(lines: list[str]) -> RawItem | None:
     content = [line.strip() for line in lines if line.strip() and not is_clutter(line)]
     if not content:
         return None
-    title = content[0]
-    notes: tuple[str, ...] = ()
-    if _TERMINAL.search(title) and word_count(title) > 20:
-        title, notes = first_words(title, 12) + "…", ("no headline found; title made from the first words",)
-        content = [""] + content
+    title = made_title(content[0])
+    notes: tuple[str, ...] = (MADE_TITLE,) if title else ()
+    title, content = (title, [""] + content) if title else (content[0], content)
     blocks, teasers = clean_blocks(content[1:], title)
     if not has_prose(blocks):
         return None
     return RawItem(title, blocks, teasers=teasers, notes=notes)
+
+
+def made_title(first: str) -> str | None:
+    """A title of the first words when the first line is a long sentence, not a headline; else None."""
+    return first_words(first, 12) + "…" if _TERMINAL.search(first) and word_count(first) > 20 else None
 
 
 def _related_items(lines: list[str]) -> tuple[RawItem, ...]:

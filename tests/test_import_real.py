@@ -137,6 +137,18 @@ def test_a_japanese_page_imports(site: Path) -> None:
     assert len(paragraphs(post)) == 3
 
 
+def test_a_page_without_title_gets_one_from_its_first_words(site: Path, tmp_path: Path) -> None:
+    page = tmp_path / "untitled.html"
+    page.write_text("<html><body><article><p>The council met on Monday and agreed to build a new bridge over "
+                    "the river by next year, the mayor said after the vote.</p></article></body></html>",
+                    encoding="utf-8")
+    post = only_post(site, import_paths([page], site, date=DAY))
+    assert post["title"] == "The council met on Monday and agreed to build a new bridge…"
+    assert paragraphs(post) == ["The council met on Monday and agreed to build a new bridge over the river by next "
+                                "year, the mayor said after the vote."]
+    assert "no headline found; title made from the first words" in post["review"]["notes"]
+
+
 def test_a_japanese_text_without_headline_gets_a_title_of_its_first_words(site: Path, tmp_path: Path) -> None:
     text = tmp_path / "library.txt"
     text.write_text("市は十二日、市立図書館の開館時間を七月から午後十時まで延長すると発表した。仕事帰りの利用者から"
