@@ -190,7 +190,8 @@ def continued(tree: HtmlElement, blocks: tuple[Block, ...], links: frozenset[str
 
 def _container(tree: HtmlElement, keys: set[str]) -> HtmlElement | None:
     """The element holding most of the extracted paragraphs, when its class names a body."""
-    parents: Counter[HtmlElement] = Counter(p.getparent() for p in tree.iter("p") if _key(p.text_content()) in keys)
+    parents: Counter[HtmlElement] = Counter(p.getparent() for p in tree.iter("p")
+                                            if len(text := p.text_content()) >= 40 and _key(text) in keys)
     if not parents:
         return None
     container = parents.most_common(1)[0][0]
