@@ -470,7 +470,7 @@ def prepared(given: Input, options: Options, imported_at: str) -> tuple[tuple[Dr
             return (), problem
         drafts = drafts_of(read.page, given.path, given.label, options)
         return tuple(replace(d, sha256=read.sha256, imported_at=imported_at) for d in drafts), None
-    except (Exception, RecursionError) as error:  # noqa: BLE001 - reported, with the file, as its failure
+    except Exception as error:  # noqa: BLE001 - reported, with the file, as its failure (RecursionError too)
         return (), _unforeseen(given.path, error)
 
 
@@ -527,5 +527,5 @@ def _planned(given: Input, drafts: tuple[Draft, ...], corpus: Corpus) -> tuple[P
     """One input's drafts planned against the archive; an unforeseen error is this file's failure."""
     try:
         return plan(drafts, corpus), None
-    except (Exception, RecursionError) as error:  # noqa: BLE001 - reported, with the file, as its failure
+    except Exception as error:  # noqa: BLE001 - reported, with the file, as its failure (RecursionError too)
         return None, _unforeseen(given.path, error)
