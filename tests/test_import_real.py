@@ -128,6 +128,22 @@ def test_random_html_never_raises(types: object, published: object, extra: objec
     assert page.main is None or all(isinstance(d, str) for d in page.main.dates)
 
 
+def test_json_ld_nested_past_any_limit_and_html_nested_deep_import(site: Path, tmp_path: Path) -> None:
+    page = tmp_path / "deep.html"
+    article = (PAGES / "jsonld-type-list.html").read_text(encoding="utf-8")
+    deep = '<script type="application/ld+json">' + "[" * 100_000 + "]" * 100_000 + "</script>"
+    nested = '{"@type": "NewsArticle", "x": ' + "[" * 50 + "]" * 50 + ', "datePublished": "2024-03-06"}'
+    page.write_text(article.replace("</head>", deep + f'<script type="application/ld+json">{nested}</script></head>')
+                    .replace("<article>", "<div>" * 200 + "<article>"), encoding="utf-8")
+    post = only_post(site, import_paths([page], site))
+    assert post["date"] == "2024-03-05T09:00:00+01:00"
+    deeper = tmp_path / "deeper.html"            # past the HTML parser's depth of 255, the article is cut off
+    deeper.write_text(article.replace("<article>", "<div>" * 5000 + "<article>"), encoding="utf-8")
+    report = import_paths([deeper], site)
+    assert [str(p) for p in report.failures] == [f"{deeper}: no article text found in the page (save the article "
+                                                 "page itself, not an index or an empty page)"]
+
+
 # ----------------------------------------------------------------- every script
 
 def test_a_japanese_page_imports(site: Path) -> None:
