@@ -5,12 +5,14 @@
 PAGES (default ../shared/fixtures/real/article-pages-dev/ beside the repository) holds saved
 HTML pages and `ground-truth.json` (page id → `articleBody`). The pages are read in place and
 imported in one call into a temporary site; nothing is written beside them. For each page the
-written body is scored against the true body with the set's metric: `\\w+` word tokens, counts
+written body, as a reader sees it (Markdown's escapes taken out), is scored against the true body
+with the set's metric: `\\w+` word tokens, counts
 of 4-token shingles, TP / FP / FN each normalised by the page's total, precision and recall
 averaged over pages, F1 of those two averages. A page that does not import scores zero recall.
 Plain `trafilatura.extract(html)` is scored in the same run. Then `--pages` files (the pages
-repeated, each copy made distinct) are imported in one call and timed, and every written file
-is checked for the machine's paths.
+repeated, each copy given its own address and a mark in each paragraph) are imported in one
+call and timed, with the CPU time of all its processes; every written file is checked for the
+machine's paths.
 """
 from __future__ import annotations
 
