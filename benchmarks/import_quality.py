@@ -35,7 +35,7 @@ import trafilatura
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from site_builder.importer import import_paths  # noqa: E402
+from site_builder.importer.plan import import_paths  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_PAGES = REPO.parent / "shared" / "fixtures" / "real" / "article-pages-dev"

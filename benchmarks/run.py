@@ -69,7 +69,7 @@ def edit_article(site: Path, round_: int) -> None:
 def edit_template(site: Path, round_: int) -> None:
     templates = site / "templates"
     templates.mkdir(exist_ok=True)
-    package = HERE.parent / "site_builder" / "templates" / "article.html"
+    package = HERE.parent / "site_builder" / "site" / "templates" / "article.html"
     (templates / "article.html").write_text(package.read_text(encoding="utf-8") + f"{{# edit {round_} #}}\n",
                                             encoding="utf-8")
 

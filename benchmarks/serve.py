@@ -178,8 +178,8 @@ def wait_until_served(url: str, log: ServerLog, timeout: float = START_TIMEOUT) 
 # -- the article -------------------------------------------------------------------------------
 def pick_article(site: Path) -> Target:
     """The first article file (sorted by path) that builds a page, and where that page is served."""
-    from site_builder.config import load_config
-    from site_builder.content import parse_article
+    from site_builder.core.config import load_config
+    from site_builder.content.articles import parse_article
     config = load_config(site)
     zone = ZoneInfo(config.timezone)
     for file in sorted((site / config.paths.content).rglob("*.md")):

@@ -1,4 +1,4 @@
-"""Fit the story model's coefficients (`site_builder/storymodel.py`) on labelled archives.
+"""Fit the story model's coefficients (`site_builder/intel/storymodel.py`) on labelled archives.
 
     python benchmarks/train_stories.py SITE[:WEIGHT] [SITE[:WEIGHT] …] [--holdout]
 
@@ -23,12 +23,12 @@ from scipy.optimize import minimize
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from quality import canonical_of, load  # noqa: E402
-from site_builder.config import StoryWeights  # noqa: E402
-from site_builder.evaluate import read_labels, story_scores  # noqa: E402
-from site_builder.storymodel import FEATURES, pair_features, probability  # noqa: E402
-from site_builder.stories import compute_stories  # noqa: E402
-from site_builder.textsig import analyse_archive, date_order, event_features, pair_evidence  # noqa: E402
-from site_builder.versions import group_versions  # noqa: E402
+from site_builder.core.config import StoryWeights  # noqa: E402
+from site_builder.intel.evaluate import read_labels, story_scores  # noqa: E402
+from site_builder.intel.storymodel import FEATURES, pair_features, probability  # noqa: E402
+from site_builder.intel.stories import compute_stories  # noqa: E402
+from site_builder.intel.textsig import analyse_archive, date_order, event_features, pair_evidence  # noqa: E402
+from site_builder.intel.versions import group_versions  # noqa: E402
 
 
 @dataclass
@@ -79,7 +79,7 @@ def _rows(site: Site, pick: str) -> np.ndarray:
 
 
 def score(site: Site, coefficients: np.ndarray, threshold: float, newer_only: bool) -> tuple[float, float, float]:
-    import site_builder.storymodel as model
+    import site_builder.intel.storymodel as model
     saved = model.COEFFICIENTS
     model.COEFFICIENTS = coefficients
     try:

@@ -21,7 +21,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 from run import archive  # noqa: E402
 
-from site_builder.build import BuildOptions, build  # noqa: E402
+from site_builder.build.pipeline import BuildOptions, build  # noqa: E402
 
 
 def rewrite(path: Path, change: Callable[[str], str]) -> None:

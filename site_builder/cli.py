@@ -11,9 +11,9 @@ from typing import Any
 
 import click
 
-from .errors import Problem, SiteError
-from .evaluate import LEVELS
-from .terminal import json_text, make_console, plain, printable, problem_text
+from .core.errors import Problem, SiteError
+from .intel.evaluate import LEVELS
+from .core.terminal import json_text, make_console, plain, printable, problem_text
 
 err = make_console(stderr=True)
 out = make_console()
@@ -58,7 +58,7 @@ def main() -> None:
 def build(site: Path, base_url: str | None, drafts: bool, jobs: int | None, clean: bool, output: Path | None,
           no_search: bool) -> None:
     """Build the site into output/."""
-    from .build import BuildOptions, build as run_build
+    from .build.pipeline import BuildOptions, build as run_build
     with reported(), _progress() as progress:
         options = BuildOptions(base_url=base_url, drafts=drafts, clean=clean, output=output,
                                search=False if no_search else None, progress=progress,
@@ -95,7 +95,7 @@ def _progress() -> Iterator[Any]:
 @click.option("--drafts", is_flag=True, help="Include drafts.")
 def stories(site: Path, as_json: bool, labels: Path | None, level: str | None, drafts: bool) -> None:
     """Print the computed story timelines."""
-    from .inspect import story_listing, story_evaluation
+    from .check.stories import story_listing, story_evaluation
     if level and not labels:
         raise click.UsageError("--level needs --eval LABELS.csv")
     with reported():
@@ -128,7 +128,7 @@ def stories(site: Path, as_json: bool, labels: Path | None, level: str | None, d
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 def init(directory: Path) -> None:
     """Create a new site in DIRECTORY that builds at once."""
-    from .scaffold import create_site
+    from .content.scaffold import create_site
     with reported():
         created = create_site(directory)
     out.print(plain(("created", "green"), f" a new site in {directory} ({len(created)} files). Next: "
@@ -143,7 +143,7 @@ def init(directory: Path) -> None:
 @click.option("--story", help="Story id.")
 def new(site: Path, title: str, source: str, when: str | None, story: str | None) -> None:
     """Create a content file from TITLE (never overwrites)."""
-    from .scaffold import new_article
+    from .content.scaffold import new_article
     with reported():
         path = new_article(site, title, source=source, when=when, story=story)
     out.print(plain(("created", "green"), f" {path}"))
@@ -158,7 +158,7 @@ def new(site: Path, title: str, source: str, when: str | None, story: str | None
 @click.option("--output", type=click.Path(file_okay=False, path_type=Path))
 def serve(site: Path, port: int, host: str, drafts: bool, output: Path | None) -> None:
     """Build, serve output/ with live reload and rebuild on every change."""
-    from .server import serve as run_server
+    from .serve.server import serve as run_server
     if host not in ("127.0.0.1", "localhost", "::1"):
         err.print(plain(("warning", "bold yellow"), f": serving on {host} makes the preview reachable from other machines"))
     with reported():
@@ -173,7 +173,7 @@ def serve(site: Path, port: int, host: str, drafts: bool, output: Path | None) -
 @click.option("--dry-run", is_flag=True, help="Show what would be written; write nothing.")
 def import_(site: Path, inputs: tuple[Path, ...], source: str | None, when: str | None, dry_run: bool) -> None:
     """Turn scraped text or saved HTML pages into content files (never overwrites)."""
-    from .importer import import_paths
+    from .importer.plan import import_paths
     try:
         moment = datetime.fromisoformat(when) if when else None
     except ValueError:
@@ -194,7 +194,7 @@ def import_(site: Path, inputs: tuple[Path, ...], source: str | None, when: str 
 @click.option("--drafts", is_flag=True, help="Include drafts.")
 def check(site: Path, as_json: bool, drafts: bool) -> None:
     """Lint the content, suggest aliases, and check every internal link of a test build."""
-    from .check import check_site
+    from .check.lint import check_site
     with reported():
         report = check_site(site, drafts=drafts)
     if as_json:

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from site_builder.aliases import suggest_aliases
-from site_builder.model import Article, Entity
-from site_builder.slugs import slugify
+from site_builder.intel.aliases import suggest_aliases
+from site_builder.core.model import Article, Entity
+from site_builder.core.slugs import slugify
 
 WHEN = datetime(2025, 1, 1, tzinfo=timezone.utc)
 

@@ -4,7 +4,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from site_builder.build import BuildOptions, build
+from site_builder.build.pipeline import BuildOptions, build
 from tests.conftest import ARTIFACTS
 
 pytestmark = pytest.mark.browser

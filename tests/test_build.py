@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.build import BuildOptions, build
-from site_builder.errors import SiteError
+from site_builder.build.pipeline import BuildOptions, build
+from site_builder.core.errors import SiteError
 from tests.conftest import write_article
 
 REUTERS = "articles/2025/06/23/iran-supreme-leader-asks-putin-to-do-more-after-us-strikes/index.html"

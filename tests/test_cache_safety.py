@@ -14,10 +14,10 @@ import numpy as np
 import orjson
 import pytest
 
-from site_builder import build as build_module
-from site_builder import content as content_module
-from site_builder.build import BuildOptions, build
-from site_builder.errors import SiteError
+from site_builder.build import pipeline as build_module
+from site_builder.content import articles as content_module
+from site_builder.build.pipeline import BuildOptions, build
+from site_builder.core.errors import SiteError
 from tests.test_incremental import HORMUZ, assert_same_as_clean, edit
 
 CACHE = ".site-builder-cache"

@@ -1,7 +1,7 @@
 import xml.etree.ElementTree as ET
 from datetime import date, timedelta
 
-from site_builder.chart import OTHER, bucket_counts, coverage_chart, nice_ticks, summary_text
+from site_builder.site.formats.chart import OTHER, bucket_counts, coverage_chart, nice_ticks, summary_text
 
 SVG = "{http://www.w3.org/2000/svg}"
 HOSTILE = '</script><script>alert(1)</script> "><img src=x onerror=alert(1)> {{ 7*7 }} &'

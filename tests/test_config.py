@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.config import load_config
-from site_builder.errors import SiteError
+from site_builder.core.config import load_config
+from site_builder.core.errors import SiteError
 
 
 def config_error(tmp_path: Path, text: str) -> str:

@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.build import BuildOptions, build
-from site_builder.errors import SiteError
+from site_builder.build.pipeline import BuildOptions, build
+from site_builder.core.errors import SiteError
 from tests.conftest import write_article
 
 GOOD = "---\ntitle: Fine\ndate: 2025-06-23\nsource: Daily8\n---\nBody.\n"
@@ -112,7 +112,7 @@ def test_timezones_sort_correctly(example_site: Path) -> None:
         "2025-06-23", "2025-06-24T01:00:00+05:00"))     # 20:00 UTC on the 23rd
     write_article(example_site, "late.md", GOOD.replace("title: Fine", "title: Late").replace(
         "2025-06-23", "2025-06-23T21:00:00+00:00"))
-    from site_builder.inspect import story_listing
+    from site_builder.check.stories import story_listing
     dates = {v["slug"]: v["date"] for s in story_listing(example_site)["stories"] for e in s["events"]
              for v in e["versions"]}
     assert dates["early"] == "2025-06-24T01:00:00+05:00"

@@ -1,7 +1,7 @@
 """What a context reads is recorded, and only reads whose value changed make a page stale."""
 from __future__ import annotations
 
-from site_builder.depends import SEP, SIZE, WHOLE, Recorder, Watched, WatchedList, changed_reads
+from site_builder.site.depends import SEP, SIZE, WHOLE, Recorder, Watched, WatchedList, changed_reads
 
 
 def test_reads_of_keys_wholes_and_sizes_are_noted() -> None:

@@ -4,9 +4,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from site_builder.content import parse_article
-from site_builder.diff import Block, collapse, diff_versions, paragraphs, word_segments
-from site_builder.model import Article
+from site_builder.content.articles import parse_article
+from site_builder.site.diff import Block, collapse, diff_versions, paragraphs, word_segments
+from site_builder.core.model import Article
 
 ARTICLES = Path(__file__).resolve().parent.parent / "content" / "articles"
 

@@ -11,11 +11,11 @@ from zoneinfo import ZoneInfo
 from hypothesis import given
 from hypothesis import strategies as st
 
-from site_builder.build import BuildOptions, build
-from site_builder.content import parse_article
-from site_builder.diff import Block, diff_versions, paragraph_rows, paragraphs
-from site_builder.importer import import_paths
-from site_builder.model import Article
+from site_builder.build.pipeline import BuildOptions, build
+from site_builder.content.articles import parse_article
+from site_builder.site.diff import Block, diff_versions, paragraph_rows, paragraphs
+from site_builder.importer.plan import import_paths
+from site_builder.core.model import Article
 
 REPO = Path(__file__).resolve().parent.parent
 MOVED = REPO / "tests" / "fixtures" / "moved"

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.errors import SiteError
-from site_builder.evaluate import read_labels, story_scores, version_scores
+from site_builder.core.errors import SiteError
+from site_builder.intel.evaluate import read_labels, story_scores, version_scores
 
 
 def test_perfect_and_split_scores():

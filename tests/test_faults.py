@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-import site_builder.graph as graph_module
-from site_builder import writer
-from site_builder.build import BuildOptions, build
-from site_builder.errors import SiteError
+import site_builder.intel.archive as graph_module
+from site_builder.build import writer
+from site_builder.build.pipeline import BuildOptions, build
+from site_builder.core.errors import SiteError
 from tests.conftest import write_article
 
 WORDS = ("iran russia strike oil market talks envoy border vote court flood port grain ceasefire drone "

@@ -2,7 +2,7 @@ from datetime import datetime, timedelta, timezone
 
 import feedparser
 
-from site_builder.feeds import FeedEntry, atom_feed, xml_text
+from site_builder.site.formats.feeds import FeedEntry, atom_feed, xml_text
 
 UTC = timezone.utc
 HOSTILE = '</script><script>alert(1)</script> "><img src=x onerror=alert(1)> {{ 7*7 }} & <b>'

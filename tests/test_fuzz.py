@@ -10,9 +10,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from site_builder.content import parse_article
-from site_builder.errors import Problem
-from site_builder.markdown import markdown_renderer
+from site_builder.content.articles import parse_article
+from site_builder.core.errors import Problem
+from site_builder.site.markdown import markdown_renderer
 
 UTC = ZoneInfo("UTC")
 REL = "content/articles/fuzz.md"

@@ -18,9 +18,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from site_builder.build import BuildOptions, build
-from site_builder.errors import SiteError
-from site_builder.writer import commit, write_file
+from site_builder.build.pipeline import BuildOptions, build
+from site_builder.core.errors import SiteError
+from site_builder.build.writer import commit, write_file
 from tests.conftest import write_article
 
 HOSTILE = Path(__file__).parent / "fixtures" / "hostile"

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 import frontmatter
 import pytest
 
-from site_builder.content import parse_article
-from site_builder.import_text import is_headline, split_teasers
-from site_builder.importer import ImportReport, escape_markdown, import_paths
+from site_builder.content.articles import parse_article
+from site_builder.importer.text import is_headline, split_teasers
+from site_builder.importer.plan import ImportReport, escape_markdown, import_paths
 
 REPO = Path(__file__).resolve().parent.parent
 RAW = REPO / "tests" / "fixtures" / "raw"

@@ -22,13 +22,13 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from site_builder import importer
-from site_builder.build import BuildOptions, build
+from site_builder.importer import plan as importer
+from site_builder.build.pipeline import BuildOptions, build
 from site_builder.cli import main
-from site_builder.content import parse_article
-from site_builder.import_html import parse_html
-from site_builder.import_text import Block, has_prose
-from site_builder.importer import import_paths, read_page
+from site_builder.content.articles import parse_article
+from site_builder.importer.html import parse_html
+from site_builder.importer.text import Block, has_prose
+from site_builder.importer.plan import import_paths, read_page
 from tests.conftest import write_article
 
 REPO = Path(__file__).resolve().parent.parent

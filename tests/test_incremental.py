@@ -1,7 +1,7 @@
 """Incremental builds: only what changed is re-rendered, and the result equals a clean build byte for byte."""
 from pathlib import Path
 
-from site_builder.build import BuildOptions, build
+from site_builder.build.pipeline import BuildOptions, build
 from tests.conftest import write_article
 
 ARTICLES = "content/articles"
@@ -63,7 +63,7 @@ def test_one_edit_rewrites_only_affected_pages(example_site: Path) -> None:
 def test_template_edit_rewrites_only_pages_using_it(example_site: Path) -> None:
     first = build(example_site, BuildOptions(search=False, jobs=1))
     (example_site / "templates").mkdir()
-    package = Path(__file__).parent.parent / "site_builder/templates/source.html"
+    package = Path(__file__).parent.parent / "site_builder/site/templates/source.html"
     (example_site / "templates/source.html").write_text(package.read_text() + "<!-- edited -->\n")
     second = build(example_site, BuildOptions(search=False, jobs=1))
     sources = len(list((example_site / "output/sources").glob("*/index.html")))
@@ -71,7 +71,7 @@ def test_template_edit_rewrites_only_pages_using_it(example_site: Path) -> None:
 
 
 def test_bytecode_written_during_a_build_is_not_an_input_change(tmp_path: Path) -> None:
-    from site_builder.fingerprint import input_fingerprint
+    from site_builder.build.fingerprint import input_fingerprint
     folder = tmp_path / "templates"
     (folder / "__pycache__").mkdir(parents=True)
     (folder / "page.html").write_text("x")
@@ -84,7 +84,7 @@ def test_bytecode_written_during_a_build_is_not_an_input_change(tmp_path: Path) 
 
 def test_stories_and_related_are_kept_while_what_they_read_is_unchanged(example_site: Path, tmp_path: Path,
                                                                          monkeypatch) -> None:
-    from site_builder import graph
+    from site_builder.intel import archive as graph
     computed: list[int] = []
     real = graph.compute_stories
     monkeypatch.setattr(graph, "compute_stories", lambda *a, **k: computed.append(1) or real(*a, **k))

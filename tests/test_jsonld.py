@@ -3,7 +3,7 @@ import re
 from datetime import datetime, timedelta, timezone
 from html.parser import HTMLParser
 
-from site_builder.jsonld import item_list_jsonld, news_article_jsonld, script_safe_json
+from site_builder.site.formats.jsonld import item_list_jsonld, news_article_jsonld, script_safe_json
 
 HOSTILE = '</script><script>alert(1)</script> "><img src=x onerror=alert(1)> {{ 7*7 }} <!-- & \u2028'
 ZONE = timezone(timedelta(hours=3))

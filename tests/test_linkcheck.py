@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.linkcheck import BrokenLink, check_links, parse_page, srcset_urls
+from site_builder.check.links import BrokenLink, check_links, parse_page, srcset_urls
 
 HOSTILE = '</script><script>alert(1)</script> "><img src=x onerror=alert(1)> {{ 7*7 }}'
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.build import BuildOptions, build
-from site_builder.check import check_site
-from site_builder.errors import SiteError
+from site_builder.build.pipeline import BuildOptions, build
+from site_builder.check.lint import check_site
+from site_builder.core.errors import SiteError
 
 REPO = Path(__file__).resolve().parent.parent
 SECRET = "SECRET-FROM-OUTSIDE"

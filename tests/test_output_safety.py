@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
-from site_builder import search
-from site_builder.build import BuildOptions, BuildResult, build
-from site_builder.errors import SiteError
-from site_builder.writer import recover
+from site_builder.build import search
+from site_builder.build.pipeline import BuildOptions, BuildResult, build
+from site_builder.core.errors import SiteError
+from site_builder.build.writer import recover
 from tests.conftest import write_article
 from tests.test_faults import snapshot
 

@@ -24,7 +24,7 @@ from urllib.parse import urldefrag, urlsplit
 
 import pytest
 
-from site_builder.build import BuildOptions, BuildResult, build
+from site_builder.build.pipeline import BuildOptions, BuildResult, build
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, REPO
 
 pytestmark = pytest.mark.browser

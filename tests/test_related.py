@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from site_builder.config import RelatedWeights
-from site_builder.model import Article, Event, Story, Version
-from site_builder.related import related_coverage, when
-from site_builder.slugs import slugify
+from site_builder.core.config import RelatedWeights
+from site_builder.core.model import Article, Event, Story, Version
+from site_builder.intel.related import related_coverage, when
+from site_builder.core.slugs import slugify
 
 WHEN = datetime(2025, 1, 1, 12, tzinfo=timezone.utc)
 

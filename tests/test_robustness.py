@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.build import BuildOptions, build
-from site_builder.errors import SiteError
+from site_builder.build.pipeline import BuildOptions, build
+from site_builder.core.errors import SiteError
 from tests.conftest import write_article
 
 ESCAPES = "\x1b]0;X\x1b\\\x1b[2J\x07\x9b\u202e"   # set the window title, clear the screen, bell, CSI, RTL
@@ -334,7 +334,7 @@ def test_sanitised_bodies_keep_their_footnote_links(site: Path) -> None:
     assert '<sup class="footnote-ref" id="fnref-1"><a href="#fn-1"' in page
     assert '<li id="fn-1"><p>The source of the claim.<a href="#fnref-1" class="footnote"' in page
     assert "<sup>x</sup>" in page         # no other id: a body's could take one the page uses
-    from site_builder.linkcheck import check_links
+    from site_builder.check.links import check_links
     assert check_links(site / "output", "/", site_url="https://example.org/") == []
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.search import BUNDLE_FILES, index_site
+from site_builder.build.search import BUNDLE_FILES, index_site
 
 HOSTILE = '</script><script>alert(1)</script> "><img src=x onerror=alert(1)> {{ 7*7 }}'
 PAGES = {

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from site_builder import writer
-from site_builder.build import BuildOptions
-from site_builder.server import STATUS_URL, Builder, Hub, allowed_host, application, site_layout, snapshot
+from site_builder.build import writer
+from site_builder.build.pipeline import BuildOptions
+from site_builder.serve.server import STATUS_URL, Builder, Hub, allowed_host, application, site_layout, snapshot
 from tests.conftest import write_article
 from tests.test_server import Served, copy_site, free_port, get
 

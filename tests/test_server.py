@@ -18,13 +18,13 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from site_builder import server
-from site_builder.build import BuildOptions, BuildResult
-from site_builder.server import (CLIENT_URL, QUIET, Builder, Layout, Watcher, changed_files, locate, reload_paths,
+from site_builder.serve import server
+from site_builder.build.pipeline import BuildOptions, BuildResult
+from site_builder.serve.server import (CLIENT_URL, QUIET, Builder, Layout, Watcher, changed_files, locate, reload_paths,
                                  site_layout, snapshot, with_client)
 
 REPO = Path(__file__).resolve().parent.parent
-PACKAGE_CSS = REPO / "site_builder" / "static" / "style.css"
+PACKAGE_CSS = REPO / "site_builder" / "site" / "static" / "style.css"
 ARTICLE_FILE = "content/articles/eu-warns-extremely-dangerous-if-iran-closes-strait-of-hormuz.md"
 ARTICLE_URL = "/articles/2025/06/23/eu-warns-extremely-dangerous-if-iran-closes-strait-of-hormuz/"
 STARTUP_SECONDS = 30

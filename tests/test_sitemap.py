@@ -1,8 +1,8 @@
 import xml.etree.ElementTree as ET
 from datetime import datetime, timedelta, timezone
 
-from site_builder import sitemap
-from site_builder.sitemap import robots_txt, sitemap_files, sitemap_xml
+from site_builder.site.formats import sitemap
+from site_builder.site.formats.sitemap import robots_txt, sitemap_files, sitemap_xml
 
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 ZONE = timezone(timedelta(hours=3))

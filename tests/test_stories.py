@@ -10,12 +10,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from site_builder.config import RelatedWeights, StoryWeights
-from site_builder.content import article_files, load_registries, parse_article
-from site_builder.model import Article, Registries
-from site_builder.related import related_coverage
-from site_builder.slugs import slugify
-from site_builder.stories import compute_stories
+from site_builder.core.config import RelatedWeights, StoryWeights
+from site_builder.content.articles import article_files, load_registries, parse_article
+from site_builder.core.model import Article, Registries
+from site_builder.intel.related import related_coverage
+from site_builder.core.slugs import slugify
+from site_builder.intel.stories import compute_stories
 
 CONTENT = Path(__file__).resolve().parent.parent / "content"
 REUTERS = "iran-supreme-leader-asks-putin-to-do-more-after-us-strikes"
@@ -88,7 +88,7 @@ def test_related_coverage_of_reuters_lists_hormuz_and_nsc_with_reasons(seed):
 
 def test_explicit_story_wins_and_uses_the_registry(tmp_path: Path):
     articles, registries = stripped_site(tmp_path)
-    from site_builder.model import StoryInfo
+    from site_builder.core.model import StoryInfo
     tagged = [a if a.slug != STREAMER else _with(a, story="streamers") for a in articles]
     info = (StoryInfo("streamers", "Streamers in trouble", "About streamers.", "concluded"),)
     stories = compute_stories(tagged, info, canonical_of(registries), StoryWeights())
@@ -122,7 +122,7 @@ def test_empty_archive():
 
 
 def test_same_stories_whether_analysed_in_chunks_and_processes_or_not(seed, monkeypatch):
-    from site_builder import textsig
+    from site_builder.intel import textsig
     articles, registries, canonical, stories = seed
     monkeypatch.setattr(textsig, "CHUNK", 3)
     monkeypatch.setattr(textsig, "PARALLEL", 2)
@@ -133,7 +133,7 @@ def test_same_stories_whether_analysed_in_chunks_and_processes_or_not(seed, monk
 
 
 def test_word_hashes_follow_the_tokeniser():
-    from site_builder.textsig import tokens, words
+    from site_builder.intel.textsig import tokens, words
     text = "Iran's U.S. envoys — naïve Grüße, 2024 talks"
     found = tokens([text, text.upper(), " ".join(words(text))])
     third = len(found.hashes) // 3
@@ -147,8 +147,8 @@ def test_kept_chunk_analyses_give_the_same_stories(seed, monkeypatch, tmp_path):
     """Chunks come back from the store byte for byte; an edit makes only its own chunk new."""
     import dataclasses
 
-    from site_builder import textsig
-    from site_builder.analysiscache import ChunkStore
+    from site_builder.intel import textsig
+    from site_builder.intel.cache import ChunkStore
     articles, registries, canonical, stories = seed
     monkeypatch.setattr(textsig, "CHUNK", 3)
     first = ChunkStore(tmp_path / "analysis")
@@ -173,8 +173,8 @@ def test_kept_chunk_analyses_give_the_same_stories(seed, monkeypatch, tmp_path):
 
 
 def test_an_unreadable_kept_chunk_is_analysed_again(seed, tmp_path):
-    from site_builder import textsig
-    from site_builder.analysiscache import ChunkStore
+    from site_builder.intel import textsig
+    from site_builder.intel.cache import ChunkStore
     articles, registries, canonical, stories = seed
     store = ChunkStore(tmp_path / "analysis")
     textsig.analyse_archive(articles, canonical, store)
@@ -198,8 +198,8 @@ def test_each_computed_event_says_what_tied_it_to_its_story(seed):
 
 
 def test_the_reason_is_on_the_story_page_and_in_the_json(tmp_path: Path):
-    from site_builder.build import BuildOptions, build
-    from site_builder.inspect import story_listing
+    from site_builder.build.pipeline import BuildOptions, build
+    from site_builder.check.stories import story_listing
     stripped_site(tmp_path)
     build(tmp_path, BuildOptions(search=False, jobs=1))
     listing = story_listing(tmp_path)
@@ -214,7 +214,7 @@ def test_the_reason_is_on_the_story_page_and_in_the_json(tmp_path: Path):
 
 
 def test_kept_stories_keep_their_ties(seed):
-    from site_builder.cachefile import stories_data, stories_from
+    from site_builder.core.store import stories_data, stories_from
     _, _, _, stories = seed
     assert any(e.tie for s in stories for e in s.events)
     assert stories_from(json.loads(json.dumps(stories_data(stories)))) == stories

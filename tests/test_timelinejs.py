@@ -1,7 +1,7 @@
 import json
 from datetime import datetime, timedelta, timezone
 
-from site_builder.timelinejs import TimelineEvent, safe_href, timeline_json
+from site_builder.site.formats.timelinejs import TimelineEvent, safe_href, timeline_json
 
 ZONE = timezone(timedelta(hours=3))
 HOSTILE = '</script><script>alert(1)</script> "><img src=x onerror=alert(1)> {{ 7*7 }}'

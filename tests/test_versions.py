@@ -3,8 +3,8 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta, timezone
 
-from site_builder.model import Article
-from site_builder.versions import group_versions
+from site_builder.core.model import Article
+from site_builder.intel.versions import group_versions
 
 WHEN = datetime(2025, 1, 1, tzinfo=timezone.utc)
 

@@ -1,0 +1,72 @@
+"""What each output was built from (a signature of its inputs), to decide what is stale."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from ..core.errors import Problem
+
+VERSION = 3
+
+
+def signature(kind: str, template: str, context: Any) -> str:
+    """A hash of everything a page is made from: its kind, its template chain and its context.
+
+    Contexts are built in a deterministic order, so their JSON needs no key sorting."""
+    digest = hashlib.blake2b(f"{kind}\0{template}\0".encode("utf-8"), digest_size=16)
+    digest.update(orjson.dumps(context, default=str))
+    return digest.hexdigest()
+
+
+def manifest_path(cache: Path, output: Path) -> Path:
+    key = hashlib.blake2b(str(output.resolve()).encode(), digest_size=8).hexdigest()
+    return cache / f"manifest-{key}.json"
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What the last good build wrote: output path -> signature, its input fingerprint, its warnings,
+    and which output folder it wrote (`folder_identity`)."""
+
+    outputs: dict[str, str] = field(default_factory=dict)
+    inputs: str = ""
+    warnings: tuple[Problem, ...] = ()
+    folder: str = ""
+
+
+def folder_identity(folder: Path) -> str:
+    """Device and inode of the output folder: a folder swapped in by a build that could not record
+    itself (a read-only cache), or put back by hand, is not the one an older manifest describes."""
+    try:
+        info = folder.stat()
+    except OSError:
+        return ""
+    return f"{info.st_dev}:{info.st_ino}"
+
+
+def load_manifest(path: Path) -> Manifest:
+    """The last good build's manifest; empty when missing, unreadable or from another version."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("version") != VERSION:
+            return Manifest()
+        return Manifest({str(k): str(v) for k, v in data["outputs"].items()}, str(data["inputs"]),
+                        tuple(Problem(**p) for p in data["warnings"]), str(data["folder"]))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return Manifest()
+
+
+def save_manifest(path: Path, manifest: Manifest) -> None:
+    """Write atomically: a build killed here leaves the old manifest whole."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".tmp{os.getpid()}")
+    data = {"version": VERSION, "inputs": manifest.inputs, "outputs": manifest.outputs,
+            "warnings": [p.as_dict() for p in manifest.warnings], "folder": manifest.folder}
+    tmp.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, path)

@@ -1,0 +1,348 @@
+"""The build: load → graph → routes → contexts → what is stale → render → write → manifest."""
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext, suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..core.store import cache_problem, remove_dead_temporaries, writable
+from ..core.config import CONFIG_NAME, Config, config_line, host_warning, load_config
+from ..core.errors import Problem, SiteError
+from .fingerprint import input_fingerprint
+from .manifest import Manifest, folder_identity, load_manifest, manifest_path, save_manifest
+from .writer import (cannot_write, check_output_owned, commit, new_work_folder, output_refused, recover,
+                     remove_own_folder, swap_in, write_file)
+
+if TYPE_CHECKING:
+    from ..site.depends import Depends
+    from ..site.preview import PageMaker
+    from ..site.render import Renderer
+
+PACKAGE_STATIC = Path(__file__).parent.parent / "site" / "static"
+ALWAYS_BUILT = ("sitemap",)      # lists every route: what it reads is not recorded
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    base_url: str | None = None
+    drafts: bool = False
+    jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
+    clean: bool = False
+    output: Path | None = None
+    search: bool | None = None
+    remember: bool = True        # keep a manifest for the next, incremental build
+    index_search: bool = True    # build the search index with the pages (serve refreshes it in the background)
+    progress: Callable[[int, int], None] | None = None   # called with (done, total) while rendering
+    keep_pages: bool = False     # return what pages were made from, for previews in serve
+    publishing: AbstractContextManager[Any] | None = None   # held while output/ changes (serve waits on it)
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    output: Path
+    pages: int
+    written: int
+    removed: int
+    seconds: float
+    warnings: tuple[Problem, ...]
+    search_seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)
+    pages_from: PageMaker | None = None      # with BuildOptions.keep_pages, when the build ran
+
+
+def output_folder(site: Path, config: Config, options: BuildOptions) -> Path:
+    """The output folder, refused when it is, holds or sits inside an input or cache folder, or
+    holds files site_builder did not write."""
+    output = (options.output or site / config.paths.output).resolve()
+    setting = _output_setting(site, config, options)
+    for name in ("content", "templates", "static", "cache"):
+        folder = (site / getattr(config.paths, name)).resolve()
+        if output == folder or output.is_relative_to(folder) or folder.is_relative_to(output):
+            relation = "is" if output == folder else "is inside" if output.is_relative_to(folder) else "contains"
+            raise output_refused(setting, f"the output folder {output} {relation} the {name} folder {folder}",
+                                 "choose a separate folder such as output/")
+    check_output_owned(output, setting, lambda: _listed_in_manifest(site, config, output))
+    return output
+
+
+def _listed_in_manifest(site: Path, config: Config, output: Path) -> bool:
+    """An output folder of a version without the marker: every file in it is one the last build
+    wrote, by its manifest (the search bundle aside)."""
+    outputs = load_manifest(manifest_path(site / config.paths.cache, output)).outputs
+    if not outputs or not output.is_dir() or output.is_symlink():
+        return False
+    files = (path.relative_to(output).as_posix() for path in output.rglob("*") if not path.is_dir())
+    return all(rel in outputs or rel.startswith("pagefind/") for rel in files)
+
+
+def _output_setting(site: Path, config: Config, options: BuildOptions) -> Problem:
+    """Where the output folder was chosen, to start the messages about it."""
+    if options.output is not None:
+        return Problem("--output", None, "")
+    line = config_line(site, "output")
+    default = "" if line else " (the default)"
+    return Problem(CONFIG_NAME, line, f'paths.output = "{config.paths.output}"{default}')
+
+
+def build(site: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
+    """Build the site; on any error raise SiteError and leave the previous output as it was."""
+    config = load_config(site, {"base_url": options.base_url, "search": options.search})
+    output = output_folder(site, config, options)
+    try:
+        recover(output)
+        return _build(site, config, output, options)
+    except OSError as error:     # a full disk or a read-only folder: say so, never a traceback
+        raise cannot_write(str(output), error) from error
+
+
+def _build(site: Path, config: Config, output: Path, options: BuildOptions) -> BuildResult:
+    clock = _Clock()
+    manifest_file = manifest_path(site / config.paths.cache, output)
+    fresh = options.clean or not options.remember or not output.exists()
+    previous = Manifest() if fresh else load_manifest(manifest_file)
+    if previous.folder != folder_identity(output):     # not the output folder it describes
+        fresh, previous = True, Manifest()
+    inputs = input_fingerprint(site, [site / config.paths.content, site / config.paths.templates,
+                                      site / config.paths.static], repr((options.drafts, output, config)))
+    if previous.inputs == inputs and _all_exist(output, previous.outputs):
+        return BuildResult(output, len(previous.outputs), 0, 0, clock.total(), previous.warnings)
+    unwritable = _prepare_cache(site / config.paths.cache)
+    remember = options.remember and unwritable is None
+    if unwritable is not None:     # nothing can be recorded: build everything, as if for the first time
+        fresh, previous = True, Manifest()
+    cache_warnings = [cache_problem(config.paths.cache, unwritable)] if unwritable else []
+    # Imported here, not at the top: a build with nothing to do stays well under a second.
+    from ..intel.cache import ChunkStore
+    from ..site.context import Contexts
+    from ..site.depends import Depends, Recorder, depends_path, load_depends, merge, save_depends, values
+    from ..intel.archive import build_archive
+    from ..site.lookup import site_index
+    from ..content.load import load_content
+    from .memory import return_freed_arrays
+    from .workers import Job, produce
+    from ..site.render import Renderer
+    from ..site.routes import site_routes
+    return_freed_arrays()
+    links_out = _links_out(site, (config.paths.templates, config.paths.static))
+    content = load_content(site, config, drafts=options.drafts, jobs=options.jobs, cache=unwritable is None,
+                           trusted=not options.clean)
+    cache_warnings += content.unsaved
+    if content.errors or links_out:
+        raise SiteError([*content.errors, *links_out])
+    clock.lap("load")
+    store = ChunkStore(site / config.paths.cache / "analysis", trusted=not options.clean) if remember else None
+    archive = build_archive(content.articles, content.registries, config, store)
+    _raise_errors(archive.problems)
+    warnings = (*content.warnings, *archive.problems, *host_warning(site, config))
+    clock.lap("graph")
+    renderer = Renderer(config, site / config.paths.templates)
+    routes = site_routes(archive, config.per_page, config.search)
+    statics = _static_files(site, config)
+    staging = output.with_name(output.name + f".staging-{os.getpid()}")
+    index = site_index(archive)
+    digests = _digests(renderer)
+    world = _world(config, options, digests)
+    depends_file = depends_path(manifest_file)
+    known = Depends() if fresh else load_depends(depends_file)
+    if known.inputs != previous.inputs:      # not the record of the build the manifest describes
+        known = Depends()
+    now = values(archive, index)
+    kept = _kept(known, world, now, previous.outputs, output) if remember else {}
+    todo = [r for r in routes if r.output not in kept or r.kind in ALWAYS_BUILT]
+    recorder = Recorder() if remember else None
+    job = Job(routes, todo, Contexts(archive, index, config, recorder), digests, renderer,
+              previous.outputs, output, staging)
+    clock.lap("routes")
+    swapped = fresh or not previous.outputs     # the staged folder replaces the output whole
+    try:
+        new_work_folder(staging)
+        produced = produce(job, options.jobs, options.progress)
+        stale_static = [rel for rel, (_, sig) in statics.items()
+                        if previous.outputs.get(rel) != sig or not (output / rel).exists()]
+        written = produced.written + _copy_static(statics, stale_static, staging)
+        built = {r.output for r in todo}
+        current = {r.output: previous.outputs[r.output] for r in routes if r.output not in built} \
+            | produced.signatures | {rel: sig for rel, (_, sig) in statics.items()}
+        removed = [p for p in previous.outputs if p not in current]
+        clock.lap("render")
+        search = _stage_search(output, staging, config, options, _Changes(current, written, removed, swapped))
+    except BaseException:
+        remove_own_folder(staging)
+        raise
+    with options.publishing or nullcontext():
+        if swapped:
+            swap_in(staging, output)
+        else:
+            commit(staging, output, written + search.written, removed + search.removed)
+    if remember:
+        try:
+            save_manifest(manifest_file, Manifest(current, inputs, warnings, folder_identity(output)))
+            save_depends(depends_file, merge(known, inputs, world, kept, produced.reads, now, [r.output for r in routes]))
+        except OSError as error:     # a full disk: the next build must not trust the last build's record
+            _forget(manifest_file)
+            cache_warnings.append(cache_problem(config.paths.cache, error))
+    if store is not None:
+        store.prune()
+        if store.unsaved is not None:
+            cache_warnings.append(cache_problem(config.paths.cache, store.unsaved))
+    clock.lap("write")
+    pages_from = None
+    if options.keep_pages:
+        from ..site.preview import PageMaker
+        pages_from = PageMaker(site, archive, index, config, renderer)
+    return BuildResult(output, len(current), len(written), len(removed), clock.total(),
+                       (*warnings, *dict.fromkeys(cache_warnings)), search.seconds, clock.laps, pages_from)
+
+
+def _prepare_cache(folder: Path) -> OSError | None:
+    """Remove what dead builds and older versions left in the cache; why it cannot be written, if so."""
+    remove_dead_temporaries(folder)
+    for old in (*folder.glob("*.pickle"), folder / "analysis" / "results.pickle"):   # before the cache held data only
+        _forget(old)
+    return writable(folder)
+
+
+def _forget(path: Path) -> None:
+    """Remove a cache file if the folder allows it (a read-only cache is reported by `writable`)."""
+    with suppress(OSError):
+        path.unlink(missing_ok=True)
+
+
+def _raise_errors(problems: tuple[Problem, ...]) -> None:
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise SiteError(errors)
+
+
+def _kept(known: Depends, world: str, now: dict[str, Any], outputs: dict[str, str], output: Path) -> dict[str, int]:
+    """The pages of the last build whose context cannot have changed and whose file is still there."""
+    root = str(output) + os.sep
+    return {rel: n for rel, n in known.unchanged(world, now).items()
+            if rel in outputs and os.path.exists(root + rel)}
+
+
+def _world(config: Config, options: BuildOptions, digests: dict[str, str]) -> str:
+    """Everything besides the archive that a context or page is made from."""
+    import hashlib
+
+    from ..site.depends import VERSION
+    text = repr((VERSION, config, options.drafts, sorted(digests.items())))
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def _all_exist(output: Path, files: dict[str, str]) -> bool:
+    """Every file of the last build is still there (plain strings: tens of thousands of checks)."""
+    root = str(output) + os.sep
+    return all(os.path.exists(root + relative) for relative in files)
+
+
+def _digests(renderer: Renderer) -> dict[str, str]:
+    """Per page kind, a hash of its templates and of the site-wide values every page shows."""
+    import jinja2
+
+    from ..site.render import template_digests
+    shared = json.dumps(renderer.env.globals["site"], sort_keys=True) + renderer.html_policy
+    try:
+        return {kind: digest + shared for kind, digest in template_digests(renderer.env).items()}
+    except jinja2.TemplateSyntaxError as error:
+        raise SiteError(Problem(error.filename or error.name or "template", error.lineno,
+                                f"template error: {error.message}", "fix the template syntax")) from None
+    except jinja2.TemplateNotFound as error:
+        raise SiteError(Problem(str(error.name), None, "template not found",
+                                "check the name in extends/include/import")) from None
+
+
+def _static_files(site: Path, config: Config) -> dict[str, tuple[Path, str]]:
+    """Static files by output path: the package's assets, overridden and extended by the site's static/."""
+    import hashlib
+    files: dict[str, tuple[Path, str]] = {}
+    for root in (PACKAGE_STATIC, site / config.paths.static):
+        if root.is_dir():
+            for path in sorted(p for p in root.rglob("*") if p.is_file()):     # links out: see _links_out
+                digest = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+                files["assets/" + path.relative_to(root).as_posix()] = (path, digest)
+    return files
+
+
+def _links_out(site: Path, folders: tuple[str, ...]) -> list[Problem]:
+    """Links (to files or folders) in the templates and static folders that lead outside the site:
+    refused as those in content/ are, since what they lead to would be read and published."""
+    root = site.resolve()
+    problems = []
+    for name in folders:
+        for folder, dirs, files in os.walk(site / name, followlinks=False):
+            for entry in sorted((*dirs, *files)):
+                path = Path(folder, entry)
+                if path.is_symlink() and not path.resolve().is_relative_to(root):
+                    problems.append(Problem(path.relative_to(site).as_posix(), None,
+                                            "symbolic link points outside the site folder",
+                                            f"copy what it links to into {name}/ instead of linking it"))
+    return problems
+
+
+def _copy_static(statics: dict[str, tuple[Path, str]], stale: list[str], staging: Path) -> list[str]:
+    for rel in stale:
+        write_file(staging, rel, statics[rel][0].read_bytes())
+    return list(stale)
+
+
+@dataclass(frozen=True)
+class _Changes:
+    """What this build makes of the output: every file it will hold, and what changes."""
+
+    current: dict[str, str]
+    written: list[str]
+    removed: list[str]
+    fresh: bool
+
+
+@dataclass(frozen=True)
+class _StagedSearch:
+    written: list[str] = field(default_factory=list)    # the new bundle's files, staged
+    removed: list[str] = field(default_factory=list)    # the old bundle's files the new one lacks
+    seconds: float = 0.0
+
+
+def _stage_search(output: Path, staging: Path, config: Config, options: BuildOptions,
+                  changes: _Changes) -> _StagedSearch:
+    """The search bundle of the pages this build leaves, written into the staging folder so that it
+    is moved into place with them (or not at all); the old bundle's files the new one lacks go.
+
+    Without search the old bundle goes too: it would still find pages the site no longer has."""
+    from .search import BUNDLE_DIR, index_pages
+    old = [] if changes.fresh else _files_under(output, BUNDLE_DIR)
+    if not config.search:
+        return _StagedSearch([], old)
+    changed = changes.written or changes.removed or not (output / BUNDLE_DIR).is_dir()
+    if not options.index_search or not changed:
+        return _StagedSearch()
+    pages = [rel for rel in changes.current if rel.endswith(".html")]
+    report = index_pages(staging, output, pages, set(changes.written))
+    new = _files_under(staging, BUNDLE_DIR)
+    return _StagedSearch(new, sorted(set(old) - set(new)), report.seconds)
+
+
+def _files_under(root: Path, folder: str) -> list[str]:
+    """The files inside `root/folder`, as paths relative to `root`."""
+    if not (root / folder).is_dir():
+        return []
+    return sorted(p.relative_to(root).as_posix() for p in (root / folder).rglob("*") if p.is_file())
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.start = self.last = time.perf_counter()
+        self.laps: dict[str, float] = {}
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name] = round(now - self.last, 4)
+        self.last = now
+
+    def total(self) -> float:
+        return time.perf_counter() - self.start

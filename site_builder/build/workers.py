@@ -1,0 +1,123 @@
+"""The contexts, signatures and — when stale — bytes of the routes to build, across worker processes.
+
+Workers are forked after the archive is computed, so they inherit it and receive only
+ranges of route numbers; they write pages straight into the staging folder and send
+back signatures, file names and what each context read, never page bytes.
+"""
+from __future__ import annotations
+
+import gc
+import multiprocessing
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..site.context import Contexts
+from ..site.depends import read_ids
+from .manifest import signature
+from ..site.formats.outputs import DATA_KINDS, data_bytes, data_context
+from ..site.render import Renderer
+from ..site.routes import Route
+from .writer import write_file
+
+PARALLEL_FROM = 300      # routes; fewer are faster in this process than in a pool
+CHUNK = 64
+
+
+@dataclass(frozen=True)
+class Job:
+    routes: list[Route]               # every route of the site (the sitemap lists them)
+    todo: list[Route]                 # the routes whose context to build
+    contexts: Contexts
+    digests: dict[str, str]           # page kind -> hash of its templates and site-wide values
+    renderer: Renderer
+    previous: dict[str, str]          # output path -> signature of the last good build
+    output: Path
+    staging: Path
+
+
+@dataclass(frozen=True)
+class Produced:
+    signatures: dict[str, str]        # output path -> signature, for every route built
+    written: list[str]                # files written into the staging folder
+    reads: dict[str, np.ndarray]      # output path -> ids of what its context read (with a recorder)
+
+
+@dataclass
+class _Done:
+    signatures: list[tuple[str, str]] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)
+    reads: list[tuple[str, np.ndarray]] = field(default_factory=list)
+
+
+def route_context(job: Job, route: Route) -> dict[str, Any]:
+    if route.kind in DATA_KINDS:
+        return data_context(route, job.contexts, job.routes)
+    return job.contexts.build(route)
+
+
+def route_bytes(route: Route, context: dict[str, Any], renderer: Renderer) -> dict[str, bytes]:
+    if route.kind in DATA_KINDS:
+        return data_bytes(route, context)
+    return {route.output: renderer.render(route.kind, context)}
+
+
+def _run(job: Job, bounds: tuple[int, int], ids: dict[str, int]) -> _Done:
+    done = _Done()
+    recorder = job.contexts.recorder
+    for route in job.todo[bounds[0]:bounds[1]]:
+        context = route_context(job, route)
+        sig = signature(route.kind, job.digests.get(route.kind, ""), context)
+        done.signatures.append((route.output, sig))
+        if recorder is not None:
+            done.reads.append((route.output, read_ids(recorder.take(), ids)))
+        if job.previous.get(route.output) != sig or not (job.output / route.output).exists():
+            for rel, data in route_bytes(route, context, job.renderer).items():
+                write_file(job.staging, rel, data)
+                done.written.append(rel)
+    return done
+
+
+_WORKER: list[tuple[Job, dict[str, int]]] = []   # set once in each forked worker, by _init_worker
+
+
+def _init_worker(job: Job) -> None:
+    _WORKER.append((job, {}))
+
+
+def _run_in_worker(bounds: tuple[int, int]) -> _Done:
+    job, ids = _WORKER[0]
+    return _run(job, bounds, ids)
+
+
+def produce(job: Job, jobs: int, progress: Callable[[int, int], None] | None = None) -> Produced:
+    """Contexts and signatures of `job.todo`; stale ones rendered into `job.staging`."""
+    total = len(job.todo)
+    chunks = [(start, min(start + CHUNK, total)) for start in range(0, total, CHUNK)]
+    report = progress or (lambda done, total: None)
+    produced = Produced({}, [], {})
+    job.staging.mkdir(parents=True, exist_ok=True)
+    results: Iterator[_Done]
+    if jobs <= 1 or total < PARALLEL_FROM:
+        ids: dict[str, int] = {}
+        results = map(lambda bounds: _run(job, bounds, ids), chunks)
+        pool = None
+    else:
+        gc.freeze()     # the workers' collectors leave the inherited archive alone (and its memory shared)
+        pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_init_worker, initargs=(job,))
+        results = pool.imap(_run_in_worker, chunks)      # in order: the same result on every run
+    try:
+        for count, done in enumerate(results, start=1):
+            produced.signatures.update(done.signatures)
+            produced.written.extend(done.written)
+            produced.reads.update(done.reads)
+            report(min(count * CHUNK, total), total)
+    finally:
+        if pool is not None:
+            pool.terminate()
+            pool.join()
+            gc.unfreeze()
+    return produced

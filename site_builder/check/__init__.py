@@ -1,0 +1,1 @@
+"""`check` and `stories`: problems in the content, broken links, the computed stories."""

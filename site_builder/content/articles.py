@@ -1,0 +1,394 @@
+"""Read content files: front matter and field checks into frozen Articles and registries."""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import frontmatter
+import yaml
+from frontmatter.default_handlers import YAMLHandler
+
+from ..core.errors import Problem
+from ..core.model import Article, Entity, Registries, Source, StoryInfo
+from ..core.slugs import is_safe_slug, slugify
+from ..core.yamlload import describe, error_line, load_yaml
+
+ARTICLE_SUFFIX = ".md"
+REGISTRY_FILES = ("stories.yaml", "entities.yaml", "sources.yaml")
+MAX_BYTES = 20 * 1024 * 1024
+UNREADABLE = "cannot read file"
+EARLIEST_YEAR = 1900           # a publication date before it is a placeholder (0001-01-01) or a typo
+_KNOWN_KEYS = {"title", "date", "source", "url", "wire", "dateline", "story", "entities", "tags",
+               "related", "summary", "draft", "slug", "review"}
+_FRONT = re.compile(r"\A(---[ \t]*\r?\n)(.*?)(^---[ \t]*$)", re.S | re.M)
+
+
+class _StrictHandler(YAMLHandler):
+    def load(self, fm: str, **kwargs: object) -> Any:
+        data = load_yaml(fm)
+        bad = [key for key in data if not isinstance(key, str)] if isinstance(data, dict) else []
+        if bad:     # python-frontmatter passes the keys as keyword arguments: text only
+            raise yaml.YAMLError(f"a key must be text, not {bad[0]!r}")
+        return data
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """What one file gave: an article, or the problems that stop it."""
+
+    article: Article | None
+    problems: tuple[Problem, ...]
+
+
+def read_text(path: Path, rel: str) -> tuple[str | None, list[Problem]]:
+    """The file's text, or a located problem: not UTF-8, NUL bytes, too large, a link outside."""
+    try:
+        size = path.stat().st_size      # before reading: a huge file is refused without loading it
+        raw = path.read_bytes() if size <= MAX_BYTES else b""
+    except OSError as error:
+        return None, [Problem(rel, None, f"{UNREADABLE}: {error.strerror}")]
+    if size > MAX_BYTES or len(raw) > MAX_BYTES:
+        return None, [Problem(rel, 1, f"file is {max(size, len(raw)) // 2**20} MB, over the {MAX_BYTES // 2**20} MB limit",
+                              "split it or remove embedded data")]
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        return None, [Problem(rel, line, f"file is not UTF-8 (byte 0x{raw[error.start]:02x} at offset {error.start})",
+                              "re-save the file as UTF-8")]
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        return None, [Problem(rel, line, "file contains a NUL byte", "remove it; content files are plain text")]
+    return text.replace("\r\n", "\n").replace("\r", "\n"), []
+
+
+def key_lines(front: str, offset: int) -> dict[str, int]:
+    """Line in the file of each top-level front-matter key."""
+    lines = {}
+    for number, line in enumerate(front.splitlines(), start=offset + 1):
+        match = re.match(r"^([A-Za-z_][\w-]*)\s*:", line)
+        if match:
+            lines.setdefault(match.group(1), number)
+    return lines
+
+
+def implausible_date(when: datetime | date, today: date) -> str | None:
+    """Why a publication date cannot be right (before 1900, or later than tomorrow), else None."""
+    day = when.date() if isinstance(when, datetime) else when
+    if day.year < EARLIEST_YEAR:
+        return f"is before {EARLIEST_YEAR}"
+    if day > today + timedelta(days=1):
+        return "is later than tomorrow"
+    return None
+
+
+def parse_date(value: Any, tz: ZoneInfo) -> tuple[datetime | None, bool, str]:
+    """An aware datetime from a front-matter value; (None, _, why) when impossible."""
+    if isinstance(value, datetime):
+        return (value if value.tzinfo else value.replace(tzinfo=tz)), False, ""
+    if isinstance(value, date):
+        return datetime.combine(value, time(), tz), True, ""
+    if not isinstance(value, str):
+        return None, False, f"'date' must be a date, not a {type(value).__name__}"
+    text = value.strip()
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            return datetime.combine(date.fromisoformat(text), time(), tz), True, ""
+        parsed = datetime.fromisoformat(text.replace(" ", "T", 1) if re.match(r"\d{4}-\d\d-\d\d \d", text) else text)
+    except ValueError as error:
+        return None, False, f"'date' is not a real date: '{text}' ({error})"
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)), False, ""
+
+
+class _Fields:
+    """Typed access to front-matter values that records a located problem for each bad one."""
+
+    def __init__(self, meta: dict[str, Any], rel: str, lines: dict[str, int]) -> None:
+        self.meta, self.rel, self.lines = meta, rel, lines
+        self.problems: list[Problem] = []
+
+    def problem(self, key: str, message: str, hint: str = "") -> None:
+        self.problems.append(Problem(self.rel, self.lines.get(key, 1), message, hint))
+
+    def text(self, key: str, required: bool = False) -> str | None:
+        value = self.meta.get(key)
+        if value is None or value == "":
+            if required:
+                self.problem(key, f"missing required '{key}'", f"add a line '{key}: ...' to the front matter")
+            return None
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            kind = "list" if isinstance(value, list) else type(value).__name__
+            self.problem(key, f"'{key}' must be text, not a {kind}", f"write one value: {key}: ...")
+            return None
+        return str(value).strip()
+
+    def names(self, key: str) -> tuple[str, ...]:
+        value = self.meta.get(key)
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            value = [value]
+        if isinstance(value, list) and any(isinstance(v, bool) for v in value):
+            self.problem(key, f"'{key}' holds a yes/no value: YAML reads no, yes, on and off as true/false",
+                         f'quote the name: {key}: ["no"]')
+            return ()
+        if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) for v in value):
+            self.problem(key, f"'{key}' must be a list of names", f"write {key}: [First, Second]")
+            return ()
+        seen: dict[str, str] = {}
+        for v in value:
+            name = " ".join(str(v).split())
+            if name:
+                seen.setdefault(name.casefold(), name)
+        return tuple(seen.values())
+
+
+def parse_article(path: Path, rel: str, tz: ZoneInfo, text: str | None = None) -> Parsed:
+    """Parse and check one article file; every problem located at its line."""
+    problems: list[Problem] = []
+    if text is None:
+        text, problems = read_text(path, rel)
+        if text is None:
+            return Parsed(None, tuple(problems))
+    if not text.strip():
+        return Parsed(None, (Problem(rel, 1, "file is empty", "add front matter with title, date and source"),))
+    match = _FRONT.match(text)
+    if not match:
+        hint = "the front matter must end with a line '---'" if text.startswith("---") else \
+            "start the file with '---', the title, date and source, then '---'"
+        return Parsed(None, (Problem(rel, 1, "no front matter found", hint),))
+    front = match.group(2)
+    if "\t" in front.split("\n", 1)[0] or re.search(r"^\t", front, re.M):
+        tab_line = 2 + front[: front.index("\t")].count("\n")
+        return Parsed(None, (Problem(rel, tab_line, "front matter is indented with a tab",
+                                     "YAML allows spaces only; replace the tab with spaces"),))
+    try:
+        post = frontmatter.loads(text, handler=_StrictHandler())
+    except yaml.YAMLError as error:
+        line = error_line(error)
+        return Parsed(None, (Problem(rel, line or 2, f"front matter YAML does not parse: {describe(error)}",
+                                     "check indentation, colons and quotes on that line"),))
+    meta = post.metadata
+    if not isinstance(meta, dict) or not meta:
+        return Parsed(None, (Problem(rel, 2, "front matter is not a mapping of keys to values",
+                                     "write one 'key: value' per line"),))
+    return _article_from(meta, post.content, rel, key_lines(front, 1), tz, text)
+
+
+def _article_from(meta: dict[str, Any], body: str, rel: str, lines: dict[str, int],
+                  tz: ZoneInfo, text: str) -> Parsed:
+    fields = _Fields(meta, rel, lines)
+    for key in meta:
+        if str(key) not in _KNOWN_KEYS:
+            fields.problems.append(Problem(rel, lines.get(str(key), 1), f"unknown front-matter key '{key}'",
+                                           f"known keys: {', '.join(sorted(_KNOWN_KEYS))}", "warning"))
+    title = fields.text("title", required=True)
+    source = fields.text("source", required=True)
+    when, date_only = None, False
+    if meta.get("date") in (None, ""):
+        fields.problem("date", "missing required 'date'", "add a line 'date: 2025-06-23' or 'date: 2025-06-23T10:30:00+03:00'")
+    else:
+        when, date_only, why = parse_date(meta["date"], tz)
+        if when is None:
+            fields.problem("date", why, "use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS+HH:MM")
+        elif odd := implausible_date(when, date.today()):
+            fields.problems.append(Problem(rel, lines.get("date", 1), f"date {meta['date']} {odd}",
+                                           "check it against the original; a site's placeholder is no date",
+                                           "warning"))
+    slug = fields.text("slug") or slugify(Path(rel).stem)
+    if not is_safe_slug(slug):
+        fields.problem("slug", f"slug '{slug}' is not safe in a URL",
+                       "use lowercase letters, digits and single hyphens, at most 80 characters")
+    draft = meta.get("draft", False)
+    if not isinstance(draft, bool):
+        fields.problem("draft", "'draft' must be true or false")
+    url = fields.text("url")
+    if url and not re.match(r"^https?://", url, re.I):
+        fields.problem("url", f"'url' must start with http:// or https://, not '{url[:40]}'", "give the full address")
+        url = None
+    article = Article(
+        path=rel, slug=slug, title=title or "", date=when or datetime.min, source=source or "",
+        body=body, url=url, wire=fields.text("wire"), dateline=fields.text("dateline"),
+        story=fields.text("story"), entities=fields.names("entities"), tags=fields.names("tags"),
+        related=fields.names("related"), summary=fields.text("summary") or "", draft=draft is True,
+        date_only=date_only, lines=tuple(sorted(lines.items())),
+        digest=hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest(),
+    )
+    if article.story is not None and not is_safe_slug(article.story):
+        fields.problem("story", f"story id '{article.story}' is not safe in a URL",
+                       "use lowercase letters, digits and single hyphens")
+    errors = [p for p in fields.problems if p.severity == "error"]
+    return Parsed(None if errors else article, tuple(fields.problems))
+
+
+def article_files(content: Path, site: Path) -> tuple[list[tuple[Path, str]], list[Problem]]:
+    """Every article file below content/, sorted; links that lead outside the site are refused.
+
+    Linked folders are not followed; those leading out of the site are reported."""
+    found: list[tuple[Path, str]] = []
+    problems: list[Problem] = []
+    root = site.resolve()
+    top, base = str(content), content.relative_to(site).as_posix()
+
+    def relative(path: str) -> str:
+        return base + path[len(top):].replace(os.sep, "/")
+
+    for folder, dirs, files in os.walk(top, followlinks=False):
+        for name in dirs:
+            path = os.path.join(folder, name)
+            if os.path.islink(path) and not Path(path).resolve().is_relative_to(root):
+                problems.append(Problem(relative(path), None,
+                                        "symbolic link to a folder outside the site folder",
+                                        "copy the files into content/ instead of linking them"))
+        for name in files:
+            if not name.endswith(ARTICLE_SUFFIX):
+                continue
+            path = os.path.join(folder, name)
+            rel = relative(path)
+            if not utf8_name(rel):
+                problems.append(Problem(rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace"),
+                                        None, "file name is not UTF-8",
+                                        "rename it in UTF-8, e.g. convmv -f latin1 -t utf8 --notest FILE"))
+            elif os.path.islink(path) and not Path(path).resolve().is_relative_to(root):
+                problems.append(Problem(rel, None, "symbolic link points outside the site folder",
+                                        "copy the file into content/ instead of linking it"))
+            elif os.path.isfile(path):
+                found.append((Path(path), rel))
+    found.sort(key=lambda item: item[1].split("/"))
+    problems.sort(key=lambda p: p.path.split("/"))
+    return found, problems
+
+
+def utf8_name(name: str) -> bool:
+    """False for a name read from bytes that are not UTF-8 (they stand in it as lone surrogates)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def duplicate_slugs(articles: list[Article]) -> list[Problem]:
+    """Two files with the same slug (case-insensitive) would write the same page."""
+    first: dict[str, Article] = {}
+    problems = []
+    for article in articles:
+        key = article.slug.casefold()
+        if key in first:
+            other = first[key]
+            problems.append(Problem(article.path, article.line("slug") or 1,
+                                    f"duplicate slug '{article.slug}', also used by {other.path}",
+                                    "rename one of the files or give it a different 'slug:'"))
+        else:
+            first[key] = article
+    return problems
+
+
+RegistryItems = tuple[list[tuple[dict[str, Any], int]], list[Problem]]
+RegistryReader = Callable[[Path, str, str], RegistryItems]
+
+
+def registry_items(path: Path, rel: str, key: str) -> RegistryItems:
+    """The entries of one registry file with their lines, or the problem that stops reading it."""
+    text, problems = read_text(path, rel)
+    if text is None:
+        return [], problems
+    try:
+        data = load_yaml(text)
+    except yaml.YAMLError as error:
+        return [], [Problem(rel, error_line(error), f"YAML does not parse: {describe(error)}",
+                            "check indentation, colons and quotes on that line")]
+    if data is None:
+        return [], []
+    if isinstance(data, dict) and key in data:
+        data = data[key]
+    if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
+        return [], [Problem(rel, 1, f"expected a list of {key}", f"write one '- name: ...' entry per {key[:-1]}")]
+    starts = [n for n, line in enumerate(text.splitlines(), start=1) if re.match(r"^\s*-\s", line)]
+    return [(item, starts[i] if i < len(starts) else 1) for i, item in enumerate(data)], []
+
+
+def _str_field(item: dict[str, Any], key: str, rel: str, line: int, problems: list[Problem],
+               required: bool = False) -> str | None:
+    value = item.get(key)
+    if value is None:
+        if required:
+            problems.append(Problem(rel, line, f"entry has no '{key}'", f"add '{key}: ...'"))
+        return None
+    if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+        problems.append(Problem(rel, line, f"'{key}' must be text"))
+        return None
+    return str(value).strip()
+
+
+def load_registries(content: Path, site: Path, read: RegistryReader = registry_items
+                    ) -> tuple[Registries, list[Problem]]:
+    """The optional stories, entities and sources registries beside the articles."""
+    problems: list[Problem] = []
+    stories, entities, sources = [], [], []
+    story_lines: dict[str, int] = {}
+    for name in REGISTRY_FILES:
+        path = content / name
+        if not path.exists():
+            continue
+        rel = path.relative_to(site).as_posix()
+        if path.is_symlink() and not path.resolve().is_relative_to(site.resolve()):
+            problems.append(Problem(rel, None, "symbolic link points outside the site folder",
+                                    "copy the file into content/ instead of linking it"))
+            continue
+        kind = name.split(".")[0]
+        items, found = read(path, rel, kind)
+        problems += found
+        for item, line in items:
+            if kind == "stories":
+                story_id = _str_field(item, "id", rel, line, problems, required=True)
+                title = _str_field(item, "title", rel, line, problems, required=True)
+                if story_id and not is_safe_slug(story_id):
+                    problems.append(Problem(rel, line, f"story id '{story_id}' is not safe in a URL",
+                                            "use lowercase letters, digits and single hyphens"))
+                elif story_id in story_lines:
+                    problems.append(Problem(rel, line, f"duplicate story id '{story_id}', also at line "
+                                            f"{story_lines[story_id]}", "give each story its own id, or merge the two"))
+                elif story_id and title:
+                    story_lines[story_id] = line
+                    stories.append(StoryInfo(story_id, title, _str_field(item, "summary", rel, line, problems) or "",
+                                             _str_field(item, "status", rel, line, problems) or "developing"))
+            elif kind == "entities":
+                entity = _entity(item, rel, line, problems)
+                if entity:
+                    entities.append(entity)
+            else:
+                source_name = _str_field(item, "name", rel, line, problems, required=True)
+                home = _str_field(item, "home", rel, line, problems)
+                if home and not re.match(r"^https?://", home, re.I):
+                    problems.append(Problem(rel, line, f"'home' must start with http:// or https://, not '{home[:40]}'",
+                                            "give the full address of the outlet's home page"))
+                    home = None
+                if source_name:
+                    sources.append(Source(slugify(source_name), source_name, home,
+                                          _str_field(item, "country", rel, line, problems),
+                                          _str_field(item, "kind", rel, line, problems), path=rel, line=line))
+    return Registries(tuple(stories), tuple(entities), tuple(sources)), problems
+
+
+def _entity(item: dict[str, Any], rel: str, line: int, problems: list[Problem]) -> Entity | None:
+    name = _str_field(item, "name", rel, line, problems, required=True)
+    if not name:
+        return None
+    aliases = item.get("aliases") or []
+    if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+        problems.append(Problem(rel, line, f"aliases of '{name}' must be a list of names"))
+        aliases = []
+    kind = _str_field(item, "kind", rel, line, problems) or "other"
+    if kind not in ("person", "organisation", "place", "other"):
+        problems.append(Problem(rel, line, f"unknown entity kind '{kind}'",
+                                "use person, organisation, place or other"))
+    return Entity(slugify(name), name, kind, tuple(a.strip() for a in aliases if a.strip()),
+                  _str_field(item, "description", rel, line, problems) or "", path=rel, line=line)

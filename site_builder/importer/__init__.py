@@ -1,0 +1,1 @@
+"""`import`: saved pages and text files turned into articles."""

@@ -1,0 +1,531 @@
+"""`site-builder import`: raw scraped text or saved HTML into new content files, never overwriting."""
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field, replace
+from functools import partial
+from datetime import date, datetime, time, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import yaml
+
+from ..content.articles import implausible_date, load_registries, parse_article
+from ..core.errors import Problem
+from .html import MissingModule, looks_like_html, parse_html
+from .meta import (candidate_entities, dateline_of, entities_in, known_source, parse_page_date,
+                          when_ago, wire_of)
+from .text import Block, RawItem, RawPage, decode, parse_text
+from ..core.model import Registries
+from ..core.slugs import MAX_SLUG, slugify
+
+ARTICLES = Path("content") / "articles"
+UNKNOWN_SOURCE = "Unknown source"
+TEXT_SUFFIXES = frozenset({".txt", ".text", ".html", ".htm", ".xhtml", ""})
+PARALLEL_FROM = 16            # inputs from which pages are read by several processes
+NEAR_DUPLICATE = 0.5          # shingle containment above which a copy is a new version
+SHINGLE = 4                   # words per shingle
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)     # libyaml's when built with it: the same text, faster
+_QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "′": "'", "“": '"', "”": '"', "„": '"', "″": '"'})
+_ESCAPE_INLINE = re.compile(r"([\\`*_\[\]<>|~])")
+_ESCAPE_LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+(?=[.)]\s))", re.M)
+
+
+# ----------------------------------------------------------------- the report
+
+@dataclass(frozen=True)
+class Skipped:
+    """An input or item that was not written, and why."""
+
+    input: str
+    item: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class NewVersion:
+    """A written file that is a near-duplicate of an existing article."""
+
+    path: str
+    of: str
+    score: float
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What an import wrote (or would write, in a dry run), skipped and failed on."""
+
+    written: tuple[str, ...] = ()            # site-relative paths
+    skipped: tuple[Skipped, ...] = ()
+    versions: tuple[NewVersion, ...] = ()
+    failures: tuple[Problem, ...] = ()
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+    def summary(self) -> str:
+        verb = "would write" if self.dry_run else "wrote"
+        return (f"import: {verb} {len(self.written)} file(s), {len(self.versions)} new version(s), "
+                f"skipped {len(self.skipped)}, {len(self.failures)} failure(s)")
+
+    def lines(self) -> tuple[str, ...]:
+        """One line per file, skip and failure, then the summary."""
+        version_of = {v.path: v.of for v in self.versions}
+        verb = "would write" if self.dry_run else "wrote"
+        out = [f"{verb} {p}" + (f" (new version of {version_of[p]})" if p in version_of else "")
+               for p in self.written]
+        out += [f"skipped {s.item!r} from {s.input}: {s.reason}" for s in self.skipped]
+        out += [f"error: {p}" for p in self.failures]
+        return (*out, self.summary())
+
+
+# ----------------------------------------------------------------- drafts
+
+@dataclass(frozen=True)
+class Draft:
+    """One content file to write, with everything that goes into its front matter."""
+
+    input: str
+    title: str
+    when: datetime | date
+    source: str
+    blocks: tuple[Block, ...]
+    url: str | None = None
+    wire: str | None = None
+    dateline: str | None = None
+    entities: tuple[str, ...] = ()
+    candidates: tuple[str, ...] = ()
+    teasers: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+    author: str | None = None
+    slug: str = ""
+    sha256: str = ""
+    imported_at: str = ""
+
+    @property
+    def body(self) -> str:
+        return markdown_of(self.blocks)
+
+    @property
+    def path(self) -> str:
+        return (ARTICLES / f"{self.slug}.md").as_posix()
+
+
+@dataclass(frozen=True)
+class Options:
+    """The import's arguments and the site's registries."""
+
+    site: Path
+    registries: Registries
+    source: str | None = None
+    date: datetime | None = None
+    dry_run: bool = False
+
+
+def escape_markdown(text: str) -> str:
+    """Text that Markdown shows as written: emphasis, links, HTML and line-start markers escaped."""
+    return _ESCAPE_LINE_START.sub(r"\1\\\2", _ESCAPE_INLINE.sub(r"\\\1", text))
+
+
+def markdown_of(blocks: tuple[Block, ...]) -> str:
+    """The body as Markdown: paragraphs, '## ' headings, '- ' lists, '> ' quotations and tables."""
+    parts: list[str] = []
+    for n, block in enumerate(blocks):
+        text = escape_markdown(block.text)
+        if block.kind == "item":
+            joined = n > 0 and blocks[n - 1].kind == "item"
+            parts.append(("\n" if joined else "\n\n") + "- " + text)
+        elif block.kind == "table" and block.rows:
+            parts.append("\n\n" + _table(block.rows))
+        else:
+            prefix = "## " if block.heading else "> " if block.kind == "quote" else ""
+            parts.append("\n\n" + prefix + text)
+    return "".join(parts).lstrip("\n") + "\n"
+
+
+def _table(rows: tuple[tuple[str, ...], ...]) -> str:
+    """A Markdown table, the first row as its header, every row as wide as the widest."""
+    width = max(len(row) for row in rows)
+    lines = ["| " + " | ".join(escape_markdown(c) for c in (*row, *[""] * (width - len(row)))) + " |"
+             for row in rows]
+    return "\n".join([lines[0], "|" + " --- |" * width, *lines[1:]])
+
+
+def _reference_date(page: RawPage, path: Path, options: Options) -> tuple[datetime, bool, tuple[str, ...]]:
+    """The first plausible date of the page's, the date argument and the file's modification date.
+
+    A date before 1900 or later than tomorrow is passed over and said in the notes, as is the
+    fall-back to the file's date."""
+    today = datetime.now(timezone.utc).date()
+    notes: list[str] = []
+    for text in page.main.dates if page.main else ():
+        when, date_only = parse_page_date(text)
+        odd = implausible_date(when, today) if when is not None else None
+        if when is not None and odd is None:
+            return when, date_only, tuple(notes)
+        if odd:
+            notes.append(f"the page's date {text} {odd}; passed over")
+    if options.date is not None:
+        odd = implausible_date(options.date, today)
+        if odd is None:
+            bare = options.date.tzinfo is None and options.date.time() == time()
+            return options.date, bare, tuple(notes)
+        notes.append(f"the date argument {options.date.isoformat()} {odd}; passed over")
+    modified = datetime.fromtimestamp(path.stat().st_mtime).astimezone()
+    where = "no plausible date" if notes else "no date"
+    return modified, True, (*notes, f"{where} in the page or arguments; the file's modification date was used")
+
+
+def _main_source(page: RawPage, options: Options) -> tuple[str, tuple[str, ...]]:
+    found = page.main.source if page.main and page.main.source else page.outlet
+    if options.source:
+        note = (f"the page names '{found}' but the source argument '{options.source}' was used",) \
+            if found and known_source(found, ()) != options.source else ()
+        return known_source(options.source, options.registries.sources) or options.source, note
+    if found:
+        return known_source(found, options.registries.sources) or found, ()
+    return UNKNOWN_SOURCE, ("the page names no outlet; set 'source' to the outlet that published this copy",)
+
+
+def _draft(item: RawItem, label: str, source: str, when: datetime | date, notes: tuple[str, ...],
+           registries: Registries) -> Draft:
+    text = "\n".join([item.title, *(b.text for b in item.blocks)])
+    dateline, dateline_wire = dateline_of(item.blocks[0].text)
+    return Draft(label, item.title, when, source, item.blocks, url=item.url,
+                 wire=dateline_wire or wire_of(text), dateline=dateline,
+                 entities=entities_in(text, registries.entities),
+                 candidates=candidate_entities(text, registries.entities),
+                 teasers=item.teasers, notes=(*item.notes, *notes), author=item.author)
+
+
+def drafts_of(page: RawPage, path: Path, label: str, options: Options) -> tuple[Draft, ...]:
+    """The main article and each embedded related article as drafts, related first-class."""
+    assert page.main is not None
+    reference, date_only, date_notes = _reference_date(page, path, options)
+    source, source_notes = _main_source(page, options)
+    main = _draft(page.main, label, source, when_ago(reference, None, date_only),
+                  (*page.notes, *date_notes, *source_notes), options.registries)
+    related = tuple(_related_draft(item, label, reference, date_only, options) for item in page.related)
+    return (main, *related)
+
+
+def _related_draft(item: RawItem, label: str, reference: datetime, date_only: bool, options: Options) -> Draft:
+    when = when_ago(reference, item.age, date_only)
+    note = f"embedded as related coverage; date approximate ('{item.age_text}' before the page's date)" \
+        if item.age else "embedded as related coverage; the page's date was used"
+    source = known_source(item.source, options.registries.sources) or UNKNOWN_SOURCE
+    return _draft(item, label, source, when, (note,), options.registries)
+
+
+# ----------------------------------------------------------------- duplicates
+
+def text_key(body: str) -> str:
+    """Body text compared for sameness: Markdown escapes, quotes, case and whitespace normalised."""
+    text = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", body)
+    text = re.sub(r"^#+\s*", "", text, flags=re.M).translate(_QUOTES)
+    return " ".join(text.casefold().split())
+
+
+def shingles(key: str) -> frozenset[str]:
+    words = re.findall(r"\w+", key)
+    return frozenset(" ".join(words[i:i + SHINGLE]) for i in range(max(len(words) - SHINGLE + 1, 1)))
+
+
+@dataclass(frozen=True)
+class Known:
+    """An article already in the archive (or written earlier in this import)."""
+
+    path: str
+    slug: str
+    url: str | None
+    key: str
+    shingles: frozenset[str]
+
+
+class Corpus:
+    """Existing articles with an inverted shingle index, for duplicate and near-duplicate checks."""
+
+    def __init__(self, known: Iterable[Known]) -> None:
+        self.items: list[Known] = []
+        self.index: dict[str, list[int]] = {}
+        self.slugs: set[str] = set()
+        self.by_key: dict[str, Known] = {}
+        self.by_url: dict[str, Known] = {}
+        for item in known:
+            self.add(item)
+
+    def add(self, item: Known) -> None:
+        for shingle in item.shingles:
+            self.index.setdefault(shingle, []).append(len(self.items))
+        self.items.append(item)
+        self.slugs.add(item.slug.casefold())
+        self.by_key.setdefault(item.key, item)
+        if item.url:
+            self.by_url.setdefault(item.url, item)
+
+    def duplicate(self, key: str, url: str | None) -> Known | None:
+        """The first article with the same text, else the first with the same URL."""
+        return self.by_key.get(key) or (self.by_url.get(url) if url else None)
+
+    def nearest(self, grams: frozenset[str]) -> tuple[Known | None, float]:
+        """The article sharing most shingles, scored by containment in the smaller text."""
+        counts: dict[int, int] = {}
+        for shingle in grams:
+            for i in self.index.get(shingle, ()):
+                counts[i] = counts.get(i, 0) + 1
+        if not counts:
+            return None, 0.0
+        best = max(counts, key=lambda i: counts[i] / min(len(grams), len(self.items[i].shingles)))
+        return self.items[best], counts[best] / min(len(grams), len(self.items[best].shingles))
+
+
+def existing_corpus(site: Path) -> Corpus:
+    """Every article file that parses, plus the file names taken in content/articles/."""
+    folder = site / ARTICLES
+    corpus = Corpus(())
+    for path in sorted(folder.glob("*.md")) if folder.is_dir() else ():
+        rel = path.relative_to(site).as_posix()
+        parsed = parse_article(path, rel, ZoneInfo("UTC"))
+        if parsed.article is not None:
+            key = text_key(parsed.article.body)
+            corpus.add(Known(rel, path.stem, parsed.article.url, key, shingles(key)))
+        corpus.slugs.add(path.stem.casefold())
+    return corpus
+
+
+def free_slug(title: str, taken: set[str]) -> str:
+    """The title's slug, with -2, -3… when a file of that name exists."""
+    base = slugify(title)
+    slug, n = base, 1
+    while slug.casefold() in taken:
+        n += 1
+        suffix = f"-{n}"
+        slug = base[: MAX_SLUG - len(suffix)].rstrip("-") + suffix
+    return slug
+
+
+# ----------------------------------------------------------------- planning and writing
+
+@dataclass(frozen=True)
+class Plan:
+    """What one input gives: drafts to write, links for the rest, skips and versions."""
+
+    drafts: tuple[Draft, ...] = ()
+    skipped: tuple[Skipped, ...] = ()
+    versions: tuple[NewVersion, ...] = ()
+    slugs: tuple[str, ...] = field(default=())     # slug of each item, written or existing
+
+
+def plan(drafts: tuple[Draft, ...], corpus: Corpus) -> Plan:
+    """Decide each draft's fate against the archive, then link the main article and its related ones."""
+    keep: list[Draft] = []
+    skipped, versions, slugs = [], [], []
+    for draft in drafts:
+        key = text_key(draft.body)
+        same = corpus.duplicate(key, draft.url)
+        if same is not None:
+            skipped.append(Skipped(draft.input, draft.title, f"duplicate of {same.path}"))
+            slugs.append(same.slug)
+            continue
+        grams = shingles(key)
+        near, score = corpus.nearest(grams)
+        draft = replace(draft, slug=free_slug(draft.title, corpus.slugs))
+        if near is not None and score >= NEAR_DUPLICATE:
+            versions.append(NewVersion(draft.path, near.path, round(score, 2)))
+            draft = replace(draft, notes=(*draft.notes, f"new version of {near.path} (similarity {score:.2f})"))
+        corpus.add(Known(draft.path, draft.slug, draft.url, key, grams))
+        keep.append(draft)
+        slugs.append(draft.slug)
+    return Plan(_linked(keep, slugs), tuple(skipped), tuple(versions), tuple(slugs))
+
+
+def _linked(drafts: list[Draft], slugs: list[str]) -> tuple[Draft, ...]:
+    """The main article lists the related slugs; each related article lists the main one."""
+    if len(slugs) < 2:
+        return tuple(drafts)
+    main, related = slugs[0], tuple(slugs[1:])
+    return tuple(replace(d, related=related if d.slug == main else (main,)) for d in drafts)
+
+
+def front_matter(draft: Draft) -> dict[str, object]:
+    """The front matter as plain data, optional keys only when known."""
+    meta: dict[str, object] = {"title": draft.title,
+                               "date": draft.when.isoformat() if isinstance(draft.when, datetime) else draft.when,
+                               "source": draft.source}
+    optional = {"url": draft.url, "wire": draft.wire, "dateline": draft.dateline,
+                "entities": list(draft.entities), "related": list(draft.related)}
+    meta.update({k: v for k, v in optional.items() if v})
+    review = {"imported_from": draft.input, "sha256": draft.sha256, "imported_at": draft.imported_at,
+              "author": draft.author, "candidate_entities": list(draft.candidates),
+              "teasers": list(draft.teasers), "notes": list(draft.notes)}
+    meta["review"] = {k: v for k, v in review.items() if v}
+    return meta
+
+
+def render(draft: Draft) -> str:
+    """The content file's text: YAML front matter written safely, then the Markdown body."""
+    front = yaml.dump(front_matter(draft), Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=10_000)
+    return f"---\n{front}---\n{draft.body}"
+
+
+def write_new(site: Path, draft: Draft) -> Problem | None:
+    """Create the file; never replace one that exists."""
+    target = site / draft.path
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with open(target, "x", encoding="utf-8", newline="\n") as handle:
+            handle.write(render(draft))
+    except FileExistsError:
+        return Problem(draft.path, None, "file already exists; not overwritten", "import again to pick a new name")
+    except OSError as error:
+        return Problem(draft.path, None, f"cannot write file: {error.strerror}")
+    return None
+
+
+# ----------------------------------------------------------------- inputs
+
+@dataclass(frozen=True)
+class Input:
+    """A file to import: where it is, and the name its provenance gives (never a machine's path)."""
+
+    path: Path
+    label: str
+
+
+def provenance_label(path: Path, given: Path, site: Path) -> str:
+    """The file's path relative to the site when inside it, else its name (folders: from the folder named)."""
+    resolved = path.resolve()
+    if resolved.is_relative_to(site.resolve()):
+        return resolved.relative_to(site.resolve()).as_posix()
+    if path == given:
+        return path.name
+    return (Path(given.resolve().name) / path.relative_to(given)).as_posix()
+
+
+def input_files(inputs: Sequence[Path], site: Path) -> tuple[list[Input], list[Skipped], list[Problem]]:
+    """Files named, and the text and HTML files inside folders named (hidden files left out)."""
+    files: list[Input] = []
+    skipped: list[Skipped] = []
+    problems: list[Problem] = []
+    for given in inputs:
+        if given.is_dir():
+            for path in sorted(p for p in given.rglob("*") if p.is_file()):
+                if any(part.startswith(".") for part in path.relative_to(given).parts):
+                    continue
+                if path.suffix.lower() in TEXT_SUFFIXES:
+                    files.append(Input(path, provenance_label(path, given, site)))
+                else:
+                    skipped.append(Skipped(str(path), path.name, "not a text or HTML file"))
+        elif given.is_file():
+            files.append(Input(given, provenance_label(given, given, site)))
+        else:
+            problems.append(Problem(str(given), None, "no such file or folder", "check the path"))
+    return files, skipped, problems
+
+
+@dataclass(frozen=True)
+class Read:
+    """A decoded, parsed input and the SHA-256 of its bytes."""
+
+    page: RawPage
+    sha256: str
+
+
+def read_page(path: Path) -> tuple[Read | None, Problem | None]:
+    """The decoded, parsed page, or a located problem saying why not."""
+    label = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        return None, Problem(label, None, f"cannot read file: {error.strerror}")
+    text, why = decode(raw)
+    if text is None:
+        return None, Problem(label, None, why, "import a saved web page or its text")
+    try:
+        page = parse_html(text) if looks_like_html(text) else parse_text(text)
+    except MissingModule as error:
+        return None, Problem(label, None, str(error), error.hint)
+    if page.main is None:
+        return None, Problem(label, None, "no article text found in the page",
+                             "save the article page itself, not an index or an empty page")
+    page = replace(page, notes=(*page.notes, why)) if why else page
+    return Read(page, hashlib.sha256(raw).hexdigest()), None
+
+
+def prepared(given: Input, options: Options, imported_at: str) -> tuple[tuple[Draft, ...], Problem | None]:
+    """One input read and made into drafts (nothing here needs the archive); an unforeseen error is its
+    located failure, not the end of the batch."""
+    try:
+        read, problem = read_page(given.path)
+        if read is None:
+            return (), problem
+        drafts = drafts_of(read.page, given.path, given.label, options)
+        return tuple(replace(d, sha256=read.sha256, imported_at=imported_at) for d in drafts), None
+    except Exception as error:  # noqa: BLE001 - reported, with the file, as its failure (RecursionError too)
+        return (), _unforeseen(given.path, error)
+
+
+def _unforeseen(path: Path, error: BaseException) -> Problem:
+    return Problem(str(path), None, f"could not import this file: {type(error).__name__}: {error}",
+                   "the other files were imported; please report this one")
+
+
+def prepare_all(files: list[Input], options: Options, imported_at: str,
+                jobs: int) -> Iterator[tuple[tuple[Draft, ...], Problem | None]]:
+    """Each input's drafts, in order; made by `jobs` processes when there are many inputs."""
+    work = partial(prepared, options=options, imported_at=imported_at)
+    if jobs <= 1 or len(files) < PARALLEL_FROM:
+        yield from map(work, files)
+        return
+    done = 0
+    try:
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            for result in pool.map(work, files, chunksize=8):
+                yield result
+                done += 1
+    except BrokenProcessPool:                     # a worker died (out of memory, a crash in C): go on alone
+        yield from map(work, files[done:])
+
+
+def import_paths(inputs: Sequence[Path], site: Path, *, source: str | None = None,
+                 date: datetime | None = None, dry_run: bool = False, jobs: int | None = None) -> ImportReport:
+    """Import text or HTML files (or folders of them) into `site`'s content/articles/.
+
+    A file that cannot be imported is a failure of the report; the other files are imported."""
+    registries, problems = load_registries(site / "content", site)
+    options = Options(site, registries, source, date, dry_run)
+    files, skipped, failures = input_files(inputs, site)
+    failures = [*problems, *failures]
+    corpus = existing_corpus(site)
+    written: list[str] = []
+    versions: list[NewVersion] = []
+    imported_at = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    for given, (drafts, problem) in zip(files, prepare_all(files, options, imported_at, jobs or os.cpu_count() or 1)):
+        result, problem = _planned(given, drafts, corpus) if drafts else (None, problem)
+        if problem is not None or result is None:
+            failures += [problem] if problem else []
+            continue
+        skipped += result.skipped
+        versions += result.versions
+        for draft in result.drafts:
+            error = None if dry_run else write_new(site, draft)
+            failures += [error] if error else []
+            written += [] if error else [draft.path]
+    return ImportReport(tuple(written), tuple(skipped), tuple(versions), tuple(failures), dry_run)
+
+
+def _planned(given: Input, drafts: tuple[Draft, ...], corpus: Corpus) -> tuple[Plan | None, Problem | None]:
+    """One input's drafts planned against the archive; an unforeseen error is this file's failure."""
+    try:
+        return plan(drafts, corpus), None
+    except Exception as error:  # noqa: BLE001 - reported, with the file, as its failure (RecursionError too)
+        return None, _unforeseen(given.path, error)

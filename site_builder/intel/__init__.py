@@ -1,0 +1,1 @@
+"""The story intelligence: text features, versions, stories, related coverage, names and aliases."""

@@ -1,0 +1,248 @@
+"""Related coverage for every article: explicit `related:` links first, then the most alike others.
+
+Scored by shared entities (weighted by rarity), topic words of the title, summary and lede,
+being in the same story and closeness in time. Candidates come from time-bucketed inverted
+indexes (sparse products) and story neighbours, never from all pairs. Versions of the
+article's own event are left out: they are shown separately.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+import numpy as np
+import scipy.sparse as sp
+
+from ..core.config import RelatedWeights
+from ..core.model import Article, RelatedLink, Story
+from .textsig import (ArchiveFeatures, EventFeatures, analyse_archive, blockwise_scores, closeness, date_order,
+                      event_features, idf, windowed_factors)
+
+EDITOR = "linked by the editor"
+SHOWN_ENTITIES = 3
+
+
+def related_coverage(articles: Sequence[Article], stories: Sequence[Story], canonical: Callable[[str], str],
+                     weights: RelatedWeights, *, names: Mapping[str, str] | None = None,
+                     features: ArchiveFeatures | None = None) -> dict[str, tuple[RelatedLink, ...]]:
+    """Up to `weights.count` related articles per article slug, explicit links first.
+
+    `names` maps entity slugs to display names for the reasons; else the name as written is shown.
+    `features` (from `analyse_archive` over the same articles) saves reading the texts again.
+    """
+    ordered = date_order(articles)
+    if features is None or not features.matches(ordered):
+        features = analyse_archive(ordered, canonical)
+    story_of, event_of = _memberships(stories)
+    each = event_features(features, None, "related")
+    scores = _scores(ordered, each, story_of, event_of, weights)
+    rarity = idf(features.entities)
+    written = _Written(ordered, canonical, dict(zip(features.entity_slugs, rarity.tolist())))
+    row, col, data = _ranked(scores)
+    sizes = np.bincount(row, minlength=len(ordered))
+    rank = np.arange(len(row)) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    edited = np.array([bool(a.related) for a in ordered], dtype=bool)
+    plain = (rank < weights.count) & ~edited[row]
+    found = _plain_links(ordered, row[plain], col[plain], data[plain], features, rarity, story_of, names, written)
+    result: dict[str, tuple[RelatedLink, ...]] = {a.slug: () for a in ordered}
+    for index, links in found.items():
+        result[ordered[index].slug] = tuple(links)
+    bounds = np.searchsorted(row, np.arange(len(ordered) + 1)).tolist()
+    for index in np.flatnonzero(edited).tolist():
+        begin, end = bounds[index], min(bounds[index + 1], bounds[index] + weights.count * 2)
+        picked = list(zip(col[begin:end].tolist(), data[begin:end].tolist()))
+        result[ordered[index].slug] = _links(index, ordered, picked, story_of, written, names, weights)
+    return result
+
+
+def _ranked(scores: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(row, column, score) of every scored pair: by row, best score first, ties by column."""
+    coo = scores.tocoo()
+    order = np.lexsort((coo.col, -coo.data, coo.row))
+    return coo.row[order].astype(np.int64), coo.col[order].astype(np.int64), coo.data[order]
+
+
+class _Written:
+    """Per article, canonical slug -> name as written, rarest first (ties: by slug); made when asked for."""
+
+    def __init__(self, ordered: Sequence[Article], canonical: Callable[[str], str], rarity: Mapping[str, float]):
+        self.ordered, self.canonical, self.rarity = ordered, canonical, rarity
+        self.made: dict[int, dict[str, str]] = {}
+
+    def __getitem__(self, index: int) -> dict[str, str]:
+        if index not in self.made:
+            names = {self.canonical(n): n for n in self.ordered[index].entities}
+            self.made[index] = {s: names[s] for s in sorted(names, key=lambda s: (-self.rarity.get(s, 0.0), s))}
+        return self.made[index]
+
+
+def _plain_links(ordered: Sequence[Article], row: np.ndarray, col: np.ndarray, data: np.ndarray,
+                 features: ArchiveFeatures, rarity: np.ndarray, story_of: Mapping[str, str],
+                 names: Mapping[str, str] | None, written: _Written) -> dict[int, list[RelatedLink]]:
+    """Links of articles without editor links, all at once: (row, col) pairs ranked within each row."""
+    shared = _shared_names(row, col, features, rarity, names, written)
+    numbers: dict[str, int] = {}
+    story = np.array([numbers.setdefault(story_of[a.slug], len(numbers)) if a.slug in story_of else -1
+                      for a in ordered], dtype=np.int64)
+    same = ((story[row] == story[col]) & (story[row] >= 0)).tolist()
+    slugs = [a.slug for a in ordered]
+    found: dict[int, list[RelatedLink]] = {}
+    for index, other, score, together, common, when_ in zip(row.tolist(), col.tolist(), data.tolist(), same,
+                                                          shared, _whens(ordered, row, col)):
+        why = (("shares " + common, "same story", when_) if together else ("shares " + common, when_)) if common \
+            else (("same story", when_) if together else (when_,))
+        found.setdefault(index, []).append(RelatedLink(slugs[other], round(score, 3), why))
+    return found
+
+
+def _shared_names(row: np.ndarray, col: np.ndarray, features: ArchiveFeatures, rarity: np.ndarray,
+                  names: Mapping[str, str] | None, written: _Written) -> list[str]:
+    """Per pair, the display names of up to SHOWN_ENTITIES rarest entities both name, joined ('' if none)."""
+    entities, slugs = features.entities, features.entity_slugs
+    width = max(entities.shape[1], 1)
+    position = np.empty(len(slugs), dtype=np.int64)
+    position[sorted(range(len(slugs)), key=lambda e: (-rarity[e], slugs[e]))] = np.arange(len(slugs))
+    sizes = np.diff(entities.indptr)
+    owner = np.repeat(np.arange(entities.shape[0], dtype=np.int64), sizes)
+    by_rarity = entities.indices[np.argsort(owner * width + position[entities.indices], kind="stable")]
+    held = np.sort(owner * width + entities.indices)
+    counts = sizes[row]
+    pair = np.repeat(np.arange(len(row)), counts)
+    offset = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    entity = by_rarity[np.repeat(entities.indptr[:-1][row], counts) + offset]
+    wanted = col[pair] * width + entity
+    hit = held[np.minimum(np.searchsorted(held, wanted), len(held) - 1)] == wanted if len(held) else wanted < 0
+    pair, entity = pair[hit], entity[hit]
+    keep = np.arange(len(pair)) - np.searchsorted(pair, pair) < SHOWN_ENTITIES
+    shown: list[list[str]] = [[] for _ in range(len(row))]
+    display = [(names or {}).get(slug) for slug in slugs]
+    rows = row.tolist()
+    for k, e in zip(pair[keep].tolist(), entity[keep].tolist()):
+        shown[k].append(display[e] or written[rows[k]][slugs[e]])
+    return [", ".join(s) for s in shown]
+
+
+def _whens(ordered: Sequence[Article], row: np.ndarray, col: np.ndarray) -> list[str]:
+    """`when` for many pairs: the other article's time relative to the first."""
+    stamps = np.array([a.date.timestamp() for a in ordered], dtype=np.float64)
+    days = np.array([a.date.date().toordinal() for a in ordered], dtype=np.int64)
+    dated = np.array([a.date_only for a in ordered], dtype=bool)
+    seconds = stamps[col] - stamps[row]
+    phrases: dict[tuple[int, str, bool], str] = {}
+
+    def phrase(amount: int, unit: str, later: bool) -> str:
+        key = (amount, unit, later)
+        return phrases[key] if key in phrases else phrases.setdefault(key, _ago(amount, unit, later))
+
+    result = []
+    for by_day, gap, second in zip((dated[row] | dated[col]).tolist(), (days[col] - days[row]).tolist(),
+                                   seconds.tolist()):
+        hours = abs(second) / 3600
+        if by_day:
+            result.append("same day" if gap == 0 else phrase(abs(gap), "day", gap > 0))
+        elif hours < 1:
+            result.append("within the hour")
+        else:
+            result.append(phrase(round(hours), "hour", second > 0) if hours < 24 else
+                          phrase(round(hours / 24), "day", second > 0))
+    return result
+
+
+def _memberships(stories: Sequence[Story]) -> tuple[dict[str, str], dict[str, str]]:
+    story_of, event_of = {}, {}
+    for story in stories:
+        for event in story.events:
+            for version in event.versions:
+                story_of[version.slug] = story.id
+                event_of[version.slug] = event.id
+    return story_of, event_of
+
+
+def _scores(ordered: Sequence[Article], features: EventFeatures, story_of: Mapping[str, str],
+            event_of: Mapping[str, str], weights: RelatedWeights) -> sp.csr_matrix:
+    """Sparse article x article scores in [0, 1]; own versions and weak pairs dropped."""
+    window = weights.time_window_days
+    total = weights.entities + weights.text + weights.same_story + weights.time or 1.0
+    same = _story_neighbours(ordered, story_of, weights.count * 2)
+    events = np.array([event_of.get(a.slug, a.slug) for a in ordered])
+    days = features.days
+
+    def finish(rows: np.ndarray, cols: np.ndarray, sums: np.ndarray) -> np.ndarray:
+        score = (sums + weights.time * closeness(np.abs(days[rows] - days[cols]), window)) / total
+        return np.where((score >= weights.min_score) & (events[rows] != events[cols]), score, 0.0)
+
+    parts = [(windowed_factors(features.entities, days, window), weights.entities),
+             (windowed_factors(features.terms, days, window), weights.text),
+             (lambda begin, end: same[begin:end], weights.same_story)]
+    return blockwise_scores(parts, len(ordered), finish, weights.count * 3)
+
+
+def _story_neighbours(ordered: Sequence[Article], story_of: Mapping[str, str], reach: int) -> sp.csr_matrix:
+    """1 for pairs in the same story at most `reach` articles apart in date order."""
+    numbers: dict[str, int] = {}
+    story = np.array([numbers.setdefault(story_of[a.slug], len(numbers)) if a.slug in story_of else -1
+                      for a in ordered], dtype=np.int64)
+    members = np.flatnonzero(story >= 0)
+    order = members[np.argsort(story[members], kind="stable")]
+    rows, cols = [], []
+    for shift in range(1, reach + 1):
+        same = story[order[shift:]] == story[order[:-shift]]
+        rows += [order[shift:][same], order[:-shift][same]]
+        cols += [order[:-shift][same], order[shift:][same]]
+    count = len(ordered)
+    row, col = (np.concatenate(rows), np.concatenate(cols)) if rows else (np.zeros(0, np.int64),) * 2
+    return sp.csr_matrix((np.ones(len(row)), (row, col)), shape=(count, count))
+
+
+def _links(index: int, ordered: Sequence[Article], picked: list[tuple[int, float]],
+           story_of: Mapping[str, str], written: _Written,
+           names: Mapping[str, str] | None, weights: RelatedWeights) -> tuple[RelatedLink, ...]:
+    article = ordered[index]
+    links = [RelatedLink(s, 1.0, (EDITOR,)) for s in dict.fromkeys(article.related) if s != article.slug]
+    shown = {link.slug for link in links} | {article.slug}
+    for other, score in picked:
+        candidate = ordered[other]
+        if candidate.slug not in shown and len(links) < weights.count:
+            shown.add(candidate.slug)
+            links.append(RelatedLink(candidate.slug, round(score, 3),
+                                     reasons(article, candidate, story_of, written[index], written[other], names)))
+    return tuple(links[: weights.count])
+
+
+def reasons(article: Article, other: Article, story_of: Mapping[str, str], mine: Mapping[str, str],
+            theirs: Mapping[str, str], names: Mapping[str, str] | None) -> tuple[str, ...]:
+    """Human reasons: the rarest shared entities, the same story, and when (`mine`: rarest first)."""
+    found = []
+    shared = shared_entities(mine, theirs, names)
+    if shared:
+        found.append("shares " + ", ".join(shared))
+    if story_of.get(article.slug) is not None and story_of.get(article.slug) == story_of.get(other.slug):
+        found.append("same story")
+    found.append(when(article, other))
+    return tuple(found)
+
+
+def shared_entities(mine: Mapping[str, str], theirs: Mapping[str, str], names: Mapping[str, str] | None) -> list[str]:
+    """Display names of the rarest entities both articles name; `mine` (slug -> name as written) is
+    ordered rarest first."""
+    common = [s for s in mine if s in theirs][:SHOWN_ENTITIES]
+    return [(names or {}).get(s) or mine[s] for s in common]
+
+
+def when(article: Article, other: Article) -> str:
+    """'same day', '3 hours later', '2 days earlier': the other article's time relative to this one."""
+    if article.date_only or other.date_only:
+        days = (other.date.date() - article.date.date()).days
+        return "same day" if days == 0 else _ago(abs(days), "day", days > 0)
+    seconds = (other.date - article.date).total_seconds()
+    hours = abs(seconds) / 3600
+    if hours < 1:
+        return "within the hour"
+    if hours < 24:
+        return _ago(round(hours), "hour", seconds > 0)
+    return _ago(round(hours / 24), "day", seconds > 0)
+
+
+def _ago(amount: int, unit: str, later: bool) -> str:
+    return f"{amount} {unit}{'s' if amount != 1 else ''} {'later' if later else 'earlier'}"
+
+

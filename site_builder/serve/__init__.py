@@ -1,0 +1,1 @@
+"""`serve`: watch the site, rebuild, serve over HTTP and reload the browser."""

@@ -1,0 +1,1 @@
+"""From the analysed archive to pages: routes, contexts, templates, Markdown, diffs and data formats."""

@@ -1,0 +1,273 @@
+"""What each page's context read from the archive, so the next build rebuilds only what could differ.
+
+While a context is built, the archive and its index are seen through `Watched` views that note
+every key read ("article x", "story of x", "the list of entity y"); iterating over a whole
+collection notes the collection. After the build the reads of each page are stored with the
+collections they were read from. The next build compares those collections with its own (whole
+dicts first, which is fast when equal): a page none of whose reads changed value has the context
+it had, so its signature and file stand without building it again. Anything outside the archive
+(configuration, templates) is in `world`: when that changes, every context is built again.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import zlib
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import orjson
+
+from ..core.store import DataError, read_cache, write_cache
+from ..core.model import Archive, Story
+from .lookup import SiteIndex
+
+WHOLE = "\x1e*"      # the key of a read of a whole collection
+SIZE = "\x1e#"       # ... and of its length alone
+SEP = "\x1f"
+ARCHIVE_MAPS = ("articles", "story_of", "event_of", "entities", "entity_of", "sources", "source_of", "related")
+INDEX_MAPS = ("by_entity", "by_source", "by_month", "stories", "event_pos", "events", "entity_stories", "co_entities")
+VERSION = 2
+
+
+class Recorder:
+    """The keys read since `current` was last emptied."""
+
+    def __init__(self) -> None:
+        self.current: set[str] = set()
+
+    def note(self, name: str, key: str) -> None:
+        self.current.add(name + SEP + key)
+
+    @contextmanager
+    def apart(self) -> Iterator[set[str]]:
+        """Collect reads into a set of their own (for a memo), then add them to the outer ones."""
+        outer, self.current = self.current, set()
+        try:
+            yield self.current
+        finally:
+            outer |= self.current
+            self.current = outer
+
+    def take(self) -> set[str]:
+        reads, self.current = self.current, set()
+        return reads
+
+
+class Watched(Mapping[str, Any]):
+    """A read-only view of a dict that notes what is read from it."""
+
+    __slots__ = ("name", "data", "recorder", "prefix")
+
+    def __init__(self, name: str, data: Mapping[str, Any], recorder: Recorder) -> None:
+        self.name, self.data, self.recorder, self.prefix = name, data, recorder, name + SEP
+
+    def __getitem__(self, key: str) -> Any:
+        self.recorder.current.add(self.prefix + key)
+        return self.data[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self.recorder.current.add(self.prefix + key)
+        return self.data.get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        self.recorder.current.add(self.prefix + str(key))
+        return key in self.data
+
+    def __iter__(self) -> Iterator[str]:
+        self.recorder.note(self.name, WHOLE)
+        return iter(self.data)
+
+    def __len__(self) -> int:
+        self.recorder.note(self.name, SIZE)
+        return len(self.data)
+
+    def keys(self) -> Any:
+        self.recorder.note(self.name, WHOLE)
+        return self.data.keys()
+
+    def values(self) -> Any:
+        self.recorder.note(self.name, WHOLE)
+        return self.data.values()
+
+    def items(self) -> Any:
+        self.recorder.note(self.name, WHOLE)
+        return self.data.items()
+
+
+class WatchedList(Sequence[Any]):
+    """A read-only view of a list or tuple; any read of it is a read of all of it."""
+
+    __slots__ = ("name", "data", "recorder")
+
+    def __init__(self, name: str, data: Sequence[Any], recorder: Recorder) -> None:
+        self.name, self.data, self.recorder = name, data, recorder
+
+    def __getitem__(self, index: Any) -> Any:
+        self.recorder.note(self.name, WHOLE)
+        return self.data[index]
+
+    def __iter__(self) -> Iterator[Any]:
+        self.recorder.note(self.name, WHOLE)
+        return iter(self.data)
+
+    def __len__(self) -> int:
+        self.recorder.note(self.name, WHOLE)
+        return len(self.data)
+
+
+def watched(archive: Archive, index: SiteIndex, recorder: Recorder) -> tuple[Archive, SiteIndex]:
+    """The archive and index as contexts see them while their reads are recorded."""
+    views: dict[str, Any] = {name: Watched(name, getattr(archive, name), recorder) for name in ARCHIVE_MAPS}
+    views["stories"] = WatchedList("stories", archive.stories, recorder)
+    seen: dict[str, Any] = {name: Watched("i." + name, getattr(index, name), recorder) for name in INDEX_MAPS}
+    seen["newest"] = WatchedList("i.newest", index.newest, recorder)
+    return replace(archive, **views), replace(index, **seen)
+
+
+def values(archive: Archive, index: SiteIndex) -> dict[str, Any]:
+    """Every collection a context can read, by its name in the recorded reads, as plain values.
+
+    An article stands for its file: the same path and bytes parse to the same article under the
+    same configuration (which is in `world`), and comparing its text would read every body again.
+    Stories, events and related links become tuples. Each collection is returned as its JSON: the
+    form it is kept in between builds, and bytes compare at once; only a collection whose bytes
+    differ is read back to tell which of its keys changed.
+    """
+    events: dict[str, tuple[Any, ...]] = {}
+    stories = {story.id: _plain_story(story, events) for story in archive.stories}
+    found: dict[str, Any] = {name: getattr(archive, name) for name in ARCHIVE_MAPS}
+    found["articles"] = {slug: f"{a.path}\x01{a.digest}" if a.digest else a for slug, a in archive.articles.items()}
+    found["related"] = {slug: tuple((link.slug, link.score, link.reasons) for link in links)
+                        for slug, links in archive.related.items()}
+    found["stories"] = tuple(stories[story.id] for story in archive.stories)
+    found |= {"i." + name: getattr(index, name) for name in INDEX_MAPS}
+    found["i.stories"] = {key: stories[key] for key in index.stories}
+    found["i.events"] = {key: events[key] for key in index.events}
+    found["i.newest"] = index.newest
+    return {name: orjson.dumps(value) for name, value in found.items()}
+
+
+def _plain_story(story: Story, events: dict[str, tuple[Any, ...]]) -> tuple[Any, ...]:
+    for event in story.events:
+        events[event.id] = (event.id, event.date.isoformat(), tuple((v.slug, v.score) for v in event.versions))
+    return (story.id, story.title, story.summary, story.explicit, story.status,
+            tuple(events[event.id] for event in story.events))
+
+
+def changed_reads(before: dict[str, Any], now: dict[str, Any]) -> set[str] | None:
+    """The reads whose value differs between two `values`; None when they cannot be compared."""
+    if set(before) != set(now):
+        return None
+    changed: set[str] = set()
+    for name, new in now.items():
+        old = before[name]
+        if old == new:
+            continue
+        old, new = _plain(old), _plain(new)
+        changed.add(name + SEP + WHOLE)
+        if isinstance(new, Mapping) and isinstance(old, Mapping):
+            if len(old) != len(new):
+                changed.add(name + SEP + SIZE)
+            changed.update(name + SEP + key for key in old.keys() | new.keys()
+                           if old.get(key, _MISSING) != new.get(key, _MISSING))
+    return changed
+
+
+_MISSING = object()
+
+
+def _plain(value: Any) -> Any:
+    """A collection from its JSON (as `values` gives it), or as it is."""
+    return orjson.loads(value) if isinstance(value, bytes) else value
+
+
+def read_id(read: str) -> int:
+    """32 bits of a read: two reads that share one only cost an extra rebuild, never a missed one."""
+    return zlib.crc32(read.encode("utf-8", "surrogatepass"))
+
+
+def read_ids(reads: set[str], ids: dict[str, int]) -> np.ndarray:
+    """The recorded reads of one page as sorted ids (`ids` memoises read -> id)."""
+    for read in reads:
+        if read not in ids:
+            ids[read] = read_id(read)
+    out = np.fromiter(map(ids.__getitem__, reads), dtype=np.uint32, count=len(reads))
+    out.sort()
+    return out
+
+
+@dataclass(frozen=True)
+class Depends:
+    """Per output path, the ids of the reads its context was built from (output n's are
+    ids[bounds[n]:bounds[n + 1]]), and the values that were read from. `inputs` is the manifest's
+    fingerprint of the same build: a record that does not match its manifest is not used."""
+
+    inputs: str = ""
+    world: str = ""
+    outputs: tuple[str, ...] = ()
+    bounds: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=np.int64))
+    ids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint32))
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def of(self, n: int) -> np.ndarray:
+        return self.ids[self.bounds[n]:self.bounds[n + 1]]
+
+    def unchanged(self, world: str, values: dict[str, Any]) -> dict[str, int]:
+        """The outputs none of whose reads changed value (so their context is as recorded), with
+        their position; none when anything outside the archive changed."""
+        try:
+            changed = changed_reads(self.values, values) if world == self.world and self.outputs else None
+        except ValueError:        # a damaged record: build every context again
+            changed = None
+        if changed is None:
+            return {}
+        stale = np.array(sorted({read_id(read) for read in changed}), dtype=np.uint32)
+        hits = np.concatenate(([0], np.cumsum(np.isin(self.ids, stale))))
+        clean = hits[self.bounds[1:]] == hits[self.bounds[:-1]]
+        return {self.outputs[n]: n for n in np.flatnonzero(clean).tolist()}
+
+
+def merge(old: Depends, inputs: str, world: str, kept: dict[str, int], built: dict[str, np.ndarray],
+          values: dict[str, Any], order: list[str]) -> Depends:
+    """This build's record, for the outputs in `order`: the kept ones' reads from the last build,
+    the built ones' new reads."""
+    arrays = [built[o] if o in built else old.of(kept[o]) for o in order]
+    bounds = np.zeros(len(arrays) + 1, dtype=np.int64)
+    np.cumsum([len(a) for a in arrays], out=bounds[1:])
+    ids = np.concatenate(arrays) if arrays else np.zeros(0, dtype=np.uint32)
+    return Depends(inputs, world, tuple(order), bounds, ids, values)
+
+
+def depends_path(manifest: Path) -> Path:
+    """Beside the manifest of the same output folder."""
+    return manifest.with_name(manifest.stem.replace("manifest", "depends", 1) + ".json")
+
+
+def load_depends(path: Path) -> Depends:
+    """The last build's record; empty when missing, damaged or from another version."""
+    data = read_cache(path, VERSION)
+    try:
+        outputs = tuple(data["outputs"].split("\n")) if data["outputs"] else ()
+        bounds = np.frombuffer(base64.b64decode(data["bounds"], validate=True), dtype="<i8")
+        ids = np.frombuffer(base64.b64decode(data["ids"], validate=True), dtype="<u4")
+        if len(bounds) != len(outputs) + 1 or bounds[0] != 0 or bounds[-1] != len(ids) or np.any(np.diff(bounds) < 0):
+            return Depends()
+        values = {str(name): base64.b64decode(value, validate=True) for name, value in data["values"].items()}
+        found = Depends(str(data["inputs"]), str(data["world"]), outputs, bounds, ids, values)
+    except (*DataError, binascii.Error):
+        return Depends()
+    return found
+
+
+def save_depends(path: Path, depends: Depends) -> None:
+    """Write atomically, as the manifest; the arrays and the collections' JSON as bytes, in base64."""
+    write_cache(path, VERSION, {
+        "inputs": depends.inputs, "world": depends.world, "outputs": "\n".join(depends.outputs),
+        "bounds": base64.b64encode(depends.bounds.astype("<i8").tobytes()).decode("ascii"),
+        "ids": base64.b64encode(depends.ids.astype("<u4").tobytes()).decode("ascii"),
+        "values": {name: base64.b64encode(value).decode("ascii") for name, value in depends.values.items()}})

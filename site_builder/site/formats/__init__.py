@@ -1,0 +1,1 @@
+"""Non-HTML outputs: feeds, sitemap, TimelineJS, charts and JSON-LD."""

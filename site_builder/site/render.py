@@ -1,0 +1,134 @@
+"""Rendering: one Jinja environment per build (autoescape, StrictUndefined), site templates first."""
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2 import meta, nodes
+
+from ..core.config import Config
+from ..core.model import Article
+from ..core.errors import Problem, SiteError
+from .markdown import markdown_renderer
+
+PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
+TEMPLATES = {
+    "home": "home.html", "article": "article.html", "changes": "changes.html", "story": "story.html",
+    "entity": "entity.html", "source": "source.html", "month": "month.html", "search": "search.html",
+    "404": "404.html", "stories-index": "stories-index.html", "entities-index": "entities-index.html",
+    "sources-index": "sources-index.html", "archive-index": "archive-index.html",
+}
+
+
+class _Environment(jinja2.Environment):
+    """Contexts are plain dicts: `a.title` looks up the key first instead of failing an attribute lookup."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute in obj:
+            return obj[attribute]
+        return super().getattr(obj, attribute)
+
+
+def template_environment(site_templates: Path) -> jinja2.Environment:
+    """The site's own templates override the package's defaults file by file.
+
+    One environment per build, so templates are never checked for changes while it lasts."""
+    loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(site_templates),
+                                  jinja2.FileSystemLoader(PACKAGE_TEMPLATES)])
+    return _Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
+                        keep_trailing_newline=True, auto_reload=False)
+
+
+def referenced_templates(ast: nodes.Template) -> tuple[set[str], set[str]]:
+    """The names a template extends, includes or imports: those it needs, and those it includes
+    `ignore missing` (or as one of a list, the first found of which is used)."""
+    required: set[str] = set()
+    maybe: set[str] = set()
+    for node in ast.find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
+        names = [n for n in meta.find_referenced_templates(nodes.Template([node])) if n]
+        optional = isinstance(node, nodes.Include) and (node.ignore_missing or isinstance(node.template, nodes.List)
+                                                          or isinstance(node.template, nodes.Tuple))
+        (maybe if optional else required).update(names)
+    return required, maybe
+
+
+def template_digests(env: jinja2.Environment) -> dict[str, str]:
+    """For each page template, a hash of its source and every template it extends, includes or imports."""
+    optional: set[str] = set()
+    cache: dict[str, tuple[str, set[str]]] = {}
+
+    def source_and_refs(name: str) -> tuple[str, set[str]]:
+        if name not in cache:
+            try:
+                source, filename, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
+            except jinja2.TemplateNotFound:
+                if name not in optional:
+                    raise
+                cache[name] = ("\0missing", set())     # one added later changes the digest
+                return cache[name]
+            required, maybe = referenced_templates(env.parse(source, name, filename))
+            optional.update(maybe - required)
+            cache[name] = (source, required | maybe)
+        return cache[name]
+
+    def closure(name: str) -> list[str]:
+        seen, todo = set(), [name]
+        while todo:
+            current = todo.pop()
+            if current not in seen:
+                seen.add(current)
+                todo += source_and_refs(current)[1]
+        return sorted(seen)
+
+    return {kind: hashlib.blake2b("".join(n + source_and_refs(n)[0] for n in closure(name)).encode(),
+                                  digest_size=12).hexdigest()
+            for kind, name in TEMPLATES.items()}
+
+
+class Renderer:
+    """Turns a route's context into page bytes."""
+
+    def __init__(self, config: Config, site_templates: Path) -> None:
+        self.env = template_environment(site_templates)
+        self.env.globals["site"] = {"title": config.title, "description": config.description,
+                                    "language": config.language, "base": config.base_path,
+                                    "search": config.search}
+        self.html_policy = config.html_policy
+        self.markdown = lru_cache(maxsize=4096)(markdown_renderer(config.html_policy))
+
+    def render(self, kind: str, context: dict[str, Any]) -> bytes:
+        name = TEMPLATES[kind]
+        try:
+            template = self.env.get_template(name)
+            if kind == "article":
+                context = dict(context, body=self.markdown(context["article"]["body"]))
+            elif kind == "changes":
+                context = dict(context, diff=changes_of(context))
+            return template.render(context).encode("utf-8")
+        except jinja2.TemplateSyntaxError as error:
+            raise SiteError(Problem(error.filename or name, error.lineno, f"template error: {error.message}",
+                                    "fix the template syntax")) from None
+        except jinja2.TemplateError as error:
+            raise SiteError(Problem(template_path(self.env, name), None, f"template error: {error}",
+                                    "check the variable names the template uses")) from None
+
+
+def changes_of(context: dict[str, Any]) -> Any:
+    """The diff between an event's earliest version and this one."""
+    from .diff import diff_versions
+    def version(item: dict[str, Any]) -> Article:
+        return Article(path="", slug="", title=item["title"], date=datetime.min, source=item["source"],
+                       body=item["body"])
+    return diff_versions(version(context["base"]), version(context["other"]))
+
+
+def template_path(env: jinja2.Environment, name: str) -> str:
+    try:
+        _, filename, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
+        return filename or name
+    except jinja2.TemplateNotFound:
+        return name
