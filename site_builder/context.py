@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from .config import Config
+from .coverage import Copy, coverage_matrix, lag_text, source_profile
 from .depends import Recorder, watched
 from .index import LISTED_ENTITIES, SiteIndex
 from .jsonld import item_list_jsonld, news_article_jsonld
@@ -13,6 +14,7 @@ from .model import Archive, Article, Story, Tie, month_title
 from .routes import Route, page_count, paged
 
 HOME_STORIES = 8
+PROFILE_LIST = 20     # a source page lists this many of its stories and of the events it reported first
 
 
 class Contexts:
@@ -164,6 +166,7 @@ class Contexts:
         return {"story": dict(self.story_ref(story), id=story.id, explicit=story.explicit, status=story.status,
                               timeline=self.url(f"stories/{story.id}/timeline.json")),
                 "events": events, "sources": sorted(sources.items(), key=lambda kv: (-kv[1], kv[0])),
+                "matrix": self.matrix(story),
                 "jsonld": item_list_jsonld(name=story.title, url=self.absolute(route.url), items=[
                     (e["versions"][0]["title"], self.absolute(e["versions"][0]["url"][len(self.base):]))
                     for e in events]),
@@ -177,6 +180,24 @@ class Contexts:
         return {"event": tie.event, "title": self.archive.articles[earlier.versions[0].slug].title,
                 "score": tie.score, "terms": list(tie.terms),
                 "entities": [self.entity_ref(slug) for slug in tie.entities if slug in self.archive.entities]}
+
+    def matrix(self, story: Story) -> dict[str, Any]:
+        """The story's coverage matrix: events (rows) × outlets (columns), each cell the outlet's copies."""
+        matrix = coverage_matrix(story, self.archive.articles, self.archive.source_of)
+        rows = []
+        for event, cells in zip(story.events, matrix.rows):
+            first = self.archive.articles[event.versions[0].slug]
+            rows.append({"id": event.id, "title": first.title, "date": self.when(first),
+                         "cells": [[self.copy(c) for c in cell] for cell in cells]})
+        return {"sources": [{"name": self.archive.sources[s].name, "url": self.url(f"sources/{s}/")}
+                            for s in matrix.sources], "rows": rows}
+
+    def copy(self, copy: Copy) -> dict[str, Any]:
+        """One cell entry of a coverage matrix."""
+        a = self.archive.articles[copy.slug]
+        return {"title": a.title, "url": self.url(a.url_path), "date": self.when(a), "first": copy.position == 0,
+                "lag": "first report" if copy.position == 0 else lag_text(copy.lag_seconds, copy.by_day),
+                "changed": copy.headline_changed, "wire": copy.wire}
 
     def ctx_entity(self, route: Route) -> dict[str, Any]:
         entity = self.archive.entities[route.key]
@@ -195,8 +216,23 @@ class Contexts:
         slugs = self.index.by_source.get(route.key, [])
         return {"source": {"name": source.name, "home": source.home, "country": source.country,
                            "kind": source.kind, "known": source.known, "count": len(slugs)},
+                "profile": self.profile(route.key, slugs) if route.page == 1 else None,
                 "articles": self.page_slice(slugs, route.page),
                 "pagination": self.pagination(route, f"sources/{route.key}/", len(slugs))}
+
+    def profile(self, source: str, slugs: list[str]) -> dict[str, Any]:
+        """How the outlet covered the archive: its stories, the events it reported first, its lag, its copies."""
+        p = source_profile(source, slugs, self.archive.story_of, self.archive.event_of, self.index.events,
+                           self.archive.articles, self.archive.source_of)
+        firsts = [self.index.events[e] for e in p.first[:PROFILE_LIST]]
+        return {"stories": [dict(self.story_ref(self.index.stories[s]), copies=n) for s, n in p.stories[:PROFILE_LIST]],
+                "stories_total": len(p.stories), "first_total": len(p.first), "shared": p.shared,
+                "first": [dict(self.link(e.versions[0].slug), outlets=len({self.archive.articles[v.slug].source
+                                                                             for v in e.versions}))
+                          for e in firsts],
+                "median_lag": lag_text(*p.median_lag) if p.median_lag else None,
+                "copies": p.copies, "wire": p.wire, "wire_share": _share(p.wire, p.copies),
+                "later": p.later, "changed": p.changed, "changed_share": _share(p.changed, p.later)}
 
     def ctx_month(self, route: Route) -> dict[str, Any]:
         slugs = self.index.by_month.get(route.key, [])
@@ -228,6 +264,11 @@ class Contexts:
 
     def ctx_404(self, route: Route) -> dict[str, Any]:
         return {}
+
+
+def _share(part: int, whole: int) -> str | None:
+    """'40%', or None of nothing."""
+    return f"{round(100 * part / whole)}%" if whole else None
 
 
 def human_day(when: datetime) -> str:
