@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from .config import Config
 from .coverage import Copy, coverage_matrix, lag_text, source_profile
-from .depends import Recorder, watched
+from .depends import WHOLE, Recorder, watched
 from .index import LISTED_ENTITIES, SiteIndex
 from .jsonld import item_list_jsonld, news_article_jsonld
+from .opendata import DATABASE, EXAMPLES, FTS_TABLE, SCHEMA, STORIES_JSON, Rows, archive_tables, file_digests
 from .model import Archive, Article, Story, Tie, month_title
 from .routes import Route, page_count, paged
 
@@ -23,12 +25,14 @@ class Contexts:
     def __init__(self, archive: Archive, index: SiteIndex, config: Config, recorder: Recorder | None = None) -> None:
         """With a `recorder`, every read of the archive and index is noted (see `depends`)."""
         self.archive, self.index = watched(archive, index, recorder) if recorder else (archive, index)
+        self._unwatched = archive
         self.config, self.recorder = config, recorder
         self.base = config.base_path
         # memos (value, reads): the same article appears on many pages
         self._links: dict[str, tuple[dict[str, Any], set[str]]] = {}
         self._story_refs: dict[str, tuple[dict[str, Any], set[str]]] = {}
         self._home_stories: dict[str, tuple[list[dict[str, Any]], set[str]]] = {}
+        self._open_data: dict[str, tuple[OpenData, set[str]]] = {}
 
     def _memo(self, memo: dict[str, tuple[Any, set[str]]], key: str, make: Callable[[], Any]) -> Any:
         """`make()` once per key; a page that reuses the value also reads what making it read."""
@@ -82,6 +86,19 @@ class Contexts:
                 "events": len(story.events), "articles": sum(len(e.versions) for e in story.events),
                 "first": human_day(story.events[0].date), "last": human_day(story.events[-1].date),
                 "chart": self.url(f"stories/{story.id}/coverage.svg")}
+
+    def open_data(self) -> OpenData:
+        """The archive's tables and stories listing, once per build: they read every collection whole."""
+        return self._memo(self._open_data, "", self._make_open_data)
+
+    def _make_open_data(self) -> OpenData:
+        from .inspect import archive_listing
+        if self.recorder is not None:     # read whole, as noted: the data files change with any of them
+            for name in OPEN_DATA_READS:
+                self.recorder.note(name, WHOLE)
+        tables = archive_tables(self._unwatched)
+        listing = archive_listing(self._unwatched)
+        return OpenData(tables, listing, file_digests(tables, listing))
 
     def pagination(self, route: Route, base: str, total: int) -> dict[str, Any]:
         pages = page_count(total, self.config.per_page)
@@ -259,11 +276,33 @@ class Contexts:
         return {"months": [{"title": month_title(datetime(int(m[:4]), int(m[5:]), 1)),
                             "url": self.url(f"archive/{m}/"), "count": len(s)} for m, s in months]}
 
+    def ctx_data(self, route: Route) -> dict[str, Any]:
+        """The open data page: the files, every table's columns and row count, example SQL."""
+        data = self.open_data()
+        return {"database": {"name": DATABASE, "url": self.url(f"data/{DATABASE}")},
+                "stories_json": {"name": STORIES_JSON, "url": self.url(f"data/{STORIES_JSON}")},
+                "fts": FTS_TABLE,
+                "tables": [{"name": t.name, "doc": t.doc, "rows": len(data.tables[t.name]), "pk": list(t.pk),
+                            "csv": {"name": t.csv_name, "url": self.url(f"data/{t.csv_name}")},
+                            "columns": [vars(c) for c in t.columns]} for t in SCHEMA],
+                "examples": [{"title": title, "sql": sql} for title, sql in EXAMPLES]}
+
     def ctx_search(self, route: Route) -> dict[str, Any]:
         return {"bundle": self.url("pagefind/")}
 
     def ctx_404(self, route: Route) -> dict[str, Any]:
         return {}
+
+
+@dataclass(frozen=True)
+class OpenData:
+    tables: dict[str, Rows]
+    listing: dict[str, Any]
+    digests: dict[str, str]       # file name -> hash of what it is written from
+
+
+OPEN_DATA_READS = ("articles", "stories", "story_of", "event_of", "entities", "entity_of", "sources", "source_of",
+                   "related")
 
 
 def _share(part: int, whole: int) -> str | None:

@@ -26,6 +26,11 @@ def story_listing(site: Path, drafts: bool = False) -> dict[str, Any]:
     errors = [p for p in archive.problems if p.severity == "error"]
     if errors:
         raise SiteError(errors)
+    return archive_listing(archive)
+
+
+def archive_listing(archive: Archive) -> dict[str, Any]:
+    """The computed archive in the fixed shape of `stories --json` (and of the site's data/stories.json)."""
     return {"stories": [
         {"id": s.id, "title": s.title, "explicit": s.explicit, "status": s.status,
          "events": [{"id": e.id, "date": e.date.isoformat(),

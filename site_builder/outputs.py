@@ -8,11 +8,12 @@ from typing import Any
 from .chart import coverage_chart
 from .context import Contexts
 from .feeds import FeedEntry, atom_feed, tag_uri
+from .opendata import file_bytes
 from .routes import Route
 from .sitemap import robots_txt, sitemap_files
 from .timelinejs import TimelineEvent, timeline_json
 
-DATA_KINDS = ("feed", "story-feed", "entity-feed", "story-timeline", "story-chart", "sitemap", "robots")
+DATA_KINDS = ("feed", "story-feed", "entity-feed", "story-timeline", "story-chart", "sitemap", "robots", "data-file")
 FEED_CATEGORIES = 10     # an entry names at most this many of its article's entities: every entity's feed holds it
 
 
@@ -39,6 +40,8 @@ def data_context(route: Route, ctx: Contexts, all_routes: list[Route]) -> dict[s
                 "items": [{"date": a.date.isoformat(), "date_only": a.date_only, "title": a.title,
                            "summary": a.summary, "source": a.source, "url": ctx.absolute(a.url_path)}
                           for a in items]}
+    if route.kind == "data-file":     # its bytes come from the same tables (see `open_data_bytes`)
+        return {"digest": ctx.open_data().digests[route.key]}
     if route.kind == "sitemap":
         newest = {}
         for a in archive.articles.values():
@@ -55,6 +58,12 @@ def _feed_entry(ctx: Contexts, slug: str) -> dict[str, Any]:
             "date": a.date.isoformat(), "summary": a.summary or a.title, "source": a.source,
             "categories": [ctx.archive.entities[ctx.archive.entity_of[n.casefold()]].name
                            for n in a.entities[:FEED_CATEGORIES]]}
+
+
+def open_data_bytes(route: Route, ctx: Contexts) -> dict[str, bytes]:
+    """One file of data/: the database, a table's CSV or stories.json."""
+    data = ctx.open_data()
+    return {route.output: file_bytes(route.key, data.tables, data.listing)}
 
 
 def data_bytes(route: Route, context: dict[str, Any]) -> dict[str, bytes]:
