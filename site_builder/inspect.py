@@ -18,6 +18,11 @@ def story_listing(site: Path, drafts: bool = False) -> dict[str, Any]:
     Events are in time order; `date_only` marks a date given without a time (its `date` is
     the start of that day in the site's time zone, so it comes before the day's timed events).
     """
+    return archive_listing(load_archive(site, drafts))
+
+
+def load_archive(site: Path, drafts: bool = False) -> Archive:
+    """The site's archive computed from its content; SiteError when the content has errors."""
     config = load_config(site)
     content = load_content(site, config, drafts=drafts, jobs=BuildOptions().jobs)
     if content.errors:
@@ -26,7 +31,7 @@ def story_listing(site: Path, drafts: bool = False) -> dict[str, Any]:
     errors = [p for p in archive.problems if p.severity == "error"]
     if errors:
         raise SiteError(errors)
-    return archive_listing(archive)
+    return archive
 
 
 def archive_listing(archive: Archive) -> dict[str, Any]:
