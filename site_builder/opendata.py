@@ -208,7 +208,7 @@ def sqlite_bytes(tables: Mapping[str, Rows]) -> bytes:
             db.table(table.name).create(
                 {c.name: TYPES[c.type] for c in table.columns},
                 pk=table.pk[0] if len(table.pk) == 1 else table.pk,
-                foreign_keys=[(c.name, *c.references.split(".")) for c in table.columns if c.references],
+                foreign_keys=[(c.name, *_target(c.references)) for c in table.columns if c.references],
                 not_null=list(table.pk))
             db.table(table.name).insert_all((dict(zip(names, row)) for row in tables[table.name]), batch_size=2000)
         db.table("articles").enable_fts(["title", "body"], fts_version="FTS5")
@@ -216,6 +216,12 @@ def sqlite_bytes(tables: Mapping[str, Rows]) -> bytes:
         return bytes(db.conn.serialize())
     finally:
         db.close()
+
+
+def _target(references: str) -> tuple[str, str]:
+    """'articles.slug' -> ('articles', 'slug')."""
+    other, column = references.split(".")
+    return other, column
 
 
 def csv_bytes(table: Table, rows: Rows) -> bytes:
