@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import resource
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -20,7 +21,7 @@ sys.path.insert(0, str(HERE.parent))
 from run import archive  # noqa: E402
 
 from site_builder.inspect import archive_listing, load_archive  # noqa: E402
-from site_builder.opendata import data_files, file_bytes, file_digests, archive_tables  # noqa: E402
+from site_builder.opendata import archive_tables, data_files, file_digests, write_data_file  # noqa: E402
 
 
 def timed(make):  # type: ignore[no-untyped-def]
@@ -38,11 +39,13 @@ def measure(size: int, seed: int) -> list[str]:
     rows = [f"| {size:,} | tables, listing, digests | {t_tables + t_listing + t_digests:.2f} | | "
             f"{sum(map(len, tables.values())):,} rows |"]
     total, size_total = t_tables + t_listing + t_digests, 0
-    for name in data_files():
-        data, seconds = timed(lambda: file_bytes(name, tables, listing))
-        total += seconds
-        size_total += len(data)
-        rows.append(f"| {size:,} | {name} | {seconds:.2f} | {len(data) / 1e6:,.1f} | |")
+    with tempfile.TemporaryDirectory(dir=HERE / "work") as folder:
+        for name in data_files():
+            path = Path(folder) / name
+            _, seconds = timed(lambda: write_data_file(name, tables, listing, path))
+            total += seconds
+            size_total += path.stat().st_size
+            rows.append(f"| {size:,} | {name} | {seconds:.2f} | {path.stat().st_size / 1e6:,.1f} | |")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     rows.append(f"| {size:,} | **all data files** | **{total:.2f}** | **{size_total / 1e6:,.1f}** | "
                 f"peak memory {peak:,.0f} MB; archive computed in {load_seconds:.1f} s |")

@@ -2,17 +2,19 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import signal
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cachefile import atomic_file
+from .cachefile import TEMPORARY
 from .config import load_config
 from .errors import Problem, SiteError
 from .inspect import archive_listing, load_archive
-from .opendata import DATABASE, SCHEMA, STORIES_JSON, archive_tables, file_bytes
+from .opendata import DATABASE, SCHEMA, STORIES_JSON, archive_tables, write_data_file
 
 FORMATS = {"sqlite": DATABASE, "csv": "archive-csv", "json": STORIES_JSON}    # format -> default output
 
@@ -36,12 +38,24 @@ def export_data(site: Path, fmt: str, target: Path | None = None, force: bool = 
     names = [t.csv_name for t in SCHEMA] if fmt == "csv" else [FORMATS[fmt]]
     try:
         for name in names:
-            with atomic_file(target / name if fmt == "csv" else target) as handle:
-                handle.write(file_bytes(name, tables, listing))
+            _write_whole(target / name if fmt == "csv" else target, lambda path: write_data_file(name, tables, listing, path))
     except OSError as error:
         raise SiteError(Problem(str(target), None, f"cannot write the export: {error.strerror or error}",
                                 "free disk space or choose a writable --output")) from error
     return Exported(target, tuple(names))
+
+
+def _write_whole(path: Path, write: Callable[[Path], None]) -> None:
+    """`write(temporary)` beside `path`, then moved onto it: the file appears whole or not at all."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f"{path.name}{TEMPORARY}{os.getpid()}")
+    tmp.unlink(missing_ok=True)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def _refuse_existing(target: Path, fmt: str, force: bool) -> None:

@@ -4,11 +4,12 @@ the database, the CSV headers and the /data/ page describing them never disagree
 from __future__ import annotations
 
 import csv
+import errno
 import hashlib
-import io
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -196,13 +197,18 @@ def file_digests(tables: Mapping[str, Rows], listing: Any) -> dict[str, str]:
             **{t.csv_name: by_table[t.name] for t in SCHEMA}}
 
 
-def sqlite_bytes(tables: Mapping[str, Rows]) -> bytes:
-    """The database: every table with its primary and foreign keys, and an FTS5 index over the
-    articles' titles and bodies. Made in memory with the same statements every time, so the same
-    tables give the same bytes."""
+def write_sqlite(tables: Mapping[str, Rows], path: Path) -> None:
+    """The database at `path` (a new file): every table with its primary and foreign keys, and an
+    FTS5 index over the articles' titles and bodies. Always made with the same statements, so the
+    same tables give the same bytes; written without a journal, as the file is new and only moved
+    into place once whole."""
     import sqlite_utils
-    db = sqlite_utils.Database(memory=True)
+    if path.exists():
+        raise FileExistsError(errno.EEXIST, "file exists", str(path))
+    db = sqlite_utils.Database(path)
     try:
+        db.execute("PRAGMA journal_mode = OFF")
+        db.execute("PRAGMA synchronous = OFF")
         for table in SCHEMA:
             names = [c.name for c in table.columns]
             db.table(table.name).create(
@@ -212,8 +218,6 @@ def sqlite_bytes(tables: Mapping[str, Rows]) -> bytes:
                 not_null=list(table.pk))
             db.table(table.name).insert_all((dict(zip(names, row)) for row in tables[table.name]), batch_size=2000)
         db.table("articles").enable_fts(["title", "body"], fts_version="FTS5")
-        db.execute("VACUUM")
-        return bytes(db.conn.serialize())
     finally:
         db.close()
 
@@ -224,13 +228,12 @@ def _target(references: str) -> tuple[str, str]:
     return other, column
 
 
-def csv_bytes(table: Table, rows: Rows) -> bytes:
-    """One table as CSV (RFC 4180: a header row, CRLF line ends, quoted where needed)."""
-    text = io.StringIO(newline="")
-    writer = csv.writer(text)
-    writer.writerow([c.name for c in table.columns])
-    writer.writerows(rows)
-    return text.getvalue().encode("utf-8")
+def write_csv(table: Table, rows: Rows, path: Path) -> None:
+    """One table as CSV at `path` (a new file; RFC 4180: a header row, CRLF line ends, quoted where needed)."""
+    with open(path, "x", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([c.name for c in table.columns])
+        writer.writerows(rows)
 
 
 def stories_json(listing: Any) -> bytes:
@@ -244,11 +247,13 @@ def data_files() -> Iterator[str]:
     yield STORIES_JSON
 
 
-def file_bytes(name: str, tables: Mapping[str, Rows], listing: Any) -> bytes:
-    """The bytes of one of `data_files()`."""
+def write_data_file(name: str, tables: Mapping[str, Rows], listing: Any, path: Path) -> None:
+    """Write one of `data_files()` at `path`, a new file (an existing one is an error)."""
     if name == DATABASE:
-        return sqlite_bytes(tables)
-    if name == STORIES_JSON:
-        return stories_json(listing)
-    table = next(t for t in SCHEMA if t.csv_name == name)
-    return csv_bytes(table, tables[table.name])
+        write_sqlite(tables, path)
+    elif name == STORIES_JSON:
+        with open(path, "xb") as handle:
+            handle.write(stories_json(listing))
+    else:
+        table = next(t for t in SCHEMA if t.csv_name == name)
+        write_csv(table, tables[table.name], path)

@@ -18,7 +18,7 @@ import numpy as np
 from .context import Contexts
 from .depends import read_ids
 from .manifest import signature
-from .outputs import DATA_KINDS, data_bytes, data_context, open_data_bytes
+from .outputs import DATA_KINDS, data_bytes, data_context, write_open_data
 from .render import Renderer
 from .routes import Route
 from .writer import write_file
@@ -59,9 +59,7 @@ def route_context(job: Job, route: Route) -> dict[str, Any]:
     return job.contexts.build(route)
 
 
-def route_bytes(route: Route, context: dict[str, Any], renderer: Renderer, contexts: Contexts) -> dict[str, bytes]:
-    if route.kind == "data-file":
-        return open_data_bytes(route, contexts)
+def route_bytes(route: Route, context: dict[str, Any], renderer: Renderer) -> dict[str, bytes]:
     if route.kind in DATA_KINDS:
         return data_bytes(route, context)
     return {route.output: renderer.render(route.kind, context)}
@@ -77,7 +75,10 @@ def _run(job: Job, bounds: tuple[int, int], ids: dict[str, int]) -> _Done:
         if recorder is not None:
             done.reads.append((route.output, read_ids(recorder.take(), ids)))
         if job.previous.get(route.output) != sig or not (job.output / route.output).exists():
-            for rel, data in route_bytes(route, context, job.renderer, job.contexts).items():
+            if route.kind == "data-file":
+                done.written.append(write_open_data(route, job.contexts, job.staging))
+                continue
+            for rel, data in route_bytes(route, context, job.renderer).items():
                 write_file(job.staging, rel, data)
                 done.written.append(rel)
     return done
