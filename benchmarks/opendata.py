@@ -20,8 +20,8 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 from run import archive  # noqa: E402
 
-from site_builder.inspect import archive_listing, load_archive  # noqa: E402
-from site_builder.opendata import archive_tables, data_files, file_digests, write_data_file  # noqa: E402
+from site_builder.inspect import load_archive  # noqa: E402
+from site_builder.opendata import archive_listing, archive_tables, data_files, file_digests, write_data_file  # noqa: E402
 
 
 def timed(make):  # type: ignore[no-untyped-def]

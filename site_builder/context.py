@@ -11,7 +11,8 @@ from .coverage import Copy, coverage_matrix, lag_text, source_profile
 from .depends import WHOLE, Recorder, watched
 from .index import LISTED_ENTITIES, SiteIndex
 from .jsonld import item_list_jsonld, news_article_jsonld
-from .opendata import DATABASE, EXAMPLES, FTS_TABLE, SCHEMA, STORIES_JSON, Rows, archive_tables, file_digests
+from .opendata import (DATABASE, EXAMPLES, FTS_TABLE, SCHEMA, STORIES_JSON, Rows, archive_listing, archive_tables,
+                       file_digests)
 from .model import Archive, Article, Story, Tie, month_title
 from .routes import Route, page_count, paged
 
@@ -92,7 +93,6 @@ class Contexts:
         return self._memo(self._open_data, "", self._make_open_data)
 
     def _make_open_data(self) -> OpenData:
-        from .inspect import archive_listing
         if self.recorder is not None:     # read whole, as noted: the data files change with any of them
             for name in OPEN_DATA_READS:
                 self.recorder.note(name, WHOLE)
@@ -205,11 +205,11 @@ class Contexts:
         for event, cells in zip(story.events, matrix.rows):
             first = self.archive.articles[event.versions[0].slug]
             rows.append({"id": event.id, "title": first.title, "date": self.when(first),
-                         "cells": [[self.copy(c) for c in cell] for cell in cells]})
+                         "cells": [[self.matrix_cell(c) for c in cell] for cell in cells]})
         return {"sources": [{"name": self.archive.sources[s].name, "url": self.url(f"sources/{s}/")}
                             for s in matrix.sources], "rows": rows}
 
-    def copy(self, copy: Copy) -> dict[str, Any]:
+    def matrix_cell(self, copy: Copy) -> dict[str, Any]:
         """One cell entry of a coverage matrix."""
         a = self.archive.articles[copy.slug]
         return {"title": a.title, "url": self.url(a.url_path), "date": self.when(a), "first": copy.position == 0,

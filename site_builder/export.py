@@ -13,8 +13,8 @@ from pathlib import Path
 from .cachefile import TEMPORARY
 from .config import load_config
 from .errors import Problem, SiteError
-from .inspect import archive_listing, load_archive
-from .opendata import DATABASE, SCHEMA, STORIES_JSON, archive_tables, write_data_file
+from .inspect import load_archive
+from .opendata import DATABASE, SCHEMA, STORIES_JSON, archive_listing, archive_tables, write_data_file
 
 FORMATS = {"sqlite": DATABASE, "csv": "archive-csv", "json": STORIES_JSON}    # format -> default output
 

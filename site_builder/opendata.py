@@ -15,7 +15,7 @@ from typing import Any
 import orjson
 
 from .coverage import event_copies
-from .model import Archive
+from .model import Archive, Tie
 
 DATABASE = "archive.sqlite"
 STORIES_JSON = "stories.json"
@@ -186,6 +186,28 @@ def archive_tables(archive: Archive) -> dict[str, Rows]:
         tables["related"] += [(slug, rank, link.slug, round(link.score, 4), _json(list(link.reasons)))
                               for rank, link in enumerate(archive.related.get(slug, ()), start=1)]
     return tables
+
+
+def archive_listing(archive: Archive) -> dict[str, Any]:
+    """The computed archive in the fixed shape of `stories --json` (and of the site's data/stories.json)."""
+    return {"stories": [
+        {"id": s.id, "title": s.title, "explicit": s.explicit, "status": s.status,
+         "events": [{"id": e.id, "date": e.date.isoformat(),
+                     "date_only": archive.articles[e.versions[0].slug].date_only, "versions": [
+             {"path": archive.articles[v.slug].path, "slug": v.slug, "source": archive.articles[v.slug].source,
+              "title": archive.articles[v.slug].title, "date": archive.articles[v.slug].date.isoformat(),
+              "date_only": archive.articles[v.slug].date_only,
+              "score": round(v.score, 4)} for v in e.versions],
+                     "tie": _tie(e.tie, archive)} for e in s.events]}
+        for s in archive.stories]}
+
+
+def _tie(tie: Tie | None, archive: Archive) -> dict[str, Any] | None:
+    """What tied a computed story's event to it: the earlier event, likelihood, shared names and words."""
+    if tie is None:
+        return None
+    return {"event": tie.event, "score": tie.score, "terms": list(tie.terms),
+            "entities": [archive.entities[slug].name if slug in archive.entities else slug for slug in tie.entities]}
 
 
 def file_digests(tables: Mapping[str, Rows], listing: Any) -> dict[str, str]:
