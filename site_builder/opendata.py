@@ -83,7 +83,7 @@ SCHEMA: tuple[Table, ...] = (
         _c("page", "TEXT", "Its page below the site's address."),
         _c("title", "TEXT", "Headline as this outlet published it."),
         _c("date", "TEXT", "Publication date (ISO 8601, with the publisher's UTC offset)."),
-        _c("date_utc", "TEXT", "The same in UTC, for sorting and comparing (YYYY-MM-DDTHH:MM:SSZ)."),
+        _c("date_utc", "TEXT", "The same in UTC, for sorting and comparing (YYYY-MM-DDTHH:MM:SSZ); empty before the year 1."),
         _c("date_only", "INTEGER", "1 when only the date was given (then the time is the start of that day)."),
         _c("source", "TEXT", "The outlet as the article names it."),
         _c("source_slug", "TEXT", "The outlet.", "sources.slug"),
@@ -152,8 +152,13 @@ def _json(value: Any) -> str:
     return orjson.dumps(value).decode("utf-8")
 
 
-def _utc(when: datetime) -> str:
-    return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+def _utc(when: datetime) -> str | None:
+    """'0999-06-01T07:30:00Z'; None when UTC falls before the year 1 (0001-01-01T00:30+03:00)."""
+    try:
+        utc = when.astimezone(timezone.utc)
+    except OverflowError:
+        return None
+    return f"{utc.year:04d}-{utc:%m-%dT%H:%M:%S}Z"
 
 
 def archive_tables(archive: Archive) -> dict[str, Rows]:

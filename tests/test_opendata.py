@@ -139,3 +139,14 @@ def test_the_data_files_are_rewritten_only_when_the_archive_changed(tmp_path: Pa
         assert connection.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'vital'").fetchone() == (1,)
     clean = build(site, BuildOptions(search=False, jobs=1, clean=True, output=tmp_path / "clean", remember=False))
     assert all((clean.output / "data" / name).read_bytes() == (data / name).read_bytes() for name in DATA_FILES)
+
+
+def test_early_years_keep_four_digits_and_a_utc_before_the_year_1_is_empty(tmp_path: Path) -> None:
+    from tests.conftest import write_article
+    site = tmp_path / "site"
+    write_article(site, "early.md", "---\ntitle: Early\ndate: 0999-06-01T10:30:00+03:00\nsource: X\n---\nText.\n")
+    write_article(site, "first.md", "---\ntitle: First\ndate: 0001-01-01T00:30:00+03:00\nsource: X\n---\nOther.\n")
+    build(site, BuildOptions(search=False, jobs=1))
+    with sqlite3.connect(site / "output/data/archive.sqlite") as connection:
+        rows = dict(connection.execute("SELECT slug, date_utc FROM articles"))
+    assert rows == {"early": "0999-06-01T07:30:00Z", "first": None}
