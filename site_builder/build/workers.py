@@ -18,10 +18,12 @@ import numpy as np
 from ..site.context import Contexts
 from ..site.depends import read_ids
 from .manifest import signature
-from ..site.formats.outputs import DATA_KINDS, data_bytes, data_context, write_open_data
+from ..core.errors import Problem, SiteError
+from ..site.formats.opendata import write_data_file
+from ..site.formats.outputs import DATA_KINDS, data_bytes, data_context
 from ..site.render import Renderer
 from ..site.routes import Route
-from .writer import write_file
+from .writer import cannot_write, plain_target, write_file
 
 PARALLEL_FROM = 300      # routes; fewer are faster in this process than in a pool
 CHUNK = 64
@@ -124,3 +126,18 @@ def produce(job: Job, jobs: int, progress: Callable[[int, int], None] | None = N
             pool.join()
             gc.unfreeze()
     return produced
+
+
+def write_open_data(route: Route, ctx: Contexts, staging: Path) -> str:
+    """Write one file of data/ (the database, a table's CSV or stories.json) straight into the
+    staging folder: the largest files of the site, never held in memory whole."""
+    data = ctx.open_data()
+    target = plain_target(staging, route.output)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_data_file(route.key, data.tables, data.listing, target)
+    except FileExistsError:
+        raise SiteError(Problem(route.output, None, "two pages write this output file", "report this as a bug")) from None
+    except OSError as error:
+        raise cannot_write(route.output, error) from error
+    return route.output

@@ -3,15 +3,11 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 
 from .chart import coverage_chart
 from ..context import Contexts
 from .feeds import FeedEntry, atom_feed, tag_uri
-from ...core.errors import Problem, SiteError
-from .opendata import write_data_file
-from ...build.writer import cannot_write, plain_target
 from ..routes import Route
 from .sitemap import robots_txt, sitemap_files
 from .timelinejs import TimelineEvent, timeline_json
@@ -61,21 +57,6 @@ def _feed_entry(ctx: Contexts, slug: str) -> dict[str, Any]:
             "date": a.date.isoformat(), "summary": a.summary or a.title, "source": a.source,
             "categories": [ctx.archive.entities[ctx.archive.entity_of[n.casefold()]].name
                            for n in a.entities[:FEED_CATEGORIES]]}
-
-
-def write_open_data(route: Route, ctx: Contexts, staging: Path) -> str:
-    """Write one file of data/ (the database, a table's CSV or stories.json) straight into the
-    staging folder: the largest files of the site, never held in memory whole."""
-    data = ctx.open_data()
-    target = plain_target(staging, route.output)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_data_file(route.key, data.tables, data.listing, target)
-    except FileExistsError:
-        raise SiteError(Problem(route.output, None, "two pages write this output file", "report this as a bug")) from None
-    except OSError as error:
-        raise cannot_write(route.output, error) from error
-    return route.output
 
 
 def data_bytes(route: Route, context: dict[str, Any]) -> dict[str, bytes]:
