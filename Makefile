@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 5500
 
-.PHONY: serve build test fuzz bench browser clean
+.PHONY: serve build test lint fuzz bench browser clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,7 +25,11 @@ browser:
 		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium default-jre-headless >/dev/null; }
 	@test -f node_modules/vnu-jar/build/dist/vnu.jar || npm install --silent --no-save --ignore-scripts vnu-jar >/dev/null
 
-test: $(STAMP) browser
+# The layer contract (pyproject's [tool.importlinter]), then every test.
+lint: $(STAMP)
+	$(BIN)/lint-imports
+
+test: $(STAMP) browser lint
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 
 fuzz: $(STAMP)

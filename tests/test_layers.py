@@ -1,0 +1,21 @@
+"""The package's layering, types and lint, checked with every test run."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).parent.parent
+BIN = Path(sys.executable).parent
+
+
+def _run(tool: str, *args: str) -> subprocess.CompletedProcess[str]:
+    command = str(BIN / tool) if (BIN / tool).exists() else shutil.which(tool)
+    assert command, f"{tool} is not installed: pip install -e '.[test]'"
+    return subprocess.run([command, *args], cwd=REPO, capture_output=True, text=True, check=False)
+
+
+def test_dependencies_point_one_way() -> None:
+    result = _run("lint-imports")
+    assert result.returncode == 0, result.stdout + result.stderr
