@@ -1,6 +1,7 @@
 """Command line: parse arguments, print results and errors, set the exit status. No logic here."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from collections.abc import Iterator
@@ -61,8 +62,9 @@ def build(site: Path, base_url: str | None, drafts: bool, jobs: int | None, clea
     from .build.pipeline import BuildOptions, build as run_build
     with reported(), _progress() as progress:
         options = BuildOptions(base_url=base_url, drafts=drafts, clean=clean, output=output,
-                               search=False if no_search else None, progress=progress,
-                               **({"jobs": jobs} if jobs else {}))
+                               search=False if no_search else None, progress=progress)
+        if jobs:
+            options = dataclasses.replace(options, jobs=jobs)
         result = run_build(site, options)
     print_problems(result.warnings)
     search = f", search {result.search_seconds:.1f} s" if result.search_seconds else ""

@@ -19,3 +19,8 @@ def _run(tool: str, *args: str) -> subprocess.CompletedProcess[str]:
 def test_dependencies_point_one_way() -> None:
     result = _run("lint-imports")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_types_check() -> None:
+    result = _run("mypy", "site_builder")
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -8,7 +8,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).parent.parent
 
 
-def _walk(root: Path, digest: "hashlib._Hash") -> None:
+def _walk(root: Path, digest: "hashlib.blake2b") -> None:
     if not root.is_dir():
         digest.update(f"missing {root}\n".encode())
         return

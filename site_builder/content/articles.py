@@ -71,7 +71,7 @@ def read_text(path: Path, rel: str) -> tuple[str | None, list[Problem]]:
 
 def key_lines(front: str, offset: int) -> dict[str, int]:
     """Line in the file of each top-level front-matter key."""
-    lines = {}
+    lines: dict[str, int] = {}
     for number, line in enumerate(front.splitlines(), start=offset + 1):
         match = re.match(r"^([A-Za-z_][\w-]*)\s*:", line)
         if match:

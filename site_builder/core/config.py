@@ -98,7 +98,7 @@ def _build(cls: type, data: dict[str, Any], prefix: str, path: str, text: str,
                                     f"known keys: {', '.join(sorted(known))}"))
             continue
         expected = hints[key]
-        if dataclasses.is_dataclass(expected):
+        if isinstance(expected, type) and dataclasses.is_dataclass(expected):
             if not isinstance(value, dict):
                 problems.append(Problem(path, _line_of(text, key), f"'{name}' must be a table",
                                         f"write it as [{name}]"))

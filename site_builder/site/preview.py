@@ -45,7 +45,7 @@ def preview_pages(maker: PageMaker, changed: set[Path], drafts: bool = False) ->
     for path in changed:
         rel = _relative(path, maker.site)
         old = known.get(rel) if rel else None
-        if old is None or not path.is_file():
+        if rel is None or old is None or not path.is_file():
             return None
         new = parse_article(path, rel, ZoneInfo(maker.config.timezone)).article
         if new is None or not _same_place(old, new, maker.archive, drafts):

@@ -78,6 +78,6 @@ def data_bytes(route: Route, context: dict[str, Any]) -> dict[str, bytes]:
             (datetime.fromisoformat(i["date"]).date(), i["source"]) for i in context["items"])
         return {route.output: coverage_chart(counts, title=context["title"]).encode("utf-8")}
     if route.kind == "sitemap":
-        entries = [(url, datetime.fromisoformat(when) if when else None) for url, when in context["entries"]]
-        return sitemap_files(entries, context["base"])
+        urls = [(url, datetime.fromisoformat(when) if when else None) for url, when in context["entries"]]
+        return sitemap_files(urls, context["base"])
     return {route.output: robots_txt(context["sitemap"]).encode("utf-8")}
