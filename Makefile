@@ -25,10 +25,11 @@ browser:
 		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium default-jre-headless >/dev/null; }
 	@test -f node_modules/vnu-jar/build/dist/vnu.jar || npm install --silent --no-save --ignore-scripts vnu-jar >/dev/null
 
-# The layer contract (pyproject's [tool.importlinter]) and types, then every test.
+# The layer contract (pyproject's [tool.importlinter]), types and lint, then every test.
 lint: $(STAMP)
 	$(BIN)/lint-imports
 	$(BIN)/mypy site_builder
+	$(BIN)/ruff check site_builder tests benchmarks
 
 test: $(STAMP) browser lint
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile

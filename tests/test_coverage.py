@@ -1,7 +1,7 @@
 """Who covered what, when: the story page's coverage matrix and the source pages' profiles."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 
 import lxml.html

@@ -28,7 +28,7 @@ from site_builder.cli import main
 from site_builder.content.articles import parse_article
 from site_builder.importer.html import parse_html
 from site_builder.importer.text import Block, has_prose
-from site_builder.importer.plan import import_paths, read_page
+from site_builder.importer.plan import import_paths
 from tests.conftest import write_article
 
 REPO = Path(__file__).resolve().parent.parent

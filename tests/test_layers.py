@@ -24,3 +24,8 @@ def test_dependencies_point_one_way() -> None:
 def test_types_check() -> None:
     result = _run("mypy", "site_builder")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_lint() -> None:
+    result = _run("ruff", "check", "site_builder", "tests", "benchmarks")
+    assert result.returncode == 0, result.stdout + result.stderr

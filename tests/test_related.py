@@ -24,10 +24,10 @@ def test_related_ranked_with_reasons_and_editor_links_first():
     stories = (Story("s", "S", "", False, (Event("a", WHEN, (Version("a"), Version("a2"))), Event("b", WHEN, (Version("b"),)))),)
     related = related_coverage(articles, stories, slugify, RelatedWeights(), names={"rare-person": "Rare P."})
     links = related["a"]
-    assert [l.slug for l in links][:2] == ["z", "b"]
+    assert [link.slug for link in links][:2] == ["z", "b"]
     assert links[0].reasons == ("linked by the editor",)
     assert links[1].reasons == ("shares Rare P., Iran", "same story", "3 hours later")
-    assert "a2" not in [l.slug for l in links]  # own version
+    assert "a2" not in [link.slug for link in links]  # own version
     assert set(related) == {a.slug for a in articles}
 
 
