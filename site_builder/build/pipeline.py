@@ -51,7 +51,6 @@ class BuildResult:
     seconds: float
     warnings: tuple[Problem, ...]
     search_seconds: float = 0.0
-    timings: dict[str, float] = field(default_factory=dict)
     pages_from: PageMaker | None = None      # with BuildOptions.keep_pages, when the build ran
 
 
@@ -101,7 +100,7 @@ def build(site: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
 
 
 def _build(site: Path, config: Config, output: Path, options: BuildOptions) -> BuildResult:
-    clock = _Clock()
+    started = time.perf_counter()
     manifest_file = manifest_path(site / config.paths.cache, output)
     fresh = options.clean or not options.remember or not output.exists()
     previous = Manifest() if fresh else load_manifest(manifest_file)
@@ -110,7 +109,7 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions) -> B
     inputs = input_fingerprint(site, [site / config.paths.content, site / config.paths.templates,
                                       site / config.paths.static], repr((options.drafts, output, config)))
     if previous.inputs == inputs and _all_exist(output, previous.outputs):
-        return BuildResult(output, len(previous.outputs), 0, 0, clock.total(), previous.warnings)
+        return BuildResult(output, len(previous.outputs), 0, 0, time.perf_counter() - started, previous.warnings)
     unwritable = _prepare_cache(site / config.paths.cache)
     remember = options.remember and unwritable is None
     if unwritable is not None:     # nothing can be recorded: build everything, as if for the first time
@@ -134,12 +133,10 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions) -> B
     cache_warnings += content.unsaved
     if content.errors or links_out:
         raise SiteError([*content.errors, *links_out])
-    clock.lap("load")
     store = ChunkStore(site / config.paths.cache / "analysis", trusted=not options.clean) if remember else None
     archive = build_archive(content.articles, content.registries, config, store)
     _raise_errors(archive.problems)
     warnings = (*content.warnings, *archive.problems, *host_warning(site, config))
-    clock.lap("graph")
     renderer = Renderer(config, site / config.paths.templates)
     routes = site_routes(archive, config.per_page, config.search)
     statics = _static_files(site, config)
@@ -157,7 +154,6 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions) -> B
     recorder = Recorder() if remember else None
     job = Job(routes, todo, Contexts(archive, index, config, recorder), digests, renderer,
               previous.outputs, output, staging)
-    clock.lap("routes")
     swapped = fresh or not previous.outputs     # the staged folder replaces the output whole
     try:
         new_work_folder(staging)
@@ -169,7 +165,6 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions) -> B
         current = {r.output: previous.outputs[r.output] for r in routes if r.output not in built} \
             | produced.signatures | {rel: sig for rel, (_, sig) in statics.items()}
         removed = [p for p in previous.outputs if p not in current]
-        clock.lap("render")
         search = _stage_search(output, staging, config, options, _Changes(current, written, removed, swapped))
     except BaseException:
         remove_own_folder(staging)
@@ -190,13 +185,12 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions) -> B
         store.prune()
         if store.unsaved is not None:
             cache_warnings.append(cache_problem(config.paths.cache, store.unsaved))
-    clock.lap("write")
     pages_from = None
     if options.keep_pages:
         from ..site.preview import PageMaker
         pages_from = PageMaker(site, archive, index, config, renderer)
-    return BuildResult(output, len(current), len(written), len(removed), clock.total(),
-                       (*warnings, *dict.fromkeys(cache_warnings)), search.seconds, clock.laps, pages_from)
+    return BuildResult(output, len(current), len(written), len(removed), time.perf_counter() - started,
+                       (*warnings, *dict.fromkeys(cache_warnings)), search.seconds, pages_from)
 
 
 def _prepare_cache(folder: Path) -> OSError | None:
@@ -332,17 +326,3 @@ def _files_under(root: Path, folder: str) -> list[str]:
     if not (root / folder).is_dir():
         return []
     return sorted(p.relative_to(root).as_posix() for p in (root / folder).rglob("*") if p.is_file())
-
-
-class _Clock:
-    def __init__(self) -> None:
-        self.start = self.last = time.perf_counter()
-        self.laps: dict[str, float] = {}
-
-    def lap(self, name: str) -> None:
-        now = time.perf_counter()
-        self.laps[name] = round(now - self.last, 4)
-        self.last = now
-
-    def total(self) -> float:
-        return time.perf_counter() - self.start

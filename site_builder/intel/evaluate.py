@@ -12,7 +12,6 @@ from pathlib import Path
 
 from ..core.errors import Problem, SiteError
 
-REQUIRED = ("path", "story")
 LEVELS = {"stories": "story", "events": "event"}   # what is scored -> the labels' column
 
 

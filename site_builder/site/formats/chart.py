@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape
 
 from .feeds import xml_text
 
@@ -63,10 +63,6 @@ def plural(count: int, word: str) -> str:
 
 def _text(value: str) -> str:
     return escape(xml_text(value))
-
-
-def _attr(value: str) -> str:
-    return quoteattr(xml_text(value))
 
 
 def _series(totals: Counter[str]) -> tuple[str, ...]:
