@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..core.store import cache_problem, remove_dead_temporaries, writable
+from ..content.load import default_jobs
 from ..core.config import CONFIG_NAME, Config, config_line, host_warning, load_config
 from ..core.errors import Problem, SiteError
 from .fingerprint import input_fingerprint
@@ -20,6 +21,7 @@ from .writer import (cannot_write, check_output_owned, commit, new_work_folder, 
 
 if TYPE_CHECKING:
     from ..site.depends import Depends
+    from ..intel.archive import Loaded
     from ..site.preview import PageMaker
     from ..site.render import Renderer
 
@@ -31,7 +33,7 @@ ALWAYS_BUILT = ("sitemap",)      # lists every route: what it reads is not recor
 class BuildOptions:
     base_url: str | None = None
     drafts: bool = False
-    jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
+    jobs: int = field(default_factory=default_jobs)
     clean: bool = False
     output: Path | None = None
     search: bool | None = None
@@ -88,18 +90,19 @@ def _output_setting(site: Path, config: Config, options: BuildOptions) -> Proble
     return Problem(CONFIG_NAME, line, f'paths.output = "{config.paths.output}"{default}')
 
 
-def build(site: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
-    """Build the site; on any error raise SiteError and leave the previous output as it was."""
+def build(site: Path, options: BuildOptions = BuildOptions(), loaded: Loaded | None = None) -> BuildResult:
+    """Build the site; on any error raise SiteError and leave the previous output as it was.
+    `loaded` is the site's content and archive when the caller has already loaded them (`check`)."""
     config = load_config(site, {"base_url": options.base_url, "search": options.search})
     output = output_folder(site, config, options)
     try:
         recover(output)
-        return _build(site, config, output, options)
+        return _build(site, config, output, options, loaded)
     except OSError as error:     # a full disk or a read-only folder: say so, never a traceback
         raise cannot_write(str(output), error) from error
 
 
-def _build(site: Path, config: Config, output: Path, options: BuildOptions) -> BuildResult:
+def _build(site: Path, config: Config, output: Path, options: BuildOptions, loaded: Loaded | None) -> BuildResult:
     started = time.perf_counter()
     manifest_file = manifest_path(site / config.paths.cache, output)
     fresh = options.clean or not options.remember or not output.exists()
@@ -119,23 +122,23 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions) -> B
     from ..intel.cache import ChunkStore
     from ..site.context import Contexts
     from ..site.depends import Depends, Recorder, depends_path, load_depends, merge, save_depends, values
-    from ..intel.archive import build_archive
+    from ..intel.archive import load_archive
     from ..site.lookup import site_index
-    from ..content.load import load_content
     from .memory import return_freed_arrays
     from .workers import Job, produce
     from ..site.render import Renderer
     from ..site.routes import site_routes
     return_freed_arrays()
     links_out = _links_out(site, (config.paths.templates, config.paths.static))
-    content = load_content(site, config, drafts=options.drafts, jobs=options.jobs, cache=unwritable is None,
-                           trusted=not options.clean)
+    store = ChunkStore(site / config.paths.cache / "analysis", trusted=not options.clean) if remember else None
+    if loaded is None:
+        loaded = load_archive(site, config, drafts=options.drafts, jobs=options.jobs, cache=unwritable is None,
+                              trusted=not options.clean, store=None if links_out else store)
+    content = loaded.content
     cache_warnings += content.unsaved
     if content.errors or links_out:
         raise SiteError([*content.errors, *links_out])
-    store = ChunkStore(site / config.paths.cache / "analysis", trusted=not options.clean) if remember else None
-    archive = build_archive(content.articles, content.registries, config, store)
-    _raise_errors(archive.problems)
+    archive = loaded.checked()
     warnings = (*content.warnings, *archive.problems, *host_warning(site, config))
     renderer = Renderer(config, site / config.paths.templates)
     routes = site_routes(archive, config.per_page, config.search)
@@ -205,12 +208,6 @@ def _forget(path: Path) -> None:
     """Remove a cache file if the folder allows it (a read-only cache is reported by `writable`)."""
     with suppress(OSError):
         path.unlink(missing_ok=True)
-
-
-def _raise_errors(problems: tuple[Problem, ...]) -> None:
-    errors = [p for p in problems if p.severity == "error"]
-    if errors:
-        raise SiteError(errors)
 
 
 def _kept(known: Depends, world: str, now: dict[str, Any], outputs: dict[str, str], output: Path) -> dict[str, int]:

@@ -10,9 +10,9 @@ from typing import Any
 from ..build.pipeline import BuildOptions, build
 from ..core.config import load_config
 from ..core.errors import Problem, SiteError
-from ..intel.archive import build_archive
+from ..intel.archive import load_archive
 from .links import check_links
-from ..content.load import load_content
+from ..content.load import default_jobs
 from ..core.model import Archive
 
 
@@ -75,11 +75,11 @@ def alias_warnings(archive: Archive) -> list[Problem]:
 def check_site(site: Path, *, drafts: bool = False) -> CheckReport:
     """Lint, then build into a temporary folder and check every internal link and anchor."""
     config = load_config(site)
-    content = load_content(site, config, drafts=drafts, jobs=BuildOptions().jobs)
+    loaded = load_archive(site, config, drafts=drafts, jobs=default_jobs())
+    content, archive = loaded.content, loaded.archive
     problems = list(content.problems)
-    if content.errors:
+    if archive is None:
         return CheckReport(tuple(problems), len(content.articles), 0)
-    archive = build_archive(content.articles, content.registries, config)
     problems += archive.problems
     if any(p.severity == "error" for p in archive.problems):
         return CheckReport(tuple(problems), len(content.articles), 0)
@@ -87,7 +87,7 @@ def check_site(site: Path, *, drafts: bool = False) -> CheckReport:
     with tempfile.TemporaryDirectory(prefix="site-builder-check-") as tmp:
         try:
             result = build(site, BuildOptions(drafts=drafts, output=Path(tmp) / "output", search=False,
-                                                remember=False))
+                                                remember=False), loaded)
         except SiteError as error:
             return CheckReport(tuple(problems + error.problems), len(content.articles), 0)
         for broken in check_links(result.output, config.base_path, site_url=config.site_url):

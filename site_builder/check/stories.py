@@ -4,11 +4,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..build.pipeline import BuildOptions
 from ..core.config import load_config
-from ..core.errors import SiteError
-from ..intel.archive import build_archive
-from ..content.load import load_content
+from ..intel.archive import load_archive as load
+from ..content.load import default_jobs
 from ..core.model import Archive
 from ..site.formats.opendata import archive_listing
 
@@ -24,15 +22,7 @@ def story_listing(site: Path, drafts: bool = False) -> dict[str, Any]:
 
 def load_archive(site: Path, drafts: bool = False) -> Archive:
     """The site's archive computed from its content; SiteError when the content has errors."""
-    config = load_config(site)
-    content = load_content(site, config, drafts=drafts, jobs=BuildOptions().jobs)
-    if content.errors:
-        raise SiteError(content.errors)
-    archive = build_archive(content.articles, content.registries, config)
-    errors = [p for p in archive.problems if p.severity == "error"]
-    if errors:
-        raise SiteError(errors)
-    return archive
+    return load(site, load_config(site), drafts=drafts, jobs=default_jobs()).checked()
 
 
 def story_evaluation(listing: dict[str, Any], labels: Path, site: Path, level: str = "stories") -> dict[str, Any]:

@@ -3,9 +3,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
+from ..content.load import Content, load_content
 from ..core.config import Config
+from ..core.errors import Problem, SiteError
 from ..core.model import Archive, Article, RelatedLink, Registries, Story
 from .names import entity_index, source_index
 from .related import related_coverage
@@ -73,3 +77,34 @@ def build_archive(articles: Sequence[Article], registries: Registries, config: C
     return Archive({a.slug: a for a in ordered}, stories, story_of, event_of, entities, entity_of,
                    source_names.items, source_names.slug_of, related,
                    entity_names.problems + source_names.problems)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """The site's content and, when the content has no errors, its analysed archive."""
+
+    content: Content
+    archive: Archive | None
+
+    @property
+    def errors(self) -> list[Problem]:
+        """The content's errors, or else the archive's."""
+        if self.archive is None:
+            return list(self.content.errors)
+        return [p for p in self.archive.problems if p.severity == "error"]
+
+    def checked(self) -> Archive:
+        """The archive; SiteError with every error when there is none to use."""
+        if self.errors or self.archive is None:
+            raise SiteError(self.errors)
+        return self.archive
+
+
+def load_archive(site: Path, config: Config, *, drafts: bool = False, jobs: int = 1, cache: bool = True,
+                 trusted: bool = True, store: StoryCache | None = None) -> Loaded:
+    """config → content → stop on errors → the story intelligence: the one loader of build, check
+    and stories, so each runs the intelligence once."""
+    content = load_content(site, config, drafts=drafts, jobs=jobs, cache=cache, trusted=trusted)
+    if content.errors:
+        return Loaded(content, None)
+    return Loaded(content, build_archive(content.articles, content.registries, config, store))
