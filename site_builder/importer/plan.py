@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from ..content.articles import implausible_date, load_registries, parse_article
+from ..core.config import load_config
 from ..core.errors import Problem
 from .html import MissingModule, looks_like_html, parse_html
 from .meta import (candidate_entities, dateline_of, entities_in, known_source, parse_page_date,
@@ -25,7 +26,7 @@ from .text import Block, RawItem, RawPage, decode, parse_text
 from ..core.model import Registries
 from ..core.slugs import MAX_SLUG, slugify
 
-ARTICLES = Path("content") / "articles"
+ARTICLES = "articles"          # the folder of imported articles, in the site's content folder
 UNKNOWN_SOURCE = "Unknown source"
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".html", ".htm", ".xhtml", ""})
 PARALLEL_FROM = 16            # inputs from which pages are read by several processes
@@ -110,6 +111,7 @@ class Draft:
     slug: str = ""
     sha256: str = ""
     imported_at: str = ""
+    folder: str = f"content/{ARTICLES}"     # where it is written, relative to the site
 
     @property
     def body(self) -> str:
@@ -117,7 +119,7 @@ class Draft:
 
     @property
     def path(self) -> str:
-        return (ARTICLES / f"{self.slug}.md").as_posix()
+        return f"{self.folder}/{self.slug}.md"
 
 
 @dataclass(frozen=True)
@@ -126,6 +128,7 @@ class Options:
 
     site: Path
     registries: Registries
+    tz: ZoneInfo = ZoneInfo("UTC")      # the site's time zone
     source: str | None = None
     date: datetime | None = None
     dry_run: bool = False
@@ -180,7 +183,7 @@ def _reference_date(page: RawPage, path: Path, options: Options) -> tuple[dateti
             bare = options.date.tzinfo is None and options.date.time() == time()
             return options.date, bare, tuple(notes)
         notes.append(f"the date argument {options.date.isoformat()} {odd}; passed over")
-    modified = datetime.fromtimestamp(path.stat().st_mtime).astimezone()
+    modified = datetime.fromtimestamp(path.stat().st_mtime, options.tz)
     where = "no plausible date" if notes else "no date"
     return modified, True, (*notes, f"{where} in the page or arguments; the file's modification date was used")
 
@@ -254,7 +257,8 @@ class Known:
 class Corpus:
     """Existing articles with an inverted shingle index, for duplicate and near-duplicate checks."""
 
-    def __init__(self, known: Iterable[Known]) -> None:
+    def __init__(self, known: Iterable[Known], folder: str = f"content/{ARTICLES}") -> None:
+        self.folder = folder            # where new articles go, relative to the site
         self.items: list[Known] = []
         self.index: dict[str, list[int]] = {}
         self.slugs: set[str] = set()
@@ -288,13 +292,12 @@ class Corpus:
         return self.items[best], counts[best] / min(len(grams), len(self.items[best].shingles))
 
 
-def existing_corpus(site: Path) -> Corpus:
-    """Every article file that parses, plus the file names taken in content/articles/."""
-    folder = site / ARTICLES
-    corpus = Corpus(())
-    for path in sorted(folder.glob("*.md")) if folder.is_dir() else ():
+def existing_corpus(site: Path, folder: str, tz: ZoneInfo) -> Corpus:
+    """Every article file that parses, plus the file names taken in `folder` (relative to the site)."""
+    corpus = Corpus((), folder)
+    for path in sorted((site / folder).glob("*.md")) if (site / folder).is_dir() else ():
         rel = path.relative_to(site).as_posix()
-        parsed = parse_article(path, rel, ZoneInfo("UTC"))
+        parsed = parse_article(path, rel, tz)
         if parsed.article is not None:
             key = text_key(parsed.article.body)
             corpus.add(Known(rel, path.stem, parsed.article.url, key, shingles(key)))
@@ -338,7 +341,7 @@ def plan(drafts: tuple[Draft, ...], corpus: Corpus) -> Plan:
             continue
         grams = shingles(key)
         near, score = corpus.nearest(grams)
-        draft = replace(draft, slug=free_slug(draft.title, corpus.slugs))
+        draft = replace(draft, slug=free_slug(draft.title, corpus.slugs), folder=corpus.folder)
         if near is not None and score >= NEAR_DUPLICATE:
             versions.append(NewVersion(draft.path, near.path, round(score, 2)))
             draft = replace(draft, notes=(*draft.notes, f"new version of {near.path} (similarity {score:.2f})"))
@@ -498,14 +501,17 @@ def prepare_all(files: list[Input], options: Options, imported_at: str,
 
 def import_paths(inputs: Sequence[Path], site: Path, *, source: str | None = None,
                  date: datetime | None = None, dry_run: bool = False, jobs: int | None = None) -> ImportReport:
-    """Import text or HTML files (or folders of them) into `site`'s content/articles/.
+    """Import text or HTML files (or folders of them) into the articles/ folder of `site`'s content
+    folder, dated in the site's time zone.
 
     A file that cannot be imported is a failure of the report; the other files are imported."""
-    registries, problems = load_registries(site / "content", site)
-    options = Options(site, registries, source, date, dry_run)
+    config = load_config(site)
+    tz = ZoneInfo(config.timezone)
+    registries, problems = load_registries(site / config.paths.content, site)
+    options = Options(site, registries, tz, source, date, dry_run)
     files, skipped, failures = input_files(inputs, site)
     failures = [*problems, *failures]
-    corpus = existing_corpus(site)
+    corpus = existing_corpus(site, f"{config.paths.content}/{ARTICLES}", tz)
     written: list[str] = []
     versions: list[NewVersion] = []
     imported_at = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
