@@ -17,21 +17,22 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from ..content.articles import implausible_date, load_registries, parse_article
-from ..core.config import load_config
+from ..core.config import StoryWeights, load_config
+from ..intel.versions import copy_score
 from ..core.errors import Problem
 from .html import MissingModule, looks_like_html, parse_html
 from .meta import (candidate_entities, dateline_of, entities_in, known_source, parse_page_date,
                           when_ago, wire_of)
 from .text import Block, RawItem, RawPage, decode, parse_text
-from ..core.model import Registries
+from ..core.model import Article, Registries
 from ..core.slugs import MAX_SLUG, slugify
 
 ARTICLES = "articles"          # the folder of imported articles, in the site's content folder
 UNKNOWN_SOURCE = "Unknown source"
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".html", ".htm", ".xhtml", ""})
 PARALLEL_FROM = 16            # inputs from which pages are read by several processes
-NEAR_DUPLICATE = 0.5          # shingle containment above which a copy is a new version
-SHINGLE = 4                   # words per shingle
+SHINGLE = 4                   # words per shingle of the index that finds an article's likeliest earlier copies
+CANDIDATES = 5                # ... of which this many are tested as the build tests a version
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)     # libyaml's when built with it: the same text, faster
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "′": "'", "“": '"', "”": '"', "„": '"', "″": '"'})
 _ESCAPE_INLINE = re.compile(r"([\\`*_\[\]<>|~])")
@@ -252,13 +253,17 @@ class Known:
     url: str | None
     key: str
     shingles: frozenset[str]
+    article: Article | None = None     # as the build sees it, to test for a version
 
 
 class Corpus:
     """Existing articles with an inverted shingle index, for duplicate and near-duplicate checks."""
 
-    def __init__(self, known: Iterable[Known], folder: str = f"content/{ARTICLES}") -> None:
+    def __init__(self, known: Iterable[Known], folder: str = f"content/{ARTICLES}", tz: ZoneInfo = ZoneInfo("UTC"),
+                 threshold: float = StoryWeights().version_threshold) -> None:
         self.folder = folder            # where new articles go, relative to the site
+        self.tz = tz                    # the site's time zone, for drafts dated without a time
+        self.threshold = threshold      # the site's [stories] version_threshold
         self.items: list[Known] = []
         self.index: dict[str, list[int]] = {}
         self.slugs: set[str] = set()
@@ -280,27 +285,35 @@ class Corpus:
         """The first article with the same text, else the first with the same URL."""
         return self.by_key.get(key) or (self.by_url.get(url) if url else None)
 
-    def nearest(self, grams: frozenset[str]) -> tuple[Known | None, float]:
-        """The article sharing most shingles, scored by containment in the smaller text."""
+    def nearest(self, grams: frozenset[str]) -> list[Known]:
+        """The articles sharing most shingles (by containment in the smaller text), most first."""
         counts: dict[int, int] = {}
         for shingle in grams:
             for i in self.index.get(shingle, ()):
                 counts[i] = counts.get(i, 0) + 1
-        if not counts:
-            return None, 0.0
-        best = max(counts, key=lambda i: counts[i] / min(len(grams), len(self.items[i].shingles)))
-        return self.items[best], counts[best] / min(len(grams), len(self.items[best].shingles))
+        ranked = sorted(counts, key=lambda i: (-counts[i] / min(len(grams), len(self.items[i].shingles)), i))
+        return [self.items[i] for i in ranked[:CANDIDATES]]
+
+    def version_of(self, article: Article, grams: frozenset[str]) -> tuple[Known, float] | None:
+        """The likeliest earlier article that `article` is a copy of, as the build decides it, and its score."""
+        for known in self.nearest(grams):
+            if known.article is not None:
+                earlier, later = sorted((known.article, article), key=lambda a: (a.date, a.slug))
+                score = copy_score(earlier, later, self.threshold)
+                if score is not None:
+                    return known, score
+        return None
 
 
-def existing_corpus(site: Path, folder: str, tz: ZoneInfo) -> Corpus:
+def existing_corpus(site: Path, folder: str, tz: ZoneInfo, threshold: float) -> Corpus:
     """Every article file that parses, plus the file names taken in `folder` (relative to the site)."""
-    corpus = Corpus((), folder)
+    corpus = Corpus((), folder, tz, threshold)
     for path in sorted((site / folder).glob("*.md")) if (site / folder).is_dir() else ():
         rel = path.relative_to(site).as_posix()
         parsed = parse_article(path, rel, tz)
         if parsed.article is not None:
             key = text_key(parsed.article.body)
-            corpus.add(Known(rel, path.stem, parsed.article.url, key, shingles(key)))
+            corpus.add(Known(rel, path.stem, parsed.article.url, key, shingles(key), parsed.article))
         corpus.slugs.add(path.stem.casefold())
     return corpus
 
@@ -340,15 +353,24 @@ def plan(drafts: tuple[Draft, ...], corpus: Corpus) -> Plan:
             slugs.append(same.slug)
             continue
         grams = shingles(key)
-        near, score = corpus.nearest(grams)
         draft = replace(draft, slug=free_slug(draft.title, corpus.slugs), folder=corpus.folder)
-        if near is not None and score >= NEAR_DUPLICATE:
+        article = as_article(draft, corpus.tz)
+        found = corpus.version_of(article, grams)
+        if found is not None:
+            near, score = found
             versions.append(NewVersion(draft.path, near.path, round(score, 2)))
             draft = replace(draft, notes=(*draft.notes, f"new version of {near.path} (similarity {score:.2f})"))
-        corpus.add(Known(draft.path, draft.slug, draft.url, key, grams))
+        corpus.add(Known(draft.path, draft.slug, draft.url, key, grams, article))
         keep.append(draft)
         slugs.append(draft.slug)
     return Plan(_linked(keep, slugs), tuple(skipped), tuple(versions), tuple(slugs))
+
+
+def as_article(draft: Draft, tz: ZoneInfo) -> Article:
+    """The draft as the build will read it, for the test of a version."""
+    when = draft.when if isinstance(draft.when, datetime) else datetime.combine(draft.when, time(), tz)
+    return Article(draft.path, draft.slug, draft.title, when if when.tzinfo else when.replace(tzinfo=tz),
+                   draft.source, draft.body, url=draft.url, wire=draft.wire)
 
 
 def _linked(drafts: list[Draft], slugs: list[str]) -> tuple[Draft, ...]:
@@ -511,7 +533,7 @@ def import_paths(inputs: Sequence[Path], site: Path, *, source: str | None = Non
     options = Options(site, registries, tz, source, date, dry_run)
     files, skipped, failures = input_files(inputs, site)
     failures = [*problems, *failures]
-    corpus = existing_corpus(site, f"{config.paths.content}/{ARTICLES}", tz)
+    corpus = existing_corpus(site, f"{config.paths.content}/{ARTICLES}", tz, config.stories.version_threshold)
     written: list[str] = []
     versions: list[NewVersion] = []
     imported_at = datetime.now(timezone.utc).replace(microsecond=0).isoformat()

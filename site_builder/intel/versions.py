@@ -92,11 +92,12 @@ def candidate_pairs(analysis: Analysis) -> np.ndarray:
     return np.unique(pairs, axis=0) if len(pairs) else pairs
 
 
-def verified_copies(articles: Sequence[Article], analysis: Analysis, threshold: float) -> list[Copy]:
-    """Candidate pairs that pass every test of a copy (see the module's docstring)."""
+def verified_copies(articles: Sequence[Article], analysis: Analysis, threshold: float,
+                    pairs: np.ndarray | None = None) -> list[Copy]:
+    """Candidate pairs (LSH's, unless given) that pass every test of a copy (see the module's docstring)."""
     shingles: Shingles = analysis.shingles
     days = np.array([a.date.timestamp() / 86400.0 for a in articles])
-    pairs = candidate_pairs(analysis)
+    pairs = candidate_pairs(analysis) if pairs is None else pairs
     if len(pairs):
         sizes = np.diff(shingles.starts)
         near = np.abs(days[pairs[:, 0]] - days[pairs[:, 1]]) <= WINDOW_DAYS
@@ -120,6 +121,14 @@ def verified_copies(articles: Sequence[Article], analysis: Analysis, threshold: 
                 continue
         copies.append(Copy(a, b, containment, jaccard))
     return copies
+
+
+def copy_score(earlier: Article, later: Article, threshold: float) -> float | None:
+    """How much of the shorter body is in the other when `later` is a copy of `earlier` as the
+    build groups them (every test above), else None: what `import` calls a new version."""
+    pair = [earlier, later]
+    copies = verified_copies(pair, analyse([Doc("", "", a.body) for a in pair]), threshold, np.array([[0, 1]]))
+    return copies[0].containment if copies else None
 
 
 def group_versions(articles: Sequence[Article], threshold: float,
