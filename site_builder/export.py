@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .core.store import TEMPORARY
 from .core.config import load_config
-from .core.errors import Problem, SiteError
+from .core.errors import fail
 from .check.stories import load_archive
 from .site.formats.opendata import DATABASE, SCHEMA, STORIES_JSON, archive_listing, archive_tables, write_data_file
 
@@ -40,8 +40,8 @@ def export_data(site: Path, fmt: str, target: Path | None = None, force: bool = 
         for name in names:
             _write_whole(target / name if fmt == "csv" else target, lambda path: write_data_file(name, tables, listing, path))
     except OSError as error:
-        raise SiteError(Problem(str(target), None, f"cannot write the export: {error.strerror or error}",
-                                "free disk space or choose a writable --output")) from error
+        raise fail(str(target), None, f"cannot write the export: {error.strerror or error}",
+                   "free disk space or choose a writable --output") from error
     return Exported(target, tuple(names))
 
 
@@ -63,8 +63,8 @@ def _refuse_existing(target: Path, fmt: str, force: bool) -> None:
         return
     if fmt == "csv" and target.is_dir() and not any(target.iterdir()):
         return
-    raise SiteError(Problem(str(target), None, "already exists; the export does not replace it",
-                            "choose another --output, or add --force to replace it"))
+    raise fail(str(target), None, "already exists; the export does not replace it",
+               "choose another --output, or add --force to replace it")
 
 
 def _stop(signum: int, frame: object) -> None:
@@ -80,8 +80,8 @@ def explore(site: Path, port: int, drafts: bool = False) -> int:
     """Export the archive's database into the site's cache and serve it with Datasette until stopped
     (Ctrl-C or SIGTERM, which stop Datasette too); the exit status of Datasette."""
     if importlib.util.find_spec("datasette") is None:
-        raise SiteError(Problem("explore", None, "needs Datasette, an optional extra that is not installed",
-                                "pip install 'site_builder[explore]'"))
+        raise fail("explore", None, "needs Datasette, an optional extra that is not installed",
+                   "pip install 'site_builder[explore]'")
     folder = site / load_config(site).paths.cache / "explore"
     database = export_data(site, "sqlite", folder / DATABASE, force=True, drafts=drafts).target
     signal.signal(signal.SIGTERM, _stop)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from ..core.store import cache_problem, remove_dead_temporaries, writable
 from ..content.load import default_jobs
 from ..core.config import CONFIG_NAME, Config, config_line, host_warning, load_config
-from ..core.errors import Problem, SiteError
+from ..core.errors import Problem, SiteError, fail
 from .fingerprint import input_fingerprint
 from .manifest import Manifest, folder_identity, load_manifest, manifest_path, save_manifest
 from .writer import (cannot_write, check_output_owned, commit, new_work_folder, output_refused, recover,
@@ -241,11 +241,11 @@ def _digests(renderer: Renderer) -> dict[str, str]:
     try:
         return {kind: digest + shared for kind, digest in template_digests(renderer.env).items()}
     except jinja2.TemplateSyntaxError as error:
-        raise SiteError(Problem(error.filename or error.name or "template", error.lineno,
-                                f"template error: {error.message}", "fix the template syntax")) from None
+        raise fail(error.filename or error.name or "template", error.lineno,
+                   f"template error: {error.message}", "fix the template syntax") from None
     except jinja2.TemplateNotFound as error:
-        raise SiteError(Problem(str(error.name), None, "template not found",
-                                "check the name in extends/include/import")) from None
+        raise fail(str(error.name), None, "template not found",
+                   "check the name in extends/include/import") from None
 
 
 def _static_files(site: Path, config: Config) -> dict[str, tuple[Path, str]]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..core.errors import Problem, SiteError
+from ..core.errors import SiteError, fail
 from .writer import new_work_folder
 
 BUNDLE_DIR = "pagefind"
@@ -105,8 +105,8 @@ def _count_pages(site: Path) -> int:
 
 
 def _failed(shown: Path, message: str, hint: str) -> SiteError:
-    return SiteError(Problem(str(shown), None, f"search index not built: {message}",
-                             f"{hint}; the previous output was kept"))
+    return fail(str(shown), None, f"search index not built: {message}",
+                f"{hint}; the previous output was kept")
 
 
 def _reason(done: subprocess.CompletedProcess[bytes]) -> str:
@@ -177,9 +177,9 @@ def _read_index(path: Path) -> Any:
 
 
 def _unknown_format(path: Path) -> SiteError:
-    return SiteError(Problem(str(path), None, "Pagefind wrote an index of a format site_builder does not know",
-                             "install the Pagefind version site_builder names (pip install 'pagefind[bin]>=1.5,<1.6'), "
-                             "or build with --no-search"))
+    return fail(str(path), None, "Pagefind wrote an index of a format site_builder does not know",
+                "install the Pagefind version site_builder names (pip install 'pagefind[bin]>=1.5,<1.6'), "
+                "or build with --no-search")
 
 
 def _dumps(value: Any) -> bytes:

@@ -18,7 +18,7 @@ import numpy as np
 from ..site.context import Contexts
 from ..site.depends import read_ids
 from .manifest import signature
-from ..core.errors import Problem, SiteError
+from ..core.errors import fail
 from ..site.formats.opendata import write_data_file
 from ..site.formats.outputs import DATA_KINDS, data_bytes, data_context
 from ..site.render import Renderer
@@ -137,7 +137,7 @@ def write_open_data(route: Route, ctx: Contexts, staging: Path) -> str:
         target.parent.mkdir(parents=True, exist_ok=True)
         write_data_file(route.key, data.tables, data.listing, target)
     except FileExistsError:
-        raise SiteError(Problem(route.output, None, "two pages write this output file", "report this as a bug")) from None
+        raise fail(route.output, None, "two pages write this output file", "report this as a bug") from None
     except OSError as error:
         raise cannot_write(route.output, error) from error
     return route.output

@@ -7,7 +7,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from ..core.errors import Problem, SiteError
+from ..core.errors import Problem, SiteError, fail
 
 MARKER = ".site-builder-output"     # in every folder site_builder writes: only those it replaces
 MARKER_TEXT = b"site_builder wrote this folder; each build replaces what is in it.\n"
@@ -18,7 +18,7 @@ def plain_target(root: Path, relative: str) -> Path:
     inside `root` are the caller's to check)."""
     parts = relative.split("/")
     if relative.startswith("/") or "\0" in relative or "\\" in relative or any(p in ("", ".", "..") for p in parts):
-        raise SiteError(Problem(relative, None, "output path leaves the output folder", "use a plain slug"))
+        raise fail(relative, None, "output path leaves the output folder", "use a plain slug")
     return root.joinpath(*parts)
 
 
@@ -30,16 +30,16 @@ def write_file(root: Path, relative: str, data: bytes) -> None:
         with open(target, "xb") as handle:   # a second write to one path is a bug: refuse it
             handle.write(data)
     except FileExistsError:
-        raise SiteError(Problem(relative, None, "two pages write this output file", "report this as a bug")) from None
+        raise fail(relative, None, "two pages write this output file", "report this as a bug") from None
     except OSError as error:
         raise cannot_write(relative, error) from error
 
 
 def cannot_write(relative: str, error: OSError) -> SiteError:
     """A full disk or a read-only folder, as a located problem instead of a traceback."""
-    return SiteError(Problem(relative, None, f"cannot write the output: {error.strerror or error}",
-                             "free disk space or fix the folder's permissions, then build again; "
-                             "the previous output was kept"))
+    return fail(relative, None, f"cannot write the output: {error.strerror or error}",
+                "free disk space or fix the folder's permissions, then build again; "
+                "the previous output was kept")
 
 
 class _Targets:
@@ -59,8 +59,8 @@ class _Targets:
             folder = folder.parent
         for folder in reversed(missing):
             if folder.is_symlink() and not folder.resolve().is_relative_to(self.root):
-                raise SiteError(Problem(relative, None, "output path leaves the output folder",
-                                        f"remove the link {folder.relative_to(self.root)} from the output folder"))
+                raise fail(relative, None, "output path leaves the output folder",
+                           f"remove the link {folder.relative_to(self.root)} from the output folder")
             self.known.add(folder)
         return target
 
@@ -195,7 +195,7 @@ def output_refused(setting: Problem, message: str, hint: str) -> SiteError:
     """An error about the output folder, located where it was chosen (`setting`, whose message
     is the setting's text, or empty for a command-line option)."""
     start = f"{setting.message}: " if setting.message else ""
-    return SiteError(Problem(setting.path, setting.line, start + message, hint))
+    return fail(setting.path, setting.line, start + message, hint)
 
 
 def _alive_build(pid: str) -> bool:

@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 
 from ..core.config import load_config
-from ..core.errors import Problem, SiteError
+from ..core.errors import fail
 from ..core.slugs import slugify
 
 SITE_TOML = '''# site_builder configuration. Every key is optional; see the README for all of them.
@@ -47,15 +47,15 @@ def _create(path: Path, text: str) -> None:
         with open(path, "x", encoding="utf-8") as handle:
             handle.write(text)
     except FileExistsError:
-        raise SiteError(Problem(str(path), None, "file already exists; not overwriting it",
-                                "choose another title or move the existing file")) from None
+        raise fail(str(path), None, "file already exists; not overwriting it",
+                   "choose another title or move the existing file") from None
 
 
 def create_site(directory: Path) -> list[Path]:
     """A new site folder with a config, one example article and registries; builds at once."""
     if directory.exists() and any(directory.iterdir()):
-        raise SiteError(Problem(str(directory), None, "folder is not empty",
-                                "choose a new folder; init never overwrites files"))
+        raise fail(str(directory), None, "folder is not empty",
+                   "choose a new folder; init never overwrites files")
     today = datetime.now(timezone.utc).date().isoformat()
     files = {directory / "site.toml": SITE_TOML,
              directory / "content/articles/welcome-to-your-archive.md": EXAMPLE.format(date=today),
@@ -73,7 +73,7 @@ def new_article(site: Path, title: str, *, source: str, when: str | None = None,
     """A new content file for `title`; refuses to replace an existing one."""
     config = load_config(site)
     if not title.strip():
-        raise SiteError(Problem("title", None, "the title is empty", 'give a title: site-builder new "Title"'))
+        raise fail("title", None, "the title is empty", 'give a title: site-builder new "Title"')
     meta: dict[str, object] = {"title": title.strip(), "date": when or datetime.now(timezone.utc).replace(
         microsecond=0).isoformat(), "source": source}
     if story:

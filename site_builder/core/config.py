@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_type_hints
 
-from .errors import Problem, SiteError
+from .errors import Problem, SiteError, fail
 
 CONFIG_NAME = "site.toml"
 
@@ -161,7 +161,7 @@ def load_config(site: Path, overrides: dict[str, Any] | None = None) -> Config:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
             line = getattr(error, "lineno", None)
-            raise SiteError(Problem(path, line, f"TOML does not parse: {error}", "check quotes and brackets"))
+            raise fail(path, line, f"TOML does not parse: {error}", "check quotes and brackets")
     data.update({k: v for k, v in (overrides or {}).items() if v is not None})
     problems: list[Problem] = []
     config = _build(Config, data, "", path, text, problems)

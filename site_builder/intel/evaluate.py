@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..core.errors import Problem, SiteError
+from ..core.errors import Problem, SiteError, fail
 
 LEVELS = {"stories": "story", "events": "event"}   # what is scored -> the labels' column
 
@@ -41,13 +41,13 @@ def read_labels(path: Path, column: str = "story") -> dict[str, str]:
     try:
         handle = path.open(newline="", encoding="utf-8")
     except OSError as error:
-        raise SiteError(Problem(rel, None, f"cannot read labels: {error.strerror}"))
+        raise fail(rel, None, f"cannot read labels: {error.strerror}")
     with handle:
         reader = csv.DictReader(handle)
         missing = [c for c in ("path", column) if c not in (reader.fieldnames or [])]
         if missing:
-            raise SiteError(Problem(rel, 1, f"labels header lacks {', '.join(missing)}",
-                                    f"the first line must name the columns, e.g. path,{column}"))
+            raise fail(rel, 1, f"labels header lacks {', '.join(missing)}",
+                       f"the first line must name the columns, e.g. path,{column}")
         return _rows(reader, rel, column)
 
 

@@ -35,7 +35,7 @@ from tornado.websocket import WebSocketClosedError, WebSocketHandler
 
 from ..build.pipeline import BuildOptions, BuildResult, build, output_folder
 from ..core.config import CONFIG_NAME, Config, load_config
-from ..core.errors import Problem, SiteError
+from ..core.errors import Problem, SiteError, fail
 from ..site.preview import PageMaker, preview_pages
 from ..core.terminal import plain, printable, problem_text
 
@@ -628,8 +628,8 @@ def _listen(app: web.Application, host: str, port: int) -> HTTPServer:
     try:
         return app.listen(port, address=host)
     except OSError as error:
-        raise SiteError(Problem(f"{host}:{port}", None, f"cannot listen: {error.strerror}",
-                                "choose another port with --port")) from None
+        raise fail(f"{host}:{port}", None, f"cannot listen: {error.strerror}",
+                   "choose another port with --port") from None
 
 
 FALLBACK_404 = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Not found</title></head>

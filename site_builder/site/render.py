@@ -12,7 +12,7 @@ from jinja2 import meta, nodes
 
 from ..core.config import Config
 from ..core.model import Article
-from ..core.errors import Problem, SiteError
+from ..core.errors import fail
 from .markdown import markdown_renderer
 
 PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
@@ -110,11 +110,11 @@ class Renderer:
                 context = dict(context, diff=changes_of(context))
             return template.render(context).encode("utf-8")
         except jinja2.TemplateSyntaxError as error:
-            raise SiteError(Problem(error.filename or name, error.lineno, f"template error: {error.message}",
-                                    "fix the template syntax")) from None
+            raise fail(error.filename or name, error.lineno, f"template error: {error.message}",
+                       "fix the template syntax") from None
         except jinja2.TemplateError as error:
-            raise SiteError(Problem(template_path(self.env, name), None, f"template error: {error}",
-                                    "check the variable names the template uses")) from None
+            raise fail(template_path(self.env, name), None, f"template error: {error}",
+                       "check the variable names the template uses") from None
 
 
 def changes_of(context: dict[str, Any]) -> Any:
