@@ -86,7 +86,7 @@ def config_line(site: Path, key: str) -> int | None:
         return None
 
 
-def _build(cls: type, data: dict[str, Any], prefix: str, path: str, text: str,
+def _from_table(cls: type, data: dict[str, Any], prefix: str, path: str, text: str,
            problems: list[Problem]) -> Any:
     hints = get_type_hints(cls)
     known = {f.name: f for f in dataclasses.fields(cls)}
@@ -103,7 +103,7 @@ def _build(cls: type, data: dict[str, Any], prefix: str, path: str, text: str,
                 problems.append(Problem(path, _line_of(text, key), f"'{name}' must be a table",
                                         f"write it as [{name}]"))
                 continue
-            values[key] = _build(expected, value, f"{name}.", path, text, problems)
+            values[key] = _from_table(expected, value, f"{name}.", path, text, problems)
             continue
         if expected is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
@@ -164,7 +164,7 @@ def load_config(site: Path, overrides: dict[str, Any] | None = None) -> Config:
             raise fail(path, line, f"TOML does not parse: {error}", "check quotes and brackets")
     data.update({k: v for k, v in (overrides or {}).items() if v is not None})
     problems: list[Problem] = []
-    config = _build(Config, data, "", path, text, problems)
+    config = _from_table(Config, data, "", path, text, problems)
     if not problems:
         problems = _check_values(config, path, text)
     if problems:

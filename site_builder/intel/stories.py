@@ -29,7 +29,7 @@ SHOWN_TERMS = 5
 
 
 @dataclass(frozen=True)
-class Draft:
+class Candidate:
     """Events (indices into the event list) of one computed story; `label` is its explicit id, if any."""
 
     label: str | None
@@ -41,7 +41,7 @@ class Clusters:
     """Computed stories, and for each event that joined one by likeness, the earlier event of the
     story it matched best with that pair's probability."""
 
-    drafts: list[Draft]
+    candidates: list[Candidate]
     ties: dict[int, tuple[int, float]]
 
 
@@ -65,7 +65,7 @@ def compute_stories(articles: Sequence[Article], registry: Sequence[StoryInfo],
     clusters = cluster(event, similar, [_label(m) for m in members], weights)
     events = [replace(e, tie=_tie(number, clusters.ties.get(number), event, events, members))
               for number, e in enumerate(events)]
-    return _stories(clusters.drafts, events, members, similar, registry)
+    return _stories(clusters.candidates, events, members, similar, registry)
 
 
 def _tie(number: int, tie: tuple[int, float] | None, features: EventFeatures, events: list[Event],
@@ -130,10 +130,10 @@ def cluster(features: EventFeatures, similar: sp.csr_matrix, labels: list[str | 
             explicit.append(label)
         story_of.append(chosen)
         times[chosen].add(days[event])
-    drafts: dict[int, list[int]] = defaultdict(list)
+    candidates: dict[int, list[int]] = defaultdict(list)
     for event, story in enumerate(story_of):
-        drafts[story].append(event)
-    return Clusters([Draft(explicit[s], tuple(e)) for s, e in drafts.items()], ties)
+        candidates[story].append(event)
+    return Clusters([Candidate(explicit[s], tuple(e)) for s, e in candidates.items()], ties)
 
 
 def _best_story(sums: dict[int, float], times: list[Timeline], explicit: list[str | None], day: float,
@@ -171,18 +171,18 @@ class Timeline:
         return max(count - near + fading, 1e-9)
 
 
-def _stories(drafts: list[Draft], events: list[Event], members: list[list[Article]], similar: sp.csr_matrix,
+def _stories(candidates: list[Candidate], events: list[Event], members: list[list[Article]], similar: sp.csr_matrix,
              registry: Sequence[StoryInfo]) -> tuple[Story, ...]:
     info = {s.id: s for s in registry}
-    taken = set(info) | {d.label for d in drafts if d.label}
+    taken = set(info) | {d.label for d in candidates if d.label}
     stories = []
-    for draft, central in zip(drafts, _centres(drafts, similar)):
+    for candidate, central in zip(candidates, _centres(candidates, similar)):
         lead = members[central][0]
-        story_id = draft.label or _auto_id(events[draft.events[0]].id, taken)
-        known = info.get(story_id) if draft.label else None
+        story_id = candidate.label or _auto_id(events[candidate.events[0]].id, taken)
+        known = info.get(story_id) if candidate.label else None
         stories.append(Story(story_id, known.title if known else lead.title,
-                             known.summary if known else lead.summary, draft.label is not None,
-                             tuple(events[e] for e in draft.events), known.status if known else "developing"))
+                             known.summary if known else lead.summary, candidate.label is not None,
+                             tuple(events[e] for e in candidate.events), known.status if known else "developing"))
     stories.sort(key=lambda s: s.id)
     stories.sort(key=lambda s: s.events[-1].date, reverse=True)
     return tuple(stories)
@@ -193,12 +193,12 @@ def _auto_id(slug: str, taken: set[str]) -> str:
     return slug if slug not in taken else f"{slug}-story"
 
 
-def _centres(drafts: list[Draft], similar: sp.csr_matrix) -> list[int]:
-    """Per draft, the event most like the rest of its story (ties: the earliest)."""
+def _centres(candidates: list[Candidate], similar: sp.csr_matrix) -> list[int]:
+    """Per candidate, the event most like the rest of its story (ties: the earliest)."""
     story = np.zeros(similar.shape[0], dtype=np.int64)
-    for number, draft in enumerate(drafts):
-        story[list(draft.events)] = number
+    for number, candidate in enumerate(candidates):
+        story[list(candidate.events)] = number
     coo = similar.tocoo()
     same = story[coo.row] == story[coo.col]
     totals = np.bincount(coo.row[same], weights=coo.data[same], minlength=similar.shape[0])
-    return [d.events[0] if len(d.events) < 3 else d.events[int(np.argmax(totals[list(d.events)]))] for d in drafts]
+    return [d.events[0] if len(d.events) < 3 else d.events[int(np.argmax(totals[list(d.events)]))] for d in candidates]

@@ -21,7 +21,7 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
 
 
 @dataclass(frozen=True)
-class Layout:
+class ChartGeometry:
     width: int
     plot_height: int
     left: int = 44
@@ -125,7 +125,7 @@ def nice_ticks(maximum: int, count: int = 4) -> tuple[int, ...]:
         magnitude *= 10
 
 
-def _y_axis(ticks: Sequence[int], layout: Layout, small: bool) -> list[str]:
+def _y_axis(ticks: Sequence[int], layout: ChartGeometry, small: bool) -> list[str]:
     top = ticks[-1] or 1
     parts = []
     for tick in ticks:
@@ -140,7 +140,7 @@ def _y_axis(ticks: Sequence[int], layout: Layout, small: bool) -> list[str]:
     return parts
 
 
-def _bar(bar: int, bars: Bars, layout: Layout, top: int) -> list[str]:
+def _bar(bar: int, bars: Bars, layout: ChartGeometry, top: int) -> list[str]:
     slot = layout.plot_width / len(bars.starts)
     x = layout.left + bar * slot + slot * 0.1
     label = ("Week of " if bars.weekly else "") + long_date(bars.starts[bar])
@@ -158,7 +158,7 @@ def _bar(bar: int, bars: Bars, layout: Layout, top: int) -> list[str]:
     return parts
 
 
-def _x_labels(bars: Bars, layout: Layout, small: bool) -> list[str]:
+def _x_labels(bars: Bars, layout: ChartGeometry, small: bool) -> list[str]:
     slot = layout.plot_width / len(bars.starts)
     every = max(1, -(-len(bars.starts) // (3 if small else 8)))
     baseline = layout.top + layout.plot_height
@@ -175,7 +175,7 @@ def _x_labels(bars: Bars, layout: Layout, small: bool) -> list[str]:
     return parts
 
 
-def _legend(bars: Bars, layout: Layout) -> list[str]:
+def _legend(bars: Bars, layout: ChartGeometry) -> list[str]:
     column = layout.plot_width / layout.legend_columns
     y0 = layout.top + layout.plot_height + layout.bottom
     parts = []
@@ -189,13 +189,13 @@ def _legend(bars: Bars, layout: Layout) -> list[str]:
     return parts
 
 
-def _layout(small: bool) -> Layout:
+def _layout(small: bool) -> ChartGeometry:
     if small:
-        return Layout(width=320, plot_height=90, left=30, bottom=24)
-    return Layout(width=640, plot_height=200)
+        return ChartGeometry(width=320, plot_height=90, left=30, bottom=24)
+    return ChartGeometry(width=640, plot_height=200)
 
 
-def _height(bars: Bars, layout: Layout, small: bool) -> int:
+def _height(bars: Bars, layout: ChartGeometry, small: bool) -> int:
     rows = 0 if small else -(-len(bars.series) // layout.legend_columns)
     return layout.top + layout.plot_height + layout.bottom + rows * layout.legend_row
 
