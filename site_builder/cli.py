@@ -14,7 +14,8 @@ import click
 
 from .core.errors import Problem, SiteError
 from .intel.evaluate import LEVELS
-from .core.terminal import json_text, make_console, plain, printable, problem_text
+from .core.terminal import json_text, make_console, plain, printable
+from .core.terminal import print_problems as show_problems
 
 err = make_console(stderr=True)
 out = make_console()
@@ -22,8 +23,7 @@ EXIT_CONTENT = 1
 
 
 def print_problems(problems: list[Problem] | tuple[Problem, ...]) -> None:
-    for p in problems:
-        err.print(problem_text(p))
+    show_problems(err, problems)
 
 
 @contextmanager

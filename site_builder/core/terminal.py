@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 
 from rich.console import Console
 from rich.text import Text
@@ -48,3 +49,9 @@ def problem_text(p: Problem) -> Text:
     where = f"{p.path}:{p.line}" if p.line else p.path
     fix: list[str | tuple[str, str]] = [" ", (f"({p.hint})", "dim")] if p.hint else []
     return plain((p.severity, f"bold {colour}"), ": ", (where, "bold"), ": ", p.message, *fix)
+
+
+def print_problems(console: Console, problems: Iterable[Problem], *, soft_wrap: bool | None = None) -> None:
+    """The one printer of problems, one a line (`soft_wrap` as rich's Console.print takes it)."""
+    for p in problems:
+        console.print(problem_text(p), soft_wrap=soft_wrap)

@@ -37,7 +37,7 @@ from ..build.pipeline import BuildOptions, BuildResult, build, output_folder
 from ..core.config import CONFIG_NAME, Config, load_config
 from ..core.errors import Problem, SiteError, fail
 from ..site.preview import PageMaker, preview_pages
-from ..core.terminal import plain, printable, problem_text
+from ..core.terminal import plain, print_problems, printable
 
 QUIET = 0.1            # seconds without changes before a burst becomes one build
 MIN_POLL = 0.05        # seconds between scans of a small site
@@ -327,8 +327,7 @@ class Builder:
     def _failed(self, problems: tuple[Problem, ...]) -> Outcome:
         self.layout = site_layout(self.site, self.options.output, self.layout)
         self.state = BuildState(self.state.generation, problems)
-        for p in problems:
-            self.console.print(problem_text(p), soft_wrap=True, highlight=False)
+        print_problems(self.console, problems, soft_wrap=True)
         self.console.print("[bold red]build failed[/]: still serving the last good output; "
                            "the preview recovers on the next good save", highlight=False, soft_wrap=True)
         return Outcome(self.state, self.layout)
