@@ -15,7 +15,9 @@ from rich.console import Console
 
 from site_builder.build import writer
 from site_builder.build.pipeline import BuildOptions
-from site_builder.serve.server import STATUS_URL, Builder, Hub, allowed_host, application, site_layout, snapshot
+from site_builder.serve.http import STATUS_URL, Hub, allowed_host, application
+from site_builder.serve.rebuild import Builder, site_layout
+from site_builder.serve.watch import snapshot
 from tests.conftest import write_article
 from tests.test_server import Served, copy_site, free_port, get
 

@@ -18,10 +18,11 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from site_builder.serve import server
+from site_builder.serve import rebuild
 from site_builder.build.pipeline import BuildOptions, BuildResult
-from site_builder.serve.server import (CLIENT_URL, QUIET, Builder, Layout, Watcher, changed_files, locate, reload_paths,
-                                 site_layout, snapshot, with_client)
+from site_builder.serve.http import CLIENT_URL, locate, with_client
+from site_builder.serve.rebuild import Builder, Layout, reload_paths, site_layout
+from site_builder.serve.watch import QUIET, Watcher, changed_files, snapshot
 
 REPO = Path(__file__).resolve().parent.parent
 PACKAGE_CSS = REPO / "site_builder" / "site" / "static" / "style.css"
@@ -192,7 +193,7 @@ def test_an_unexpected_error_becomes_a_problem(tmp_path: Path, monkeypatch: pyte
     def broken(site: Path, options: BuildOptions) -> BuildResult:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(server, "build", broken)
+    monkeypatch.setattr(rebuild, "build", broken)
     console = Console(file=open(os.devnull, "w"), width=100)
     try:
         outcome = Builder(tmp_path, BuildOptions(), console, site_layout(tmp_path, None)).run({tmp_path / "x.md"})
