@@ -192,8 +192,15 @@ def test_feeds_hold_the_payload_as_text(built: dict[str, Path]) -> None:
     for path in feeds:
         root = ET.parse(path).getroot()          # well-formed: no payload broke the XML
         assert not [e for e in root.iter() if not e.tag.startswith(atom)], path
-    titles = {e.text for e in ET.parse(built["escape"] / "stories/hostile-story/feed.xml").getroot().iter(atom + "title")}
-    assert set(TITLES.values()) <= titles
+    for path in feeds:     # a reader shows text constructs of type "html" or "xhtml" as markup
+        constructs = [e for e in ET.parse(path).getroot().iter()
+                      if e.tag in {atom + t for t in ("title", "subtitle", "summary", "content", "rights")}]
+        assert constructs and {e.get("type", "text") for e in constructs} == {"text"}, path
+    root = ET.parse(built["escape"] / "stories/hostile-story/feed.xml").getroot()
+    assert set(TITLES.values()) <= {e.text for e in root.iter(atom + "title")}
+    summaries = {e.text for e in root.iter(atom + "summary")}
+    assert {"\"><img src=x onerror=alert('summary')>", "</script><script>alert('jsonld')</script>",
+            "{% include 'base.html' %} {{ site.title }}"} <= summaries, summaries
 
 
 def test_timelinejs_strings_are_escaped_html(built: dict[str, Path]) -> None:
@@ -356,12 +363,18 @@ def test_hostile_names_stay_inside_output(example_site: Path) -> None:
         "Body.", "Body.").replace("title: Fine", "title: Device\nstory: con-story\nrelated: [../../x, /etc/passwd]\n"
                                   f"entities: ['../../escape', '/etc/passwd', 'con', '{long_name}', 'C:\\\\windows']"))
     write_article(example_site, ("b" * 240) + ".md", GOOD.replace("Fine", "Long file name"))
+    everything = example_site.parent          # the test's whole tmp tree, not only the site folder
+    before = snapshot(everything)
     output = build(example_site, BuildOptions(search=False, jobs=1)).output
-    site = example_site.resolve()
-    for path in site.rglob("*"):
-        assert path.resolve().is_relative_to(site)
-    outside = {p.name for p in site.parent.iterdir()}
-    assert outside == {"site"}
+    cache = (example_site / ".site-builder-cache").resolve()
+    after = snapshot(everything)
+    assert {rel: after.get(rel) for rel in before} == before       # nothing the build did not write was touched
+    new = [(everything / rel).resolve() for rel in set(after) - set(before)]
+    assert [p for p in new if not (p.is_relative_to(output) or p.is_relative_to(cache))] == []
+    for path in everything.rglob("*"):                             # no link leads out of where it stands
+        assert path.resolve().is_relative_to(output if path.is_relative_to(output) else everything.resolve()), path
+    assert sorted(p.name for p in everything.iterdir()) == ["site"]
+    assert sorted(p.name for p in example_site.iterdir()) == [".site-builder-cache", "content", "output", "site.toml"]
     assert (output / "articles/2025/06/23/con-x/index.html").exists()
     assert (output / "entities/con-x/index.html").exists() and (output / "entities/etc-passwd/index.html").exists()
     assert (output / "entities/escape/index.html").exists() and (output / "sources/etc-passwd/index.html").exists()
