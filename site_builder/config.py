@@ -116,9 +116,11 @@ def _check_values(config: Config, path: str, text: str) -> list[Problem]:
         problems.append(Problem(path, _line_of(text, "timezone"), f"unknown time zone '{config.timezone}'",
                                 'use an IANA name such as "UTC" or "Europe/Berlin"'))
     if config.per_page < 1:
-        problems.append(Problem(path, _line_of(text, "per_page"), "'per_page' must be at least 1"))
+        problems.append(Problem(path, _line_of(text, "per_page"), "'per_page' must be at least 1",
+                                "for example: per_page = 50"))
     if config.html_policy not in ("escape", "sanitize"):
-        problems.append(Problem(path, _line_of(text, "html_policy"), "'html_policy' must be \"escape\" or \"sanitize\""))
+        problems.append(Problem(path, _line_of(text, "html_policy"), "'html_policy' must be \"escape\" or \"sanitize\"",
+                                'for example: html_policy = "escape"'))
     return problems
 
 
