@@ -95,7 +95,8 @@ def test_paths_move_every_folder(example_site: Path) -> None:
     assert "<h1>Not here</h1>" in page(output, "404.html")
     assert page(output, "assets/logo.txt") == "logo"
     assert (output / "stories/iran-us-strikes-2025/index.html").is_file()
-    assert [p.name for p in (example_site / "tmp").iterdir()] == ["cache"] and any((example_site / "tmp/cache").iterdir())
+    assert [p.name for p in (example_site / "tmp").iterdir()] == ["cache"]
+    assert any((example_site / "tmp/cache").iterdir())
     assert build(example_site, BuildOptions(search=False, jobs=1)).written == 0     # the cache is read back
 
 
@@ -128,7 +129,8 @@ RELATED = {
     "x.md": front("Ferry strike closes the harbour", "2025-06-10T10:00:00Z", "story: sx",
                   "entities: [Alpha Corp, Beta Person]",
                   body="Dockers began a ferry strike that closed the harbour and stranded passengers at the terminal."),
-    "e.md": front("Grain exports rise again", "2025-06-16T10:00:00Z", "story: se", "entities: [Alpha Corp, Beta Person]",
+    "e.md": front("Grain exports rise again", "2025-06-16T10:00:00Z", "story: se",
+                  "entities: [Alpha Corp, Beta Person]",
                   body="Wheat and barley shipments climbed as the season's prices fell across the region."),
     "t.md": front("Harbour ferry strike strands passengers", "2025-06-11T10:00:00Z", "story: st",
                   "entities: [Gamma Union]",
