@@ -53,7 +53,8 @@ def test_story_events_are_in_time_order_everywhere(story_site: Path) -> None:
         "2025-06-23T09:30:00+03:30", "2025-06-23T04:15:00-05:00", "2025-06-23T12:00:00+00:00",
         "2025-06-23T23:30:00+02:00"]
     assert "23 June 2025, 04:15 UTC-05:00" in page
-    jsonld = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)[1])
+    [script] = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    jsonld = json.loads(script)
     assert [item["name"] for item in jsonld["itemListElement"]] == IN_ORDER
     timeline = json.loads((output / "stories/day/timeline.json").read_text(encoding="utf-8"))
     assert [e["text"]["headline"] for e in timeline["events"]] == IN_ORDER

@@ -71,7 +71,7 @@ def test_a_template_typo_fails_the_build_naming_the_template(example_site: Path,
                         encoding="utf-8")
     with pytest.raises(SiteError) as caught:
         build(example_site, BuildOptions(search=False, jobs=1))
-    name = re.search(r"(titel|storie|articels)", typo)[1]
+    [name] = re.findall(r"titel|storie|articels", typo)
     undefined = f"'dict object' has no attribute '{name}'" if name == "titel" else f"'{name}' is undefined"
     assert str(caught.value) == (f"{template}: template error: {undefined} "
                                  "(check the variable names the template uses)")
