@@ -114,24 +114,26 @@ def _commit_whole(staging: Path, output: Path, written: list[str], removed: list
 
 def _mirror(root: Path, copy: Path, leave_out: set[str]) -> None:
     """`copy`: the folder tree of `root` with a hard link to each file (links as links), but
-    for the files at `leave_out` (relative paths)."""
+    for the files at `leave_out` (relative paths). Plain strings: tens of thousands of files."""
     shutil.rmtree(copy, ignore_errors=True)
-    copy.mkdir()
+    os.mkdir(copy)
+    start = len(str(root)) + 1
     for folder, folders, files in os.walk(root):
-        inside = Path(folder).relative_to(root)
+        inside = folder[start:]
+        target = os.path.join(copy, inside)
         for name in folders:
-            source, target = Path(folder, name), copy / inside / name
-            if source.is_symlink():
-                os.symlink(os.readlink(source), target)
+            source = os.path.join(folder, name)
+            if os.path.islink(source):
+                os.symlink(os.readlink(source), os.path.join(target, name))
             else:
-                target.mkdir()
+                os.mkdir(os.path.join(target, name))
         for name in files:
-            if (inside / name).as_posix() not in leave_out:
-                _link(Path(folder, name), copy / inside / name)
+            if (f"{inside}/{name}" if inside else name) not in leave_out:
+                _link(os.path.join(folder, name), os.path.join(target, name))
 
 
-def _link(source: Path, target: Path) -> None:
-    if source.is_symlink():
+def _link(source: str, target: str) -> None:
+    if os.path.islink(source):
         os.symlink(os.readlink(source), target)
         return
     try:
