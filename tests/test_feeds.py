@@ -74,3 +74,13 @@ def test_naive_and_mixed_zone_dates() -> None:
 
 def test_xml_text_keeps_ordinary_unicode() -> None:
     assert xml_text("Araghchi — عراقچی 😀\n") == "Araghchi — عراقچی 😀\n"
+
+
+def test_an_entry_without_a_readable_title_or_source_is_named_and_linked_as_a_page() -> None:
+    xml = feed([entry(1, title="\x00\x01", source="\x02", summary="")], title="\x03").decode("utf-8")
+    parsed = feedparser.parse(xml)
+    assert parsed.bozo == 0
+    assert parsed.feed.title == "(untitled)" and parsed.entries[0].title == "(untitled)"
+    assert parsed.entries[0].author == "unknown" and "<summary" not in xml
+    assert [(link.rel, link.href) for link in parsed.entries[0].links] == [
+        ("alternate", "https://example.org/articles/1/")]
