@@ -84,3 +84,4 @@ def test_an_entry_without_a_readable_title_or_source_is_named_and_linked_as_a_pa
     assert parsed.entries[0].author == "unknown" and "<summary" not in xml
     assert [(link.rel, link.href) for link in parsed.entries[0].links] == [
         ("alternate", "https://example.org/articles/1/")]
+    assert parsed.entries[0].published_parsed[:5] == parsed.entries[0].updated_parsed[:5] == (2025, 6, 23, 10, 1)
