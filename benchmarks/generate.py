@@ -169,12 +169,13 @@ def write_story(rng: random.Random, nprng: np.random.Generator, pools: Pools, pl
         copies = rng.randint(2, 4) if rng.random() < 0.15 else 1
         wire = rng.choice(pools.sources[:4]) if copies > 1 else None
         event_id = f"{plan.id}-e{event:03d}"
+        outlets = rng.sample(pools.sources, copies)     # an outlet runs a wire story once
         for copy in range(min(copies, budget - written)):
             body = paragraphs if copy == 0 else edited(rng, nprng, pools, plan, paragraphs)
             head = title if copy == 0 or rng.random() < 0.5 else headline(rng, pools, plan, entities)
             slug = f"{plan.id}-{event:03d}-{copy}"
             date = (when + timedelta(hours=rng.uniform(0, 12) * (copy > 0))).replace(microsecond=0)
-            text = front_matter(head, date, rng.choice(pools.sources), wire, plan.id if plan.explicit else None,
+            text = front_matter(head, date, outlets[copy], wire, plan.id if plan.explicit else None,
                                 entities, [pools.general[rng.randrange(50)]], body[0][:120].replace('"', ""))
             (articles / f"{slug}.md").write_text(text + "\n" + "\n\n".join(body) + "\n", encoding="utf-8")
             labels.append((f"content/articles/{slug}.md", plan.id, event_id))

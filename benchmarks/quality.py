@@ -1,17 +1,23 @@
-"""Quality and cost of the story intelligence on a generated archive.
+"""Quality and cost of the story intelligence on labelled archives, beside two baselines.
 
-    python benchmarks/quality.py OUTDIR [--jobs 2] [--no-related]
+    python benchmarks/quality.py SITE [SITE …] [--jobs 2] [--no-related] [--threshold T]
 
-Prints pairwise and B-cubed F1 for stories, precision/recall for version grouping, and the
-wall time, CPU time (this process and its workers) and peak memory of the story intelligence
-as `graph.build_archive` runs it: analyse_archive, then compute_stories and related_coverage.
+Each SITE holds `content/` and `labels.csv` with a `path` column and a `story` and/or an `event`
+column: the real development sets in ../shared/fixtures/real/ (read in place, nothing is written
+there) or a synthetic archive from generate.py. For each site and each labelled level it prints
+pairwise and B-cubed precision, recall and F1 of what the build computes, and of two baselines
+computed in the same run: every file alone, and files with identical texts grouped. Then the wall
+time, CPU time (this process and its workers) and peak memory of the story intelligence as
+`graph.build_archive` runs it: analyse_archive, compute_stories and related_coverage.
 """
 from __future__ import annotations
 
 import argparse
+import csv
 import resource
 import sys
 import time
+from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -20,7 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from site_builder.config import RelatedWeights, StoryWeights  # noqa: E402
 from site_builder.content import article_files, load_registries, parse_article  # noqa: E402
-from site_builder.evaluate import read_labels, story_scores, version_scores  # noqa: E402
+from site_builder.evaluate import read_labels, story_scores  # noqa: E402
+from site_builder.memory import return_freed_arrays  # noqa: E402
 from site_builder.model import Article, Registries  # noqa: E402
 from site_builder.related import related_coverage  # noqa: E402
 from site_builder.slugs import slugify  # noqa: E402
@@ -28,6 +35,7 @@ from site_builder.stories import compute_stories  # noqa: E402
 from site_builder.textsig import analyse_archive  # noqa: E402
 
 UTC = ZoneInfo("UTC")
+LEVELS = ("story", "event")
 
 
 def _parse(item: tuple[Path, str]) -> Article | None:
@@ -57,51 +65,66 @@ def cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
 
 
+def levels_of(labels: Path) -> list[str]:
+    with labels.open(newline="", encoding="utf-8") as handle:
+        header = next(csv.reader(handle))
+    return [level for level in LEVELS if level in header]
+
+
+def baselines(articles: list[Article]) -> dict[str, dict[str, str]]:
+    """Every file alone, and files with identical (whitespace-normalised) bodies together."""
+    return {"every file alone": {a.path: a.path for a in articles},
+            "identical texts grouped": {a.path: " ".join(a.body.split()) for a in articles}}
+
+
+def row(site: str, level: str, method: str, computed: Mapping[str, str], labels: Mapping[str, str]) -> str:
+    s = story_scores(computed, labels)
+    return (f"| {site} | {level} | {method} | {s.pairwise_precision:.3f} | {s.pairwise_recall:.3f} | "
+            f"{s.pairwise_f1:.3f} | {s.bcubed_precision:.3f} | {s.bcubed_recall:.3f} | {s.bcubed_f1:.3f} |")
+
+
+def measure(site: Path, jobs: int, related: bool, weights: StoryWeights) -> tuple[list[str], str]:
+    """The table's rows for `site`, and a line on what its story intelligence cost."""
+    articles, registries = load(site, jobs)
+    canonical = canonical_of(registries)
+    before, cpu_before = time.perf_counter(), cpu_seconds()
+    features = analyse_archive(articles, canonical)
+    stories = compute_stories(articles, registries.stories, canonical, weights, features=features)
+    if related:
+        related_coverage(articles, stories, canonical, RelatedWeights(), features=features)
+    wall, cpu = time.perf_counter() - before, cpu_seconds() - cpu_before
+    path_of = {a.slug: a.path for a in articles}
+    computed = {"story": {path_of[v.slug]: s.id for s in stories for e in s.events for v in e.versions},
+                "event": {path_of[v.slug]: e.id for s in stories for e in s.events for v in e.versions}}
+    lines = []
+    for level in levels_of(site / "labels.csv"):
+        labels = read_labels(site / "labels.csv", level)
+        lines.append(row(site.name, {"story": "stories", "event": "events"}[level], "site_builder", computed[level], labels))
+        lines += [row(site.name, {"story": "stories", "event": "events"}[level], name, grouping, labels) for name, grouping in baselines(articles).items()]
+    cost = (f"- {site.name}: {len(articles)} articles, {len(stories)} stories; story intelligence "
+            f"{wall:.1f} s wall, {cpu:.1f} s CPU{'' if related else ' (without related coverage)'}, "
+            f"peak {peak_mb():.0f} MB")
+    return lines, cost
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("site", type=Path)
+    parser.add_argument("sites", type=Path, nargs="+")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--no-related", action="store_true")
     parser.add_argument("--threshold", type=float, help="story threshold (default: StoryWeights)")
     args = parser.parse_args()
-    started = time.perf_counter()
-    articles, registries = load(args.site, args.jobs)
-    print(f"loaded {len(articles)} articles in {time.perf_counter() - started:.1f}s, peak {peak_mb():.0f} MB")
-    canonical = canonical_of(registries)
-    loaded_mb = peak_mb()
-    before, cpu_before = time.perf_counter(), cpu_seconds()
+    return_freed_arrays()
     weights = StoryWeights() if args.threshold is None else StoryWeights(threshold=args.threshold)
-    features = analyse_archive(articles, canonical)
-    analysed = time.perf_counter()
-    stories = compute_stories(articles, registries.stories, canonical, weights, features=features)
-    middle = time.perf_counter()
-    if not args.no_related:
-        related_coverage(articles, stories, canonical, RelatedWeights(), features=features)
-    after, cpu_after = time.perf_counter(), cpu_seconds()
-    report(args.site, articles, stories)
-    print(f"analyse_archive {analysed - before:.1f}s, compute_stories {middle - analysed:.1f}s, "
-          f"related_coverage {after - middle:.1f}s")
-    print(f"stories (with analysis) {middle - before:.1f}s, related {after - middle:.1f}s, total {after - before:.1f}s "
-          f"wall, {cpu_after - cpu_before:.1f}s CPU; peak memory {peak_mb():.0f} MB ({loaded_mb:.0f} MB after loading)")
-
-
-def report(site: Path, articles: list[Article], stories) -> None:
-    path_of = {a.slug: a.path for a in articles}
-    story_of, event_of = {}, {}
-    for story in stories:
-        for event in story.events:
-            for version in event.versions:
-                story_of[path_of[version.slug]] = story.id
-                event_of[path_of[version.slug]] = event.id
-    labels = site / "labels.csv"
-    story_score = story_scores(story_of, read_labels(labels))
-    version = version_scores(event_of, read_labels(labels, "event"))
-    print(f"stories: {len(stories)} computed for {story_score.items} labelled articles")
-    print(f"  pairwise P {story_score.pairwise_precision:.3f} R {story_score.pairwise_recall:.3f} "
-          f"F1 {story_score.pairwise_f1:.3f}")
-    print(f"  B-cubed  P {story_score.bcubed_precision:.3f} R {story_score.bcubed_recall:.3f} "
-          f"F1 {story_score.bcubed_f1:.3f}")
-    print(f"versions: pairwise P {version.precision:.3f} R {version.recall:.3f} F1 {version.f1:.3f}")
+    print("| set | level | method | pairwise P | pairwise R | pairwise F1 | B-cubed P | B-cubed R | B-cubed F1 |")
+    print("|---|---|---|---:|---:|---:|---:|---:|---:|")
+    costs = []
+    for site in args.sites:
+        lines, cost = measure(site, args.jobs, not args.no_related, weights)
+        print("\n".join(lines), flush=True)
+        costs.append(cost)
+    print()
+    print("\n".join(costs))
 
 
 if __name__ == "__main__":

@@ -3,18 +3,20 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .config import Config, load_config
+from .cachefile import cache_problem, remove_dead_temporaries, writable
+from .config import CONFIG_NAME, Config, config_line, host_warning, load_config
 from .errors import Problem, SiteError
 from .fingerprint import input_fingerprint
-from .manifest import Manifest, load_manifest, manifest_path, save_manifest
-from .writer import cannot_write, commit, recover, swap_in, write_file
+from .manifest import Manifest, folder_identity, load_manifest, manifest_path, save_manifest
+from .writer import (cannot_write, check_output_owned, commit, new_work_folder, output_refused, recover,
+                     remove_own_folder, swap_in, write_file)
 
 if TYPE_CHECKING:
     from .depends import Depends
@@ -34,9 +36,10 @@ class BuildOptions:
     output: Path | None = None
     search: bool | None = None
     remember: bool = True        # keep a manifest for the next, incremental build
-    index_search: bool = True    # run Pagefind after writing (serve refreshes it in the background)
+    index_search: bool = True    # build the search index with the pages (serve refreshes it in the background)
     progress: Callable[[int, int], None] | None = None   # called with (done, total) while rendering
     keep_pages: bool = False     # return what pages were made from, for previews in serve
+    publishing: AbstractContextManager[Any] | None = None   # held while output/ changes (serve waits on it)
 
 
 @dataclass(frozen=True)
@@ -53,12 +56,37 @@ class BuildResult:
 
 
 def output_folder(site: Path, config: Config, options: BuildOptions) -> Path:
+    """The output folder, refused when it is, holds or sits inside an input or cache folder, or
+    holds files site_builder did not write."""
     output = (options.output or site / config.paths.output).resolve()
-    content = (site / config.paths.content).resolve()
-    if output in (site.resolve(), content) or content.is_relative_to(output) or output.is_relative_to(content):
-        raise SiteError(Problem(str(output), None, "the output folder must not contain or be inside the content",
-                                "choose a separate folder such as output/"))
+    setting = _output_setting(site, config, options)
+    for name in ("content", "templates", "static", "cache"):
+        folder = (site / getattr(config.paths, name)).resolve()
+        if output == folder or output.is_relative_to(folder) or folder.is_relative_to(output):
+            relation = "is" if output == folder else "is inside" if output.is_relative_to(folder) else "contains"
+            raise output_refused(setting, f"the output folder {output} {relation} the {name} folder {folder}",
+                                 "choose a separate folder such as output/")
+    check_output_owned(output, setting, lambda: _listed_in_manifest(site, config, output))
     return output
+
+
+def _listed_in_manifest(site: Path, config: Config, output: Path) -> bool:
+    """An output folder of a version without the marker: every file in it is one the last build
+    wrote, by its manifest (the search bundle aside)."""
+    outputs = load_manifest(manifest_path(site / config.paths.cache, output)).outputs
+    if not outputs or not output.is_dir() or output.is_symlink():
+        return False
+    files = (path.relative_to(output).as_posix() for path in output.rglob("*") if not path.is_dir())
+    return all(rel in outputs or rel.startswith("pagefind/") for rel in files)
+
+
+def _output_setting(site: Path, config: Config, options: BuildOptions) -> Problem:
+    """Where the output folder was chosen, to start the messages about it."""
+    if options.output is not None:
+        return Problem("--output", None, "")
+    line = config_line(site, "output")
+    default = "" if line else " (the default)"
+    return Problem(CONFIG_NAME, line, f'paths.output = "{config.paths.output}"{default}')
 
 
 def build(site: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
@@ -77,10 +105,17 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions) -> B
     manifest_file = manifest_path(site / config.paths.cache, output)
     fresh = options.clean or not options.remember or not output.exists()
     previous = Manifest() if fresh else load_manifest(manifest_file)
+    if previous.folder != folder_identity(output):     # not the output folder it describes
+        fresh, previous = True, Manifest()
     inputs = input_fingerprint(site, [site / config.paths.content, site / config.paths.templates,
                                       site / config.paths.static], repr((options.drafts, output, config)))
     if previous.inputs == inputs and _all_exist(output, previous.outputs):
         return BuildResult(output, len(previous.outputs), 0, 0, clock.total(), previous.warnings)
+    unwritable = _prepare_cache(site / config.paths.cache)
+    remember = options.remember and unwritable is None
+    if unwritable is not None:     # nothing can be recorded: build everything, as if for the first time
+        fresh, previous = True, Manifest()
+    cache_warnings = [cache_problem(config.paths.cache, unwritable)] if unwritable else []
     # Imported here, not at the top: a build with nothing to do stays well under a second.
     from .analysiscache import ChunkStore
     from .context import Contexts
@@ -93,18 +128,22 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions) -> B
     from .render import Renderer
     from .routes import site_routes
     return_freed_arrays()
-    content = load_content(site, config, drafts=options.drafts, jobs=options.jobs)
-    if content.errors:
-        raise SiteError(content.errors)
+    links_out = _links_out(site, (config.paths.templates, config.paths.static))
+    content = load_content(site, config, drafts=options.drafts, jobs=options.jobs, cache=unwritable is None,
+                           trusted=not options.clean)
+    cache_warnings += content.unsaved
+    if content.errors or links_out:
+        raise SiteError([*content.errors, *links_out])
     clock.lap("load")
-    store = ChunkStore(site / config.paths.cache / "analysis") if options.remember else None
+    store = ChunkStore(site / config.paths.cache / "analysis", trusted=not options.clean) if remember else None
     archive = build_archive(content.articles, content.registries, config, store)
+    _raise_errors(archive.problems)
+    warnings = (*content.warnings, *archive.problems, *host_warning(site, config))
     clock.lap("graph")
     renderer = Renderer(config, site / config.paths.templates)
     routes = site_routes(archive, config.per_page, config.search)
     statics = _static_files(site, config)
     staging = output.with_name(output.name + f".staging-{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)
     index = site_index(archive)
     digests = _digests(renderer)
     world = _world(config, options, digests)
@@ -113,43 +152,71 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions) -> B
     if known.inputs != previous.inputs:      # not the record of the build the manifest describes
         known = Depends()
     now = values(archive, index)
-    kept = _kept(known, world, now, previous.outputs, output) if options.remember else {}
+    kept = _kept(known, world, now, previous.outputs, output) if remember else {}
     todo = [r for r in routes if r.output not in kept or r.kind in ALWAYS_BUILT]
-    recorder = Recorder() if options.remember else None
+    recorder = Recorder() if remember else None
     job = Job(routes, todo, Contexts(archive, index, config, recorder), digests, renderer,
               previous.outputs, output, staging)
     clock.lap("routes")
+    swapped = fresh or not previous.outputs     # the staged folder replaces the output whole
     try:
+        new_work_folder(staging)
         produced = produce(job, options.jobs, options.progress)
         stale_static = [rel for rel, (_, sig) in statics.items()
                         if previous.outputs.get(rel) != sig or not (output / rel).exists()]
         written = produced.written + _copy_static(statics, stale_static, staging)
+        built = {r.output for r in todo}
+        current = {r.output: previous.outputs[r.output] for r in routes if r.output not in built} \
+            | produced.signatures | {rel: sig for rel, (_, sig) in statics.items()}
+        removed = [p for p in previous.outputs if p not in current]
+        clock.lap("render")
+        search = _stage_search(output, staging, config, options, _Changes(current, written, removed, swapped))
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        remove_own_folder(staging)
         raise
-    built = {r.output for r in todo}
-    current = {r.output: previous.outputs[r.output] for r in routes if r.output not in built} \
-        | produced.signatures | {rel: sig for rel, (_, sig) in statics.items()}
-    removed = [p for p in previous.outputs if p not in current]
-    clock.lap("render")
-    if fresh or not previous.outputs:
-        swap_in(staging, output)
-    else:
-        commit(staging, output, written, removed)
-    if options.remember:
-        save_manifest(manifest_file, Manifest(current, inputs, tuple(content.warnings)))
-        save_depends(depends_file, merge(known, inputs, world, kept, produced.reads, now, [r.output for r in routes]))
+    with options.publishing or nullcontext():
+        if swapped:
+            swap_in(staging, output)
+        else:
+            commit(staging, output, written + search.written, removed + search.removed)
+    if remember:
+        try:
+            save_manifest(manifest_file, Manifest(current, inputs, warnings, folder_identity(output)))
+            save_depends(depends_file, merge(known, inputs, world, kept, produced.reads, now, [r.output for r in routes]))
+        except OSError as error:     # a full disk: the next build must not trust the last build's record
+            _forget(manifest_file)
+            cache_warnings.append(cache_problem(config.paths.cache, error))
     if store is not None:
         store.prune()
+        if store.unsaved is not None:
+            cache_warnings.append(cache_problem(config.paths.cache, store.unsaved))
     clock.lap("write")
-    indexed = config.search and options.index_search and (written or removed or not (output / "pagefind").exists())
-    search_seconds = _index_search(output, config) if indexed else 0.0
     pages_from = None
     if options.keep_pages:
         from .preview import PageMaker
         pages_from = PageMaker(site, archive, index, config, renderer)
-    return BuildResult(output, len(current), len(written), len(removed), clock.total(), tuple(content.warnings),
-                       search_seconds, clock.laps, pages_from)
+    return BuildResult(output, len(current), len(written), len(removed), clock.total(),
+                       (*warnings, *dict.fromkeys(cache_warnings)), search.seconds, clock.laps, pages_from)
+
+
+def _prepare_cache(folder: Path) -> OSError | None:
+    """Remove what dead builds and older versions left in the cache; why it cannot be written, if so."""
+    remove_dead_temporaries(folder)
+    for old in (*folder.glob("*.pickle"), folder / "analysis" / "results.pickle"):   # before the cache held data only
+        _forget(old)
+    return writable(folder)
+
+
+def _forget(path: Path) -> None:
+    """Remove a cache file if the folder allows it (a read-only cache is reported by `writable`)."""
+    with suppress(OSError):
+        path.unlink(missing_ok=True)
+
+
+def _raise_errors(problems: tuple[Problem, ...]) -> None:
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise SiteError(errors)
 
 
 def _kept(known: Depends, world: str, now: dict[str, Any], outputs: dict[str, str], output: Path) -> dict[str, int]:
@@ -196,13 +263,26 @@ def _static_files(site: Path, config: Config) -> dict[str, tuple[Path, str]]:
     files: dict[str, tuple[Path, str]] = {}
     for root in (PACKAGE_STATIC, site / config.paths.static):
         if root.is_dir():
-            for path in sorted(p for p in root.rglob("*") if p.is_file()):
-                if path.is_symlink() and not path.resolve().is_relative_to(site.resolve()):
-                    raise SiteError(Problem(path.relative_to(site).as_posix(), None,
-                                            "symbolic link points outside the site folder", "copy the file instead"))
+            for path in sorted(p for p in root.rglob("*") if p.is_file()):     # links out: see _links_out
                 digest = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
                 files["assets/" + path.relative_to(root).as_posix()] = (path, digest)
     return files
+
+
+def _links_out(site: Path, folders: tuple[str, ...]) -> list[Problem]:
+    """Links (to files or folders) in the templates and static folders that lead outside the site:
+    refused as those in content/ are, since what they lead to would be read and published."""
+    root = site.resolve()
+    problems = []
+    for name in folders:
+        for folder, dirs, files in os.walk(site / name, followlinks=False):
+            for entry in sorted((*dirs, *files)):
+                path = Path(folder, entry)
+                if path.is_symlink() and not path.resolve().is_relative_to(root):
+                    problems.append(Problem(path.relative_to(site).as_posix(), None,
+                                            "symbolic link points outside the site folder",
+                                            f"copy what it links to into {name}/ instead of linking it"))
+    return problems
 
 
 def _copy_static(statics: dict[str, tuple[Path, str]], stale: list[str], staging: Path) -> list[str]:
@@ -211,10 +291,47 @@ def _copy_static(statics: dict[str, tuple[Path, str]], stale: list[str], staging
     return list(stale)
 
 
-def _index_search(output: Path, config: Config) -> float:
-    from .search import index_site
-    report = index_site(output)
-    return float(report.seconds)
+@dataclass(frozen=True)
+class _Changes:
+    """What this build makes of the output: every file it will hold, and what changes."""
+
+    current: dict[str, str]
+    written: list[str]
+    removed: list[str]
+    fresh: bool
+
+
+@dataclass(frozen=True)
+class _StagedSearch:
+    written: list[str] = field(default_factory=list)    # the new bundle's files, staged
+    removed: list[str] = field(default_factory=list)    # the old bundle's files the new one lacks
+    seconds: float = 0.0
+
+
+def _stage_search(output: Path, staging: Path, config: Config, options: BuildOptions,
+                  changes: _Changes) -> _StagedSearch:
+    """The search bundle of the pages this build leaves, written into the staging folder so that it
+    is moved into place with them (or not at all); the old bundle's files the new one lacks go.
+
+    Without search the old bundle goes too: it would still find pages the site no longer has."""
+    from .search import BUNDLE_DIR, index_pages
+    old = [] if changes.fresh else _files_under(output, BUNDLE_DIR)
+    if not config.search:
+        return _StagedSearch([], old)
+    changed = changes.written or changes.removed or not (output / BUNDLE_DIR).is_dir()
+    if not options.index_search or not changed:
+        return _StagedSearch()
+    pages = [rel for rel in changes.current if rel.endswith(".html")]
+    report = index_pages(staging, output, pages, set(changes.written))
+    new = _files_under(staging, BUNDLE_DIR)
+    return _StagedSearch(new, sorted(set(old) - set(new)), report.seconds)
+
+
+def _files_under(root: Path, folder: str) -> list[str]:
+    """The files inside `root/folder`, as paths relative to `root`."""
+    if not (root / folder).is_dir():
+        return []
+    return sorted(p.relative_to(root).as_posix() for p in (root / folder).rglob("*") if p.is_file())
 
 
 class _Clock:

@@ -50,7 +50,7 @@ class Bars:
 
 
 def long_date(day: date) -> str:
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year:04d}"
 
 
 def short_date(day: date) -> str:

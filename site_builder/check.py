@@ -59,24 +59,6 @@ def content_warnings(archive: Archive, now: datetime) -> list[Problem]:
     return problems
 
 
-def merged_name_warnings(archive: Archive) -> list[Problem]:
-    """Different names that share one page because they make the same address (São Paulo, Sao-Paulo)."""
-    problems, seen = [], set()
-    for a in sorted(archive.articles.values(), key=lambda a: a.path):
-        pairs = [("entity", name, archive.entities[archive.entity_of[name.casefold()]]) for name in a.entities]
-        pairs.append(("source", a.source, archive.sources[archive.source_of[a.source.casefold()]]))
-        for kind, name, shown in pairs:
-            names = {shown.name.casefold(), *(alias.casefold() for alias in getattr(shown, "aliases", ()))}
-            if name.casefold() not in names and (kind, name.casefold()) not in seen:
-                seen.add((kind, name.casefold()))
-                folder, key = ("entities", "entities") if kind == "entity" else ("sources", "source")
-                problems.append(Problem(a.path, a.line(key), f"{kind} '{name}' shares the page of '{shown.name}' "
-                                        f"({folder}/{shown.slug}/)",
-                                        f"write the name the same way everywhere, or list it in {folder}.yaml",
-                                        "warning"))
-    return problems
-
-
 def alias_warnings(archive: Archive) -> list[Problem]:
     from .aliases import suggest_aliases
     problems = []
@@ -98,8 +80,10 @@ def check_site(site: Path, *, drafts: bool = False) -> CheckReport:
     if content.errors:
         return CheckReport(tuple(problems), len(content.articles), 0)
     archive = build_archive(content.articles, content.registries, config)
-    problems += (content_warnings(archive, datetime.now(timezone.utc)) + merged_name_warnings(archive)
-                 + alias_warnings(archive))
+    problems += archive.problems
+    if any(p.severity == "error" for p in archive.problems):
+        return CheckReport(tuple(problems), len(content.articles), 0)
+    problems += content_warnings(archive, datetime.now(timezone.utc)) + alias_warnings(archive)
     with tempfile.TemporaryDirectory(prefix="site-builder-check-") as tmp:
         try:
             result = build(site, BuildOptions(drafts=drafts, output=Path(tmp) / "output", search=False,

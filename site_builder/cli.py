@@ -10,25 +10,19 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.console import Console
 
 from .errors import Problem, SiteError
+from .evaluate import LEVELS
+from .terminal import json_text, make_console, plain, printable, problem_text
 
-err = Console(stderr=True, highlight=False)
-out = Console(highlight=False)
+err = make_console(stderr=True)
+out = make_console()
 EXIT_CONTENT = 1
 
 
 def print_problems(problems: list[Problem] | tuple[Problem, ...]) -> None:
     for p in problems:
-        colour = "red" if p.severity == "error" else "yellow"
-        err.print(f"[bold {colour}]{p.severity}[/]: [bold]{_where(p)}[/]: {p.message}"
-                  + (f" [dim]({p.hint})[/]" if p.hint else ""), markup=True, soft_wrap=True)
-
-
-def _where(p: Problem) -> str:
-    from rich.markup import escape
-    return escape(f"{p.path}:{p.line}" if p.line else p.path)
+        err.print(problem_text(p))
 
 
 @contextmanager
@@ -39,7 +33,7 @@ def reported() -> Iterator[None]:
     except SiteError as error:
         print_problems(error.problems)
         errors = sum(1 for p in error.problems if p.severity == "error")
-        err.print(f"[bold red]failed[/]: {errors} error{'s' if errors != 1 else ''}; nothing was written")
+        err.print(plain(("failed", "bold red"), f": {errors} error{'s' if errors != 1 else ''}; nothing was written"))
         sys.exit(EXIT_CONTENT)
 
 
@@ -72,9 +66,9 @@ def build(site: Path, base_url: str | None, drafts: bool, jobs: int | None, clea
         result = run_build(site, options)
     print_problems(result.warnings)
     search = f", search {result.search_seconds:.1f} s" if result.search_seconds else ""
-    out.print(f"[green]built[/] {result.pages} pages ({result.written} written, {result.removed} removed) "
-              f"in {result.seconds:.2f} s{search}, {len(result.warnings)} warning"
-              f"{'s' if len(result.warnings) != 1 else ''} → {result.output}")
+    out.print(plain(("built", "green"), f" {result.pages} pages ({result.written} written, {result.removed} removed) "
+                    f"in {result.seconds:.2f} s{search}, {len(result.warnings)} warning"
+                    f"{'s' if len(result.warnings) != 1 else ''} → {result.output}"))
 
 
 @contextmanager
@@ -94,31 +88,40 @@ def _progress() -> Iterator[Any]:
 @site_option
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.option("--eval", "labels", type=click.Path(dir_okay=False, exists=True, path_type=Path),
-              help="CSV of true labels (columns path, story): print precision, recall and F1.")
+              help="CSV of true labels (columns path, story; or path, event): print precision, recall and F1.")
+@click.option("--level", type=click.Choice(list(LEVELS)), default=None,
+              help="With --eval: score the stories (default, column story) or the events, which copies are "
+                   "versions of one event (column event).")
 @click.option("--drafts", is_flag=True, help="Include drafts.")
-def stories(site: Path, as_json: bool, labels: Path | None, drafts: bool) -> None:
+def stories(site: Path, as_json: bool, labels: Path | None, level: str | None, drafts: bool) -> None:
     """Print the computed story timelines."""
     from .inspect import story_listing, story_evaluation
+    if level and not labels:
+        raise click.UsageError("--level needs --eval LABELS.csv")
     with reported():
         listing = story_listing(site, drafts=drafts)
         if labels:
-            scores = story_evaluation(listing, labels, site)
+            scores = story_evaluation(listing, labels, site, level or "stories")
             if as_json:
                 out.print_json(json.dumps(scores))
             else:
                 for name, value in scores.items():
-                    out.print(f"{name:>22}: {value:.3f}" if isinstance(value, float) else f"{name:>22}: {value}")
+                    out.print(f"{name:>22}: {value:.3f}" if isinstance(value, float) else f"{name:>22}: {value}",
+                              markup=False)
             return
     if as_json:
-        sys.stdout.write(json.dumps(listing, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json_text(listing) + "\n")
         return
     for story in listing["stories"]:
-        out.print(f"[bold]{story['id']}[/]  {story['title']}" + ("" if story["explicit"] else "  [dim](automatic)[/]"))
+        out.print(plain((story["id"], "bold"), "  ", story["title"],
+                        *([] if story["explicit"] else [("  (automatic)", "dim")])))
         for event in story["events"]:
             first = event["versions"][0]
-            out.print(f"  {event['date'][:16]}  {first['title']}  [dim]{first['source']}[/]")
+            out.print(plain(f"  {event['date'][:10 if event['date_only'] else 16]:16}  ", first["title"], "  ",
+                            (first["source"], "dim")))
             for version in event["versions"][1:]:
-                out.print(f"      + version: {version['title']}  [dim]{version['source']} · score {version['score']:.2f}[/]")
+                out.print(plain("      + version: ", version["title"], "  ",
+                                (f"{version['source']} · score {version['score']:.2f}", "dim")))
 
 
 @main.command()
@@ -128,8 +131,8 @@ def init(directory: Path) -> None:
     from .scaffold import create_site
     with reported():
         created = create_site(directory)
-    out.print(f"[green]created[/] a new site in {directory} ({len(created)} files). Next: "
-              f"cd {directory} && site-builder serve")
+    out.print(plain(("created", "green"), f" a new site in {directory} ({len(created)} files). Next: "
+                    f"cd {directory} && site-builder serve"))
 
 
 @main.command()
@@ -143,7 +146,7 @@ def new(site: Path, title: str, source: str, when: str | None, story: str | None
     from .scaffold import new_article
     with reported():
         path = new_article(site, title, source=source, when=when, story=story)
-    out.print(f"[green]created[/] {path}")
+    out.print(plain(("created", "green"), f" {path}"))
 
 
 @main.command()
@@ -157,7 +160,7 @@ def serve(site: Path, port: int, host: str, drafts: bool, output: Path | None) -
     """Build, serve output/ with live reload and rebuild on every change."""
     from .server import serve as run_server
     if host not in ("127.0.0.1", "localhost", "::1"):
-        err.print(f"[bold yellow]warning[/]: serving on {host} makes the preview reachable from other machines")
+        err.print(plain(("warning", "bold yellow"), f": serving on {host} makes the preview reachable from other machines"))
     with reported():
         run_server(site, host=host, port=port, drafts=drafts, output=output, console=err)
 
@@ -181,7 +184,7 @@ def import_(site: Path, inputs: tuple[Path, ...], source: str | None, when: str 
     print_problems(report.failures)
     for line in report.lines():
         if not any(line.endswith(p.message) for p in report.failures):
-            out.print(line, markup=False)
+            out.print(printable(line), markup=False)
     sys.exit(0 if report.ok else EXIT_CONTENT)
 
 
@@ -195,12 +198,12 @@ def check(site: Path, as_json: bool, drafts: bool) -> None:
     with reported():
         report = check_site(site, drafts=drafts)
     if as_json:
-        sys.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json_text(report.as_dict()) + "\n")
     else:
         print_problems(report.problems)
         colour = "red" if report.errors else "green"
-        out.print(f"[{colour}]check[/]: {report.articles} articles, {report.pages} pages, "
-                  f"{len(report.errors)} errors, {len(report.warnings)} warnings")
+        out.print(plain(("check", colour), f": {report.articles} articles, {report.pages} pages, "
+                        f"{len(report.errors)} errors, {len(report.warnings)} warnings"))
     sys.exit(EXIT_CONTENT if report.errors else 0)
 
 

@@ -38,7 +38,7 @@ class StoryWeights:
     entities: float = 1.0
     text: float = 1.0
     window_days: float = 7.0
-    threshold: float = 0.35
+    threshold: float = 0.65
     version_threshold: float = 0.6
 
 
@@ -78,6 +78,14 @@ def _line_of(text: str, key: str) -> int | None:
     return None
 
 
+def config_line(site: Path, key: str) -> int | None:
+    """The line of `site.toml` that sets `key`, if any."""
+    try:
+        return _line_of((site / CONFIG_NAME).read_text(encoding="utf-8", errors="replace"), key)
+    except OSError:
+        return None
+
+
 def _build(cls: type, data: dict[str, Any], prefix: str, path: str, text: str,
            problems: list[Problem]) -> Any:
     hints = get_type_hints(cls)
@@ -115,13 +123,30 @@ def _check_values(config: Config, path: str, text: str) -> list[Problem]:
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         problems.append(Problem(path, _line_of(text, "timezone"), f"unknown time zone '{config.timezone}'",
                                 'use an IANA name such as "UTC" or "Europe/Berlin"'))
-    if config.per_page < 1:
-        problems.append(Problem(path, _line_of(text, "per_page"), "'per_page' must be at least 1",
-                                "for example: per_page = 50"))
+    for key in ("per_page", "feed_entries"):
+        if getattr(config, key) < 1:
+            problems.append(Problem(path, _line_of(text, key), f"'{key}' must be at least 1, not {getattr(config, key)}",
+                                    f"for example: {key} = {getattr(Config(), key)}"))
+    if config.related.count < 0:
+        problems.append(Problem(path, _line_of(text, "count"), f"'related.count' must be 0 or more, not "
+                                f"{config.related.count}", "for example: count = 5"))
     if config.html_policy not in ("escape", "sanitize"):
         problems.append(Problem(path, _line_of(text, "html_policy"), "'html_policy' must be \"escape\" or \"sanitize\"",
-                                'for example: html_policy = "escape"'))
+                                '"escape" shows raw HTML in bodies as text, "sanitize" keeps a safe subset'))
     return problems
+
+
+def host_warning(site: Path, config: Config) -> list[Problem]:
+    """A warning when the base URL is a path: feeds and the sitemap then hold no host."""
+    if config.site_url:
+        return []
+    file = site / CONFIG_NAME
+    text = file.read_text(encoding="utf-8", errors="replace") if file.exists() else ""
+    return [Problem(CONFIG_NAME, _line_of(text, "base_url"),
+                    f"base_url \"{config.base_url}\" has no host: feeds, sitemap.xml and canonical links give "
+                    "paths instead of full addresses",
+                    'give the address the site is published at, e.g. base_url = "https://example.org/archive/" '
+                    "or build --base-url https://example.org/archive/", "warning")]
 
 
 def load_config(site: Path, overrides: dict[str, Any] | None = None) -> Config:

@@ -23,6 +23,7 @@ from .yamlload import describe, error_line, load_yaml
 ARTICLE_SUFFIX = ".md"
 REGISTRY_FILES = ("stories.yaml", "entities.yaml", "sources.yaml")
 MAX_BYTES = 20 * 1024 * 1024
+UNREADABLE = "cannot read file"
 _KNOWN_KEYS = {"title", "date", "source", "url", "wire", "dateline", "story", "entities", "tags",
                "related", "summary", "draft", "slug", "review"}
 _FRONT = re.compile(r"\A(---[ \t]*\r?\n)(.*?)(^---[ \t]*$)", re.S | re.M)
@@ -51,7 +52,7 @@ def read_text(path: Path, rel: str) -> tuple[str | None, list[Problem]]:
         size = path.stat().st_size      # before reading: a huge file is refused without loading it
         raw = path.read_bytes() if size <= MAX_BYTES else b""
     except OSError as error:
-        return None, [Problem(rel, None, f"cannot read file: {error.strerror}",
+        return None, [Problem(rel, None, f"{UNREADABLE}: {error.strerror}",
                                "check that the file exists and that you may read it")]
     if size > MAX_BYTES or len(raw) > MAX_BYTES:
         return None, [Problem(rel, 1, f"file is {max(size, len(raw)) // 2**20} MB, over the {MAX_BYTES // 2**20} MB limit",
@@ -237,7 +238,11 @@ def article_files(content: Path, site: Path) -> tuple[list[tuple[Path, str]], li
                 continue
             path = os.path.join(folder, name)
             rel = relative(path)
-            if os.path.islink(path) and not Path(path).resolve().is_relative_to(root):
+            if not utf8_name(rel):
+                problems.append(Problem(rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace"),
+                                        None, "file name is not UTF-8",
+                                        "rename it in UTF-8, e.g. convmv -f latin1 -t utf8 --notest FILE"))
+            elif os.path.islink(path) and not Path(path).resolve().is_relative_to(root):
                 problems.append(Problem(rel, None, "symbolic link points outside the site folder",
                                         "copy the file into content/ instead of linking it"))
             elif os.path.isfile(path):
@@ -245,6 +250,15 @@ def article_files(content: Path, site: Path) -> tuple[list[tuple[Path, str]], li
     found.sort(key=lambda item: item[1].split("/"))
     problems.sort(key=lambda p: p.path.split("/"))
     return found, problems
+
+
+def utf8_name(name: str) -> bool:
+    """False for a name read from bytes that are not UTF-8 (they stand in it as lone surrogates)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def duplicate_slugs(articles: list[Article]) -> list[Problem]:
@@ -305,11 +319,16 @@ def load_registries(content: Path, site: Path, read: RegistryReader = registry_i
     """The optional stories, entities and sources registries beside the articles."""
     problems: list[Problem] = []
     stories, entities, sources = [], [], []
+    story_lines: dict[str, int] = {}
     for name in REGISTRY_FILES:
         path = content / name
         if not path.exists():
             continue
         rel = path.relative_to(site).as_posix()
+        if path.is_symlink() and not path.resolve().is_relative_to(site.resolve()):
+            problems.append(Problem(rel, None, "symbolic link points outside the site folder",
+                                    "copy the file into content/ instead of linking it"))
+            continue
         kind = name.split(".")[0]
         items, found = read(path, rel, kind)
         problems += found
@@ -320,7 +339,11 @@ def load_registries(content: Path, site: Path, read: RegistryReader = registry_i
                 if story_id and not is_safe_slug(story_id):
                     problems.append(Problem(rel, line, f"story id '{story_id}' is not safe in a URL",
                                             "use lowercase letters, digits and single hyphens"))
+                elif story_id in story_lines:
+                    problems.append(Problem(rel, line, f"duplicate story id '{story_id}', also at line "
+                                            f"{story_lines[story_id]}", "give each story its own id, or merge the two"))
                 elif story_id and title:
+                    story_lines[story_id] = line
                     stories.append(StoryInfo(story_id, title, _str_field(item, "summary", rel, line, problems) or "",
                                              _str_field(item, "status", rel, line, problems) or "developing"))
             elif kind == "entities":
@@ -337,7 +360,7 @@ def load_registries(content: Path, site: Path, read: RegistryReader = registry_i
                 if source_name:
                     sources.append(Source(slugify(source_name), source_name, home,
                                           _str_field(item, "country", rel, line, problems),
-                                          _str_field(item, "kind", rel, line, problems)))
+                                          _str_field(item, "kind", rel, line, problems), path=rel, line=line))
     return Registries(tuple(stories), tuple(entities), tuple(sources)), problems
 
 
@@ -355,4 +378,4 @@ def _entity(item: dict[str, Any], rel: str, line: int, problems: list[Problem]) 
         problems.append(Problem(rel, line, f"unknown entity kind '{kind}'",
                                 "use person, organisation, place or other"))
     return Entity(slugify(name), name, kind, tuple(a.strip() for a in aliases if a.strip()),
-                  _str_field(item, "description", rel, line, problems) or "")
+                  _str_field(item, "description", rel, line, problems) or "", path=rel, line=line)

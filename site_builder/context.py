@@ -7,9 +7,9 @@ from typing import Any
 
 from .config import Config
 from .depends import Recorder, watched
-from .index import SiteIndex
+from .index import LISTED_ENTITIES, SiteIndex
 from .jsonld import item_list_jsonld, news_article_jsonld
-from .model import Archive, Article, Story
+from .model import Archive, Article, Story, Tie, month_title
 from .routes import Route, page_count, paged
 
 HOME_STORIES = 8
@@ -50,7 +50,9 @@ class Contexts:
         return (self.config.site_url or self.base) + path
 
     def when(self, article: Article) -> dict[str, str]:
-        return {"iso": article.date.isoformat(), "day": human_day(article.date),
+        """The date for `<time datetime>` (a date alone stays one), the day and, when given, the time."""
+        return {"iso": article.date.date().isoformat() if article.date_only else article.date.isoformat(),
+                "day": human_day(article.date),
                 "time": "" if article.date_only else f"{article.date:%H:%M} {utc_offset(article.date)}"}
 
     def link(self, slug: str) -> dict[str, Any]:
@@ -122,14 +124,15 @@ class Contexts:
                     for i, v in enumerate(event.versions)]
         related = [dict(self.link(r.slug), reasons=list(r.reasons)) for r in self.archive.related.get(a.slug, ())]
         source_slug = self.archive.source_of[a.source.casefold()]
-        entities = [self.entity_ref(e) for e in self.index.entity_slugs(self.archive, a)]
+        slugs = self.index.entity_slugs(self.archive, a)
+        entities = [self.entity_ref(e) for e in slugs[:LISTED_ENTITIES]]
         jsonld = news_article_jsonld(
             headline=a.title, url=self.absolute(a.url_path), date_published=a.date, date_modified=None,
             dateline=a.dateline, publisher=a.source, based_on=a.url or a.wire, about=[e["name"] for e in entities],
             description=a.summary, in_language=self.config.language)
         return {"jsonld": jsonld, "article": dict(self.link(a.slug), wire=a.wire, dateline=a.dateline, original=a.url,
                                 tags=list(a.tags), body=a.body, digest=a.digest,
-                                entities=entities,
+                                entities=entities, entities_more=len(slugs) - len(entities),
                                 source_home=self.archive.sources[source_slug].home,
                                 absolute=self.absolute(a.url_path)),
                 "story": dict(self.story_ref(story), position=position + 1), "neighbours": neighbour,
@@ -145,9 +148,14 @@ class Contexts:
 
     def ctx_story(self, route: Route) -> dict[str, Any]:
         story = self.index.stories[route.key]
-        events = [{"date": self.when(self.archive.articles[e.versions[0].slug]),
-                   "id": e.id, "versions": [dict(self.link(v.slug), score=round(v.score, 2)) for v in e.versions]}
-                  for e in story.events]
+        firsts = [self.archive.articles[e.versions[0].slug] for e in story.events]
+        timed_days = {human_day(a.date) for a in firsts if not a.date_only}
+        events: list[dict[str, Any]] = [
+            {"date": self.when(first), "id": e.id,
+             "untimed_among_timed": first.date_only and human_day(first.date) in timed_days,
+             "versions": [dict(self.link(v.slug), score=round(v.score, 2)) for v in e.versions],
+             "tie": self.tie(e.tie, story)}
+            for e, first in zip(story.events, firsts)]
         sources: dict[str, int] = {}
         for e in story.events:
             for v in e.versions:
@@ -160,6 +168,15 @@ class Contexts:
                     (e["versions"][0]["title"], self.absolute(e["versions"][0]["url"][len(self.base):]))
                     for e in events]),
                 "feeds": [{"title": f"{story.title}: latest", "url": self.url(f"stories/{story.id}/feed.xml")}]}
+
+    def tie(self, tie: Tie | None, story: Story) -> dict[str, Any] | None:
+        """What tied an event to its computed story: the earlier event (a link within the page)."""
+        if tie is None:
+            return None
+        earlier = next(e for e in story.events if e.id == tie.event)
+        return {"event": tie.event, "title": self.archive.articles[earlier.versions[0].slug].title,
+                "score": tie.score, "terms": list(tie.terms),
+                "entities": [self.entity_ref(slug) for slug in tie.entities if slug in self.archive.entities]}
 
     def ctx_entity(self, route: Route) -> dict[str, Any]:
         entity = self.archive.entities[route.key]
@@ -184,7 +201,7 @@ class Contexts:
     def ctx_month(self, route: Route) -> dict[str, Any]:
         slugs = self.index.by_month.get(route.key, [])
         year, month = route.key.split("/")
-        return {"month": {"title": datetime(int(year), int(month), 1).strftime("%B %Y"), "count": len(slugs)},
+        return {"month": {"title": month_title(datetime(int(year), int(month), 1)), "count": len(slugs)},
                 "articles": self.page_slice(slugs, route.page),
                 "pagination": self.pagination(route, f"archive/{route.key}/", len(slugs))}
 
@@ -203,7 +220,7 @@ class Contexts:
 
     def ctx_archive_index(self, route: Route) -> dict[str, Any]:
         months = sorted(self.index.by_month.items(), reverse=True)
-        return {"months": [{"title": datetime(int(m[:4]), int(m[5:]), 1).strftime("%B %Y"),
+        return {"months": [{"title": month_title(datetime(int(m[:4]), int(m[5:]), 1)),
                             "url": self.url(f"archive/{m}/"), "count": len(s)} for m, s in months]}
 
     def ctx_search(self, route: Route) -> dict[str, Any]:
@@ -214,7 +231,7 @@ class Contexts:
 
 
 def human_day(when: datetime) -> str:
-    return f"{when.day} {when:%B %Y}"
+    return f"{when.day} {month_title(when)}"
 
 
 def utc_offset(when: datetime) -> str:

@@ -10,8 +10,8 @@ it had, so its signature and file stand without building it again. Anything outs
 """
 from __future__ import annotations
 
-import os
-import pickle
+import base64
+import binascii
 import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -20,7 +20,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import orjson
 
+from .cachefile import DataError, read_cache, write_cache
 from .model import Archive, Story
 from .index import SiteIndex
 
@@ -29,7 +31,7 @@ SIZE = "\x1e#"       # ... and of its length alone
 SEP = "\x1f"
 ARCHIVE_MAPS = ("articles", "story_of", "event_of", "entities", "entity_of", "sources", "source_of", "related")
 INDEX_MAPS = ("by_entity", "by_source", "by_month", "stories", "event_pos", "events", "entity_stories", "co_entities")
-VERSION = 1
+VERSION = 2
 
 
 class Recorder:
@@ -132,7 +134,9 @@ def values(archive: Archive, index: SiteIndex) -> dict[str, Any]:
 
     An article stands for its file: the same path and bytes parse to the same article under the
     same configuration (which is in `world`), and comparing its text would read every body again.
-    Stories, events and related links become tuples, which compare and unpickle many times faster.
+    Stories, events and related links become tuples. Each collection is returned as its JSON: the
+    form it is kept in between builds, and bytes compare at once; only a collection whose bytes
+    differ is read back to tell which of its keys changed.
     """
     events: dict[str, tuple[Any, ...]] = {}
     stories = {story.id: _plain_story(story, events) for story in archive.stories}
@@ -145,7 +149,7 @@ def values(archive: Archive, index: SiteIndex) -> dict[str, Any]:
     found["i.stories"] = {key: stories[key] for key in index.stories}
     found["i.events"] = {key: events[key] for key in index.events}
     found["i.newest"] = index.newest
-    return found
+    return {name: orjson.dumps(value) for name, value in found.items()}
 
 
 def _plain_story(story: Story, events: dict[str, tuple[Any, ...]]) -> tuple[Any, ...]:
@@ -164,6 +168,7 @@ def changed_reads(before: dict[str, Any], now: dict[str, Any]) -> set[str] | Non
         old = before[name]
         if old == new:
             continue
+        old, new = _plain(old), _plain(new)
         changed.add(name + SEP + WHOLE)
         if isinstance(new, Mapping) and isinstance(old, Mapping):
             if len(old) != len(new):
@@ -174,6 +179,11 @@ def changed_reads(before: dict[str, Any], now: dict[str, Any]) -> set[str] | Non
 
 
 _MISSING = object()
+
+
+def _plain(value: Any) -> Any:
+    """A collection from its JSON (as `values` gives it), or as it is."""
+    return orjson.loads(value) if isinstance(value, bytes) else value
 
 
 def read_id(read: str) -> int:
@@ -210,7 +220,10 @@ class Depends:
     def unchanged(self, world: str, values: dict[str, Any]) -> dict[str, int]:
         """The outputs none of whose reads changed value (so their context is as recorded), with
         their position; none when anything outside the archive changed."""
-        changed = changed_reads(self.values, values) if world == self.world and self.outputs else None
+        try:
+            changed = changed_reads(self.values, values) if world == self.world and self.outputs else None
+        except ValueError:        # a damaged record: build every context again
+            changed = None
         if changed is None:
             return {}
         stale = np.array(sorted({read_id(read) for read in changed}), dtype=np.uint32)
@@ -232,28 +245,29 @@ def merge(old: Depends, inputs: str, world: str, kept: dict[str, int], built: di
 
 def depends_path(manifest: Path) -> Path:
     """Beside the manifest of the same output folder."""
-    return manifest.with_name(manifest.stem.replace("manifest", "depends", 1) + ".pickle")
+    return manifest.with_name(manifest.stem.replace("manifest", "depends", 1) + ".json")
 
 
 def load_depends(path: Path) -> Depends:
-    """The last build's record; empty when missing, unreadable or from another version."""
+    """The last build's record; empty when missing, damaged or from another version."""
+    data = read_cache(path, VERSION)
     try:
-        with open(path, "rb") as handle:
-            data = pickle.load(handle)
-        if not isinstance(data, dict) or data.get("version") != VERSION:
+        outputs = tuple(data["outputs"].split("\n")) if data["outputs"] else ()
+        bounds = np.frombuffer(base64.b64decode(data["bounds"], validate=True), dtype="<i8")
+        ids = np.frombuffer(base64.b64decode(data["ids"], validate=True), dtype="<u4")
+        if len(bounds) != len(outputs) + 1 or bounds[0] != 0 or bounds[-1] != len(ids) or np.any(np.diff(bounds) < 0):
             return Depends()
-        return Depends(data["inputs"], data["world"], tuple(data["outputs"].split("\n")) if data["outputs"] else (),
-                       data["bounds"], data["ids"], data["values"])
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, KeyError, TypeError, ValueError):
+        values = {str(name): base64.b64decode(value, validate=True) for name, value in data["values"].items()}
+        found = Depends(str(data["inputs"]), str(data["world"]), outputs, bounds, ids, values)
+    except (*DataError, binascii.Error):
         return Depends()
+    return found
 
 
 def save_depends(path: Path, depends: Depends) -> None:
-    """Write atomically, as the manifest."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + f".tmp{os.getpid()}")
-    data = {"version": VERSION, "inputs": depends.inputs, "world": depends.world, "outputs": "\n".join(depends.outputs),
-            "bounds": depends.bounds, "ids": depends.ids, "values": depends.values}
-    with open(tmp, "wb") as handle:
-        pickle.dump(data, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, path)
+    """Write atomically, as the manifest; the arrays and the collections' JSON as bytes, in base64."""
+    write_cache(path, VERSION, {
+        "inputs": depends.inputs, "world": depends.world, "outputs": "\n".join(depends.outputs),
+        "bounds": base64.b64encode(depends.bounds.astype("<i8").tobytes()).decode("ascii"),
+        "ids": base64.b64encode(depends.ids.astype("<u4").tobytes()).decode("ascii"),
+        "values": {name: base64.b64encode(value).decode("ascii") for name, value in depends.values.items()}})

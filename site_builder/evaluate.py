@@ -13,6 +13,7 @@ from pathlib import Path
 from .errors import Problem, SiteError
 
 REQUIRED = ("path", "story")
+LEVELS = {"stories": "story", "events": "event"}   # what is scored -> the labels' column
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from feedgen.feed import FeedGenerator
+from slugify import slugify
 
+TAG_DATE = "2000"
 # Characters XML 1.0 forbids (C0 controls except tab/newline/return, surrogates, U+FFFE/FFFF).
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
@@ -24,6 +26,16 @@ class FeedEntry:
     summary: str
     source: str
     categories: tuple[str, ...] = ()
+
+
+def tag_uri(site_title: str, path: str) -> str:
+    """An Atom id that is an absolute IRI whatever the base URL: `tag:<title>,2000:<path>` (RFC 4151).
+
+    Made of the site's title and the page's path, never of the base URL, so that moving the archive
+    to another host or sub-path keeps every id and feed readers show nothing twice. The date is a
+    constant: RFC 4151 wants a day the name was held, and any change would change every id."""
+    authority = slugify(site_title, max_length=63, word_boundary=True) or "site-builder"
+    return f"tag:{authority},{TAG_DATE}:{path}"
 
 
 def xml_text(value: str) -> str:
@@ -46,9 +58,9 @@ def _add_entry(feed: FeedGenerator, entry: FeedEntry) -> None:
     if entry.summary:
         item.summary(xml_text(entry.summary))
     item.author(name=xml_text(entry.source) or "unknown")
-    for category in entry.categories:
-        if xml_text(category):
-            item.category(term=xml_text(category))
+    terms = [{"term": term} for term in map(xml_text, entry.categories) if term]
+    if terms:     # in one call: feedgen copies every earlier category on each call
+        item.category(terms)
 
 
 def atom_feed(*, feed_id: str, title: str, self_url: str, page_url: str,

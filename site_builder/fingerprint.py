@@ -1,4 +1,4 @@
-"""A cheap fingerprint of every build input (file names, sizes, modification times, options)."""
+"""A cheap fingerprint of every build input (file names, sizes, modification and change times, options)."""
 from __future__ import annotations
 
 import hashlib
@@ -21,7 +21,11 @@ def _walk(root: Path, digest: "hashlib._Hash") -> None:
                 info = os.lstat(path)
             except OSError:
                 continue
-            digest.update(f"{path}\0{info.st_mtime_ns}\0{info.st_size}\0{info.st_mode}\n".encode())
+            # the change time moves on any write, even one that keeps the size and puts the
+            # modification time back (`touch -r`), and on a change of permissions; a name that is
+            # not UTF-8 holds surrogates: hashed as the bytes it was read from
+            digest.update(f"{path}\0{info.st_mtime_ns}\0{info.st_size}\0{info.st_mode}\0{info.st_ctime_ns}"
+                          f"\0{info.st_ino}\n".encode("utf-8", "surrogateescape"))
 
 
 def input_fingerprint(site: Path, folders: list[Path], options: str) -> str:

@@ -6,46 +6,14 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from .config import Config
-from .model import Archive, Article, Entity, RelatedLink, Registries, Source, Story
+from .model import Archive, Article, RelatedLink, Registries, Story
+from .names import entity_index, source_index
 from .related import related_coverage
 from .slugs import slugify
 from .stories import compute_stories
 from .textsig import ChunkStoreLike, analyse_archive, chunk_keys
 
-GRAPH_VERSION = 1     # change when stories or related coverage are computed differently
-
-
-def _entity_index(articles: Sequence[Article], registries: Registries) -> tuple[dict[str, Entity], dict[str, str]]:
-    """Entities by slug, and every name and alias (casefolded) to its canonical slug."""
-    entities: dict[str, Entity] = {}
-    names: dict[str, str] = {}
-    for entity in registries.entities:
-        entities.setdefault(entity.slug, entity)
-        for name in (entity.name, *entity.aliases):
-            names.setdefault(name.casefold(), entity.slug)
-    for article in articles:
-        for name in article.entities:
-            key = name.casefold()
-            if key not in names:
-                slug = slugify(name)
-                names[key] = slug
-                entities.setdefault(slug, Entity(slug, name, known=False))
-    return entities, names
-
-
-def _source_index(articles: Sequence[Article], registries: Registries) -> tuple[dict[str, Source], dict[str, str]]:
-    sources: dict[str, Source] = {}
-    names: dict[str, str] = {}
-    for source in registries.sources:
-        sources.setdefault(source.slug, source)
-        names.setdefault(source.name.casefold(), source.slug)
-    for article in articles:
-        key = article.source.casefold()
-        if key not in names:
-            slug = slugify(article.source)
-            names[key] = slug
-            sources.setdefault(slug, Source(slug, article.source, known=False))
-    return sources, names
+GRAPH_VERSION = 2     # change when stories or related coverage are computed differently
 
 
 StoryResults = tuple[tuple[Story, ...], dict[str, tuple[RelatedLink, ...]]]
@@ -73,8 +41,9 @@ def build_archive(articles: Sequence[Article], registries: Registries, config: C
     analysis of unchanged chunks of articles between builds, and the stories and related coverage
     while what they read is unchanged."""
     ordered = sorted(articles, key=lambda a: (a.date, a.slug), reverse=True)
-    entities, entity_of = _entity_index(ordered, registries)
-    sources, source_of = _source_index(ordered, registries)
+    entity_names = entity_index(ordered, registries.entities)
+    source_names = source_index(ordered, registries.sources)
+    entities, entity_of = entity_names.items, entity_names.slug_of
 
     def canonical(name: str) -> str:
         return entity_of.get(name.casefold()) or slugify(name)
@@ -102,4 +71,5 @@ def build_archive(articles: Sequence[Article], registries: Registries, config: C
     slugs = {a.slug for a in ordered}   # `related:` may name a missing article or a draft: `check` reports it
     related = {slug: tuple(link for link in links if link.slug in slugs) for slug, links in related.items()}
     return Archive({a.slug: a for a in ordered}, stories, story_of, event_of, entities, entity_of,
-                   sources, source_of, related)
+                   source_names.items, source_names.slug_of, related,
+                   entity_names.problems + source_names.problems)

@@ -4,7 +4,9 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from .model import Archive, Article, Event, Story
+from .model import Archive, Article, Event, Story, month_key
+
+LISTED_ENTITIES = 100    # an article page lists this many of its entities ("and 9,900 more"); they appear with each other
 
 
 @dataclass(frozen=True)
@@ -36,9 +38,11 @@ def site_index(archive: Archive, top: int = 12) -> SiteIndex:
         for entity in entities:
             by_entity[entity].append(slug)
             story_counts[entity][archive.story_of[slug]] += 1
-            co_counts[entity].update(e for e in entities if e != entity)
+        listed = entities[:LISTED_ENTITIES]     # all with all would be quadratic in one article's size
+        for entity in listed:
+            co_counts[entity].update(e for e in listed if e != entity)
         by_source[archive.source_of[article.source.casefold()]].append(slug)
-        by_month[f"{article.date:%Y/%m}"].append(slug)
+        by_month[month_key(article.date)].append(slug)
     event_pos, events = {}, {}
     for story in archive.stories:
         for position, event in enumerate(story.events):

@@ -9,27 +9,48 @@ from .config import load_config
 from .errors import SiteError
 from .graph import build_archive
 from .load import load_content
+from .model import Archive, Tie
 
 
 def story_listing(site: Path, drafts: bool = False) -> dict[str, Any]:
-    """stories → events → versions, with paths relative to the site folder."""
+    """stories → events → versions, with paths relative to the site folder.
+
+    Events are in time order; `date_only` marks a date given without a time (its `date` is
+    the start of that day in the site's time zone, so it comes before the day's timed events).
+    """
     config = load_config(site)
     content = load_content(site, config, drafts=drafts, jobs=BuildOptions().jobs)
     if content.errors:
         raise SiteError(content.errors)
     archive = build_archive(content.articles, content.registries, config)
+    errors = [p for p in archive.problems if p.severity == "error"]
+    if errors:
+        raise SiteError(errors)
     return {"stories": [
         {"id": s.id, "title": s.title, "explicit": s.explicit, "status": s.status,
-         "events": [{"id": e.id, "date": e.date.isoformat(), "versions": [
+         "events": [{"id": e.id, "date": e.date.isoformat(),
+                     "date_only": archive.articles[e.versions[0].slug].date_only, "versions": [
              {"path": archive.articles[v.slug].path, "slug": v.slug, "source": archive.articles[v.slug].source,
               "title": archive.articles[v.slug].title, "date": archive.articles[v.slug].date.isoformat(),
-              "score": round(v.score, 4)} for v in e.versions]} for e in s.events]}
+              "date_only": archive.articles[v.slug].date_only,
+              "score": round(v.score, 4)} for v in e.versions],
+                     "tie": _tie(e.tie, archive)} for e in s.events]}
         for s in archive.stories]}
 
 
-def story_evaluation(listing: dict[str, Any], labels: Path, site: Path) -> dict[str, Any]:
-    from .evaluate import read_labels, story_scores
-    truth = read_labels(labels)
-    computed = {v["path"]: s["id"] for s in listing["stories"] for e in s["events"] for v in e["versions"]}
-    scores = story_scores(computed, truth)
-    return {k: v for k, v in vars(scores).items()}
+def _tie(tie: Tie | None, archive: Archive) -> dict[str, Any] | None:
+    """What tied a computed story's event to it: the earlier event, likelihood, shared names and words."""
+    if tie is None:
+        return None
+    return {"event": tie.event, "score": tie.score, "terms": list(tie.terms),
+            "entities": [archive.entities[slug].name if slug in archive.entities else slug for slug in tie.entities]}
+
+
+def story_evaluation(listing: dict[str, Any], labels: Path, site: Path, level: str = "stories") -> dict[str, Any]:
+    """Pairwise and B-cubed scores of the computed stories (or events: which copies are versions
+    of one event) against the `path,story` (or `path,event`) labels in `labels`."""
+    from .evaluate import LEVELS, read_labels, story_scores
+    truth = read_labels(labels, LEVELS[level])
+    computed = {v["path"]: e["id"] if level == "events" else s["id"]
+                for s in listing["stories"] for e in s["events"] for v in e["versions"]}
+    return {"level": level, **vars(story_scores(computed, truth))}

@@ -3,21 +3,24 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import pickle
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import orjson
+
+from .cachefile import (DataError, article_data, article_from, cache_problem, problem_data, problem_from,
+                        read_cache, write_cache)
 from .config import Config
-from .content import (REGISTRY_FILES, Parsed, RegistryItems, RegistryReader, article_files, duplicate_slugs, load_registries,
-                      parse_article, registry_items)
+from .content import (REGISTRY_FILES, UNREADABLE, Parsed, RegistryItems, RegistryReader, article_files, duplicate_slugs,
+                      load_registries, parse_article, registry_items)
 from .errors import Problem
 from .model import Article, Registries
 
 PARALLEL_FROM = 400   # files; below this a process pool costs more than it saves
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 SHARDS = 16
 
 
@@ -26,6 +29,7 @@ class Content:
     articles: tuple[Article, ...]
     registries: Registries
     problems: tuple[Problem, ...]     # errors and warnings, in file order
+    unsaved: tuple[Problem, ...] = ()   # the parse cache could not be written (a warning of this run only)
 
     @property
     def errors(self) -> list[Problem]:
@@ -42,72 +46,91 @@ def _parse(job: tuple[Path, str, str]) -> Parsed:
 
 
 class ParseCache:
-    """Parsed files from the last run, reused while a file's size and modification time are unchanged.
+    """Parsed files from the last run, as plain data, reused while a file's stamp is unchanged.
 
-    Kept in SHARDS files by a hash of the file's path, so that after an edit only one is written again.
-    """
+    Kept in SHARDS files by a hash of the file's path, so that after an edit only one is written
+    again. Not `trusted` (a clean build), nothing is read from the last run and every shard is
+    written anew."""
 
-    def __init__(self, folder: Path | None, name: str = "parsed") -> None:
+    def __init__(self, folder: Path | None, name: str = "parsed", trusted: bool = True) -> None:
         self.folder, self.name = folder, name
-        self.shards: list[dict[str, tuple[int, int, Any]]] = [{} for _ in range(SHARDS)]
-        self.dirty: set[int] = set()
-        for n in range(SHARDS if folder is not None else 0):
-            try:
-                with open(self._path(n), "rb") as handle:
-                    data = pickle.load(handle)
-                if isinstance(data, dict) and data.get("version") == CACHE_VERSION:
-                    self.shards[n] = data["entries"]
-            except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, KeyError, TypeError):
-                pass
+        self.shards: list[dict[str, list[Any]]] = [{} for _ in range(SHARDS)]
+        self.dirty: set[int] = set(range(SHARDS)) if not trusted else set()
+        for n in range(SHARDS if folder is not None and trusted else 0):
+            data = read_cache(self._path(n), CACHE_VERSION)
+            if isinstance(data, dict):
+                self.shards[n] = data
 
     def _path(self, n: int) -> Path:
         assert self.folder is not None
-        return self.folder / f"{self.name}-{n:02d}.pickle"
+        return self.folder / f"{self.name}-{n:02d}.json"
 
     @staticmethod
     def _shard(rel: str) -> int:
         return zlib.crc32(rel.encode("utf-8", "surrogatepass")) % SHARDS
 
-    def get(self, rel: str, stamp: tuple[int, int]) -> Any:
+    def get(self, rel: str, stamp: Stamp) -> Any:
+        """The data kept for `rel` with this stamp, else None."""
         entry = self.shards[self._shard(rel)].get(rel)
-        return entry[2] if entry is not None and entry[:2] == stamp else None
+        return entry[1] if isinstance(entry, list) and len(entry) == 2 and entry[0] == list(stamp) else None
 
-    def put(self, rel: str, stamp: tuple[int, int], parsed: Any) -> None:
+    def put(self, rel: str, stamp: Stamp, data: Any) -> None:
         n = self._shard(rel)
-        self.shards[n][rel] = (*stamp, parsed)
+        self.shards[n][rel] = [list(stamp), data]
         self.dirty.add(n)
 
-    def save(self, keep: set[str]) -> None:
-        """Write the shards that changed atomically, dropping files that are gone."""
+    def save(self, keep: set[str]) -> OSError | None:
+        """Write the shards that changed atomically, dropping files that are gone; the error that
+        stopped it, if any (the build goes on without the cache)."""
         if self.folder is None:
-            return
-        (self.folder / f"{self.name}.pickle").unlink(missing_ok=True)     # one file, before the shards
-        for n, entries in enumerate(self.shards):
-            gone = [rel for rel in entries if rel not in keep]
-            for rel in gone:
-                del entries[rel]
-            if not (gone or n in self.dirty):
-                continue
-            self.folder.mkdir(parents=True, exist_ok=True)
-            tmp = self._path(n).with_suffix(f".tmp{os.getpid()}")
-            with open(tmp, "wb") as handle:
-                pickle.dump({"version": CACHE_VERSION, "entries": entries}, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self._path(n))
+            return None
+        try:
+            for n, entries in enumerate(self.shards):
+                gone = [rel for rel in entries if rel not in keep]
+                for rel in gone:
+                    del entries[rel]
+                if gone or n in self.dirty:
+                    write_cache(self._path(n), CACHE_VERSION, entries)
+        except OSError as error:
+            return error
         self.dirty.clear()
+        return None
 
 
-def _stamp(path: Path) -> tuple[int, int] | None:
+Stamp = tuple[int, int, int, int]
+
+
+def _stamp(path: Path) -> Stamp | None:
+    """What tells a file changed: its change time moves on any write or chmod, even one that
+    keeps the size and puts the modification time back (`touch -r`)."""
     try:
         info = path.stat()
     except OSError:
         return None
-    return info.st_mtime_ns, info.st_size
+    return info.st_mtime_ns, info.st_size, info.st_ctime_ns, info.st_ino
+
+
+def _readable(problems: tuple[Problem, ...] | list[Problem]) -> bool:
+    """A file that could not be read is read again next time, never remembered as broken."""
+    return not any(p.message.startswith(UNREADABLE) for p in problems)
+
+
+def _parsed_from(data: Any) -> Parsed | None:
+    try:
+        article, problems = data
+        return Parsed(article_from(article) if article is not None else None, tuple(map(problem_from, problems)))
+    except DataError:
+        return None
+
+
+def _parsed_data(parsed: Parsed) -> list[Any]:
+    return [article_data(parsed.article) if parsed.article else None, [problem_data(p) for p in parsed.problems]]
 
 
 def parse_all(files: list[tuple[Path, str]], tz: str, cache: ParseCache, jobs: int) -> list[Parsed]:
     """Parse every file not in the cache (in parallel when there are many); reuse the rest."""
     stamps = [_stamp(path) for path, _ in files]
-    results: list[Parsed | None] = [cache.get(rel, stamp) if stamp else None
+    results: list[Parsed | None] = [_parsed_from(cache.get(rel, stamp)) if stamp else None
                                     for (_, rel), stamp in zip(files, stamps)]
     todo = [i for i, r in enumerate(results) if r is None]
     work = [(files[i][0], files[i][1], tz) for i in todo]
@@ -119,27 +142,47 @@ def parse_all(files: list[tuple[Path, str]], tz: str, cache: ParseCache, jobs: i
     for i, result in zip(todo, parsed):
         results[i] = result
         stamp = stamps[i]
-        if stamp is not None and stamp == _stamp(files[i][0]):   # unchanged while we read it
-            cache.put(files[i][1], stamp, result)
+        if stamp is not None and stamp == _stamp(files[i][0]) and _readable(result.problems):   # unchanged while read
+            cache.put(files[i][1], stamp, _parsed_data(result))
     return [r for r in results if r is not None]
+
+
+def _items_from(data: Any) -> RegistryItems | None:
+    try:
+        items, problems = data
+        return [(dict(item), int(line)) for item, line in items], list(map(problem_from, problems))
+    except DataError:
+        return None
+
+
+def _items_data(found: RegistryItems) -> list[Any] | None:
+    """The entries as JSON, or None when JSON cannot hold them as they are (a YAML set, a NaN...)."""
+    data = [[[item, line] for item, line in found[0]], [problem_data(p) for p in found[1]]]
+    try:
+        same = _items_from(orjson.loads(orjson.dumps(data))) == found
+    except TypeError:
+        return None
+    return data if same else None
 
 
 def _cached_items(cache: ParseCache) -> RegistryReader:
     """Registry files read through the cache: the YAML of 2,000 entities takes a tenth of a second."""
     def read(path: Path, rel: str, kind: str) -> RegistryItems:
         stamp = _stamp(path)
-        found = cache.get(rel, stamp) if stamp else None
+        found = _items_from(cache.get(rel, stamp)) if stamp else None
         if found is None:
             found = registry_items(path, rel, kind)
-            if stamp is not None and stamp == _stamp(path):
-                cache.put(rel, stamp, found)
+            data = _items_data(found) if _readable(found[1]) else None
+            if stamp is not None and stamp == _stamp(path) and data is not None:
+                cache.put(rel, stamp, data)
         return found
     return read
 
 
 def load_content(site: Path, config: Config, *, drafts: bool = False, jobs: int = 1,
-                 cache: bool = True) -> Content:
-    """Every article and registry under the content folder; drafts only when asked for."""
+                 cache: bool = True, trusted: bool = True) -> Content:
+    """Every article and registry under the content folder; drafts only when asked for. With
+    `cache`, parsed files are kept for the next run; only when `trusted` are the last run's used."""
     content = site / config.paths.content
     problems: list[Problem] = []
     if not content.is_dir():
@@ -149,7 +192,7 @@ def load_content(site: Path, config: Config, *, drafts: bool = False, jobs: int 
     files, found = article_files(content, site)
     problems += found
     parse_cache = ParseCache(site / config.paths.cache if cache else None,
-                             f"parsed-{config.timezone.replace('/', '_')}")
+                             f"parsed-{config.timezone.replace('/', '_')}", trusted)
     parsed = parse_all(files, config.timezone, parse_cache, jobs)
     articles = []
     for result in parsed:
@@ -158,7 +201,8 @@ def load_content(site: Path, config: Config, *, drafts: bool = False, jobs: int 
             articles.append(result.article)
     registries, found = load_registries(content, site, _cached_items(parse_cache))
     registry_files = {(content / name).relative_to(site).as_posix() for name in REGISTRY_FILES}
-    parse_cache.save({rel for _, rel in files} | registry_files)
+    unsaved = parse_cache.save({rel for _, rel in files} | registry_files)
     problems += found
     problems += duplicate_slugs(articles)
-    return Content(tuple(articles), registries, tuple(problems))
+    return Content(tuple(articles), registries, tuple(problems),
+                   (cache_problem(config.paths.cache, unsaved),) if unsaved else ())

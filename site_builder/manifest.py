@@ -12,7 +12,7 @@ import orjson
 
 from .errors import Problem
 
-VERSION = 2
+VERSION = 3
 
 
 def signature(kind: str, template: str, context: Any) -> str:
@@ -31,11 +31,23 @@ def manifest_path(cache: Path, output: Path) -> Path:
 
 @dataclass(frozen=True)
 class Manifest:
-    """What the last good build wrote: output path -> signature, its input fingerprint, its warnings."""
+    """What the last good build wrote: output path -> signature, its input fingerprint, its warnings,
+    and which output folder it wrote (`folder_identity`)."""
 
     outputs: dict[str, str] = field(default_factory=dict)
     inputs: str = ""
     warnings: tuple[Problem, ...] = ()
+    folder: str = ""
+
+
+def folder_identity(folder: Path) -> str:
+    """Device and inode of the output folder: a folder swapped in by a build that could not record
+    itself (a read-only cache), or put back by hand, is not the one an older manifest describes."""
+    try:
+        info = folder.stat()
+    except OSError:
+        return ""
+    return f"{info.st_dev}:{info.st_ino}"
 
 
 def load_manifest(path: Path) -> Manifest:
@@ -45,7 +57,7 @@ def load_manifest(path: Path) -> Manifest:
         if data.get("version") != VERSION:
             return Manifest()
         return Manifest({str(k): str(v) for k, v in data["outputs"].items()}, str(data["inputs"]),
-                        tuple(Problem(**p) for p in data["warnings"]))
+                        tuple(Problem(**p) for p in data["warnings"]), str(data["folder"]))
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return Manifest()
 
@@ -55,6 +67,6 @@ def save_manifest(path: Path, manifest: Manifest) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(f".tmp{os.getpid()}")
     data = {"version": VERSION, "inputs": manifest.inputs, "outputs": manifest.outputs,
-            "warnings": [p.as_dict() for p in manifest.warnings]}
+            "warnings": [p.as_dict() for p in manifest.warnings], "folder": manifest.folder}
     tmp.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
     os.replace(tmp, path)

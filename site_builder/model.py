@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from datetime import datetime
 
+from .errors import Problem
+
 
 @dataclass(frozen=True)
 class Article:
@@ -35,7 +37,17 @@ class Article:
     @cached_property
     def url_path(self) -> str:
         """The article's page path below the base URL."""
-        return f"articles/{self.date:%Y/%m/%d}/{self.slug}/"
+        return f"articles/{month_key(self.date)}/{self.date.day:02d}/{self.slug}/"
+
+
+def month_key(when: datetime) -> str:
+    """'0999/06': the year always with four digits (strftime's %Y drops the zeros of early years)."""
+    return f"{when.year:04d}/{when.month:02d}"
+
+
+def month_title(when: datetime) -> str:
+    """'June 0999'."""
+    return f"{when:%B} {when.year:04d}"
 
 
 @dataclass(frozen=True)
@@ -58,6 +70,8 @@ class Entity:
     aliases: tuple[str, ...] = ()
     description: str = ""
     known: bool = True              # listed in the registry
+    path: str = field(default="", compare=False, repr=False)           # the registry file, when listed
+    line: int | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -70,6 +84,8 @@ class Source:
     country: str | None = None
     kind: str | None = None
     known: bool = True
+    path: str = field(default="", compare=False, repr=False)
+    line: int | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -88,12 +104,24 @@ class Version:
 
 
 @dataclass(frozen=True)
+class Tie:
+    """Why a computed story holds an event: the earlier event of the story it matched best, how
+    likely the two are one story, and the names and words they share."""
+
+    event: str
+    score: float
+    entities: tuple[str, ...] = ()   # entity slugs
+    terms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Event:
     """Copies of one piece of coverage (a wire story and its republications)."""
 
     id: str
     date: datetime
     versions: tuple[Version, ...]
+    tie: Tie | None = None           # None: the story's first event, or its `story:` key put it there
 
 
 @dataclass(frozen=True)
@@ -126,4 +154,4 @@ class Archive:
     sources: dict[str, Source]                   # by slug
     source_of: dict[str, str]                    # source name (casefolded) -> source slug
     related: dict[str, tuple[RelatedLink, ...]]  # article slug -> related coverage
-    warnings: tuple[str, ...] = field(default=())
+    problems: tuple[Problem, ...] = ()           # names that share a page or look alike

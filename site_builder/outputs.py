@@ -7,12 +7,13 @@ from typing import Any
 
 from .chart import coverage_chart
 from .context import Contexts
-from .feeds import FeedEntry, atom_feed
+from .feeds import FeedEntry, atom_feed, tag_uri
 from .routes import Route
 from .sitemap import robots_txt, sitemap_files
 from .timelinejs import TimelineEvent, timeline_json
 
 DATA_KINDS = ("feed", "story-feed", "entity-feed", "story-timeline", "story-chart", "sitemap", "robots")
+FEED_CATEGORIES = 10     # an entry names at most this many of its article's entities: every entity's feed holds it
 
 
 def data_context(route: Route, ctx: Contexts, all_routes: list[Route]) -> dict[str, Any]:
@@ -28,14 +29,16 @@ def data_context(route: Route, ctx: Contexts, all_routes: list[Route]) -> dict[s
         else:
             slugs = index.by_entity.get(route.key, [])[: ctx.config.feed_entries]
             title, page = archive.entities[route.key].name, f"entities/{route.key}/"
-        return {"title": title, "self": ctx.absolute(route.url), "page": ctx.absolute(page),
+        return {"id": tag_uri(ctx.config.title, route.url), "title": title, "self": ctx.absolute(route.url),
+                "page": ctx.absolute(page),
                 "entries": [_feed_entry(ctx, s) for s in slugs]}
     if route.kind in ("story-timeline", "story-chart"):
         story = index.stories[route.key]
         items = [archive.articles[v.slug] for e in story.events for v in e.versions]
         return {"title": story.title, "summary": story.summary,
-                "items": [{"date": a.date.isoformat(), "title": a.title, "summary": a.summary, "source": a.source,
-                           "url": ctx.absolute(a.url_path)} for a in items]}
+                "items": [{"date": a.date.isoformat(), "date_only": a.date_only, "title": a.title,
+                           "summary": a.summary, "source": a.source, "url": ctx.absolute(a.url_path)}
+                          for a in items]}
     if route.kind == "sitemap":
         newest = {}
         for a in archive.articles.values():
@@ -48,9 +51,10 @@ def data_context(route: Route, ctx: Contexts, all_routes: list[Route]) -> dict[s
 
 def _feed_entry(ctx: Contexts, slug: str) -> dict[str, Any]:
     a = ctx.archive.articles[slug]
-    return {"id": ctx.absolute(a.url_path), "title": a.title, "url": ctx.absolute(a.url_path),
+    return {"id": tag_uri(ctx.config.title, a.url_path), "title": a.title, "url": ctx.absolute(a.url_path),
             "date": a.date.isoformat(), "summary": a.summary or a.title, "source": a.source,
-            "categories": [ctx.archive.entities[ctx.archive.entity_of[n.casefold()]].name for n in a.entities]}
+            "categories": [ctx.archive.entities[ctx.archive.entity_of[n.casefold()]].name
+                           for n in a.entities[:FEED_CATEGORIES]]}
 
 
 def data_bytes(route: Route, context: dict[str, Any]) -> dict[str, bytes]:
@@ -60,11 +64,11 @@ def data_bytes(route: Route, context: dict[str, Any]) -> dict[str, bytes]:
                              datetime.fromisoformat(e["date"]), e["summary"], e["source"], tuple(e["categories"]))
                    for e in context["entries"]]
         updated = max((e.updated for e in entries), default=datetime(1970, 1, 1).astimezone())
-        return {route.output: atom_feed(feed_id=context["self"], title=context["title"], self_url=context["self"],
+        return {route.output: atom_feed(feed_id=context["id"], title=context["title"], self_url=context["self"],
                                         page_url=context["page"], updated=updated, entries=entries)}
     if route.kind == "story-timeline":
-        events = [TimelineEvent(datetime.fromisoformat(i["date"]), i["title"], i["summary"], i["source"], i["url"])
-                  for i in context["items"]]
+        events = [TimelineEvent(datetime.fromisoformat(i["date"]), i["title"], i["summary"], i["source"], i["url"],
+                                i["date_only"]) for i in context["items"]]
         return {route.output: timeline_json(title=context["title"], summary=context["summary"],
                                             events=events).encode("utf-8")}
     if route.kind == "story-chart":

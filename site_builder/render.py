@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2 import meta
+from jinja2 import meta, nodes
 
 from .config import Config
 from .model import Article
@@ -43,15 +43,36 @@ def template_environment(site_templates: Path) -> jinja2.Environment:
                         keep_trailing_newline=True, auto_reload=False)
 
 
+def referenced_templates(ast: nodes.Template) -> tuple[set[str], set[str]]:
+    """The names a template extends, includes or imports: those it needs, and those it includes
+    `ignore missing` (or as one of a list, the first found of which is used)."""
+    required: set[str] = set()
+    maybe: set[str] = set()
+    for node in ast.find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
+        names = [n for n in meta.find_referenced_templates(nodes.Template([node])) if n]
+        optional = isinstance(node, nodes.Include) and (node.ignore_missing or isinstance(node.template, nodes.List)
+                                                          or isinstance(node.template, nodes.Tuple))
+        (maybe if optional else required).update(names)
+    return required, maybe
+
+
 def template_digests(env: jinja2.Environment) -> dict[str, str]:
     """For each page template, a hash of its source and every template it extends, includes or imports."""
+    optional: set[str] = set()
     cache: dict[str, tuple[str, set[str]]] = {}
 
     def source_and_refs(name: str) -> tuple[str, set[str]]:
         if name not in cache:
-            source, filename, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
-            refs = {r for r in meta.find_referenced_templates(env.parse(source, name, filename)) if r}
-            cache[name] = (source, refs)
+            try:
+                source, filename, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
+            except jinja2.TemplateNotFound:
+                if name not in optional:
+                    raise
+                cache[name] = ("\0missing", set())     # one added later changes the digest
+                return cache[name]
+            required, maybe = referenced_templates(env.parse(source, name, filename))
+            optional.update(maybe - required)
+            cache[name] = (source, required | maybe)
         return cache[name]
 
     def closure(name: str) -> list[str]:

@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from .errors import Problem, SiteError
-from .model import Archive
+from .model import Archive, month_key
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,7 @@ def list_sizes(archive: Archive) -> tuple[dict[str, int], dict[str, int], dict[s
         for slug in dict.fromkeys(archive.entity_of[name.casefold()] for name in article.entities):
             by_entity[slug] += 1
         by_source[archive.source_of[article.source.casefold()]] += 1
-        by_month[f"{article.date:%Y/%m}"] += 1
+        by_month[month_key(article.date)] += 1
     return dict(by_entity), dict(by_source), dict(by_month)
 
 

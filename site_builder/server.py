@@ -5,19 +5,25 @@ runs one incremental build. The IOLoop thread serves the output folder (never an
 outside it), adds the live-reload client to HTML responses (never to the files on disk) and
 tells open pages to reload — or only to swap their stylesheets when only CSS changed. A
 failed build keeps the last good output served and shows its problems in an overlay.
+While a build moves its files into the output folder, requests wait (one lock, held for the
+move alone), so every page served and the pages it links come from one build.
 """
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import json
 import mimetypes
 import os
 import threading
 import time
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote, unquote
+from socket import gethostname
+from typing import Any
+from urllib.parse import quote, unquote, urlsplit
 
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from rich.console import Console
@@ -31,6 +37,7 @@ from .build import BuildOptions, BuildResult, build, output_folder
 from .config import CONFIG_NAME, Config, load_config
 from .errors import Problem, SiteError
 from .preview import PageMaker, preview_pages
+from .terminal import plain, printable, problem_text
 
 QUIET = 0.1            # seconds without changes before a burst becomes one build
 MIN_POLL = 0.05        # seconds between scans of a small site
@@ -38,7 +45,7 @@ POLL_COST = 10         # larger trees are scanned less often: at most 1/POLL_COS
 CLIENT_URL = "/__site_builder/client.js"
 STATUS_URL = "/__site_builder/status"
 IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp")
-Snapshot = dict[str, tuple[int, int, int]]     # path -> (mtime_ns, size, inode)
+Snapshot = dict[str, tuple[int, int, int, int]]     # path -> (mtime_ns, size, inode, ctime_ns)
 
 
 # -- what is served, and the state of the last build ------------------------------------------
@@ -102,7 +109,7 @@ def reload_paths(changed: Iterable[Path], layout: Layout, result: BuildResult) -
 
 # -- watch -----------------------------------------------------------------------------------------
 def snapshot(inputs: Iterable[Path]) -> Snapshot:
-    """Modification time, size and inode of every input file (folders are walked, not followed)."""
+    """Modification time, size, inode and change time of every input file (folders are walked, not followed)."""
     files: Snapshot = {}
     for path in inputs:
         if path.is_dir():
@@ -138,7 +145,7 @@ def _stat_into(path: str, files: Snapshot) -> None:
         info = os.stat(path)
     except OSError:
         return
-    files[path] = (info.st_mtime_ns, info.st_size, info.st_ino)
+    files[path] = (info.st_mtime_ns, info.st_size, info.st_ino, info.st_ctime_ns)   # ctime: even `touch -r` edits
 
 
 def changed_files(before: Snapshot, after: Snapshot) -> set[str]:
@@ -250,7 +257,7 @@ class SearchRefresher:
                     self.console.print(f"[dim]search index updated: {report.pages} pages in {report.seconds:.1f} s[/]",
                                        highlight=False)
             except (SiteError, OSError, RuntimeError) as error:
-                self.console.print(f"[yellow]warning[/]: search index not updated: {escape(str(error))}",
+                self.console.print(f"[yellow]warning[/]: search index not updated: {escape(printable(str(error)))}",
                                    highlight=False)
             with self._lock:
                 if not self._pending:
@@ -321,9 +328,7 @@ class Builder:
         self.layout = site_layout(self.site, self.options.output, self.layout)
         self.state = BuildState(self.state.generation, problems)
         for p in problems:
-            where = f"{p.path}:{p.line}" if p.line else p.path
-            self.console.print(f"[bold red]{p.severity}[/]: [bold]{escape(where)}[/]: {escape(p.message)}"
-                               + (f" [dim]({escape(p.hint)})[/]" if p.hint else ""), soft_wrap=True, highlight=False)
+            self.console.print(problem_text(p), soft_wrap=True, highlight=False)
         self.console.print("[bold red]build failed[/]: still serving the last good output; "
                            "the preview recovers on the next good save", highlight=False, soft_wrap=True)
         return Outcome(self.state, self.layout)
@@ -332,7 +337,7 @@ class Builder:
         if changed:
             names = sorted(_relative(p, self.site) for p in changed)
             more = f" and {len(names) - 1} more" if len(names) > 1 else ""
-            self.console.print(f"[dim]changed: {escape(names[0])}{more}[/]", highlight=False, soft_wrap=True)
+            self.console.print(plain((f"changed: {names[0]}{more}", "dim")), highlight=False, soft_wrap=True)
 
 
 def _relative(path: Path, site: Path) -> str:
@@ -400,13 +405,16 @@ def with_client(html: bytes, generation: int) -> bytes:
 
 @dataclass
 class Hub:
-    """The open pages and the latest build state; used on the IOLoop thread only."""
+    """The open pages and the latest build state; used on the IOLoop thread only, except
+    `publishing`, which the build holds while it changes the output folder."""
 
     state: BuildState
     layout: Layout
     reloaders: set[WebSocketHandler] = field(default_factory=set)
     listeners: set[WebSocketHandler] = field(default_factory=set)
     previews: dict[str, bytes] = field(default_factory=dict)
+    host: str = "127.0.0.1"                # as given to --host
+    publishing: AbstractContextManager[Any] = field(default_factory=threading.Lock)
 
     def publish(self, outcome: Outcome) -> None:
         self.state, self.layout, self.previews = outcome.state, outcome.layout, outcome.previews
@@ -425,7 +433,41 @@ def _send(socket: WebSocketHandler, message: str, clients: set[WebSocketHandler]
         clients.discard(socket)
 
 
-class ReloadSocket(LiveReloadHandler):
+def allowed_host(host: str, served: str) -> bool:
+    """Whether a request's Host names this server: an IP address, localhost or this machine's name,
+    or the --host given. Any other name is refused: a page of another site whose name was made to
+    resolve to this address (DNS rebinding) must not reach the sockets."""
+    try:
+        name = (urlsplit("//" + host).hostname or "").rstrip(".")
+    except ValueError:
+        return False
+    return bool(name) and (_is_address(name) or name.endswith(".localhost")
+                           or name in ("localhost", served.lower(), gethostname().lower()))
+
+
+def _is_address(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
+class SameSiteSocket(WebSocketHandler):
+    """A socket only pages served here can open: a Host that names this server (403 otherwise)
+    and, from a browser, an Origin equal to it."""
+
+    hub: Hub
+
+    def prepare(self) -> None:
+        if not allowed_host(self.request.host, self.hub.host):
+            raise web.HTTPError(403, "unknown Host")
+
+    def check_origin(self, origin: str) -> bool:
+        return WebSocketHandler.check_origin(self, origin)     # same origin (livereload's allows any)
+
+
+class ReloadSocket(SameSiteSocket, LiveReloadHandler):
     """livereload's socket (LiveReload protocol 7), with its pages kept in the Hub, not class-wide."""
 
     def initialize(self, hub: Hub) -> None:
@@ -446,7 +488,7 @@ class ReloadSocket(LiveReloadHandler):
         self.hub.reloaders.discard(self)
 
 
-class StatusSocket(WebSocketHandler):
+class StatusSocket(SameSiteSocket):
     """Sends the build state on connect and after every build (same origin only)."""
 
     def initialize(self, hub: Hub) -> None:
@@ -478,18 +520,21 @@ class PageHandler(web.RequestHandler):
         self.set_header("X-Content-Type-Options", "nosniff")
 
     def get(self) -> None:
-        layout = self.hub.layout
-        found = locate(layout.output, layout.base_path, self.request.path)
+        with self.hub.publishing:      # a build moving files into output/ finishes first
+            layout = self.hub.layout
+            found = locate(layout.output, layout.base_path, self.request.path)
+            preview = self._preview(found.file) if found.redirect is None else None
+            file = found.file or _file_in(layout.output, ["404.html"], False).file
+            data = _read(file) if found.redirect is None and preview is None else None
         if found.redirect is not None:
             query = f"?{self.request.query}" if self.request.query else ""
             self.redirect(found.redirect + query)
+        elif preview is not None:
+            self._send_html(preview)
         else:
-            preview = self._preview(found.file)
-            if preview is not None:
-                return self._send_html(preview)
             if found.file is None:
                 self.set_status(404)
-            self._send_file(found.file or _file_in(layout.output, ["404.html"], False).file)
+            self._send_file(file, data)
 
     def head(self) -> None:
         self.get()            # tornado drops the body of HEAD responses
@@ -500,11 +545,7 @@ class PageHandler(web.RequestHandler):
             return None
         return self.hub.previews.get(file.relative_to(output).as_posix())
 
-    def _send_file(self, path: Path | None) -> None:
-        try:
-            data = path.read_bytes() if path else None
-        except OSError:       # removed by a build since it was found
-            data = None
+    def _send_file(self, path: Path | None, data: bytes | None) -> None:
         if path is None or data is None:
             self.set_status(404)
             return self._send_html(FALLBACK_404.encode())
@@ -520,10 +561,17 @@ class PageHandler(web.RequestHandler):
         self.finish(with_client(html, self.hub.state.generation))
 
 
+def _read(path: Path | None) -> bytes | None:
+    try:
+        return path.read_bytes() if path else None
+    except OSError:       # unreadable, or a folder where a file was
+        return None
+
+
 def application(hub: Hub, console: Console) -> web.Application:
     def log(handler: web.RequestHandler) -> None:
         if handler.get_status() >= 500:
-            console.print(f"[red]{handler.get_status()}[/] {escape(handler.request.uri or '')}", highlight=False)
+            console.print(f"[red]{handler.get_status()}[/] {escape(printable(handler.request.uri or ''))}", highlight=False)
 
     return web.Application([
         (r"/livereload", ReloadSocket, {"hub": hub}),
@@ -539,11 +587,12 @@ def serve(site: Path, *, host: str = "127.0.0.1", port: int = 5500, drafts: bool
     """Build once, serve the output on host:port and rebuild on every change, until Ctrl+C."""
     site = site.resolve()
     # Pagefind indexing takes seconds: rebuilds skip it and a background thread refreshes the index.
-    options = BuildOptions(drafts=drafts, output=output, index_search=False, keep_pages=True)
+    publishing = threading.Lock()     # held by a build while it changes output/, and by each request
+    options = BuildOptions(drafts=drafts, output=output, index_search=False, keep_pages=True, publishing=publishing)
     builder = Builder(site, options, console, site_layout(site, output), search=SearchRefresher(site, console))
     try:
         before = snapshot(builder.layout.inputs)
-        hub = Hub(builder.run(set()).state, builder.layout)
+        hub = Hub(builder.run(set()).state, builder.layout, host=host, publishing=publishing)
         asyncio.run(_serve_forever(hub, builder, before, host, port))
     except KeyboardInterrupt:
         console.print("stopped", highlight=False)
@@ -563,7 +612,7 @@ async def _serve_forever(hub: Hub, builder: Builder, before: Snapshot, host: str
     watcher = Watcher(lambda: builder.layout.inputs, rebuild, before, stop)
     watcher.start()
     shown = f"[{host}]" if ":" in host else host
-    builder.console.print(f"[bold]serving[/] {escape(str(hub.layout.output))} at "
+    builder.console.print(f"[bold]serving[/] {escape(printable(str(hub.layout.output)))} at "
                           f"http://{shown}:{port}{hub.layout.base_path} (Ctrl+C to stop)",
                           highlight=False, soft_wrap=True)
     try:

@@ -1,26 +1,31 @@
 """Stories and their events: syndicated copies grouped into events, events clustered into stories.
 
 Explicit `story:` keys always win. Other events are clustered online, oldest first, by average
-linkage: an event joins the story whose recent events it resembles most on average (shared
-entities weighted by rarity, topic-word TF-IDF, closeness in time), or starts a new story.
-Candidate pairs come from sparse products over time-bucketed features, never all pairs.
+linkage: an event joins the story whose recent events are on average most likely the same story
+as it (`storymodel`: shared rare entities, topic words, closeness in time, how much text that
+rests on), when that reaches the threshold, or starts a new story. Precision comes first: one
+event much alike is not enough when the story's other recent events are not. Candidate pairs come
+from sparse products over time-bucketed features, never all pairs.
 """
 from __future__ import annotations
 
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import scipy.sparse as sp
 
 from .config import StoryWeights
-from .model import Article, Event, Story, StoryInfo, Version
-from .textsig import ArchiveFeatures, EventFeatures, analyse_archive, date_order, event_features, pair_similarity
+from .model import Article, Event, Story, StoryInfo, Tie, Version
+from .storymodel import same_story
+from .textsig import STOPWORDS, ArchiveFeatures, EventFeatures, analyse_archive, date_order, event_features, \
+    pair_evidence, words
 from .versions import group_versions
 
 PULL = 1.5   # an unlabelled event joins an explicit story only at PULL x threshold: "clearly alike"
+SHOWN_TERMS = 5
 
 
 @dataclass(frozen=True)
@@ -29,6 +34,15 @@ class Draft:
 
     label: str | None
     events: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Clusters:
+    """Computed stories, and for each event that joined one by likeness, the earlier event of the
+    story it matched best with that pair's probability."""
+
+    drafts: list[Draft]
+    ties: dict[int, tuple[int, float]]
 
 
 def compute_stories(articles: Sequence[Article], registry: Sequence[StoryInfo],
@@ -47,9 +61,37 @@ def compute_stories(articles: Sequence[Article], registry: Sequence[StoryInfo],
                     tuple(Version(ordered[m].slug, s) for m, s in zip(g.members, g.scores))) for g in groups]
     members = [[ordered[m] for m in g.members] for g in groups]
     event = event_features(features, [g.members for g in groups], "story")
-    similar = pair_similarity(event, weights.entities, weights.text, weights.window_days)
-    drafts = cluster(event, similar, [_label(m) for m in members], weights)
-    return _stories(drafts, events, members, similar, registry)
+    similar = same_story(pair_evidence(event, weights.window_days), weights)
+    clusters = cluster(event, similar, [_label(m) for m in members], weights)
+    events = [replace(e, tie=_tie(number, clusters.ties.get(number), event, events, members))
+              for number, e in enumerate(events)]
+    return _stories(clusters.drafts, events, members, similar, registry)
+
+
+def _tie(number: int, tie: tuple[int, float] | None, features: EventFeatures, events: list[Event],
+         members: list[list[Article]]) -> Tie | None:
+    """What an event shares with the earlier event that tied it to its story: rarest names first."""
+    if tie is None:
+        return None
+    other, score = tie
+    rows = features.entities
+    mine = dict(zip(rows.indices[rows.indptr[number]: rows.indptr[number + 1]].tolist(),
+                    rows.data[rows.indptr[number]: rows.indptr[number + 1]].tolist()))
+    theirs = set(rows.indices[rows.indptr[other]: rows.indptr[other + 1]].tolist())
+    shared = sorted(theirs.intersection(mine), key=lambda column: (-mine[column], column))
+    return Tie(events[other].id, round(score, 3), tuple(features.entity_slugs[c] for c in shared),
+               shared_terms(members[number][0], members[other][0]))
+
+
+def shared_terms(article: Article, other: Article) -> tuple[str, ...]:
+    """Topic words both leads use, in the order of the first (stop words, numbers, short words aside)."""
+    theirs = set(_topic_words(other))
+    return tuple(dict.fromkeys(word for word in _topic_words(article) if word in theirs))[:SHOWN_TERMS]
+
+
+def _topic_words(article: Article) -> list[str]:
+    text = " ".join((article.title, article.summary, article.body.split("\n\n", 1)[0]))
+    return [word for word in words(text) if len(word) > 2 and not word.isdigit() and word not in STOPWORDS]
 
 
 def _label(versions: list[Article]) -> str | None:
@@ -58,7 +100,7 @@ def _label(versions: list[Article]) -> str | None:
 
 
 def cluster(features: EventFeatures, similar: sp.csr_matrix, labels: list[str | None],
-            weights: StoryWeights) -> list[Draft]:
+            weights: StoryWeights) -> Clusters:
     """Online average-linkage clustering of events in date order.
 
     Events are visited oldest first, so only earlier neighbours can already be in a story.
@@ -70,15 +112,19 @@ def cluster(features: EventFeatures, similar: sp.csr_matrix, labels: list[str | 
     times: list[Timeline] = []
     explicit: list[str | None] = []
     by_label: dict[str, int] = {}
+    ties: dict[int, tuple[int, float]] = {}
     for event, label in enumerate(labels):
+        begin, end = indptr[event], indptr[event + 1]
         if label is not None:
             chosen = by_label.setdefault(label, len(times))
         else:
-            begin, end = indptr[event], indptr[event + 1]
             sums: dict[int, float] = {}
             for other, score in zip(neighbours[begin:end], scores[begin:end]):
                 sums[story_of[other]] = sums.get(story_of[other], 0.0) + score
             chosen = _best_story(sums, times, explicit, days[event], weights)
+            if chosen < len(times):
+                ties[event] = max(((o, s) for o, s in zip(neighbours[begin:end], scores[begin:end])
+                                   if story_of[o] == chosen), key=lambda pair: (pair[1], -pair[0]))
         if chosen == len(times):
             times.append(Timeline())
             explicit.append(label)
@@ -87,7 +133,7 @@ def cluster(features: EventFeatures, similar: sp.csr_matrix, labels: list[str | 
     drafts: dict[int, list[int]] = defaultdict(list)
     for event, story in enumerate(story_of):
         drafts[story].append(event)
-    return [Draft(explicit[s], tuple(e)) for s, e in drafts.items()]
+    return Clusters([Draft(explicit[s], tuple(e)) for s, e in drafts.items()], ties)
 
 
 def _best_story(sums: dict[int, float], times: list[Timeline], explicit: list[str | None], day: float,

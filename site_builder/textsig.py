@@ -20,7 +20,8 @@ import scipy.sparse as sp
 
 from .model import Article
 
-SHINGLE = 5                       # words per shingle
+SHINGLE = 3                       # words per shingle: short enough for a copy edited in every sentence
+LEDE_SHINGLES = 40                # shingles of a body's lede, signed apart: a copy cut short keeps its lede
 BINS = 64                         # MinHash values per signature (one-permutation hashing)
 BAND_ROWS = 2                     # values per LSH band: 32 bands of 2 find pairs down to Jaccard ~0.3
 EMPTY = np.uint64(2**64 - 1)
@@ -34,6 +35,12 @@ once only or other our out over own same she should so some such than that the t
 this those through to too under until up very was we were what when where which while who whom why will with would
 you your said says say told would could one two new year years last first week monday tuesday wednesday thursday
 friday saturday sunday according since yet still however""".split())
+
+
+# Newswire house style: a copy that writes 'million' for 'mln' is still the same text.
+ABBREVIATIONS = {"mln": "million", "bln": "billion", "pct": "percent", "dlrs": "dollars", "dlr": "dollar",
+                 "cts": "cents", "shr": "share", "shrs": "shares", "qtr": "quarter", "qtly": "quarterly",
+                 "yr": "year", "mths": "months", "govt": "government", "intl": "international"}
 
 
 def words(text: str) -> list[str]:
@@ -147,7 +154,7 @@ def tokens(fields: Sequence[str]) -> Tokens:
     np.cumsum([len(p) + 1 for p in parts[:-1]], out=field_starts[1:])
     field_starts[1:] += 1
     spans = _spans(np.frombuffer(b" " + b" ".join(parts) + b" ", dtype=np.uint8))
-    hashes = spans.hashes(spans.begin, spans.end)
+    hashes = _expanded(spans.hashes(spans.begin, spans.end))
     letters = spans.end - spans.begin
     if len(spans.text) and spans.text.max() >= 0x80:
         letters = letters - spans.count((spans.text & 0xC0) == 0x80)
@@ -175,6 +182,27 @@ def _numbers(spans: _Spans) -> np.ndarray:
 
 
 _STOP_TABLE: list[tuple[np.ndarray, np.ndarray, np.uint64]] = []
+_ABBREVIATION_TABLE: list[tuple[np.ndarray, np.ndarray]] = []
+
+
+def _word_hashes(text: str) -> np.ndarray:
+    spans = _spans(np.frombuffer(b" " + text.encode() + b" ", dtype=np.uint8))
+    return spans.hashes(spans.begin, spans.end)
+
+
+def _expanded(hashes: np.ndarray) -> np.ndarray:
+    """Hashes of abbreviations (`ABBREVIATIONS`) replaced by those of the words they stand for."""
+    if not _ABBREVIATION_TABLE:
+        short, full = _word_hashes(" ".join(ABBREVIATIONS)), _word_hashes(" ".join(ABBREVIATIONS.values()))
+        order = np.argsort(short)
+        _ABBREVIATION_TABLE.append((short[order], full[order]))
+    short, full = _ABBREVIATION_TABLE[0]
+    at = np.minimum(np.searchsorted(short, hashes), len(short) - 1)
+    found = short[at] == hashes
+    if found.any():
+        hashes = hashes.copy()
+        hashes[found] = full[at[found]]
+    return hashes
 
 
 def _stopwords(hashes: np.ndarray) -> np.ndarray:
@@ -206,7 +234,7 @@ FIELDS = 5                        # title, summary, lede (first paragraph), seco
 STORY_WEIGHTS = np.array([3.0, 2.0, 2.0, 1.0, 1.0])     # the inverted pyramid: the top says what it is about
 RELATED_WEIGHTS = np.array([3.0, 2.0, 2.0, 1.0, 0.0])   # related coverage reads the top two paragraphs only
 CHUNK = 500                       # articles hashed together (fewer than 2**16)
-ANALYSIS_VERSION = 1              # change when what a chunk's analysis holds or means changes
+ANALYSIS_VERSION = 2              # change when what a chunk's analysis holds or means changes
 PARALLEL = 2000                   # from this many articles on, two processes share the work
 
 
@@ -230,6 +258,7 @@ class Analysis:
 
     shingles: Shingles
     signature: np.ndarray          # (docs, BINS) uint64
+    lede: np.ndarray               # (docs, BINS) uint64, the signature of the first LEDE_SHINGLES shingles
     story_terms: sp.csr_matrix     # title, summary, lede weighted up, whole body
     related_terms: sp.csr_matrix   # the same over the top two paragraphs
 
@@ -241,6 +270,7 @@ class ChunkAnalysis:
     shingles: np.ndarray
     lengths: np.ndarray
     signature: np.ndarray
+    lede: np.ndarray
     vocabulary: np.ndarray   # uint64, sorted distinct term hashes of the chunk
     terms: np.ndarray        # int32 indices into `vocabulary`
     rows: np.ndarray
@@ -260,9 +290,11 @@ def _analyse_chunk(docs: Sequence[Doc]) -> ChunkAnalysis:
     values, owner = _shingle_hashes(found.hashes[body], doc[body], len(docs))
     lengths = np.bincount(owner, minlength=len(docs))
     signature = minhash(values, lengths)
+    lede = np.arange(len(owner)) - np.searchsorted(owner, owner) < LEDE_SHINGLES    # owners are sorted
+    lede_signature = minhash(values[lede], np.bincount(owner[lede], minlength=len(docs)))
     unique = _unique_per_doc((values >> np.uint64(32)).astype(np.uint32), owner)
     counts = _term_counts(found.terms[found.topical], doc[found.topical], kind[found.topical])
-    return ChunkAnalysis(unique[0], np.bincount(unique[1], minlength=len(docs)), signature, *counts)
+    return ChunkAnalysis(unique[0], np.bincount(unique[1], minlength=len(docs)), signature, lede_signature, *counts)
 
 
 def _shingle_hashes(ids: np.ndarray, doc: np.ndarray, docs: int, size: int = SHINGLE) -> tuple[np.ndarray, np.ndarray]:
@@ -445,6 +477,7 @@ def _assemble(parts: list[ChunkAnalysis]) -> Analysis:
     vocabulary = _distinct(np.concatenate([p.vocabulary for p in parts])) if parts else np.zeros(0, np.uint64)
     values = np.empty(sum(len(p.shingles) for p in parts), dtype=np.uint32)
     signature = np.empty((count, BINS), dtype=np.uint64)
+    lede = np.empty((count, BINS), dtype=np.uint64)
     lengths = np.empty(count, dtype=np.int64)
     story = _TermRows(count, sum(int(np.count_nonzero(p.story > 0)) for p in parts))
     related = _TermRows(count, sum(int(np.count_nonzero(p.related > 0)) for p in parts))
@@ -454,13 +487,14 @@ def _assemble(parts: list[ChunkAnalysis]) -> Analysis:
         size = len(part.lengths)
         values[shingle: shingle + len(part.shingles)] = part.shingles
         signature[doc: doc + size] = part.signature
+        lede[doc: doc + size] = part.lede
         lengths[doc: doc + size] = part.lengths
         column = np.searchsorted(vocabulary, part.vocabulary).astype(np.int32)[part.terms]
         story.add(doc, size, part.rows, column, part.story)
         related.add(doc, size, part.rows, column, part.related)
         doc, shingle = doc + size, shingle + len(part.shingles)
     starts = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
-    return Analysis(Shingles(values, starts), signature, story.matrix(len(vocabulary)), related.matrix(len(vocabulary)))
+    return Analysis(Shingles(values, starts), signature, lede, story.matrix(len(vocabulary)), related.matrix(len(vocabulary)))
 
 
 class _TermRows:
@@ -485,8 +519,32 @@ class _TermRows:
         return sp.csr_matrix((self.data, self.columns, indptr), shape=(len(self.sizes), width))
 
 
+def densified(signature: np.ndarray) -> np.ndarray:
+    """Empty bins of short documents filled from the next filled bin to their right (circularly),
+    mixed with the distance, so every band of a short text can find its copies (Shrivastava and
+    Li's densified one-permutation hashing). Documents with no value at all stay empty."""
+    empty = signature == EMPTY
+    rows = np.flatnonzero(empty.any(axis=1) & ~empty.all(axis=1))
+    if not len(rows):
+        return signature
+    filled = signature.copy()
+    part, missing = signature[rows], empty[rows]
+    result = part.copy()
+    for distance in range(1, signature.shape[1]):
+        if not missing.any():
+            break
+        source = np.roll(part, -distance, axis=1)
+        take = missing & (source != EMPTY)
+        with np.errstate(over="ignore"):
+            result[take] = (source[take] + np.uint64(distance)) * _MIX
+        missing &= ~take
+    filled[rows] = result
+    return filled
+
+
 def lsh_pairs(signature: np.ndarray, rows: int = BAND_ROWS, max_bucket: int = 50) -> np.ndarray:
     """Candidate pairs (i < j) that agree on all values of at least one band; (n, 2) int64, unique."""
+    signature = densified(signature)
     found: list[np.ndarray] = []
     for start in range(0, signature.shape[1] - rows + 1, rows):
         band = signature[:, start: start + rows]
@@ -533,6 +591,7 @@ class ArchiveFeatures:
     entities: sp.csr_matrix        # articles x entity slugs, 0/1
     entity_slugs: tuple[str, ...]
     days: np.ndarray               # float64 days since the epoch
+    titles: sp.csr_matrix          # articles x topic terms of their titles, 0/1
 
     def matches(self, ordered: Sequence[Article]) -> bool:
         return len(ordered) == len(self.slugs) and all(a.slug == s for a, s in zip(ordered, self.slugs))
@@ -551,7 +610,17 @@ def analyse_archive(articles: Sequence[Article], canonical: Callable[[str], str]
     entities, slugs = _entity_matrix(ordered, canonical)      # meanwhile, the texts are analysed
     analysis = _assemble(list(parts))
     days = np.array([a.date.timestamp() / SECONDS_PER_DAY for a in ordered], dtype=np.float64)
-    return ArchiveFeatures(tuple(a.slug for a in ordered), analysis, entities, slugs, days)
+    return ArchiveFeatures(tuple(a.slug for a in ordered), analysis, entities, slugs, days, title_terms(ordered))
+
+
+def title_terms(ordered: Sequence[Article]) -> sp.csr_matrix:
+    """Articles x the topic terms of their titles (0/1; columns in order of term hash)."""
+    found = tokens([a.title for a in ordered])
+    keys = _distinct((found.field[found.topical].astype(np.uint64) << np.uint64(40))
+                     | (found.terms[found.topical] >> np.uint64(24)))
+    rows = (keys >> np.uint64(40)).astype(np.int64)
+    terms, columns = np.unique(keys & np.uint64(2**40 - 1), return_inverse=True)
+    return sp.csr_matrix((np.ones(len(keys)), (rows, columns.ravel())), shape=(len(ordered), len(terms)))
 
 
 def _entity_matrix(ordered: Sequence[Article], canonical: Callable[[str], str]) -> tuple[sp.csr_matrix, tuple[str, ...]]:
@@ -583,6 +652,8 @@ class EventFeatures:
     entities: sp.csr_matrix  # events x entity slugs
     terms: sp.csr_matrix     # events x terms
     entity_slugs: tuple[str, ...]
+    titles: sp.csr_matrix    # events x title terms (of every version)
+    length: np.ndarray       # log(1 + distinct shingles of the first version's body): how much text there is
 
 
 def event_features(features: ArchiveFeatures, groups: Sequence[Sequence[int]] | None, which: str) -> EventFeatures:
@@ -593,17 +664,22 @@ def event_features(features: ArchiveFeatures, groups: Sequence[Sequence[int]] | 
     analysis = features.analysis
     terms = analysis.story_terms if which == "story" else analysis.related_terms
     entities = features.entities
+    titles = features.titles
     days = features.days
+    length = np.diff(analysis.shingles.starts)
     if groups is not None:
         sizes = np.fromiter(map(len, groups), dtype=np.int64, count=len(groups))
         rows = np.fromiter((i for g in groups for i in g), dtype=np.int64, count=int(sizes.sum()))
         indptr = np.concatenate(([0], np.cumsum(sizes)))
         pick = sp.csr_matrix((np.ones(len(rows)), rows, indptr), shape=(len(groups), terms.shape[0]))
-        terms, entities, days = pick @ terms, pick @ entities, days[rows[indptr[:-1]]]
+        terms, entities, titles = pick @ terms, pick @ entities, pick @ titles
+        days, length = days[rows[indptr[:-1]]], length[rows[indptr[:-1]]]
         entities.data[:] = 1.0
+        titles.data[:] = 1.0
     terms = sp.csr_matrix(terms, dtype=np.float64, copy=True)
     terms.data = 1.0 + np.log(terms.data)
-    return EventFeatures(days, tfidf(entities), tfidf(strongest(tfidf(terms), TOP_TERMS)), features.entity_slugs)
+    return EventFeatures(days, tfidf(entities), tfidf(strongest(tfidf(terms), TOP_TERMS)), features.entity_slugs,
+                         tfidf(titles), np.log1p(length))
 
 
 STRONGEST_ROWS = 4096     # rows ranked at a time: the temporaries stay small at any archive size
@@ -651,26 +727,26 @@ def tfidf(matrix: sp.csr_matrix) -> sp.csr_matrix:
     return weighted
 
 
-def windowed_factors(matrix: sp.csr_matrix, days: np.ndarray, window: float) -> Part:
-    """Rows times rows, restricted to rows within about one `window` of each other in time.
+def windowed_factors(matrix: sp.csr_matrix, days: np.ndarray, window: float, reach: int = 1) -> Part:
+    """Rows times rows, restricted to rows within about `reach` `window`s of each other in time
+    (every pair less than `reach` windows apart is in).
 
-    Each feature is split per time bucket; the right factor also holds the neighbouring buckets,
-    and features shared by more than POSTING_CAP rows in a bucket are dropped (too common).
+    Each feature is split per time bucket; the right factor also holds the `reach` buckets on each
+    side, and features shared by more than POSTING_CAP rows in a bucket are dropped (too common).
     """
     coo = matrix.tocoo()
     bucket = np.floor((days - days.min()) / window).astype(np.int64) if len(days) else days.astype(np.int64)
-    width = int(bucket.max()) + 3 if len(days) else 1
-    column = coo.col.astype(np.int64) * width + bucket[coo.row] + 1
+    width = int(bucket.max()) + 1 + 2 * reach if len(days) else 1
+    column = coo.col.astype(np.int64) * width + bucket[coo.row] + reach
     keys, inverse, counts = np.unique(column, return_inverse=True, return_counts=True)
     keep = counts[inverse] <= POSTING_CAP
     rows, cols, data = coo.row[keep], inverse[keep], coo.data[keep]
     left = sp.csr_matrix((data, (rows, cols)), shape=(matrix.shape[0], len(keys)))
     shifted_rows, shifted_cols, shifted_data = [], [], []
     column = column[keep]
-    for shift in (-1, 0, 1):       # keys are sorted distinct integers: key + 1, if any, is the next one
-        target = cols + shift
-        inside = np.clip(target, 0, len(keys) - 1)
-        hit = (target >= 0) & (target < len(keys)) & (keys[inside] == column + shift)
+    for shift in range(-reach, reach + 1):
+        target = np.minimum(np.searchsorted(keys, column + shift), len(keys) - 1)
+        hit = keys[target] == column + shift
         shifted_rows.append(rows[hit])
         shifted_cols.append(target[hit])
         shifted_data.append(data[hit])
@@ -708,22 +784,58 @@ def blockwise_scores(parts: Sequence[tuple[Part, float]], count: int, finish: Fi
 NEIGHBOURS = 50           # candidate neighbours kept per event
 
 
-def pair_similarity(features: EventFeatures, entity_weight: float, text_weight: float, window: float,
-                    floor: float = 0.05) -> sp.csr_matrix:
-    """Sparse events x events similarity in [0, 1], times `closeness`; zero far apart in time.
+@dataclass(frozen=True)
+class PairEvidence:
+    """Candidate pairs of events (row, col), each row's NEIGHBOURS most alike close in time, with
+    what tells whether they belong to one story."""
 
-    Evidence adds up: sqrt(entity_weight x entity cosine + text_weight x text cosine), at most 1.
-    Each row keeps its NEIGHBOURS best.
-    """
-    days = features.days
+    rows: np.ndarray       # int64
+    cols: np.ndarray       # int64
+    entities: np.ndarray   # cosine of their rarity-weighted entities
+    text: np.ndarray       # cosine of their TF-IDF topic terms
+    titles: np.ndarray     # cosine of their titles' TF-IDF topic terms
+    apart: np.ndarray      # days between them
+    evidence: np.ndarray   # the shorter one's `EventFeatures.length`: how much text the cosines rest on
+    count: int             # events
 
-    def finish(rows: np.ndarray, cols: np.ndarray, sums: np.ndarray) -> np.ndarray:
-        score = np.sqrt(np.clip(sums, 0.0, 1.0)) * closeness(np.abs(days[rows] - days[cols]), window)
-        return np.where((score >= floor) & (rows != cols), score, 0.0)
 
-    parts = [(windowed_factors(features.entities, days, window), entity_weight),
-             (windowed_factors(features.terms, days, window), text_weight)]
-    return blockwise_scores(parts, len(days), finish, NEIGHBOURS)
+def pair_evidence(features: EventFeatures, window: float) -> PairEvidence:
+    """Each event's NEIGHBOURS candidates within about two `window`s, ranked by shared entities and
+    terms times `closeness`; memory stays linear (rows are taken BLOCK at a time)."""
+    days, count = features.days, len(features.days)
+    parts = [windowed_factors(matrix, days, window, reach=2)
+             for matrix in (features.entities, features.terms, features.titles)]
+    found: list[tuple[np.ndarray, ...]] = []
+    for begin in range(0, count, BLOCK):
+        end = min(count, begin + BLOCK)
+        entity, text, title = (part(begin, end) for part in parts)
+        total = (entity + text + title).tocoo()
+        rows, cols = total.row.astype(np.int64), total.col.astype(np.int64)
+        score = total.data * closeness(np.abs(days[rows + begin] - days[cols]), window)
+        keep = (score > 0) & (rows + begin != cols)
+        best = strongest(sp.csr_matrix((score[keep], (rows[keep], cols[keep])), shape=(end - begin, count)),
+                         NEIGHBOURS).tocoo()
+        rows, cols = best.row.astype(np.int64), best.col.astype(np.int64)
+        found.append((rows + begin, cols, *(np.clip(_values_at(m, rows, cols), 0.0, 1.0) for m in (entity, text, title))))
+    if not found:
+        none = np.zeros(0)
+        return PairEvidence(none.astype(np.int64), none.astype(np.int64), none, none, none, none, none, count)
+    rows, cols, entity_cos, text_cos, title_cos = (np.concatenate(columns) for columns in zip(*found))
+    evidence = np.minimum(features.length[rows], features.length[cols])
+    return PairEvidence(rows, cols, entity_cos, text_cos, title_cos, np.abs(days[rows] - days[cols]), evidence, count)
+
+
+def _values_at(matrix: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """matrix[rows[k], cols[k]] for every k, zero where nothing is stored, without densifying."""
+    matrix = sp.csr_matrix(matrix)
+    matrix.sum_duplicates()
+    width = np.int64(matrix.shape[1])
+    keys = np.repeat(np.arange(matrix.shape[0], dtype=np.int64), np.diff(matrix.indptr)) * width + matrix.indices
+    wanted = rows * width + cols
+    if not len(keys):
+        return np.zeros(len(rows))
+    at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+    return np.where(keys[at] == wanted, matrix.data[at], 0.0)
 
 
 def closeness(apart: np.ndarray, window: float) -> np.ndarray:

@@ -22,6 +22,7 @@ class TimelineEvent:
     text: str
     group: str
     url: str
+    date_only: bool = False     # a date without a time: the slide gets no hour or minute
 
 
 def safe_href(url: str) -> str | None:
@@ -34,9 +35,9 @@ def safe_href(url: str) -> str | None:
     return cleaned if cleaned and scheme in _SAFE_SCHEMES else None
 
 
-def _start_date(moment: datetime) -> dict[str, str]:
-    return {"year": str(moment.year), "month": str(moment.month), "day": str(moment.day),
-            "hour": str(moment.hour), "minute": str(moment.minute)}
+def _start_date(moment: datetime, date_only: bool) -> dict[str, str]:
+    day = {"year": str(moment.year), "month": str(moment.month), "day": str(moment.day)}
+    return day if date_only else dict(day, hour=str(moment.hour), minute=str(moment.minute))
 
 
 def _text_html(text: str, url: str) -> str:
@@ -52,7 +53,7 @@ def _unique_id(index: int, event: TimelineEvent) -> str:
 
 
 def _slide(index: int, event: TimelineEvent) -> dict[str, Any]:
-    return {"start_date": _start_date(event.date),
+    return {"start_date": _start_date(event.date, event.date_only),
             "text": {"headline": escape(event.headline), "text": _text_html(event.text, event.url)},
             "group": escape(event.group),
             "unique_id": _unique_id(index, event)}

@@ -1,21 +1,38 @@
 """Syndicated copies: near-duplicate bodies grouped into the versions of one event.
 
-Candidates come from MinHash LSH over word shingles (never all pairs); each candidate pair is
-then verified on the exact shingle sets before two articles are joined.
+Candidates come from MinHash LSH over the word shingles of whole bodies and of their ledes (a copy
+cut short keeps its lede), never all pairs. A candidate pair is a copy when, within WINDOW_DAYS:
+- most of the shorter body's shingles are in the longer one (words compared lowercased, 'U.S.' as
+  'us', wire abbreviations such as 'mln' as the words they stand for);
+- the shorter body's figures are in the longer one, when it is shorter than FIGURES_BELOW shingles:
+  templated reports (dividends, earnings, casualty counts) share their words and differ in their
+  numbers; a long text edited in a paragraph is still a copy;
+- when the shorter body is a short notice (under SHORT_SHINGLES shingles), the titles share most
+  of their words too: the company a dividend notice is about is named in its title only;
+- the two come from different outlets, or are the same page (same `url`): an outlet that publishes
+  a text twice published two things.
+Articles are then taken oldest first: each joins, among the events it is a copy of that have no
+version from its outlet yet, the one it resembles most (shared shingles over all), else starts one.
 """
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
-from scipy.sparse.csgraph import connected_components
 
 from .model import Article
-from .textsig import Analysis, Doc, Shingles, analyse, lsh_pairs
+from .textsig import Analysis, Doc, Shingles, analyse, lsh_pairs, words
 
-MIN_SHINGLES = 8   # shorter bodies are too small to call copies of anything
+MIN_SHINGLES = 3       # bodies of fewer words are too small to call copies of anything
+WINDOW_DAYS = 7.0      # copies further apart in time are different events
+FIGURES_SHARED = 0.9   # share of the shorter body's figures the longer must have
+FIGURES_BELOW = 100    # ... when the shorter body has fewer shingles than this
+SHORT_SHINGLES = 20    # a body shorter than this is a notice: its title must match too
+TITLE_SHARED = 0.6     # share of the shorter title's words the other title must have
+_FIGURE = re.compile(r"\d+(?:[.,:/]\d+)*")
 
 
 @dataclass(frozen=True)
@@ -26,50 +43,138 @@ class VersionGroup:
     scores: tuple[float, ...]
 
 
-def resemblance(a: np.ndarray, b: np.ndarray) -> float:
-    """How much of the shorter shingle set is in the longer one (containment of the smaller set)."""
+@dataclass(frozen=True)
+class Copy:
+    """A verified pair of copies (first < second in date order): containment and Jaccard of their shingles."""
+
+    first: int
+    second: int
+    containment: float
+    jaccard: float
+
+
+def resemblance(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
+    """Containment of the smaller shingle set in the larger, and their Jaccard similarity."""
     smaller = min(len(a), len(b))
-    return np.intersect1d(a, b, assume_unique=True).size / smaller if smaller >= MIN_SHINGLES else 0.0
+    if smaller < MIN_SHINGLES:
+        return 0.0, 0.0
+    shared = np.intersect1d(a, b, assume_unique=True).size
+    return shared / smaller, shared / (len(a) + len(b) - shared)
 
 
-def verified_pairs(analysis: Analysis, threshold: float) -> tuple[np.ndarray, np.ndarray]:
-    """LSH candidate pairs (n, 2) whose exact resemblance reaches `threshold`, and their scores."""
-    pairs = lsh_pairs(analysis.signature)
+def figures(text: str) -> Counter[str]:
+    """The numbers of a text, '1,000' as '1000'."""
+    return Counter(match.replace(",", "") for match in _FIGURE.findall(text))
+
+
+def figures_agree(a: Counter[str], b: Counter[str]) -> bool:
+    """Whether the text with fewer figures has (nearly) all of them in the other."""
+    fewer, more = (a, b) if sum(a.values()) <= sum(b.values()) else (b, a)
+    total = sum(fewer.values())
+    return not total or sum((fewer & more).values()) >= FIGURES_SHARED * total
+
+
+def titles_agree(a: str, b: str) -> bool:
+    """Whether most words of the shorter title are in the other ('UPDATE 1-' and case aside)."""
+    first, second = set(words(a)), set(words(b))
+    fewer, more = (first, second) if len(first) <= len(second) else (second, first)
+    return bool(fewer) and len(fewer & more) >= TITLE_SHARED * len(fewer)
+
+
+def _same_outlet(a: Article, b: Article) -> bool:
+    """Two publications of one outlet, not one page saved twice."""
+    return a.source.casefold() == b.source.casefold() and not (a.url and a.url == b.url)
+
+
+def candidate_pairs(analysis: Analysis) -> np.ndarray:
+    """(n, 2) pairs i < j that agree on a band of the whole-body or the lede signature."""
+    pairs = np.concatenate([lsh_pairs(analysis.signature), lsh_pairs(analysis.lede)])
+    return np.unique(pairs, axis=0) if len(pairs) else pairs
+
+
+def verified_copies(articles: Sequence[Article], analysis: Analysis, threshold: float) -> list[Copy]:
+    """Candidate pairs that pass every test of a copy (see the module's docstring)."""
     shingles: Shingles = analysis.shingles
-    sizes = np.diff(shingles.starts)
-    pairs = pairs[np.minimum(sizes[pairs[:, 0]], sizes[pairs[:, 1]]) >= MIN_SHINGLES] if len(pairs) else pairs
-    scores = np.array([resemblance(shingles.of(a), shingles.of(b)) for a, b in pairs.tolist()], dtype=np.float64)
-    keep = scores >= threshold
-    return pairs[keep], scores[keep]
+    days = np.array([a.date.timestamp() / 86400.0 for a in articles])
+    pairs = candidate_pairs(analysis)
+    if len(pairs):
+        sizes = np.diff(shingles.starts)
+        near = np.abs(days[pairs[:, 0]] - days[pairs[:, 1]]) <= WINDOW_DAYS
+        pairs = pairs[near & (np.minimum(sizes[pairs[:, 0]], sizes[pairs[:, 1]]) >= MIN_SHINGLES)]
+    numbers: dict[int, Counter[str]] = {}
+    copies = []
+    for a, b in pairs.tolist():
+        if _same_outlet(articles[a], articles[b]):
+            continue
+        containment, jaccard = resemblance(shingles.of(a), shingles.of(b))
+        if containment < threshold:
+            continue
+        size = min(shingles.size(a), shingles.size(b))
+        if size < SHORT_SHINGLES and not titles_agree(articles[a].title, articles[b].title):
+            continue
+        if size < FIGURES_BELOW:
+            for i in (a, b):
+                if i not in numbers:
+                    numbers[i] = figures(articles[i].body)
+            if not figures_agree(numbers[a], numbers[b]):
+                continue
+        copies.append(Copy(a, b, containment, jaccard))
+    return copies
 
 
 def group_versions(articles: Sequence[Article], threshold: float,
                    analysis: Analysis | None = None) -> list[VersionGroup]:
-    """Every article in exactly one group; groups of copies whose bodies resemble each other.
+    """Every article in exactly one group; groups of copies of one text, members oldest first.
 
     `analysis` may be given when already computed (one document per article, in the same order).
-    Groups are ordered by their smallest index.
+    Groups are ordered by their first member in date order.
     """
     if analysis is None:
         analysis = analyse([Doc("", "", a.body) for a in articles])
-    pairs, scores = verified_pairs(analysis, threshold)
-    count = len(articles)
-    graph = sp.csr_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(count, count))
-    labels = connected_components(graph, directed=False)[1] if count else np.zeros(0, dtype=np.int64)
-    best: dict[tuple[int, int], float] = dict(zip(map(tuple, pairs.tolist()), scores.tolist()))
-    order = np.argsort(labels, kind="stable")
-    bounds = np.flatnonzero(np.diff(np.concatenate(([-1], labels[order], [-1]))))
-    groups = []
-    for begin, end in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
-        members = order[begin:end].tolist()
-        if len(members) > 1:
-            members.sort(key=lambda i: (articles[i].date, articles[i].slug))
-        scores_of = [1.0] + [_joining_score(i, members[:k] + members[k + 1:], best) for k, i in enumerate(members) if k]
-        groups.append(VersionGroup(tuple(members), tuple(round(s, 3) for s in scores_of)))
-    groups.sort(key=lambda g: min(g.members))
-    return groups
+    order = sorted(range(len(articles)), key=lambda i: (articles[i].date, articles[i].slug))
+    if order != list(range(len(articles))):
+        groups = group_versions([articles[i] for i in order], threshold, _rows(analysis, order))
+        return [VersionGroup(tuple(order[m] for m in g.members), g.scores) for g in groups]
+    earlier: list[list[Copy]] = [[] for _ in articles]
+    for copy in verified_copies(articles, analysis, threshold):
+        earlier[copy.second].append(copy)
+    event_of: list[int] = []
+    members: list[list[int]] = []
+    scores: list[list[float]] = []
+    for index, article in enumerate(articles):
+        chosen = _best_event(article, earlier[index], event_of, members, articles)
+        if chosen is None:
+            event_of.append(len(members))
+            members.append([index])
+            scores.append([1.0])
+        else:
+            event, score = chosen
+            event_of.append(event)
+            members[event].append(index)
+            scores[event].append(round(score, 3))
+    return [VersionGroup(tuple(m), tuple(s)) for m, s in zip(members, scores)]
 
 
-def _joining_score(index: int, others: list[int], best: dict[tuple[int, int], float]) -> float:
-    """The best verified resemblance of a version to another version of its event."""
-    return max(best.get((min(index, o), max(index, o)), 0.0) for o in others)
+def _rows(analysis: Analysis, order: list[int]) -> Analysis:
+    """The analysis of the documents in another order."""
+    shingles = analysis.shingles
+    values = [shingles.of(i) for i in order]
+    starts = np.concatenate(([0], np.cumsum([len(v) for v in values]))).astype(np.int64)
+    merged = np.concatenate(values) if values else shingles.values[:0]
+    return Analysis(Shingles(merged, starts), analysis.signature[order], analysis.lede[order],
+                    analysis.story_terms[order], analysis.related_terms[order])
+
+
+def _best_event(article: Article, copies: list[Copy], event_of: list[int], members: list[list[int]],
+                articles: Sequence[Article]) -> tuple[int, float] | None:
+    """The event the article resembles most among those it is a copy of and may join (no version
+    from its outlet yet), with the containment that joined it; ties go to the earliest event."""
+    best: tuple[float, int, float] | None = None
+    for copy in copies:
+        event = event_of[copy.first]
+        if any(_same_outlet(article, articles[m]) for m in members[event]):
+            continue
+        key = (copy.jaccard, -event, copy.containment)
+        if best is None or key > best:
+            best = key
+    return None if best is None else (-best[1], best[2])

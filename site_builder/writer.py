@@ -3,14 +3,18 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import glob
 import os
 import shutil
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from .errors import Problem, SiteError
 
+MARKER = ".site-builder-output"     # in every folder site_builder writes: only those it replaces
+MARKER_TEXT = b"site_builder wrote this folder; each build replaces what is in it.\n"
 AT_FDCWD, RENAME_EXCHANGE = -100, 2      # from Linux's <fcntl.h> and <linux/fs.h>
 
 
@@ -95,7 +99,8 @@ def _commit_whole(staging: Path, output: Path, written: list[str], removed: list
     targets = _Targets(output)
     following = staging.with_name(staging.name + ".next")
     try:
-        places = {relative: targets.place(relative) for relative in written}
+        marker = [MARKER] if (staging / MARKER).is_file() else []   # should the folder have lost it
+        places = {relative: targets.place(relative) for relative in [*written, *marker]}
         gone = [targets.place(relative) for relative in removed]
         _mirror(targets.root, following, set(places.values()) | set(gone))
         for relative, place in places.items():
@@ -166,7 +171,8 @@ def can_exchange(output: Path) -> bool:
     build killed meanwhile leaves a staging folder that `recover` removes)."""
     probe = output.with_name(f"{output.name}.staging-{os.getpid()}.probe")
     try:
-        (probe / "a").mkdir(parents=True)
+        new_work_folder(probe)
+        (probe / "a").mkdir()
         (probe / "b").mkdir()
         exchange(probe / "a", probe / "b")
         return True
@@ -187,7 +193,8 @@ def _commit_files(staging: Path, output: Path, written: list[str], removed: list
     made: set[Path] = set()
     done: list[tuple[Path, Path | None]] = []      # (target, where its previous version is kept)
     try:
-        for relative in written:
+        marker = [MARKER] if (staging / MARKER).is_file() else []   # should the folder have lost it
+        for relative in [*written, *marker]:
             target = targets(relative)
             if target.parent not in made:
                 target.parent.mkdir(parents=True, exist_ok=True)
@@ -199,7 +206,7 @@ def _commit_files(staging: Path, output: Path, written: list[str], removed: list
             done.append((target, _set_aside(target, aside, len(done))))
     except OSError as error:
         _restore(done)
-        raise cannot_write(str(output), error) from error
+        raise cannot_write(str(error.filename or output), error) from error
     except BaseException:
         _restore(done)
         raise
@@ -214,7 +221,8 @@ def _set_aside(target: Path, aside: Path, number: int) -> Path | None:
     """Move the previous version of `target` into the flat folder `aside`, under a number."""
     if not os.path.lexists(target):
         return None
-    aside.mkdir(exist_ok=True)
+    if not aside.exists():
+        new_work_folder(aside)
     keep = aside / str(number)
     os.replace(target, keep)
     return keep
@@ -229,9 +237,11 @@ def _restore(done: list[tuple[Path, Path | None]]) -> None:
 
 
 def swap_in(staging: Path, output: Path) -> None:
-    """Replace the whole output folder by the staged one, keeping the old until the new is in place."""
-    old = output.with_name(output.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
+    """Replace the whole output folder by the staged one, keeping the old until the new is in place.
+
+    The old folder is kept under the staging folder's name, never under a name a user may have
+    chosen (such as `output.old`), and removed only when it is one site_builder wrote."""
+    old = staging.with_name(staging.name + ".previous")
     had_output = output.exists()
     if had_output and can_exchange(output):
         try:
@@ -239,7 +249,7 @@ def swap_in(staging: Path, output: Path) -> None:
         except OSError as error:
             raise cannot_write(str(output), error) from error
         finally:
-            shutil.rmtree(staging, ignore_errors=True)
+            remove_own_folder(staging)
         return
     try:
         if had_output:
@@ -248,20 +258,74 @@ def swap_in(staging: Path, output: Path) -> None:
     except OSError as error:
         if had_output and old.exists() and not output.exists():
             os.replace(old, output)
-        shutil.rmtree(staging, ignore_errors=True)
+        remove_own_folder(staging)
         raise cannot_write(str(output), error) from error
-    shutil.rmtree(old, ignore_errors=True)
+    remove_own_folder(old)
 
 
 def recover(output: Path) -> None:
-    """Tidy up after a build that was killed: put a set-aside output back, drop dead builds' staging folders."""
-    old = output.with_name(output.name + ".old")
-    if not output.exists() and old.is_dir():
-        os.replace(old, output)
-    for leftover in output.parent.glob(output.name + ".staging-*"):
-        pid = leftover.name.removeprefix(output.name + ".staging-").split(".")[0]
-        if pid.isdigit() and not _alive(int(pid)):
-            shutil.rmtree(leftover, ignore_errors=True)
+    """Tidy up after a build that was killed: put a set-aside output back, drop dead builds' work folders."""
+    prefix = output.name + ".staging-"
+    dead = [p for p in sorted(output.parent.glob(glob.escape(prefix) + "*"))
+            if not _alive_build(p.name.removeprefix(prefix).split(".")[0])]
+    previous = [p for p in dead if p.name.endswith(".previous") and is_own_folder(p)]
+    if previous and not os.path.lexists(output):
+        os.replace(max(previous, key=lambda p: p.stat().st_mtime), output)
+    for leftover in dead:
+        remove_own_folder(leftover)
+
+
+def new_work_folder(folder: Path) -> Path:
+    """An empty folder of this build's, holding the marker that lets a later build remove it."""
+    remove_own_folder(folder)
+    folder.mkdir(parents=True)
+    (folder / MARKER).write_bytes(MARKER_TEXT)
+    return folder
+
+
+def is_own_folder(folder: Path) -> bool:
+    """A folder site_builder wrote (it holds the marker), or an empty one."""
+    if folder.is_symlink() or not folder.is_dir():
+        return False
+    marker = folder / MARKER
+    return (marker.is_file() and not marker.is_symlink()) or not any(folder.iterdir())
+
+
+def remove_own_folder(folder: Path) -> None:
+    """Delete `folder` if site_builder wrote it; anything else is left alone."""
+    if is_own_folder(folder):
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def check_output_owned(output: Path, setting: Problem, written_before: Callable[[], bool]) -> None:
+    """Refuse to build into a folder that holds files site_builder did not write (without the
+    marker, `written_before()` tells whether the last build wrote every file in it).
+
+    `setting` locates where the folder was chosen (`--output` or `[paths] output`); its
+    message is the start of the error's."""
+    if not os.path.lexists(output) or is_own_folder(output) or written_before():
+        return
+    if not output.is_dir():
+        found = "is a file, not a folder"
+    else:
+        names = sorted(p.name for p in output.iterdir())
+        shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+        found = f"holds files site_builder did not write ({shown})"
+    raise output_refused(setting, f"the output folder {output} {found}",
+                         f"choose a new or empty folder, or move those files away; site_builder only "
+                         f"replaces a folder it wrote, marked by its {MARKER} file")
+
+
+def output_refused(setting: Problem, message: str, hint: str) -> SiteError:
+    """An error about the output folder, located where it was chosen (`setting`, whose message
+    is the setting's text, or empty for a command-line option)."""
+    start = f"{setting.message}: " if setting.message else ""
+    return SiteError(Problem(setting.path, setting.line, start + message, hint))
+
+
+def _alive_build(pid: str) -> bool:
+    """Whether the build whose process id a work folder's name holds still runs (or the name holds none)."""
+    return not pid.isdigit() or _alive(int(pid))
 
 
 def _alive(pid: int) -> bool:

@@ -135,6 +135,8 @@ def test_names_that_share_one_page_are_reported(example_site: Path) -> None:
     assert run.returncode == 0, run.stderr
     messages = {(p["path"], p["line"], p["message"]) for p in json.loads(run.stdout)["problems"]}
     assert (EU, line_of(example_site, EU, "entities:"),
-            "entity 'Strait-of-Hormuz' shares the page of 'Strait of Hormuz' (entities/strait-of-hormuz/)") in messages
+            "entity 'Strait-of-Hormuz' shares the page of 'Strait of Hormuz' (entities/strait-of-hormuz/), "
+            f"written in content/entities.yaml:{line_of(example_site, 'content/entities.yaml', '- name: Strait of Hormuz')}"
+            ) in messages
     assert any(path == STREAMER and message.startswith("source 'Reuters!' shares the page of 'Reuters'")
                for path, _, message in messages), messages

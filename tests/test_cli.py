@@ -17,7 +17,8 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 def test_build_summary_and_exit_status(example_site: Path) -> None:
     done = run("build", "--site", str(example_site), "--no-search")
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("built ") and " pages (" in done.stdout and "0 warnings" in done.stdout
+    assert done.stdout.startswith("built ") and " pages (" in done.stdout and "1 warning →" in done.stdout
+    assert done.stderr.startswith('warning: site.toml:4: base_url "/" has no host')     # the example's base URL
 
 
 def test_content_error_exits_1_with_location(example_site: Path) -> None:

@@ -45,8 +45,9 @@ def test_stories_eval_scores_the_timelines_against_labels(example_site: Path) ->
     done = run("stories", "--site", str(example_site), "--eval", str(right), "--json")
     assert done.returncode == 0, done.stderr
     scores = json.loads(done.stdout)
-    assert scores["items"] == 5
-    assert {k: v for k, v in scores.items() if k != "items"} == {k: 1.0 for k in scores if k != "items"}
+    assert scores["items"] == 5 and scores["level"] == "stories"
+    measures = {k: v for k, v in scores.items() if isinstance(v, float)}
+    assert len(measures) == 6 and set(measures.values()) == {1.0}
     wrong = labels(example_site, {slug: slug for slug in ARTICLES})      # every article its own story
     scores = json.loads(run("stories", "--site", str(example_site), "--eval", str(wrong), "--json").stdout)
     assert scores["pairwise_recall"] == 1.0 and scores["pairwise_precision"] == 0.0

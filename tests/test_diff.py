@@ -27,8 +27,9 @@ def test_reuters_versions_diff():
     assert diff.headline_changed and any(s.op == "insert" for s in diff.headline)
     assert diff.changed >= 5 and diff.added >= 4
     changed = [b for b in diff.blocks if b.kind == "changed"]
-    assert all(any(s.op != "equal" for s in b.segments) for b in changed)
-    assert diff.same + diff.changed >= 8  # of 13; the rest moved or merged
+    assert all(b.edited or len(b.before) != len(b.after) for b in changed)   # edited, or joined/split
+    assert diff.same + diff.changed >= 8  # of 13; the rest moved or removed
+    assert diff.moved == 2 and diff.removed == 1
 
 
 def test_paragraphs_strip_headings():

@@ -10,7 +10,7 @@ from tests.test_incremental import HORMUZ, assert_same_as_clean, edit
 
 
 def shards(site: Path) -> dict[str, int]:
-    return {p.name: p.stat().st_mtime_ns for p in (site / ".site-builder-cache").glob("parsed-*.pickle")}
+    return {p.name: p.stat().st_mtime_ns for p in (site / ".site-builder-cache").glob("parsed-*.json")}
 
 
 def test_an_edit_rewrites_one_shard_and_is_seen(example_site: Path) -> None:

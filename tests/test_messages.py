@@ -11,6 +11,9 @@ from site_builder.errors import SiteError
 
 PACKAGE = Path(__file__).resolve().parent.parent / "site_builder"
 MAKERS = {"Problem": 3, "fail": 3, "problem": 2}     # callable -> position of its `hint` argument
+# Functions whose Problem only says where a setting was chosen; the message shown is made from it
+# by writer.output_refused, with a fix.
+CARRIERS = {("build.py", "_output_setting")}
 
 
 def problems_made(tree: ast.AST) -> list[ast.Call]:
@@ -29,10 +32,17 @@ def hint_of(call: ast.Call) -> ast.expr | None:
     return call.args[position] if len(call.args) > position else None
 
 
+def shown_problems(path: Path) -> list[ast.Call]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    carried = {id(call) for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)
+               and (path.name, node.name) in CARRIERS for call in problems_made(node)}
+    return [call for call in problems_made(tree) if id(call) not in carried]
+
+
 def test_every_problem_in_the_code_carries_a_fix() -> None:
     missing = []
     for path in sorted(PACKAGE.rglob("*.py")):
-        for call in problems_made(ast.parse(path.read_text(encoding="utf-8"))):
+        for call in shown_problems(path):
             hint = hint_of(call)
             if hint is None or (isinstance(hint, ast.Constant) and not hint.value):
                 missing.append(f"{path.relative_to(PACKAGE.parent)}:{call.lineno}: {ast.unparse(call)[:90]}")
@@ -47,9 +57,9 @@ def test_the_scan_sees_the_makers_it_checks() -> None:
 
 
 @pytest.mark.parametrize("toml, message", [
-    ("per_page = 0\n", "site.toml:1: 'per_page' must be at least 1 (for example: per_page = 50)"),
+    ("per_page = 0\n", "site.toml:1: 'per_page' must be at least 1, not 0 (for example: per_page = 50)"),
     ('html_policy = "keep"\n', "site.toml:1: 'html_policy' must be \"escape\" or \"sanitize\" "
-                               "(for example: html_policy = \"escape\")"),
+                               "(\"escape\" shows raw HTML in bodies as text, \"sanitize\" keeps a safe subset)"),
     ('timezone = "Mars/Base"\n', "site.toml:1: unknown time zone 'Mars/Base' "
                                  "(use an IANA name such as \"UTC\" or \"Europe/Berlin\")"),
     ('title = "x"\ntitel = "y"\n', "site.toml:2: unknown key 'titel' (known keys: base_url, description, "

@@ -100,7 +100,8 @@ def test_changes_page_shows_what_the_later_version_changed(versions_site: Path) 
     main = page[page.index('<main id="main">'):page.index("</main>")]
     assert "<h1>What Harbour Gazette changed</h1>" in main
     assert ('compared with the earliest version, by <a href="/articles/2025/06/23/wire/">Wire Desk</a>') in main
-    assert "1 paragraph added · 1 removed · 1 edited · 6 unchanged." in main
+    assert "1 paragraph added · 1 removed · 1 edited · 0 moved · 6 unchanged." in main
+    assert "<p>4 unchanged paragraphs not shown</p>" in main
     assert "<p>Ministers meet over <ins>the</ins> port dues</p>" in main
     assert "<p>The ministers met in <del>Geneva</del> <ins>Vienna</ins> on Monday.</p>" in main
     assert ('<p class="diff-label">Added by Harbour Gazette</p><p>Reporting by a local desk, added later.</p>'

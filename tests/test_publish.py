@@ -258,11 +258,13 @@ def test_feeds_parse_and_point_inside_the_public_base(published: Published) -> N
         name = feed.relative_to(published.output).as_posix()
         assert parsed.bozo == 0, (name, parsed.get("bozo_exception"))
         assert parsed.entries, name
-        urls = [link.href for link in parsed.feed.links] + [parsed.feed.id]
+        urls = [link.href for link in parsed.feed.links]
         for entry in parsed.entries:
-            urls += [entry.id, entry.link] + [link.href for link in entry.links]
+            urls += [entry.link] + [link.href for link in entry.links]
         outside = [u for u in urls if not u.startswith(PUBLIC)]
         assert not outside, (name, outside)
+        ids = [parsed.feed.id] + [entry.id for entry in parsed.entries]    # the same whatever the base URL
+        assert all(i.startswith("tag:iran-us-strikes-a-coverage-archive,2000:") for i in ids), (name, ids)
         self_links = [link.href for link in parsed.feed.links if link.rel == "self"]
         assert self_links == [PUBLIC + name]
 

@@ -166,11 +166,20 @@ SENTENCES = ["Dockers began a ferry strike that closed the harbour on Monday.",
              "Shops near the quay said they had lost most of the day's trade."]
 REWRITE = SENTENCES[:4] + ["Ministers met union leaders late in the evening in the capital.",
                            "Nobody could say when the first ferry would sail again."]
-STORIES = {   # first/later: two entities of three shared, other words, 3 days apart; wire/copy: a rewrite
-    "first.md": front("First", "2025-06-10T10:00:00Z", "entities: [Alpha Corp, Beta Person, Delta City]",
-                      body="Wheat and barley shipments climbed as the season's prices fell across the region."),
-    "later.md": front("Later", "2025-06-13T10:00:00Z", "entities: [Alpha Corp, Beta Person, Epsilon]",
-                      body="Lawmakers argued over the budget for hours before the vote was postponed."),
+FIRST = ("Grain exporters said shipments of wheat from the southern ports fell sharply this week. "
+         "Traders blamed the drought and the higher insurance costs for ships crossing the sea. "
+         "The agriculture ministry promised new subsidies for farmers who lost their harvest. "
+         "Prices of flour in the capital rose for the third month in a row, bakers said.")
+LATER = ("Wheat shipments from the southern ports fell again as the drought hit the harvest. "
+         "The agriculture ministry said subsidies for farmers would be paid from next month. "
+         "Bakers in the capital warned that flour prices could rise further before winter. "
+         "Insurance costs for grain ships crossing the sea stayed high, traders said.")
+STORIES = {   # first/later: the same topic in other words, two entities of three shared, 3 days apart;
+    # wire/copy: a rewrite of one wire story
+    "first.md": front("Grain exports fall", "2025-06-10T10:00:00Z", "entities: [Alpha Corp, Beta Person, Delta City]",
+                      body=FIRST),
+    "later.md": front("Wheat shipments fall again", "2025-06-13T10:00:00Z",
+                      "entities: [Alpha Corp, Beta Person, Epsilon]", body=LATER),
     "wire.md": front("Wire", "2025-06-20T10:00:00Z", "entities: [Gamma]", body=" ".join(SENTENCES)),
     "copy.md": front("Copy", "2025-06-20T12:00:00Z", "entities: [Gamma]", body=" ".join(REWRITE)),
 }
@@ -180,9 +189,10 @@ ONE_EVENT, TWO_EVENTS = [["wire", "copy"]], [["wire"], ["copy"]]
 
 @pytest.mark.parametrize("toml, first, wire", [
     ("", TOGETHER, ONE_EVENT),
-    ("[stories]\nthreshold = 0.7\n", TOGETHER, ONE_EVENT),
-    ("[stories]\nthreshold = 0.9\n", APART, ONE_EVENT),
-    ("[stories]\nentities = 0\n", APART, ONE_EVENT),
+    ("[stories]\nthreshold = 1.0\n", APART, ONE_EVENT),
+    ("[stories]\ntext = 0\n", APART, ONE_EVENT),
+    ("[stories]\ntext = 0.3\n", APART, ONE_EVENT),
+    ("[stories]\nentities = 2\ntext = 0.3\n", TOGETHER, ONE_EVENT),     # the entities make up for the words
     ("[stories]\nwindow_days = 1\n", APART, ONE_EVENT),
     ("[stories]\nversion_threshold = 0.9\n", TOGETHER, TWO_EVENTS),
 ])

@@ -1,6 +1,7 @@
 """Acceptance: the seed coverage without any story: or related: keys is still grouped right."""
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from datetime import datetime, timedelta, timezone
@@ -181,3 +182,39 @@ def test_an_unreadable_kept_chunk_is_analysed_again(seed, tmp_path):
         path.write_bytes(b"not a zip file")
     features = textsig.analyse_archive(articles, canonical, ChunkStore(tmp_path / "analysis"))
     assert compute_stories(articles, registries.stories, canonical, StoryWeights(), features=features) == stories
+
+
+def test_each_computed_event_says_what_tied_it_to_its_story(seed):
+    _, _, _, stories = seed
+    story = story_with(stories, REUTERS)
+    first, *later = story.events
+    assert first.tie is None
+    ids = [e.id for e in story.events]
+    for event in later:
+        assert event.tie is not None and ids.index(event.tie.event) < ids.index(event.id)
+        assert 0.0 < event.tie.score <= 1.0 and (event.tie.entities or event.tie.terms)
+    nsc = next(e for e in later if e.versions[0].slug == NSC)
+    assert "iran" in nsc.tie.entities
+
+
+def test_the_reason_is_on_the_story_page_and_in_the_json(tmp_path: Path):
+    from site_builder.build import BuildOptions, build
+    from site_builder.inspect import story_listing
+    stripped_site(tmp_path)
+    build(tmp_path, BuildOptions(search=False, jobs=1))
+    listing = story_listing(tmp_path)
+    story = next(s for s in listing["stories"] if any(v["slug"] == NSC for e in s["events"] for v in e["versions"]))
+    assert story["events"][0]["tie"] is None
+    tie = next(e["tie"] for e in story["events"] if e["versions"][0]["slug"] == NSC)
+    assert tie["event"] in [e["id"] for e in story["events"]] and "Iran" in tie["entities"]
+    page = (tmp_path / "output" / "stories" / story["id"] / "index.html").read_text(encoding="utf-8")
+    reason = re.search(r'<li id="event-' + NSC + r'">.*?<p class="tie">(.*?)</p>', page, re.S)
+    assert reason and f'href="#event-{tie["event"]}"' in reason.group(1)
+    assert '<a href="/entities/iran/">Iran</a>' in reason.group(1)
+
+
+def test_kept_stories_keep_their_ties(seed):
+    from site_builder.cachefile import stories_data, stories_from
+    _, _, _, stories = seed
+    assert any(e.tie for s in stories for e in s.events)
+    assert stories_from(json.loads(json.dumps(stories_data(stories)))) == stories
