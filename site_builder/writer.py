@@ -111,10 +111,16 @@ def _commit_whole(staging: Path, output: Path, written: list[str], removed: list
             _prune_empty_dirs((following / place).parent, following)
         exchange(following, output)          # `following` now holds the previous site
     except OSError as error:
-        raise cannot_write(str(output), error) from error
+        raise cannot_write(_named_in(error.filename, following, output), error) from error
     finally:
         shutil.rmtree(staging, ignore_errors=True)
         shutil.rmtree(following, ignore_errors=True)
+
+
+def _named_in(filename: object, following: Path, output: Path) -> str:
+    """The file an error names, as the place it stands for in `output`."""
+    name = Path(os.fsdecode(filename)) if isinstance(filename, (str, bytes)) else output
+    return str(output / name.relative_to(following)) if name.is_relative_to(following) else str(name)
 
 
 def _mirror(root: Path, copy: Path, leave_out: set[str]) -> None:
