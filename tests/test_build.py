@@ -29,7 +29,7 @@ def test_every_page_kind_is_written(built: Path) -> None:
                 "stories/iran-us-strikes-2025/coverage.svg", REUTERS, HORMUZ,
                 "entities/abbas-araqchi/index.html", "entities/abbas-araqchi/feed.xml",
                 "sources/business-recorder/index.html", "sources/daily8/index.html",
-                "archive/2025/06/index.html", "archive/index.html"]:
+                "archive/2025/06/index.html", "archive/index.html", "entities/index.html", "sources/index.html"]:
         assert (built / rel).is_file(), rel
     assert len(list(built.glob("articles/2025/06/23/*/index.html"))) == 5
 

@@ -112,6 +112,12 @@ def test_language_is_every_page_lang_and_the_json_ld_language(example_site: Path
     assert [json.loads(s)["inLanguage"] for s in scripts if "NewsArticle" in s] == ["fr"]
 
 
+def test_search_builds_its_page_and_links_it(example_site: Path) -> None:
+    output = build(example_site, BuildOptions(index_search=False, jobs=1)).output     # the page, not the index
+    assert "pagefind-ui.js" in page(output, "search/index.html")
+    assert 'href="/search/"' in page(output, "index.html") and "/search/" in page(output, "sitemap.xml")
+
+
 def test_search_false_builds_no_index_no_page_and_no_link(example_site: Path) -> None:
     toml = example_site / "site.toml"
     toml.write_text(toml.read_text(encoding="utf-8") + "search = false\n", encoding="utf-8")
