@@ -208,3 +208,20 @@ def test_story_weights_change_the_stories(tmp_path: Path, toml: str, first: list
     stories = [[[v["slug"] for v in e["versions"]] for e in s["events"]] for s in story_listing(site)["stories"]]
     assert next(s for s in stories if ["first"] in s) == first
     assert next(s for s in stories if ["wire"] in s[0] or "wire" in s[0]) == wire
+
+
+# -- per_page -------------------------------------------------------------------------------------
+def test_per_page_splits_lists_into_distinct_pages_and_no_more(tmp_path: Path) -> None:
+    articles = {f"n{day}.md": front(f"Day {day}", f"2025-06-{day:02d}", "entities: [Iran]") for day in range(1, 6)}
+    output = build(site_with(tmp_path, "per_page = 2\n", articles), BuildOptions(search=False, jobs=1)).output
+
+    def listed(relative: str) -> list[str]:
+        html = page(output, relative)
+        start = html.index('id="latest-articles"' if "latest-articles" in html else '<h2 id="articles">')
+        return re.findall(r">(Day \d)</a>", html[start:])
+
+    for base in ("", "entities/iran/"):
+        pages = [listed(f"{base}index.html"), listed(f"{base}page/2/index.html"), listed(f"{base}page/3/index.html")]
+        assert pages == [["Day 5", "Day 4"], ["Day 3", "Day 2"], ["Day 1"]], base
+        assert not (output / base / "page/4").exists() and not (output / base / "page/0").exists()
+        assert not (output / base / "page/1").exists()
