@@ -207,6 +207,39 @@ def check(site: Path, as_json: bool, drafts: bool) -> None:
     sys.exit(EXIT_CONTENT if report.errors else 0)
 
 
+@main.command()
+@site_option
+@click.option("--format", "fmt", type=click.Choice(["sqlite", "csv", "json"]), required=True,
+              help="sqlite: archive.sqlite with a full-text index; csv: a folder of one CSV per table; "
+                   "json: stories.json, as stories --json prints it.")
+@click.option("--output", type=click.Path(path_type=Path),
+              help="Where to write (default: archive.sqlite, archive-csv/ or stories.json here).")
+@click.option("--force", is_flag=True, help="Replace an existing file or folder.")
+@click.option("--drafts", is_flag=True, help="Include drafts.")
+def export(site: Path, fmt: str, output: Path | None, force: bool, drafts: bool) -> None:
+    """Write the archive as open data (the files of the site's data/) outside the site."""
+    from .export import export_data
+    with reported():
+        done = export_data(site, fmt, output, force=force, drafts=drafts)
+    what = f"{len(done.files)} CSV files into" if fmt == "csv" else "the archive to"
+    out.print(plain(("exported", "green"), f" {what} {done.target}"))
+
+
+@main.command()
+@site_option
+@click.option("--port", type=click.IntRange(1, 65535), default=8001, show_default=True)
+@click.option("--drafts", is_flag=True, help="Include drafts.")
+def explore(site: Path, port: int, drafts: bool) -> None:
+    """Open the archive's database in Datasette on 127.0.0.1 (pip install 'site_builder[explore]')."""
+    from .export import explore as run_explore
+    with reported():
+        try:
+            status = run_explore(site, port, drafts=drafts)
+        except KeyboardInterrupt:
+            status = 0
+    sys.exit(status)
+
+
 def run() -> None:
     main(prog_name="site-builder")
 

@@ -6,7 +6,7 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -24,6 +24,7 @@ ARTICLE_SUFFIX = ".md"
 REGISTRY_FILES = ("stories.yaml", "entities.yaml", "sources.yaml")
 MAX_BYTES = 20 * 1024 * 1024
 UNREADABLE = "cannot read file"
+EARLIEST_YEAR = 1900           # a publication date before it is a placeholder (0001-01-01) or a typo
 _KNOWN_KEYS = {"title", "date", "source", "url", "wire", "dateline", "story", "entities", "tags",
                "related", "summary", "draft", "slug", "review"}
 _FRONT = re.compile(r"\A(---[ \t]*\r?\n)(.*?)(^---[ \t]*$)", re.S | re.M)
@@ -77,6 +78,16 @@ def key_lines(front: str, offset: int) -> dict[str, int]:
         if match:
             lines.setdefault(match.group(1), number)
     return lines
+
+
+def implausible_date(when: datetime | date, today: date) -> str | None:
+    """Why a publication date cannot be right (before 1900, or later than tomorrow), else None."""
+    day = when.date() if isinstance(when, datetime) else when
+    if day.year < EARLIEST_YEAR:
+        return f"is before {EARLIEST_YEAR}"
+    if day > today + timedelta(days=1):
+        return "is later than tomorrow"
+    return None
 
 
 def parse_date(value: Any, tz: ZoneInfo) -> tuple[datetime | None, bool, str]:
@@ -188,6 +199,10 @@ def _article_from(meta: dict[str, Any], body: str, rel: str, lines: dict[str, in
         when, date_only, why = parse_date(meta["date"], tz)
         if when is None:
             fields.problem("date", why, "use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS+HH:MM")
+        elif odd := implausible_date(when, date.today()):
+            fields.problems.append(Problem(rel, lines.get("date", 1), f"date {meta['date']} {odd}",
+                                           "check it against the original; a site's placeholder is no date",
+                                           "warning"))
     slug = fields.text("slug") or slugify(Path(rel).stem)
     if not is_safe_slug(slug):
         fields.problem("slug", f"slug '{slug}' is not safe in a URL",

@@ -2,17 +2,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from .config import Config
-from .depends import Recorder, watched
+from .coverage import Copy, coverage_matrix, lag_text, source_profile
+from .depends import WHOLE, Recorder, watched
 from .index import LISTED_ENTITIES, SiteIndex
 from .jsonld import item_list_jsonld, news_article_jsonld
+from .opendata import (DATABASE, EXAMPLES, FTS_TABLE, SCHEMA, STORIES_JSON, Rows, archive_listing, archive_tables,
+                       file_digests)
 from .model import Archive, Article, Story, Tie, month_title
 from .routes import Route, page_count, paged
 
 HOME_STORIES = 8
+PROFILE_LIST = 20     # a source page lists this many of its stories and of the events it reported first
 
 
 class Contexts:
@@ -21,12 +26,14 @@ class Contexts:
     def __init__(self, archive: Archive, index: SiteIndex, config: Config, recorder: Recorder | None = None) -> None:
         """With a `recorder`, every read of the archive and index is noted (see `depends`)."""
         self.archive, self.index = watched(archive, index, recorder) if recorder else (archive, index)
+        self._unwatched = archive
         self.config, self.recorder = config, recorder
         self.base = config.base_path
         # memos (value, reads): the same article appears on many pages
         self._links: dict[str, tuple[dict[str, Any], set[str]]] = {}
         self._story_refs: dict[str, tuple[dict[str, Any], set[str]]] = {}
         self._home_stories: dict[str, tuple[list[dict[str, Any]], set[str]]] = {}
+        self._open_data: dict[str, tuple[OpenData, set[str]]] = {}
 
     def _memo(self, memo: dict[str, tuple[Any, set[str]]], key: str, make: Callable[[], Any]) -> Any:
         """`make()` once per key; a page that reuses the value also reads what making it read."""
@@ -80,6 +87,18 @@ class Contexts:
                 "events": len(story.events), "articles": sum(len(e.versions) for e in story.events),
                 "first": human_day(story.events[0].date), "last": human_day(story.events[-1].date),
                 "chart": self.url(f"stories/{story.id}/coverage.svg")}
+
+    def open_data(self) -> OpenData:
+        """The archive's tables and stories listing, once per build: they read every collection whole."""
+        return self._memo(self._open_data, "", self._make_open_data)
+
+    def _make_open_data(self) -> OpenData:
+        if self.recorder is not None:     # read whole, as noted: the data files change with any of them
+            for name in OPEN_DATA_READS:
+                self.recorder.note(name, WHOLE)
+        tables = archive_tables(self._unwatched)
+        listing = archive_listing(self._unwatched)
+        return OpenData(tables, listing, file_digests(tables, listing))
 
     def pagination(self, route: Route, base: str, total: int) -> dict[str, Any]:
         pages = page_count(total, self.config.per_page)
@@ -164,6 +183,7 @@ class Contexts:
         return {"story": dict(self.story_ref(story), id=story.id, explicit=story.explicit, status=story.status,
                               timeline=self.url(f"stories/{story.id}/timeline.json")),
                 "events": events, "sources": sorted(sources.items(), key=lambda kv: (-kv[1], kv[0])),
+                "matrix": self.matrix(story),
                 "jsonld": item_list_jsonld(name=story.title, url=self.absolute(route.url), items=[
                     (e["versions"][0]["title"], self.absolute(e["versions"][0]["url"][len(self.base):]))
                     for e in events]),
@@ -177,6 +197,24 @@ class Contexts:
         return {"event": tie.event, "title": self.archive.articles[earlier.versions[0].slug].title,
                 "score": tie.score, "terms": list(tie.terms),
                 "entities": [self.entity_ref(slug) for slug in tie.entities if slug in self.archive.entities]}
+
+    def matrix(self, story: Story) -> dict[str, Any]:
+        """The story's coverage matrix: events (rows) × outlets (columns), each cell the outlet's copies."""
+        matrix = coverage_matrix(story, self.archive.articles, self.archive.source_of)
+        rows = []
+        for event, cells in zip(story.events, matrix.rows):
+            first = self.archive.articles[event.versions[0].slug]
+            rows.append({"id": event.id, "title": first.title, "date": self.when(first),
+                         "cells": [[self.matrix_cell(c) for c in cell] for cell in cells]})
+        return {"sources": [{"name": self.archive.sources[s].name, "url": self.url(f"sources/{s}/")}
+                            for s in matrix.sources], "rows": rows}
+
+    def matrix_cell(self, copy: Copy) -> dict[str, Any]:
+        """One cell entry of a coverage matrix."""
+        a = self.archive.articles[copy.slug]
+        return {"title": a.title, "url": self.url(a.url_path), "date": self.when(a), "first": copy.position == 0,
+                "lag": "first report" if copy.position == 0 else lag_text(copy.lag_seconds, copy.by_day),
+                "changed": copy.headline_changed, "wire": copy.wire}
 
     def ctx_entity(self, route: Route) -> dict[str, Any]:
         entity = self.archive.entities[route.key]
@@ -195,8 +233,23 @@ class Contexts:
         slugs = self.index.by_source.get(route.key, [])
         return {"source": {"name": source.name, "home": source.home, "country": source.country,
                            "kind": source.kind, "known": source.known, "count": len(slugs)},
+                "profile": self.profile(route.key, slugs) if route.page == 1 else None,
                 "articles": self.page_slice(slugs, route.page),
                 "pagination": self.pagination(route, f"sources/{route.key}/", len(slugs))}
+
+    def profile(self, source: str, slugs: list[str]) -> dict[str, Any]:
+        """How the outlet covered the archive: its stories, the events it reported first, its lag, its copies."""
+        p = source_profile(source, slugs, self.archive.story_of, self.archive.event_of, self.index.events,
+                           self.archive.articles, self.archive.source_of)
+        firsts = [self.index.events[e] for e in p.first[:PROFILE_LIST]]
+        return {"stories": [dict(self.story_ref(self.index.stories[s]), copies=n) for s, n in p.stories[:PROFILE_LIST]],
+                "stories_total": len(p.stories), "first_total": len(p.first), "shared": p.shared,
+                "first": [dict(self.link(e.versions[0].slug), outlets=len({self.archive.articles[v.slug].source
+                                                                             for v in e.versions}))
+                          for e in firsts],
+                "median_lag": lag_text(*p.median_lag) if p.median_lag else None,
+                "copies": p.copies, "wire": p.wire, "wire_share": _share(p.wire, p.copies),
+                "later": p.later, "changed": p.changed, "changed_share": _share(p.changed, p.later)}
 
     def ctx_month(self, route: Route) -> dict[str, Any]:
         slugs = self.index.by_month.get(route.key, [])
@@ -223,11 +276,38 @@ class Contexts:
         return {"months": [{"title": month_title(datetime(int(m[:4]), int(m[5:]), 1)),
                             "url": self.url(f"archive/{m}/"), "count": len(s)} for m, s in months]}
 
+    def ctx_data(self, route: Route) -> dict[str, Any]:
+        """The open data page: the files, every table's columns and row count, example SQL."""
+        data = self.open_data()
+        return {"database": {"name": DATABASE, "url": self.url(f"data/{DATABASE}")},
+                "stories_json": {"name": STORIES_JSON, "url": self.url(f"data/{STORIES_JSON}")},
+                "fts": FTS_TABLE,
+                "tables": [{"name": t.name, "doc": t.doc, "rows": len(data.tables[t.name]), "pk": list(t.pk),
+                            "csv": {"name": t.csv_name, "url": self.url(f"data/{t.csv_name}")},
+                            "columns": [vars(c) for c in t.columns]} for t in SCHEMA],
+                "examples": [{"title": title, "sql": sql} for title, sql in EXAMPLES]}
+
     def ctx_search(self, route: Route) -> dict[str, Any]:
         return {"bundle": self.url("pagefind/")}
 
     def ctx_404(self, route: Route) -> dict[str, Any]:
         return {}
+
+
+@dataclass(frozen=True)
+class OpenData:
+    tables: dict[str, Rows]
+    listing: dict[str, Any]
+    digests: dict[str, str]       # file name -> hash of what it is written from
+
+
+OPEN_DATA_READS = ("articles", "stories", "story_of", "event_of", "entities", "entity_of", "sources", "source_of",
+                   "related")
+
+
+def _share(part: int, whole: int) -> str | None:
+    """'40%', or None of nothing."""
+    return f"{round(100 * part / whole)}%" if whole else None
 
 
 def human_day(when: datetime) -> str:

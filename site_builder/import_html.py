@@ -1,16 +1,27 @@
-"""Saved HTML pages into page items: trafilatura for the main text and metadata."""
+"""Saved HTML pages into page items: trafilatura for the main text and metadata, read defensively."""
 from __future__ import annotations
 
-import json
 import re
-from typing import Any
+from types import ModuleType
+from typing import Any, cast
 
-import lxml.html
-import trafilatura
+from lxml.html import HtmlElement
 
-from .import_text import RawItem, RawPage, clean_blocks, has_prose
+from .import_body import article_blocks, continued, link_texts, pieces_of, with_link_shares
+from .import_jsonld import published_dates
+from .import_text import MADE_TITLE, Block, RawItem, RawPage, has_prose, made_title
 
-_NEWS_TYPES = {"NewsArticle", "Article", "ReportageNewsArticle", "AnalysisNewsArticle", "BlogPosting"}
+# Comments are never the article; tables often are. `fast` skips the extractor's second opinion
+# (readability and jusText), which changed nothing on real pages and costs half the time.
+DEFAULT = {"fast": True, "include_comments": False, "include_tables": True}
+# When that finds no article: the extractor's most inclusive setting, second opinion included.
+RECALL = {"fast": False, "include_comments": False, "include_tables": True, "favor_recall": True}
+
+
+class MissingModule(Exception):
+    """A module the HTML import needs is not installed."""
+
+    hint = "install site-builder with its dependencies again: pip install lxml_html_clean trafilatura"
 
 
 def looks_like_html(text: str) -> bool:
@@ -19,45 +30,49 @@ def looks_like_html(text: str) -> bool:
     return head.startswith(("<!doctype html", "<html")) or bool(re.search(r"<(html|head|body)[\s>]", head))
 
 
+def extractor() -> ModuleType:
+    """trafilatura, or MissingModule saying what is missing (lxml's cleaner, for one, comes apart from lxml)."""
+    try:
+        import trafilatura
+    except ImportError as error:
+        raise MissingModule(f"cannot read HTML: {str(error).splitlines()[0]}") from None
+    return trafilatura
+
+
 def parse_html(html: str) -> RawPage:
     """The main article of a saved page; no related items (pages link them, they do not embed them)."""
-    document = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False,
-                                           include_tables=False, favor_precision=True)
-    found: dict[str, Any] = {} if document is None else \
-        document if isinstance(document, dict) else document.as_dict()
-    text = str(found.get("text") or "")
-    if not text.strip():
+    trafilatura = extractor()
+    tree = trafilatura.load_html(html)
+    if tree is None:
         return RawPage(None)
-    title = str(found.get("title") or "").strip()
-    lines = text.split("\n")
-    if not title:
-        title, lines = lines[0].strip(), lines[1:]
-    blocks, teasers = clean_blocks(lines, title)
+    document, blocks = _best_body(trafilatura, tree)
+    if document is None or not blocks:
+        return RawPage(None)
+    title, notes = str(document.title or "").strip(), cast(tuple[str, ...], ())
+    if not title and (made := made_title(blocks[0].text)):
+        title, notes = made, (MADE_TITLE,)
+    elif not title:
+        title, blocks = blocks[0].text, blocks[1:]
     if not has_prose(blocks):
         return RawPage(None)
-    item = RawItem(title, blocks, source=found.get("sitename") or found.get("hostname"), url=found.get("url"),
-                   date=_published(html) or found.get("date"), author=found.get("author"), teasers=teasers)
+    item = RawItem(title, blocks, source=document.sitename or document.hostname, url=document.url,
+                   dates=tuple(dict.fromkeys([*published_dates(tree), *([document.date] if document.date else [])])),
+                   author=document.author, notes=notes)
     return RawPage(item)
 
 
-def _published(html: str) -> str | None:
-    """The publication date-time from JSON-LD or Open Graph, which keeps the time of day."""
-    try:
-        tree = lxml.html.fromstring(html)
-    except (lxml.etree.ParserError, ValueError):
-        return None
-    for script in tree.xpath('//script[@type="application/ld+json"]'):
-        for item in _json_items(script.text or ""):
-            if item.get("@type") in _NEWS_TYPES and isinstance(item.get("datePublished"), str):
-                return str(item["datePublished"])
-    values = tree.xpath('//meta[@property="article:published_time"]/@content')
-    return str(values[0]) if values else None
-
-
-def _json_items(text: str) -> list[dict[str, Any]]:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError:
-        return []
-    items = data.get("@graph", [data]) if isinstance(data, dict) else data
-    return [item for item in items if isinstance(item, dict)] if isinstance(items, list) else []
+def _best_body(trafilatura: ModuleType, tree: HtmlElement) -> tuple[Any, tuple[Block, ...]]:
+    """The extractor's document and body blocks with the default setting, else with the inclusive one."""
+    links = link_texts(tree)
+    found: tuple[Any, tuple[Block, ...]] = (None, ())
+    for setting in (DEFAULT, RECALL):
+        document = trafilatura.bare_extraction(tree, with_metadata=True, **setting)
+        if document is None or document.body is None:
+            continue
+        pieces = with_link_shares(pieces_of(document.body), links)
+        blocks = continued(tree, article_blocks(pieces, str(document.title or ""), str(document.description or "")),
+                           links)
+        found = (document, blocks)
+        if has_prose(blocks):
+            break
+    return found

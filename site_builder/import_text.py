@@ -19,10 +19,15 @@ _CLUTTER = tuple(re.compile(p, re.I) for p in (
 _OUTLET_IN_CLUTTER = tuple(re.compile(p, re.I) for p in (
     r"explore what (.{1,40}?) ai can do for you", r"download (.{1,40}?) app\b",
 ))
+MADE_TITLE = "no headline found; title made from the first words"
 _RELATED = re.compile(r"related (?:articles|stories|coverage|news)|more on this story|you may also like", re.I)
 _AGE = re.compile(r"(?:time\s*)?(an?|\d+)\s*(second|minute|hour|day|week)s?\s+ago", re.I)
 _BULLET = re.compile(r"^[•·\-–—*]\s*")
-_TERMINAL = re.compile(r"[.!?:;…]['’\"”)\]]*$|['’\"”]$")
+SENTENCE_END = ".!?…。！？｡؟۔।॥።፧։჻"        # Latin, CJK, Arabic and Urdu, Devanagari, Ethiopic, Armenian…
+CLOSERS = "'’\"”»)\\]）」』】〉》"
+_TERMINAL = re.compile(rf"[{SENTENCE_END}:;：；][{CLOSERS}]*$|['’\"”]$")
+_SENTENCE = re.compile(rf"[{SENTENCE_END}][{CLOSERS}]*(?:\s|$)|[。！？｡][{CLOSERS}]*")
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0e7f]")
 _NOT_HEADLINE = frozenset(
     "the a an is are was were be been being has have had do does did will would could should said says "
     "told tells according who which that this these those he she it they we i his her their its our my "
@@ -36,10 +41,12 @@ _WORD_BOUNDARY = re.compile(r"(?<=[a-z0-9,;:])\s+(?=['‘\"“]?[A-Z])")
 
 @dataclass(frozen=True)
 class Block:
-    """One paragraph or sub-heading of an article body."""
+    """One paragraph, sub-heading, list item, quotation or table of an article body."""
 
     text: str
     heading: bool = False
+    kind: str = "paragraph"                      # paragraph, heading, item, quote or table
+    rows: tuple[tuple[str, ...], ...] = ()       # a table's cells
 
 
 @dataclass(frozen=True)
@@ -50,7 +57,7 @@ class RawItem:
     blocks: tuple[Block, ...]
     source: str | None = None
     url: str | None = None
-    date: str | None = None          # an absolute date the page gave (ISO text)
+    dates: tuple[str, ...] = ()      # absolute dates the page gave (ISO text), most trusted first
     age: timedelta | None = None     # a relative time such as "28 minutes ago"
     age_text: str = ""
     author: str | None = None
@@ -118,6 +125,29 @@ def _words(text: str) -> list[str]:
     return re.findall(r"[\w’'-]+", text)
 
 
+def word_count(text: str) -> int:
+    """Words, counting each character of scripts written without spaces (Chinese, Japanese, Thai) as one."""
+    unspaced = len(_UNSPACED.findall(text))
+    return unspaced + len(_words(_UNSPACED.sub(" ", text)))
+
+
+def first_words(text: str, count: int) -> str:
+    """The text's first words, a character of an unspaced script counting as one."""
+    taken = 0
+    for match in re.finditer(rf"{_UNSPACED.pattern}|[\w’'-]+", text):
+        taken += 1
+        if taken == count:
+            return text[:match.end()]
+    return text
+
+
+def is_english(text: str) -> bool:
+    """Running English: its commonest words make a good share of it. The headline rules need it."""
+    words = [w.lower() for w in _words(text)]
+    common = sum(1 for w in words if w in _NOT_HEADLINE or w in _DANGLING)
+    return bool(words) and common >= 0.2 * len(words)
+
+
 def is_headline(text: str) -> bool:
     """Headline-ese: no terminal punctuation or comma, no articles, auxiliaries or reporting verbs."""
     words = _words(text)
@@ -158,15 +188,20 @@ def _teaser_at(text: str) -> str | None:
 
 
 def clean_blocks(lines: list[str], title: str) -> tuple[tuple[Block, ...], tuple[str, ...]]:
-    """Body blocks from text lines: clutter and repeated headlines out, teasers recorded."""
+    """Body blocks from text lines: clutter and repeated headlines out, teasers recorded.
+
+    Headlines are told from prose by English function words, so other languages keep every line."""
     blocks: list[Block] = []
     teasers: list[str] = []
     key = _key(title)
+    english = is_english(" ".join(lines))
     for line in (raw.strip() for raw in lines):
         if not line or is_clutter(line) or _key(line) == key:
             continue
         if is_subheading(line):
-            blocks.append(Block(line, heading=True))
+            blocks.append(Block(line, heading=True, kind="heading"))
+        elif not english:
+            blocks.append(Block(line))
         elif is_headline(line):
             teasers.append(line)
         else:
@@ -177,9 +212,14 @@ def clean_blocks(lines: list[str], title: str) -> tuple[tuple[Block, ...], tuple
 
 
 def has_prose(blocks: tuple[Block, ...]) -> bool:
-    """Enough running text to be an article: a dozen words and at least one full sentence."""
+    """Enough running text to be an article: a dozen words and one full sentence, in any script."""
     text = " ".join(b.text for b in blocks if not b.heading)
-    return len(_words(text)) >= 12 and bool(re.search(r"[.!?]['’\"”)]*(\s|$)", text))
+    return word_count(text) >= 12 and ends_sentence(text)
+
+
+def ends_sentence(text: str) -> bool:
+    """Whether the text holds a sentence end: '. ', '。', '؟', '।'…"""
+    return bool(_SENTENCE.search(text))
 
 
 def _key(text: str) -> str:
@@ -200,15 +240,18 @@ def _main_item(lines: list[str]) -> RawItem | None:
     content = [line.strip() for line in lines if line.strip() and not is_clutter(line)]
     if not content:
         return None
-    title = content[0]
-    notes: tuple[str, ...] = ()
-    if _TERMINAL.search(title) and len(_words(title)) > 20:
-        title, notes = " ".join(_words(title)[:12]) + "…", ("no headline found; title made from the first words",)
-        content = [""] + content
+    title = made_title(content[0])
+    notes: tuple[str, ...] = (MADE_TITLE,) if title else ()
+    title, content = (title, [""] + content) if title else (content[0], content)
     blocks, teasers = clean_blocks(content[1:], title)
     if not has_prose(blocks):
         return None
     return RawItem(title, blocks, teasers=teasers, notes=notes)
+
+
+def made_title(first: str) -> str | None:
+    """A title of the first words when the first line is a long sentence, not a headline; else None."""
+    return first_words(first, 12) + "…" if _TERMINAL.search(first) and word_count(first) > 20 else None
 
 
 def _related_items(lines: list[str]) -> tuple[RawItem, ...]:

@@ -1,18 +1,24 @@
 """`site-builder import`: raw scraped text or saved HTML into new content files, never overwriting."""
 from __future__ import annotations
 
+import hashlib
+import multiprocessing
+import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time
+from functools import partial
+from datetime import date, datetime, time, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import yaml
 
-from .content import load_registries, parse_article
+from .content import implausible_date, load_registries, parse_article
 from .errors import Problem
-from .import_html import looks_like_html, parse_html
+from .import_html import MissingModule, looks_like_html, parse_html
 from .import_meta import (candidate_entities, dateline_of, entities_in, known_source, parse_page_date,
                           when_ago, wire_of)
 from .import_text import Block, RawItem, RawPage, decode, parse_text
@@ -22,8 +28,10 @@ from .slugs import MAX_SLUG, slugify
 ARTICLES = Path("content") / "articles"
 UNKNOWN_SOURCE = "Unknown source"
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".html", ".htm", ".xhtml", ""})
+PARALLEL_FROM = 16            # inputs from which pages are read by several processes
 NEAR_DUPLICATE = 0.5          # shingle containment above which a copy is a new version
 SHINGLE = 4                   # words per shingle
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)     # libyaml's when built with it: the same text, faster
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "′": "'", "“": '"', "”": '"', "„": '"', "″": '"'})
 _ESCAPE_INLINE = re.compile(r"([\\`*_\[\]<>|~])")
 _ESCAPE_LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+(?=[.)]\s))", re.M)
@@ -100,11 +108,12 @@ class Draft:
     related: tuple[str, ...] = ()
     author: str | None = None
     slug: str = ""
+    sha256: str = ""
+    imported_at: str = ""
 
     @property
     def body(self) -> str:
-        return "\n\n".join(("## " + escape_markdown(b.text)) if b.heading else escape_markdown(b.text)
-                           for b in self.blocks) + "\n"
+        return markdown_of(self.blocks)
 
     @property
     def path(self) -> str:
@@ -127,16 +136,53 @@ def escape_markdown(text: str) -> str:
     return _ESCAPE_LINE_START.sub(r"\1\\\2", _ESCAPE_INLINE.sub(r"\\\1", text))
 
 
+def markdown_of(blocks: tuple[Block, ...]) -> str:
+    """The body as Markdown: paragraphs, '## ' headings, '- ' lists, '> ' quotations and tables."""
+    parts: list[str] = []
+    for n, block in enumerate(blocks):
+        text = escape_markdown(block.text)
+        if block.kind == "item":
+            joined = n > 0 and blocks[n - 1].kind == "item"
+            parts.append(("\n" if joined else "\n\n") + "- " + text)
+        elif block.kind == "table" and block.rows:
+            parts.append("\n\n" + _table(block.rows))
+        else:
+            prefix = "## " if block.heading else "> " if block.kind == "quote" else ""
+            parts.append("\n\n" + prefix + text)
+    return "".join(parts).lstrip("\n") + "\n"
+
+
+def _table(rows: tuple[tuple[str, ...], ...]) -> str:
+    """A Markdown table, the first row as its header, every row as wide as the widest."""
+    width = max(len(row) for row in rows)
+    lines = ["| " + " | ".join(escape_markdown(c) for c in (*row, *[""] * (width - len(row)))) + " |"
+             for row in rows]
+    return "\n".join([lines[0], "|" + " --- |" * width, *lines[1:]])
+
+
 def _reference_date(page: RawPage, path: Path, options: Options) -> tuple[datetime, bool, tuple[str, ...]]:
-    """The page's date, else the date argument, else the file's modification date (noted)."""
-    page_date, date_only = parse_page_date(page.main.date if page.main else None)
-    if page_date is not None:
-        return page_date, date_only, ()
+    """The first plausible date of the page's, the date argument and the file's modification date.
+
+    A date before 1900 or later than tomorrow is passed over and said in the notes, as is the
+    fall-back to the file's date."""
+    today = datetime.now(timezone.utc).date()
+    notes: list[str] = []
+    for text in page.main.dates if page.main else ():
+        when, date_only = parse_page_date(text)
+        odd = implausible_date(when, today) if when is not None else None
+        if when is not None and odd is None:
+            return when, date_only, tuple(notes)
+        if odd:
+            notes.append(f"the page's date {text} {odd}; passed over")
     if options.date is not None:
-        bare = options.date.tzinfo is None and options.date.time() == time()
-        return options.date, bare, ()
+        odd = implausible_date(options.date, today)
+        if odd is None:
+            bare = options.date.tzinfo is None and options.date.time() == time()
+            return options.date, bare, tuple(notes)
+        notes.append(f"the date argument {options.date.isoformat()} {odd}; passed over")
     modified = datetime.fromtimestamp(path.stat().st_mtime).astimezone()
-    return modified, True, ("no date in the page or arguments; the file's modification date was used",)
+    where = "no plausible date" if notes else "no date"
+    return modified, True, (*notes, f"{where} in the page or arguments; the file's modification date was used")
 
 
 def _main_source(page: RawPage, options: Options) -> tuple[str, tuple[str, ...]]:
@@ -212,6 +258,8 @@ class Corpus:
         self.items: list[Known] = []
         self.index: dict[str, list[int]] = {}
         self.slugs: set[str] = set()
+        self.by_key: dict[str, Known] = {}
+        self.by_url: dict[str, Known] = {}
         for item in known:
             self.add(item)
 
@@ -220,10 +268,13 @@ class Corpus:
             self.index.setdefault(shingle, []).append(len(self.items))
         self.items.append(item)
         self.slugs.add(item.slug.casefold())
+        self.by_key.setdefault(item.key, item)
+        if item.url:
+            self.by_url.setdefault(item.url, item)
 
     def duplicate(self, key: str, url: str | None) -> Known | None:
-        """An article with the same text or the same URL."""
-        return next((k for k in self.items if k.key == key or (url and k.url == url)), None)
+        """The first article with the same text, else the first with the same URL."""
+        return self.by_key.get(key) or (self.by_url.get(url) if url else None)
 
     def nearest(self, grams: frozenset[str]) -> tuple[Known | None, float]:
         """The article sharing most shingles, scored by containment in the smaller text."""
@@ -313,7 +364,8 @@ def front_matter(draft: Draft) -> dict[str, object]:
     optional = {"url": draft.url, "wire": draft.wire, "dateline": draft.dateline,
                 "entities": list(draft.entities), "related": list(draft.related)}
     meta.update({k: v for k, v in optional.items() if v})
-    review = {"imported_from": draft.input, "author": draft.author, "candidate_entities": list(draft.candidates),
+    review = {"imported_from": draft.input, "sha256": draft.sha256, "imported_at": draft.imported_at,
+              "author": draft.author, "candidate_entities": list(draft.candidates),
               "teasers": list(draft.teasers), "notes": list(draft.notes)}
     meta["review"] = {k: v for k, v in review.items() if v}
     return meta
@@ -321,7 +373,7 @@ def front_matter(draft: Draft) -> dict[str, object]:
 
 def render(draft: Draft) -> str:
     """The content file's text: YAML front matter written safely, then the Markdown body."""
-    front = yaml.safe_dump(front_matter(draft), sort_keys=False, allow_unicode=True, width=10_000)
+    front = yaml.dump(front_matter(draft), Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=10_000)
     return f"---\n{front}---\n{draft.body}"
 
 
@@ -342,9 +394,27 @@ def write_new(site: Path, draft: Draft) -> Problem | None:
 
 # ----------------------------------------------------------------- inputs
 
-def input_files(inputs: Sequence[Path]) -> tuple[list[Path], list[Skipped], list[Problem]]:
+@dataclass(frozen=True)
+class Input:
+    """A file to import: where it is, and the name its provenance gives (never a machine's path)."""
+
+    path: Path
+    label: str
+
+
+def provenance_label(path: Path, given: Path, site: Path) -> str:
+    """The file's path relative to the site when inside it, else its name (folders: from the folder named)."""
+    resolved = path.resolve()
+    if resolved.is_relative_to(site.resolve()):
+        return resolved.relative_to(site.resolve()).as_posix()
+    if path == given:
+        return path.name
+    return (Path(given.resolve().name) / path.relative_to(given)).as_posix()
+
+
+def input_files(inputs: Sequence[Path], site: Path) -> tuple[list[Input], list[Skipped], list[Problem]]:
     """Files named, and the text and HTML files inside folders named (hidden files left out)."""
-    files: list[Path] = []
+    files: list[Input] = []
     skipped: list[Skipped] = []
     problems: list[Problem] = []
     for given in inputs:
@@ -353,17 +423,25 @@ def input_files(inputs: Sequence[Path]) -> tuple[list[Path], list[Skipped], list
                 if any(part.startswith(".") for part in path.relative_to(given).parts):
                     continue
                 if path.suffix.lower() in TEXT_SUFFIXES:
-                    files.append(path)
+                    files.append(Input(path, provenance_label(path, given, site)))
                 else:
                     skipped.append(Skipped(str(path), path.name, "not a text or HTML file"))
         elif given.is_file():
-            files.append(given)
+            files.append(Input(given, provenance_label(given, given, site)))
         else:
             problems.append(Problem(str(given), None, "no such file or folder", "check the path"))
     return files, skipped, problems
 
 
-def read_page(path: Path) -> tuple[RawPage | None, Problem | None]:
+@dataclass(frozen=True)
+class Read:
+    """A decoded, parsed input and the SHA-256 of its bytes."""
+
+    page: RawPage
+    sha256: str
+
+
+def read_page(path: Path) -> tuple[Read | None, Problem | None]:
     """The decoded, parsed page, or a located problem saying why not."""
     label = str(path)
     try:
@@ -374,29 +452,70 @@ def read_page(path: Path) -> tuple[RawPage | None, Problem | None]:
     text, why = decode(raw)
     if text is None:
         return None, Problem(label, None, why, "import a saved web page or its text")
-    page = parse_html(text) if looks_like_html(text) else parse_text(text)
+    try:
+        page = parse_html(text) if looks_like_html(text) else parse_text(text)
+    except MissingModule as error:
+        return None, Problem(label, None, str(error), error.hint)
     if page.main is None:
         return None, Problem(label, None, "no article text found in the page",
                              "save the article page itself, not an index or an empty page")
-    return (replace(page, notes=(*page.notes, why)) if why else page), None
+    page = replace(page, notes=(*page.notes, why)) if why else page
+    return Read(page, hashlib.sha256(raw).hexdigest()), None
+
+
+def prepared(given: Input, options: Options, imported_at: str) -> tuple[tuple[Draft, ...], Problem | None]:
+    """One input read and made into drafts (nothing here needs the archive); an unforeseen error is its
+    located failure, not the end of the batch."""
+    try:
+        read, problem = read_page(given.path)
+        if read is None:
+            return (), problem
+        drafts = drafts_of(read.page, given.path, given.label, options)
+        return tuple(replace(d, sha256=read.sha256, imported_at=imported_at) for d in drafts), None
+    except Exception as error:  # noqa: BLE001 - reported, with the file, as its failure (RecursionError too)
+        return (), _unforeseen(given.path, error)
+
+
+def _unforeseen(path: Path, error: BaseException) -> Problem:
+    return Problem(str(path), None, f"could not import this file: {type(error).__name__}: {error}",
+                   "the other files were imported; please report this one")
+
+
+def prepare_all(files: list[Input], options: Options, imported_at: str,
+                jobs: int) -> Iterator[tuple[tuple[Draft, ...], Problem | None]]:
+    """Each input's drafts, in order; made by `jobs` processes when there are many inputs."""
+    work = partial(prepared, options=options, imported_at=imported_at)
+    if jobs <= 1 or len(files) < PARALLEL_FROM:
+        yield from map(work, files)
+        return
+    done = 0
+    try:
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            for result in pool.map(work, files, chunksize=8):
+                yield result
+                done += 1
+    except BrokenProcessPool:                     # a worker died (out of memory, a crash in C): go on alone
+        yield from map(work, files[done:])
 
 
 def import_paths(inputs: Sequence[Path], site: Path, *, source: str | None = None,
-                 date: datetime | None = None, dry_run: bool = False) -> ImportReport:
-    """Import text or HTML files (or folders of them) into `site`'s content/articles/."""
+                 date: datetime | None = None, dry_run: bool = False, jobs: int | None = None) -> ImportReport:
+    """Import text or HTML files (or folders of them) into `site`'s content/articles/.
+
+    A file that cannot be imported is a failure of the report; the other files are imported."""
     registries, problems = load_registries(site / "content", site)
     options = Options(site, registries, source, date, dry_run)
-    files, skipped, failures = input_files(inputs)
+    files, skipped, failures = input_files(inputs, site)
     failures = [*problems, *failures]
     corpus = existing_corpus(site)
     written: list[str] = []
     versions: list[NewVersion] = []
-    for path in files:
-        page, problem = read_page(path)
-        if problem is not None or page is None:
+    imported_at = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    for given, (drafts, problem) in zip(files, prepare_all(files, options, imported_at, jobs or os.cpu_count() or 1)):
+        result, problem = _planned(given, drafts, corpus) if drafts else (None, problem)
+        if problem is not None or result is None:
             failures += [problem] if problem else []
             continue
-        result = plan(drafts_of(page, path, str(path), options), corpus)
         skipped += result.skipped
         versions += result.versions
         for draft in result.drafts:
@@ -404,3 +523,11 @@ def import_paths(inputs: Sequence[Path], site: Path, *, source: str | None = Non
             failures += [error] if error else []
             written += [] if error else [draft.path]
     return ImportReport(tuple(written), tuple(skipped), tuple(versions), tuple(failures), dry_run)
+
+
+def _planned(given: Input, drafts: tuple[Draft, ...], corpus: Corpus) -> tuple[Plan | None, Problem | None]:
+    """One input's drafts planned against the archive; an unforeseen error is this file's failure."""
+    try:
+        return plan(drafts, corpus), None
+    except Exception as error:  # noqa: BLE001 - reported, with the file, as its failure (RecursionError too)
+        return None, _unforeseen(given.path, error)

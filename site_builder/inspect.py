@@ -9,7 +9,8 @@ from .config import load_config
 from .errors import SiteError
 from .graph import build_archive
 from .load import load_content
-from .model import Archive, Tie
+from .model import Archive
+from .opendata import archive_listing
 
 
 def story_listing(site: Path, drafts: bool = False) -> dict[str, Any]:
@@ -18,6 +19,11 @@ def story_listing(site: Path, drafts: bool = False) -> dict[str, Any]:
     Events are in time order; `date_only` marks a date given without a time (its `date` is
     the start of that day in the site's time zone, so it comes before the day's timed events).
     """
+    return archive_listing(load_archive(site, drafts))
+
+
+def load_archive(site: Path, drafts: bool = False) -> Archive:
+    """The site's archive computed from its content; SiteError when the content has errors."""
     config = load_config(site)
     content = load_content(site, config, drafts=drafts, jobs=BuildOptions().jobs)
     if content.errors:
@@ -26,24 +32,7 @@ def story_listing(site: Path, drafts: bool = False) -> dict[str, Any]:
     errors = [p for p in archive.problems if p.severity == "error"]
     if errors:
         raise SiteError(errors)
-    return {"stories": [
-        {"id": s.id, "title": s.title, "explicit": s.explicit, "status": s.status,
-         "events": [{"id": e.id, "date": e.date.isoformat(),
-                     "date_only": archive.articles[e.versions[0].slug].date_only, "versions": [
-             {"path": archive.articles[v.slug].path, "slug": v.slug, "source": archive.articles[v.slug].source,
-              "title": archive.articles[v.slug].title, "date": archive.articles[v.slug].date.isoformat(),
-              "date_only": archive.articles[v.slug].date_only,
-              "score": round(v.score, 4)} for v in e.versions],
-                     "tie": _tie(e.tie, archive)} for e in s.events]}
-        for s in archive.stories]}
-
-
-def _tie(tie: Tie | None, archive: Archive) -> dict[str, Any] | None:
-    """What tied a computed story's event to it: the earlier event, likelihood, shared names and words."""
-    if tie is None:
-        return None
-    return {"event": tie.event, "score": tie.score, "terms": list(tie.terms),
-            "entities": [archive.entities[slug].name if slug in archive.entities else slug for slug in tie.entities]}
+    return archive
 
 
 def story_evaluation(listing: dict[str, Any], labels: Path, site: Path, level: str = "stories") -> dict[str, Any]:

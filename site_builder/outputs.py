@@ -3,16 +3,20 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from .chart import coverage_chart
 from .context import Contexts
 from .feeds import FeedEntry, atom_feed, tag_uri
+from .errors import Problem, SiteError
+from .opendata import write_data_file
+from .writer import cannot_write, plain_target
 from .routes import Route
 from .sitemap import robots_txt, sitemap_files
 from .timelinejs import TimelineEvent, timeline_json
 
-DATA_KINDS = ("feed", "story-feed", "entity-feed", "story-timeline", "story-chart", "sitemap", "robots")
+DATA_KINDS = ("feed", "story-feed", "entity-feed", "story-timeline", "story-chart", "sitemap", "robots", "data-file")
 FEED_CATEGORIES = 10     # an entry names at most this many of its article's entities: every entity's feed holds it
 
 
@@ -39,6 +43,8 @@ def data_context(route: Route, ctx: Contexts, all_routes: list[Route]) -> dict[s
                 "items": [{"date": a.date.isoformat(), "date_only": a.date_only, "title": a.title,
                            "summary": a.summary, "source": a.source, "url": ctx.absolute(a.url_path)}
                           for a in items]}
+    if route.kind == "data-file":     # written from the same tables by `write_open_data`
+        return {"digest": ctx.open_data().digests[route.key]}
     if route.kind == "sitemap":
         newest = {}
         for a in archive.articles.values():
@@ -55,6 +61,21 @@ def _feed_entry(ctx: Contexts, slug: str) -> dict[str, Any]:
             "date": a.date.isoformat(), "summary": a.summary or a.title, "source": a.source,
             "categories": [ctx.archive.entities[ctx.archive.entity_of[n.casefold()]].name
                            for n in a.entities[:FEED_CATEGORIES]]}
+
+
+def write_open_data(route: Route, ctx: Contexts, staging: Path) -> str:
+    """Write one file of data/ (the database, a table's CSV or stories.json) straight into the
+    staging folder: the largest files of the site, never held in memory whole."""
+    data = ctx.open_data()
+    target = plain_target(staging, route.output)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_data_file(route.key, data.tables, data.listing, target)
+    except FileExistsError:
+        raise SiteError(Problem(route.output, None, "two pages write this output file", "report this as a bug")) from None
+    except OSError as error:
+        raise cannot_write(route.output, error) from error
+    return route.output
 
 
 def data_bytes(route: Route, context: dict[str, Any]) -> dict[str, bytes]:

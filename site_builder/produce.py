@@ -18,7 +18,7 @@ import numpy as np
 from .context import Contexts
 from .depends import read_ids
 from .manifest import signature
-from .outputs import DATA_KINDS, data_bytes, data_context
+from .outputs import DATA_KINDS, data_bytes, data_context, write_open_data
 from .render import Renderer
 from .routes import Route
 from .writer import write_file
@@ -75,6 +75,9 @@ def _run(job: Job, bounds: tuple[int, int], ids: dict[str, int]) -> _Done:
         if recorder is not None:
             done.reads.append((route.output, read_ids(recorder.take(), ids)))
         if job.previous.get(route.output) != sig or not (job.output / route.output).exists():
+            if route.kind == "data-file":
+                done.written.append(write_open_data(route, job.contexts, job.staging))
+                continue
             for rel, data in route_bytes(route, context, job.renderer).items():
                 write_file(job.staging, rel, data)
                 done.written.append(rel)

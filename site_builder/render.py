@@ -20,7 +20,7 @@ TEMPLATES = {
     "home": "home.html", "article": "article.html", "changes": "changes.html", "story": "story.html",
     "entity": "entity.html", "source": "source.html", "month": "month.html", "search": "search.html",
     "404": "404.html", "stories-index": "stories-index.html", "entities-index": "entities-index.html",
-    "sources-index": "sources-index.html", "archive-index": "archive-index.html",
+    "sources-index": "sources-index.html", "archive-index": "archive-index.html", "data": "data.html",
 }
 
 

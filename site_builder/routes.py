@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from .errors import Problem, SiteError
 from .model import Archive, month_key
+from .opendata import data_files
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ def site_routes(archive: Archive, per_page: int, search: bool) -> list[Route]:
               Route("sitemap", "", "sitemap.xml"), Route("feed", "", "feed.xml"),
               Route("stories-index", "", "stories/"), Route("entities-index", "", "entities/"),
               Route("sources-index", "", "sources/"), Route("archive-index", "", "archive/")]
+    routes += [Route("data", "", "data/"), *(Route("data-file", name, f"data/{name}") for name in data_files())]
     if search:
         routes.append(Route("search", "", "search/"))
     routes += [Route("home", "", paged("", n), n) for n in range(1, page_count(len(archive.articles), per_page) + 1)]

@@ -31,6 +31,7 @@ AXE_PAGES = {
     "sources": "sources/",
     "archive": "archive/",
     "404": "404.html",
+    "open data": "data/",
 }
 
 
@@ -92,7 +93,8 @@ def test_every_page_is_checked(published: Published, vnu_report) -> None:
     rel = {f.relative_to(published.output).as_posix() for f in files}
     assert len(rel) > 50
     for page in ("assets/style.css", "index.html", "404.html", "search/index.html", DIFF_PATH + "index.html",
-                 ARTICLE_WITH_VERSIONS + "index.html", "stories/iran-us-strikes-2025/index.html"):
+                 ARTICLE_WITH_VERSIONS + "index.html", "stories/iran-us-strikes-2025/index.html",
+                 "data/index.html", "sources/unidentified-outlet/index.html"):
         assert page in rel, page
 
 
@@ -184,3 +186,31 @@ def test_axe_on_a_narrow_screen(published: Published, chromium) -> None:
         context.close()
     assert not violations, describe(violations)
     assert overflow <= 0, f"the page scrolls sideways by {overflow}px"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("name", ["story", "source", "open data"])
+def test_coverage_and_data_pages_at_390_px(published: Published, chromium, name: str) -> None:
+    """Phones: the coverage matrix and the data page's tables scroll inside their region, not the page,
+    and the matrix keeps its first column (the events) in view while it scrolls."""
+    context = chromium.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        page.goto(published.base + AXE_PAGES[name], wait_until="load")
+        violations = axe_violations(page)
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        sticky = page.evaluate("""() => {
+            const region = document.querySelector('.matrix-scroll:has(table.matrix)');
+            if (!region) return null;
+            region.scrollLeft = 150;
+            const head = region.querySelector('tbody th[scope=row]').getBoundingClientRect();
+            return [region.scrollLeft, Math.round(head.left - region.getBoundingClientRect().left)];
+        }""")
+    finally:
+        context.close()
+    assert not violations, describe(violations)
+    assert overflow <= 0, f"the page scrolls sideways by {overflow}px"
+    if name == "story":
+        scrolled, offset = sticky
+        assert scrolled > 0, "the matrix does not scroll at 390 px"
+        assert abs(offset) <= 1, f"the events column moved {offset}px out of view"

@@ -1,0 +1,133 @@
+"""Who covered what, when: each copy's lag behind its event's first report, a story's events ×
+outlets matrix and an outlet's profile; pure functions over the model."""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from statistics import median
+
+from .model import Article, Event, Story
+
+
+@dataclass(frozen=True)
+class Copy:
+    """One version of an event as its outlet published it, against the event's first report."""
+
+    slug: str
+    source: str                 # source slug
+    position: int               # 0 for the first report
+    lag_seconds: int            # behind the first report; whole days when either date is a date alone
+    by_day: bool                # the lag is counted in days (a date without a time on either side)
+    headline_changed: bool      # its title differs from the first report's
+    wire: str | None            # the agency it copies, when not the outlet's own reporting
+
+
+def event_copies(event: Event, articles: Mapping[str, Article], source_of: Mapping[str, str]) -> list[Copy]:
+    """The versions of `event`, oldest first (the first is the first report)."""
+    first = articles[event.versions[0].slug]
+    copies = []
+    for position, version in enumerate(event.versions):
+        article = articles[version.slug]
+        source = source_of[article.source.casefold()]
+        by_day = first.date_only or article.date_only
+        lag = ((article.date.date() - first.date.date()).days * 86400 if by_day
+               else int((article.date - first.date).total_seconds()))
+        copies.append(Copy(version.slug, source, position, max(lag, 0), by_day,
+                           position > 0 and _headline(article.title) != _headline(first.title),
+                           wire_of(article, source)))
+    return copies
+
+
+def wire_of(article: Article, source: str) -> str | None:
+    """The agency a copy comes from, unless the outlet is that agency (its own reporting)."""
+    wire = (article.wire or "").strip()
+    return wire if wire and wire.casefold() not in (article.source.casefold(), source) else None
+
+
+def _headline(title: str) -> str:
+    return " ".join(title.split()).casefold()
+
+
+def lag_text(seconds: int, by_day: bool) -> str:
+    """'first report', 'same day', '+2 days', '+45 min', '+3 h 05 min', '+2 d 4 h'."""
+    if by_day:
+        days = seconds // 86400
+        return "same day" if days == 0 else f"+{days} day{'s' if days != 1 else ''}"
+    minutes = seconds // 60
+    if minutes < 60:
+        return f"+{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 24:
+        return f"+{hours} h {minutes:02d} min"
+    days, hours = divmod(hours, 24)
+    return f"+{days} d {hours} h"
+
+
+@dataclass(frozen=True)
+class Matrix:
+    """A story's events (rows, in time order) × the outlets that covered it (columns, by first
+    appearance); rows[i][j] holds outlet j's copies of event i (usually none or one)."""
+
+    sources: tuple[str, ...]
+    rows: tuple[tuple[tuple[Copy, ...], ...], ...]
+
+
+def coverage_matrix(story: Story, articles: Mapping[str, Article], source_of: Mapping[str, str]) -> Matrix:
+    events = [event_copies(e, articles, source_of) for e in story.events]
+    sources = tuple(dict.fromkeys(c.source for copies in events for c in copies))
+    column = {s: n for n, s in enumerate(sources)}
+    rows = []
+    for copies in events:
+        cells: list[list[Copy]] = [[] for _ in sources]
+        for c in copies:
+            cells[column[c.source]].append(c)
+        rows.append(tuple(tuple(cell) for cell in cells))
+    return Matrix(sources, tuple(rows))
+
+
+@dataclass(frozen=True)
+class Profile:
+    """How an outlet covered the archive."""
+
+    stories: tuple[tuple[str, int], ...]     # (story id, its copies in the story), most first
+    first: tuple[str, ...]                   # events it reported first, among those others covered too
+    shared: int                              # events it covered that other outlets covered too
+    median_lag: tuple[int, bool] | None      # over its copies of shared events that it did not report first
+    copies: int
+    wire: int                                # copies of an agency's story
+    changed: int                             # later copies that changed the first report's headline
+    later: int                               # later copies (not the first report of their event)
+
+
+def source_profile(source: str, slugs: Sequence[str], story_of: Mapping[str, str], event_of: Mapping[str, str],
+                   events: Mapping[str, Event], articles: Mapping[str, Article],
+                   source_of: Mapping[str, str]) -> Profile:
+    """The profile of `source` from its article `slugs`."""
+    stories: dict[str, int] = {}
+    mine: list[Copy] = []
+    first: list[str] = []
+    shared_copies: list[Copy] = []
+    for slug in slugs:
+        stories[story_of[slug]] = stories.get(story_of[slug], 0) + 1
+        event = events[event_of[slug]]
+        copies = event_copies(event, articles, source_of)
+        copy = next(c for c in copies if c.slug == slug)
+        mine.append(copy)
+        if len({c.source for c in copies}) > 1:
+            shared_copies.append(copy)
+            if copy.position == 0:
+                first.append(event.id)
+    lagging = [c for c in shared_copies if c.position > 0]
+    later = [c for c in mine if c.position > 0]
+    return Profile(tuple(sorted(stories.items(), key=lambda kv: (-kv[1], kv[0]))), tuple(dict.fromkeys(first)),
+                   len({event_of[c.slug] for c in shared_copies}), _median_lag(lagging), len(mine), sum(c.wire is not None for c in mine),
+                   sum(c.headline_changed for c in later), len(later))
+
+
+def _median_lag(copies: Sequence[Copy]) -> tuple[int, bool] | None:
+    """The median lag, in days when any of the copies is dated by day alone."""
+    if not copies:
+        return None
+    by_day = any(c.by_day for c in copies)
+    lags = [c.lag_seconds // 86400 * 86400 if by_day else c.lag_seconds for c in copies]
+    return int(median(lags)), by_day

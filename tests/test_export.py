@@ -1,0 +1,120 @@
+"""`export` writes the open data outside the site; `explore` serves the database with Datasette."""
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from site_builder.build import BuildOptions, build
+from site_builder.cli import main
+from site_builder.opendata import SCHEMA
+from tests.conftest import REPO
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    site = tmp_path_factory.mktemp("export") / "site"
+    shutil.copytree(REPO / "content", site / "content")
+    shutil.copy(REPO / "site.toml", site / "site.toml")
+    build(site, BuildOptions(search=False, jobs=1))
+    return site
+
+
+def export(site: Path, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["export", "--site", str(site), *args])
+    return result.exit_code, result.output
+
+
+def test_export_writes_what_the_build_writes_into_data(built: Path, tmp_path: Path) -> None:
+    data = built / "output/data"
+    assert export(built, "--format", "sqlite", "--output", str(tmp_path / "a.sqlite"))[0] == 0
+    assert (tmp_path / "a.sqlite").read_bytes() == (data / "archive.sqlite").read_bytes()
+    assert export(built, "--format", "json", "--output", str(tmp_path / "s.json"))[0] == 0
+    assert (tmp_path / "s.json").read_bytes() == (data / "stories.json").read_bytes()
+    code, printed = export(built, "--format", "csv", "--output", str(tmp_path / "tables"))
+    assert code == 0 and "8 CSV files" in printed
+    for table in SCHEMA:
+        assert (tmp_path / "tables" / f"{table.name}.csv").read_bytes() == (data / f"{table.name}.csv").read_bytes()
+
+
+def test_export_writes_into_the_current_folder_by_default(built: Path, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert export(built, "--format", "json")[0] == 0
+    assert json.loads((tmp_path / "stories.json").read_text())["stories"]
+
+
+def test_export_never_replaces_a_file_without_force(built: Path, tmp_path: Path) -> None:
+    target = tmp_path / "mine.sqlite"
+    target.write_text("my own work")
+    code, printed = export(built, "--format", "sqlite", "--output", str(target))
+    assert code == 1
+    assert f"{target}: already exists" in printed and "--force" in printed
+    assert target.read_text() == "my own work"
+    assert export(built, "--format", "sqlite", "--output", str(target), "--force")[0] == 0
+    assert target.read_bytes().startswith(b"SQLite format 3\0")
+    assert [p.name for p in tmp_path.iterdir()] == ["mine.sqlite"]       # no temporary file left
+
+
+def test_export_of_a_broken_archive_is_a_located_error(built: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(built / "content", site / "content")
+    (site / "content/articles/bad.md").write_text("---\ntitle: Bad\ndate: 2025-02-30\nsource: X\n---\nText.\n")
+    code, printed = export(site, "--format", "json", "--output", str(tmp_path / "s.json"))
+    assert code == 1
+    assert "content/articles/bad.md:3:" in printed
+    assert not (tmp_path / "s.json").exists()
+
+
+def test_explore_without_datasette_says_how_to_install_it(built: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "datasette" else real(name, *a))
+    result = CliRunner().invoke(main, ["explore", "--site", str(built)])
+    assert result.exit_code == 1
+    assert "needs Datasette" in result.output and "pip install 'site_builder[explore]'" in result.output
+    assert "Traceback" not in result.output
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.mark.skipif(importlib.util.find_spec("datasette") is None, reason="the explore extra is not installed")
+def test_explore_serves_the_database_on_localhost_and_stops_with_it(built: Path) -> None:
+    port = _free_port()
+    process = subprocess.Popen([sys.executable, "-m", "site_builder", "explore", "--site", str(built),
+                                "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
+    url = f"http://127.0.0.1:{port}/archive/articles.json?_shape=array&_col=title"
+    try:
+        rows = None
+        for _ in range(120):
+            try:
+                with urllib.request.urlopen(url, timeout=2) as response:
+                    rows = json.load(response)
+                break
+            except OSError:
+                time.sleep(0.25)
+        assert rows is not None and len(rows) == 5
+        assert {"slug", "title"} == set(rows[0])
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(20) == 0
+        with pytest.raises(OSError):          # Datasette went with it
+            urllib.request.urlopen(url, timeout=2)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
