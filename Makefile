@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 5500
 
-.PHONY: serve build test lint fuzz bench browser clean
+.PHONY: serve build test lint fuzz mutate bench browser clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,15 @@ test: $(STAMP) browser lint
 
 fuzz: $(STAMP)
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q tests/test_fuzz.py
+
+# Mutation testing of the core modules ([tool.mutmut] in pyproject.toml), outside `make test`: hours
+# on 2 cores. MUTANTS narrows it, e.g. make mutate MUTANTS='site_builder.intel.stories*'; JOBS sets the workers.
+MUTANTS ?=
+JOBS ?= 2
+mutate: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[mutate]'
+	$(BIN)/mutmut run --max-children $(JOBS) $(MUTANTS)
+	$(BIN)/mutmut results
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -64,26 +65,103 @@ def modify(site: Path, rng: random.Random, round_: int) -> None:
     (folder / f"new-{round_:02d}.md").write_text(generated_article(rng, 900 + round_), encoding="utf-8")
 
 
-@pytest.mark.slow
-def test_a_build_killed_at_any_moment_leaves_a_usable_site(example_site: Path, tmp_path: Path) -> None:
-    add_generated(example_site, 200)
-    command = [sys.executable, "-m", "site_builder", "build", "--site", str(example_site), "--no-search", "--jobs", "1"]
+REPO = Path(__file__).resolve().parent.parent
+ROUNDS = 14
+
+
+class Child:
+    """A build in another process whose writes into output/ are slowed (tests/slow_commit.py);
+    `committing` is set when it starts changing output/, `committed` when it is done."""
+
+    def __init__(self, site: Path, delay: float) -> None:
+        command = [sys.executable, "-m", "tests.slow_commit", "build", "--site", str(site), "--no-search",
+                   "--jobs", "1"]
+        self.process = subprocess.Popen(command, cwd=REPO, env=dict(os.environ, SLOW_COMMIT=str(delay)),
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        self.committing, self.committed = threading.Event(), threading.Event()
+        self.listener = threading.Thread(target=self._listen, daemon=True)
+        self.listener.start()
+
+    def _listen(self) -> None:
+        assert self.process.stderr is not None
+        with self.process.stderr:
+            for line in self.process.stderr:
+                if line.strip() == "commit":
+                    self.committing.set()
+                elif line.strip() == "committed":
+                    self.committed.set()
+
+    def kill(self) -> None:
+        self.process.send_signal(signal.SIGKILL)
+        self.wait()
+
+    def wait(self) -> int:
+        code = self.process.wait()
+        self.listener.join()
+        return code
+
+
+@pytest.fixture
+def children() -> Iterator[list[Child]]:
+    """The builds a test starts, killed at its end whatever happened."""
+    started: list[Child] = []
+    yield started
+    for child in started:
+        child.kill()
+
+
+def _commit_seconds(site: Path, delay: float) -> float:
+    """How long the slowed writer takes to put one round's edits in place."""
+    child = Child(site, delay)
+    assert child.committing.wait(120)
     started = time.perf_counter()
-    subprocess.run(command, check=True, capture_output=True)
-    duration = time.perf_counter() - started
-    rng = random.Random(2025)
+    assert child.committed.wait(120)
+    seconds = time.perf_counter() - started
+    assert child.wait() == 0
+    return seconds
+
+
+@pytest.mark.slow
+def test_a_build_killed_at_any_moment_leaves_a_usable_site(example_site: Path, tmp_path: Path,
+                                                          children: list[Child]) -> None:
+    """Half the rounds are killed while output/ is being changed, the others at any moment of the
+    build; between the kill and the next build output/ is the whole previous site or the whole new one."""
+    add_generated(example_site, 100)
+    build(example_site, BuildOptions(search=False, jobs=1))
     output = example_site / "output"
-    for round_ in range(20):
+    rng = random.Random(2025)
+    delay = 0.002
+    modify(example_site, rng, 100)
+    commit_seconds = _commit_seconds(example_site, delay)
+    build_started = time.perf_counter()
+    modify(example_site, rng, 101)
+    assert Child(example_site, delay).wait() == 0
+    build_seconds = time.perf_counter() - build_started
+    during_commit = 0
+    for round_ in range(ROUNDS):
+        before = snapshot(output)
         modify(example_site, rng, round_)
-        delay = rng.uniform(0, duration)
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        killer = threading.Timer(delay, process.send_signal, (signal.SIGKILL,))
-        killer.start()
+        started = time.perf_counter()
+        child = Child(example_site, delay)
+        children.append(child)
         expected = clean_build(example_site, tmp_path / "clean")     # meanwhile, on the other core
-        process.wait()
-        killer.cancel()
+        if round_ % 2 == 0:
+            assert child.committing.wait(120), f"round {round_}: the build never reached its commit"
+            moment = rng.uniform(0, commit_seconds)
+        else:
+            moment = rng.uniform(0, build_seconds) - (time.perf_counter() - started)
+        time.sleep(max(moment, 0))
+        child.kill()
+        during_commit += child.committing.is_set() and not child.committed.is_set()
+        after = snapshot(output)
+        assert after in (before, expected), (
+            f"round {round_}: output/ is neither the previous site nor the new one after a kill "
+            f"{'during' if child.committing.is_set() else 'before'} the commit: "
+            f"{len([k for k in after if after[k] != before.get(k)])} files changed, "
+            f"{len([k for k in after if after[k] != expected.get(k)])} differ from the new site")
         build(example_site, BuildOptions(search=False, jobs=1))
-        assert snapshot(output) == expected, f"round {round_}, killed after {delay:.2f} s"
+        assert snapshot(output) == expected, f"round {round_}"
+    assert during_commit >= ROUNDS // 3, f"only {during_commit} of {ROUNDS} builds were killed while changing output/"
 
 
 def _full_disk_after(calls: int):   # type: ignore[no-untyped-def]

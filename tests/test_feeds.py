@@ -1,3 +1,4 @@
+import xml.etree.ElementTree as ET
 from datetime import datetime, timedelta, timezone
 
 import feedparser
@@ -74,3 +75,25 @@ def test_naive_and_mixed_zone_dates() -> None:
 
 def test_xml_text_keeps_ordinary_unicode() -> None:
     assert xml_text("Araghchi — عراقچی 😀\n") == "Araghchi — عراقچی 😀\n"
+
+
+def test_an_entry_without_a_readable_title_or_source_is_named_and_linked_as_a_page() -> None:
+    xml = feed([entry(1, title="\x00\x01", source="\x02", summary="")], title="\x03").decode("utf-8")
+    parsed = feedparser.parse(xml)
+    assert parsed.bozo == 0
+    assert parsed.feed.title == "(untitled)" and parsed.entries[0].title == "(untitled)"
+    assert parsed.entries[0].author == "unknown" and "<summary" not in xml
+    assert [(link.rel, link.href) for link in parsed.entries[0].links] == [
+        ("alternate", "https://example.org/articles/1/")]
+    assert parsed.entries[0].published_parsed[:5] == parsed.entries[0].updated_parsed[:5] == (2025, 6, 23, 10, 1)
+
+
+def test_the_feed_names_its_author_and_types_its_links() -> None:
+    atom = "{http://www.w3.org/2005/Atom}"
+    root = ET.fromstring(feed([entry(1)]))
+    assert root.findtext(f"{atom}author/{atom}name") == "News archive"
+    assert [link.attrib for link in root.findall(atom + "link")] == [
+        {"href": "https://example.org/feed.xml", "rel": "self", "type": "application/atom+xml"},
+        {"href": "https://example.org/", "rel": "alternate", "type": "text/html"}]
+    untitled = ET.fromstring(feed([entry(1)], title="\x03"))
+    assert untitled.findtext(f"{atom}author/{atom}name") == untitled.findtext(atom + "title") == "(untitled)"

@@ -2,6 +2,7 @@
 or fails with a located Problem; never a traceback. `make fuzz` runs many more examples."""
 from __future__ import annotations
 
+import tempfile
 from html.parser import HTMLParser
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -10,8 +11,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from site_builder.build.pipeline import BuildOptions, build
 from site_builder.content.articles import parse_article
-from site_builder.core.errors import Problem
+from site_builder.core.errors import Problem, SiteError
 from site_builder.site.markdown import markdown_renderer
 
 UTC = ZoneInfo("UTC")
@@ -19,7 +21,8 @@ REL = "content/articles/fuzz.md"
 KEYS = ["title", "date", "source", "url", "wire", "dateline", "story", "entities", "tags", "related",
         "summary", "draft", "slug", "review"]
 HOSTILE = ["<script>alert(1)</script>", "\"><img src=x onerror=alert(1)>", "javascript:alert(1)",
-           "data:text/html,<b>x</b>", "{{ 7*7 }}", "{% include 'x' %}", "---", ": ", "- ", "#", "&amp;", "\t"]
+           "data:text/html,<b>x</b>", "{{ 7*7 }}", "{% include 'x' %}", "---", ": ", "- ", "#", "&amp;", "\t",
+           "\x01\x1b]0;X\x07\x1b[2J\x7f\ufffe"]
 
 text = st.text(st.characters(exclude_categories=("Cs",)), max_size=40) | st.sampled_from(HOSTILE)
 scalar = text | st.integers() | st.floats(allow_nan=False) | st.booleans() | st.none() | st.dates() | st.datetimes()
@@ -84,3 +87,65 @@ def test_any_body_renders_without_scripts(markdown: str) -> None:
             assert not [k for k in attrs if k.startswith("on")], (tag, attrs)
             for key in ("href", "src"):
                 assert not (attrs.get(key) or "").strip().lower().startswith(("javascript:", "data:")), attrs
+
+
+# -- fuzzed files through a whole build ---------------------------------------------------------
+REGISTRIES = ["stories.yaml", "entities.yaml", "sources.yaml"]
+GOOD = "---\ntitle: Steady\ndate: 2025-06-23\nsource: Daily8\nentities: [Iran]\n---\nA plain article.\n"
+BUILDS = max(10, settings.default.max_examples // 2)      # each example is a whole build
+registry = st.tuples(st.sampled_from(REGISTRIES), value | st.lists(st.dictionaries(
+    st.sampled_from(["id", "name", "title", "kind", "aliases", "home", "description", "summary", "status"]) | text,
+    value, max_size=5), max_size=3))
+
+
+def _dump(data: object) -> str:
+    try:
+        return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    except yaml.YAMLError:
+        return repr(data)
+
+
+def _page_is_safe(page: Path) -> None:
+    parser = _Tags()
+    parser.feed(page.read_text(encoding="utf-8"))
+    for tag, attrs in parser.tags:
+        assert tag != "script" or attrs.get("type") == "application/ld+json", (page, tag, attrs)
+        assert tag not in ("iframe", "svg", "style", "object", "embed", "form"), (page, tag)
+        assert not [k for k in attrs if k.startswith("on")], (page, tag, attrs)
+        for key in ("href", "src"):
+            assert not (attrs.get(key) or "").strip().lower().startswith(("javascript:", "data:")), (page, attrs)
+
+
+# Past the required fields and into the build: fuzzed text in the fields every page shows.
+mostly_valid = st.builds(lambda title, source, summary, names, meta: {
+    "title": title or "Fuzzed", "date": "2025-06-24", "source": source or "Daily8", "summary": summary,
+    "entities": names, **meta}, text, text, text, st.lists(text, max_size=3), front)
+
+
+@settings(max_examples=BUILDS, suppress_health_check=[HealthCheck.too_slow])
+@given(mostly_valid | front, body, st.none() | registry)
+def test_any_fuzzed_file_builds_or_fails_located(meta: dict[object, object], markdown: str,
+                                                 extra: tuple[str, object] | None) -> None:
+    """A fuzzed article (and registry) in a small site: the build succeeds with safe pages, or
+    fails with `path:line: message (fix)` for the fuzzed file and leaves the previous output."""
+    with tempfile.TemporaryDirectory() as folder:
+        site = Path(folder)
+        (site / "content/articles").mkdir(parents=True)
+        (site / "content/articles/steady.md").write_text(GOOD, encoding="utf-8")
+        output = build(site, BuildOptions(search=False, jobs=1)).output
+        before = {p: p.read_bytes() for p in output.rglob("*") if p.is_file()}
+        fuzzed = {REL: _as_file(meta, markdown)}
+        if extra is not None:
+            fuzzed[f"content/{extra[0]}"] = _dump(extra[1])
+        for rel, source in fuzzed.items():
+            (site / rel).write_text(source, encoding="utf-8", errors="surrogatepass")
+        try:
+            build(site, BuildOptions(search=False, jobs=1))
+        except SiteError as error:
+            for problem in error.problems:
+                assert problem.path in fuzzed and problem.message and problem.hint, str(problem)
+                assert problem.line is None or problem.line >= 1, str(problem)
+            assert {p: p.read_bytes() for p in output.rglob("*") if p.is_file()} == before
+            return
+        for page in output.rglob("*.html"):
+            _page_is_safe(page)

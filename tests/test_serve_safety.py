@@ -108,15 +108,26 @@ def test_a_page_and_the_pages_it_links_come_from_one_build(tmp_path: Path, monke
         home = get(server.port, "/")[2].decode()
         seen.append((NEW_URL in home, get(server.port, NEW_URL)[0]))
 
+    real_exchange = writer.exchange
+
+    def probe() -> None:
+        probes.append(threading.Thread(target=look))
+        probes[0].start()
+        probes[0].join(timeout=1)
+
     def replace_then_look(source: object, target: object) -> None:
         real_replace(source, target)     # type: ignore[arg-type]
         if Path(str(target)) in watched and not probes:     # the first of the two is in place
-            probes.append(threading.Thread(target=look))
-            probes[0].start()
-            probes[0].join(timeout=1)
+            probe()
+
+    def exchange_then_look(first: Path, second: Path) -> None:    # the whole next site swapped in at once
+        real_exchange(first, second)
+        if second.resolve() == output and not probes:
+            probe()
     try:
         write_article(site, "newest-of-all.md", "---\ntitle: Newest of all\ndate: 2026-01-01\nsource: Dawn\n---\nText.\n")
         monkeypatch.setattr(writer.os, "replace", replace_then_look)
+        monkeypatch.setattr(writer, "exchange", exchange_then_look)
         server.builder.run({site / "content/articles/newest-of-all.md"})
         monkeypatch.undo()
         assert len(probes) == 1

@@ -1,16 +1,21 @@
 """Write outputs safely: staged first, moved into place only when the whole build succeeded."""
 from __future__ import annotations
 
+import ctypes
+import errno
 import glob
 import os
 import shutil
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from ..core.errors import Problem, SiteError, fail
 
 MARKER = ".site-builder-output"     # in every folder site_builder writes: only those it replaces
 MARKER_TEXT = b"site_builder wrote this folder; each build replaces what is in it.\n"
+AT_FDCWD, RENAME_EXCHANGE = -100, 2      # from Linux's <fcntl.h> and <linux/fs.h>
 
 
 def plain_target(root: Path, relative: str) -> Path:
@@ -48,24 +53,142 @@ class _Targets:
 
     def __init__(self, output: Path) -> None:
         self.root = output.resolve()
-        self.known: set[Path] = {self.root}      # folders inside the root, or not there yet
+        self.known: dict[Path, Path] = {self.root: self.root}   # folder inside the root -> where it really is
 
     def __call__(self, relative: str) -> Path:
         target = plain_target(self.root, relative)
+        self._check(target.parent, relative)
+        return target
+
+    def place(self, relative: str) -> str:
+        """Where `relative` really is inside the root, through the links inside it that stay inside."""
+        target = self(relative)
+        return (self.known[target.parent] / target.name).relative_to(self.root).as_posix()
+
+    def _check(self, start: Path, relative: str) -> None:
         missing: list[Path] = []
-        folder = target.parent
+        folder = start
         while folder not in self.known:
             missing.append(folder)
             folder = folder.parent
         for folder in reversed(missing):
-            if folder.is_symlink() and not folder.resolve().is_relative_to(self.root):
-                raise fail(relative, None, "output path leaves the output folder",
-                           f"remove the link {folder.relative_to(self.root)} from the output folder")
-            self.known.add(folder)
-        return target
+            real = self.known[folder.parent] / folder.name
+            if folder.is_symlink():
+                real = folder.resolve()
+                if not real.is_relative_to(self.root):
+                    raise SiteError(Problem(relative, None, "output path leaves the output folder",
+                                            f"remove the link {folder.relative_to(self.root)} from the output folder"))
+            self.known[folder] = real
 
 
 def commit(staging: Path, output: Path, written: list[str], removed: list[str]) -> None:
+    """Put the staged files in place of their previous versions in `output`, and delete orphans.
+
+    Where the system can swap two folders in one step (Linux), the next site is made beside
+    `output` (the staged files and hard links to every file kept) and swapped in at once: a
+    reader, the server or a build killed at any moment sees the whole previous site or the
+    whole new one, never a mixture. Elsewhere each file is moved in atomically, all or nothing.
+    """
+    if can_exchange(output):
+        _commit_whole(staging, output, written, removed)
+    else:
+        _commit_files(staging, output, written, removed)
+
+
+def _commit_whole(staging: Path, output: Path, written: list[str], removed: list[str]) -> None:
+    targets = _Targets(output)
+    following = staging.with_name(staging.name + ".next")
+    try:
+        marker = [MARKER] if (staging / MARKER).is_file() else []   # should the folder have lost it
+        places = {relative: targets.place(relative) for relative in [*written, *marker]}
+        gone = [targets.place(relative) for relative in removed]
+        _mirror(targets.root, following, set(places.values()) | set(gone))
+        for relative, place in places.items():
+            target = following / place
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staging / relative, target)
+        for place in gone:
+            _prune_empty_dirs((following / place).parent, following)
+        exchange(following, output)          # `following` now holds the previous site
+    except OSError as error:
+        raise cannot_write(_named_in(error.filename, following, output), error) from error
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(following, ignore_errors=True)
+
+
+def _named_in(filename: object, following: Path, output: Path) -> str:
+    """The file an error names, as the place it stands for in `output`."""
+    name = Path(os.fsdecode(filename)) if isinstance(filename, (str, bytes)) else output
+    return str(output / name.relative_to(following)) if name.is_relative_to(following) else str(name)
+
+
+def _mirror(root: Path, copy: Path, leave_out: set[str]) -> None:
+    """`copy`: the folder tree of `root` with a hard link to each file (links as links), but
+    for the files at `leave_out` (relative paths). Plain strings: tens of thousands of files."""
+    shutil.rmtree(copy, ignore_errors=True)
+    os.mkdir(copy)
+    start = len(str(root)) + 1
+    for folder, folders, files in os.walk(root):
+        inside = folder[start:]
+        target = os.path.join(copy, inside)
+        for name in folders:
+            source = os.path.join(folder, name)
+            if os.path.islink(source):
+                os.symlink(os.readlink(source), os.path.join(target, name))
+            else:
+                os.mkdir(os.path.join(target, name))
+        for name in files:
+            if (f"{inside}/{name}" if inside else name) not in leave_out:
+                _link(os.path.join(folder, name), os.path.join(target, name))
+
+
+def _link(source: str, target: str) -> None:
+    if os.path.islink(source):
+        os.symlink(os.readlink(source), target)
+        return
+    try:
+        os.link(source, target)
+    except OSError:                  # a file system without hard links
+        shutil.copy2(source, target)
+
+
+@lru_cache(maxsize=None)
+def _renameat2() -> Any:
+    try:
+        return ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return None
+
+
+def exchange(first: Path, second: Path) -> None:
+    """Swap two paths in one step (Linux's renameat2 with RENAME_EXCHANGE)."""
+    call = _renameat2()
+    if call is None:
+        raise OSError(errno.ENOSYS, os.strerror(errno.ENOSYS), str(second))
+    if call(AT_FDCWD, os.fsencode(first), AT_FDCWD, os.fsencode(second), RENAME_EXCHANGE) != 0:
+        code = ctypes.get_errno()
+        raise OSError(code, os.strerror(code), str(second))
+
+
+@lru_cache(maxsize=None)
+def can_exchange(output: Path) -> bool:
+    """Whether two folders beside `output` can be swapped in one step (tried once per folder; a
+    build killed meanwhile leaves a staging folder that `recover` removes)."""
+    probe = output.with_name(f"{output.name}.staging-{os.getpid()}.probe")
+    try:
+        new_work_folder(probe)
+        (probe / "a").mkdir()
+        (probe / "b").mkdir()
+        exchange(probe / "a", probe / "b")
+        return True
+    except OSError:
+        return False
+    finally:
+        shutil.rmtree(probe, ignore_errors=True)
+
+
+def _commit_files(staging: Path, output: Path, written: list[str], removed: list[str]) -> None:
     """Move staged files into `output` (each move atomic), then delete orphans.
 
     All or nothing: the files replaced or deleted are kept aside until every move succeeded,
@@ -126,6 +249,14 @@ def swap_in(staging: Path, output: Path) -> None:
     chosen (such as `output.old`), and removed only when it is one site_builder wrote."""
     old = staging.with_name(staging.name + ".previous")
     had_output = output.exists()
+    if had_output and can_exchange(output):
+        try:
+            exchange(staging, output)          # in one step; `staging` now holds the previous site
+        except OSError as error:
+            raise cannot_write(str(output), error) from error
+        finally:
+            remove_own_folder(staging)
+        return
     try:
         if had_output:
             os.replace(output, old)

@@ -53,7 +53,8 @@ def read_text(path: Path, rel: str) -> tuple[str | None, list[Problem]]:
         size = path.stat().st_size      # before reading: a huge file is refused without loading it
         raw = path.read_bytes() if size <= MAX_BYTES else b""
     except OSError as error:
-        return None, [Problem(rel, None, f"{UNREADABLE}: {error.strerror}")]
+        return None, [Problem(rel, None, f"{UNREADABLE}: {error.strerror}",
+                               "check that the file exists and that you may read it")]
     if size > MAX_BYTES or len(raw) > MAX_BYTES:
         return None, [Problem(rel, 1, f"file is {max(size, len(raw)) // 2**20} MB, over the {MAX_BYTES // 2**20} MB limit",
                               "split it or remove embedded data")]
@@ -208,7 +209,7 @@ def _article_from(meta: dict[str, Any], body: str, rel: str, lines: dict[str, in
                        "use lowercase letters, digits and single hyphens, at most 80 characters")
     draft = meta.get("draft", False)
     if not isinstance(draft, bool):
-        fields.problem("draft", "'draft' must be true or false")
+        fields.problem("draft", "'draft' must be true or false", "write draft: true or draft: false, without quotes")
     url = fields.text("url")
     if url and not re.match(r"^https?://", url, re.I):
         fields.problem("url", f"'url' must start with http:// or https://, not '{url[:40]}'", "give the full address")
@@ -323,7 +324,7 @@ def _str_field(item: dict[str, Any], key: str, rel: str, line: int, problems: li
             problems.append(Problem(rel, line, f"entry has no '{key}'", f"add '{key}: ...'"))
         return None
     if not isinstance(value, (str, int, float)) or isinstance(value, bool):
-        problems.append(Problem(rel, line, f"'{key}' must be text"))
+        problems.append(Problem(rel, line, f"'{key}' must be text", f"write one value: {key}: ..."))
         return None
     return str(value).strip()
 
@@ -384,7 +385,8 @@ def _entity(item: dict[str, Any], rel: str, line: int, problems: list[Problem]) 
         return None
     aliases = item.get("aliases") or []
     if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
-        problems.append(Problem(rel, line, f"aliases of '{name}' must be a list of names"))
+        problems.append(Problem(rel, line, f"aliases of '{name}' must be a list of names",
+                                "write aliases: [First, Second]"))
         aliases = []
     kind = _str_field(item, "kind", rel, line, problems) or "other"
     if kind not in ("person", "organisation", "place", "other"):

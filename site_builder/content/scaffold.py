@@ -7,8 +7,8 @@ from pathlib import Path
 import yaml
 
 from ..core.config import load_config
-from ..core.errors import fail
-from ..core.slugs import slugify
+from ..core.errors import Problem, SiteError, fail
+from ..core.slugs import is_safe_slug, slugify
 
 SITE_TOML = '''# site_builder configuration. Every key is optional; see the README for all of them.
 title = "My news archive"
@@ -77,6 +77,9 @@ def new_article(site: Path, title: str, *, source: str, when: str | None = None,
     meta: dict[str, object] = {"title": title.strip(), "date": when or datetime.now(timezone.utc).replace(
         microsecond=0).isoformat(), "source": source}
     if story:
+        if not is_safe_slug(story):
+            raise SiteError(Problem("--story", None, f"story id '{story}' is not safe in a URL",
+                                    "use lowercase letters, digits and single hyphens"))
         meta["story"] = story
     meta.update({"entities": [], "summary": ""})
     path = site / config.paths.content / "articles" / f"{slugify(title)}.md"

@@ -412,7 +412,8 @@ def write_new(site: Path, draft: Draft) -> Problem | None:
     except FileExistsError:
         return Problem(draft.path, None, "file already exists; not overwritten", "import again to pick a new name")
     except OSError as error:
-        return Problem(draft.path, None, f"cannot write file: {error.strerror}")
+        return Problem(draft.path, None, f"cannot write file: {error.strerror}",
+                       "free disk space or fix the folder's permissions, then import again")
     return None
 
 
@@ -471,7 +472,8 @@ def read_page(path: Path) -> tuple[Read | None, Problem | None]:
     try:
         raw = path.read_bytes()
     except OSError as error:
-        return None, Problem(label, None, f"cannot read file: {error.strerror}")
+        return None, Problem(label, None, f"cannot read file: {error.strerror}",
+                             "check that the file exists and that you may read it")
     text, why = decode(raw)
     if text is None:
         return None, Problem(label, None, why, "import a saved web page or its text")

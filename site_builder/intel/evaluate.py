@@ -41,7 +41,8 @@ def read_labels(path: Path, column: str = "story") -> dict[str, str]:
     try:
         handle = path.open(newline="", encoding="utf-8")
     except OSError as error:
-        raise fail(rel, None, f"cannot read labels: {error.strerror}")
+        raise fail(rel, None, f"cannot read labels: {error.strerror}",
+                   "check that the file exists and that you may read it")
     with handle:
         reader = csv.DictReader(handle)
         missing = [c for c in ("path", column) if c not in (reader.fieldnames or [])]

@@ -84,7 +84,8 @@ def check_collisions(routes: list[Route], archive: Archive) -> None:
     for route in routes:
         path = posixpath.normpath(route.output)
         if path.startswith(("..", "/")) or "\\" in path:
-            problems.append(Problem(_origin(route, archive), None, f"page path '{route.output}' leaves the output folder"))
+            problems.append(Problem(_origin(route, archive), None, f"page path '{route.output}' leaves the output folder",
+                                    "use a plain slug"))
             continue
         other = seen.setdefault(path.casefold(), route)
         if other is not route:
