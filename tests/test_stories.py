@@ -133,7 +133,7 @@ def test_same_stories_whether_analysed_in_chunks_and_processes_or_not(seed, monk
 
 
 def test_word_hashes_follow_the_tokeniser():
-    from site_builder.intel.textsig import tokens, words
+    from site_builder.intel.tokens import tokens, words
     text = "Iran's U.S. envoys — naïve Grüße, 2024 talks"
     found = tokens([text, text.upper(), " ".join(words(text))])
     third = len(found.hashes) // 3

@@ -14,8 +14,8 @@ import scipy.sparse as sp
 
 from ..core.config import RelatedWeights
 from ..core.model import Article, RelatedLink, Story
-from .textsig import (ArchiveFeatures, EventFeatures, analyse_archive, blockwise_scores, closeness, date_order,
-                      event_features, idf, windowed_factors)
+from .textsig import ArchiveFeatures, analyse_archive, date_order
+from .similarity import EventFeatures, blockwise_scores, closeness, event_features, idf, windowed_factors
 
 EDITOR = "linked by the editor"
 SHOWN_ENTITIES = 3

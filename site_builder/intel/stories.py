@@ -20,8 +20,9 @@ import scipy.sparse as sp
 from ..core.config import StoryWeights
 from ..core.model import Article, Event, Story, StoryInfo, Tie, Version
 from .storymodel import same_story
-from .textsig import STOPWORDS, ArchiveFeatures, EventFeatures, analyse_archive, date_order, event_features, \
-    pair_evidence, words
+from .tokens import STOPWORDS, words
+from .textsig import ArchiveFeatures, analyse_archive, date_order
+from .similarity import EventFeatures, event_features, pair_evidence
 from .versions import group_versions
 
 PULL = 1.5   # an unlabelled event joins an explicit story only at PULL x threshold: "clearly alike"

@@ -15,7 +15,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..core.config import StoryWeights
-from .textsig import PairEvidence, closeness
+from .similarity import PairEvidence, closeness
 
 FEATURES = ("text", "entities", "titles", "text x evidence", "entities x evidence", "titles x evidence",
             "closeness", "same day", "same day x evidence", "evidence", "short", "entities x short",

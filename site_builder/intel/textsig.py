@@ -1,4 +1,4 @@
-"""Text signatures shared by the story intelligence: tokens, shingles, MinHash, TF-IDF.
+"""Text signatures of every article: shingles, MinHash, weighted term counts and LSH, in chunks.
 
 Pure functions over strings and numpy arrays; nothing here reads files or keeps state.
 Every article is read once (`analyse_archive`): the words of many articles at a time are
@@ -19,204 +19,13 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..core.model import Article
+from .tokens import MIX, tokens
 
 SHINGLE = 3                       # words per shingle: short enough for a copy edited in every sentence
 LEDE_SHINGLES = 40                # shingles of a body's lede, signed apart: a copy cut short keeps its lede
 BINS = 64                         # MinHash values per signature (one-permutation hashing)
 BAND_ROWS = 2                     # values per LSH band: 32 bands of 2 find pairs down to Jaccard ~0.3
 EMPTY = np.uint64(2**64 - 1)
-_DROP = ".'\u2019"                    # 'U.S.' is 'us', "Iran's" is 'irans'
-_PUNCT = str.maketrans({c: (None if c in _DROP else " ") for c in map(chr, range(0x2070)) if not c.isalnum()})
-_MIX = np.uint64(0x9E3779B97F4A7C15)
-STOPWORDS = frozenset("""a about above after again against all also am an and any are as at be because been before
-being below between both but by can could did do does doing down during each few for from further had has have
-having he her here hers him his how i if in into is it its itself just me more most my no nor not now of off on
-once only or other our out over own same she should so some such than that the their them then there these they
-this those through to too under until up very was we were what when where which while who whom why will with would
-you your said says say told would could one two new year years last first week monday tuesday wednesday thursday
-friday saturday sunday according since yet still however""".split())
-
-
-# Newswire house style: a copy that writes 'million' for 'mln' is still the same text.
-ABBREVIATIONS = {"mln": "million", "bln": "billion", "pct": "percent", "dlrs": "dollars", "dlr": "dollar",
-                 "cts": "cents", "shr": "share", "shrs": "shares", "qtr": "quarter", "qtly": "quarterly",
-                 "yr": "year", "mths": "months", "govt": "government", "intl": "international"}
-
-
-def words(text: str) -> list[str]:
-    """Lowercase word tokens; 'U.S.' is 'us', Markdown markup and punctuation are ignored."""
-    return text.lower().translate(_PUNCT).split()
-
-
-def overlap(a: np.ndarray, b: np.ndarray) -> int:
-    """Number of shared values of two sorted unique arrays."""
-    return int(np.intersect1d(a, b, assume_unique=True).size)
-
-
-# --- word hashes: a polynomial hash over bytes, vectorised with prefix sums (mod 2**64) ---
-
-_BASE = 0x100000001B3                 # odd, so invertible modulo 2**64
-_SPACE = 32
-
-
-def _byte_table() -> bytes:
-    """ASCII lowercased, punctuation to space (for `bytes.translate`); UTF-8 bytes of other letters kept."""
-    table = bytearray(range(256))
-    for code in range(128):
-        char = chr(code)
-        table[code] = ord(char.lower()) if char.isalnum() else _SPACE
-    return bytes(table)
-
-
-_TABLE = _byte_table()
-_GONE_BYTES = _DROP[:2].encode()      # '.' and "'" (the curly quote is not ASCII: `_PUNCT` drops it)
-
-
-class _Powers:
-    """BASE**k and BASE**-k modulo 2**64 for k < size, grown on demand."""
-
-    def __init__(self) -> None:
-        self.up = self.down = np.ones(1, dtype=np.uint64)
-
-    def ensure(self, size: int) -> tuple[np.ndarray, np.ndarray]:
-        if len(self.up) < size:
-            size = max(size, 2 * len(self.up))
-            self.up, self.down = _powers(_BASE, size), _powers(pow(_BASE, -1, 2**64), size)
-        return self.up, self.down
-
-
-def _powers(base: int, size: int) -> np.ndarray:
-    with np.errstate(over="ignore"):
-        return np.concatenate(([np.uint64(1)], np.cumprod(np.full(size - 1, base, dtype=np.uint64))))
-
-
-_POWERS = _Powers()
-
-
-def _finish(hashes: np.ndarray) -> np.ndarray:
-    with np.errstate(over="ignore"):
-        hashes ^= hashes >> np.uint64(29)
-        hashes *= _MIX
-        hashes ^= hashes >> np.uint64(32)
-    return hashes
-
-
-@dataclass(frozen=True)
-class _Spans:
-    """Words of normalised bytes: [begin, end) byte ranges and prefix sums for hashing any range."""
-
-    text: np.ndarray
-    begin: np.ndarray
-    end: np.ndarray
-    prefix: np.ndarray
-
-    def hashes(self, begin: np.ndarray, end: np.ndarray) -> np.ndarray:
-        """Hash of the bytes [begin, end) of each word: sum of byte * BASE**(end - 1 - position)."""
-        up = _POWERS.ensure(len(self.text) + 1)[0]
-        with np.errstate(over="ignore"):
-            return _finish((self.prefix[end] - self.prefix[begin]) * up[end - 1])
-
-    def count(self, flags: np.ndarray) -> np.ndarray:
-        """How many flagged bytes each word has (spaces are never flagged)."""
-        return np.add.reduceat(flags, self.begin, dtype=np.int32) if len(self.begin) else self.begin
-
-
-def _spans(text: np.ndarray) -> _Spans:
-    """`text` starts and ends with a space."""
-    letter = text != _SPACE
-    begin = np.flatnonzero(letter[1:] & ~letter[:-1]) + 1
-    end = np.flatnonzero(letter[:-1] & ~letter[1:]) + 1
-    down = _POWERS.ensure(len(text) + 1)[1]
-    prefix = np.empty(len(text) + 1, dtype=np.uint64)
-    prefix[0] = 0
-    prefix[1:] = text
-    with np.errstate(over="ignore"):
-        prefix[1:] *= down[: len(text)]
-        np.cumsum(prefix[1:], out=prefix[1:])
-    return _Spans(text, begin, end, prefix)
-
-
-@dataclass(frozen=True)
-class Tokens:
-    """Words of many fields laid end to end: hash, stemmed term hash, whether a topic term, field."""
-
-    hashes: np.ndarray     # uint64, every word as written (lowercased)
-    terms: np.ndarray      # uint64, the same with a plural 's' dropped
-    topical: np.ndarray    # bool: not a stopword, number or one- or two-letter word
-    field: np.ndarray      # int64, index into the fields given
-
-
-def tokens(fields: Sequence[str]) -> Tokens:
-    """Hash the words of every field at once; the same word gives the same hash in every process."""
-    parts = [(f if f.isascii() else f.lower().translate(_PUNCT)).encode("utf-8").translate(_TABLE, _GONE_BYTES)
-             for f in fields]
-    field_starts = np.ones(len(parts), dtype=np.int64)
-    np.cumsum([len(p) + 1 for p in parts[:-1]], out=field_starts[1:])
-    field_starts[1:] += 1
-    spans = _spans(np.frombuffer(b" " + b" ".join(parts) + b" ", dtype=np.uint8))
-    hashes = _expanded(spans.hashes(spans.begin, spans.end))
-    letters = spans.end - spans.begin
-    if len(spans.text) and spans.text.max() >= 0x80:
-        letters = letters - spans.count((spans.text & 0xC0) == 0x80)
-    topical = (letters > 2) & ~_numbers(spans) & ~_stopwords(hashes)
-    plural = _plural(spans.text, spans.end, letters)
-    terms = hashes.copy()
-    terms[plural] = spans.hashes(spans.begin[plural], spans.end[plural] - 1)
-    return Tokens(hashes, terms, topical, np.searchsorted(field_starts, spans.begin, side="right") - 1)
-
-
-def _plural(text: np.ndarray, end: np.ndarray, letters: np.ndarray) -> np.ndarray:
-    """Words whose plural 's' is dropped: longer than four letters, ending in 's' but not 'ss'."""
-    long = letters > 4
-    last, before = text[np.where(long, end - 1, 0)], text[np.where(long, end - 2, 0)]
-    return long & (last == ord("s")) & (before != ord("s"))
-
-
-def _numbers(spans: _Spans) -> np.ndarray:
-    """Words made of digits only."""
-    digit = (spans.text >= ord("0")) & (spans.text <= ord("9"))
-    numbers = digit[spans.begin]
-    if numbers.any():
-        numbers &= spans.count(~digit & (spans.text != _SPACE)) == 0
-    return numbers
-
-
-_STOP_TABLE: list[tuple[np.ndarray, np.ndarray, np.uint64]] = []
-_ABBREVIATION_TABLE: list[tuple[np.ndarray, np.ndarray]] = []
-
-
-def _word_hashes(text: str) -> np.ndarray:
-    spans = _spans(np.frombuffer(b" " + text.encode() + b" ", dtype=np.uint8))
-    return spans.hashes(spans.begin, spans.end)
-
-
-def _expanded(hashes: np.ndarray) -> np.ndarray:
-    """Hashes of abbreviations (`ABBREVIATIONS`) replaced by those of the words they stand for."""
-    if not _ABBREVIATION_TABLE:
-        short, full = _word_hashes(" ".join(ABBREVIATIONS)), _word_hashes(" ".join(ABBREVIATIONS.values()))
-        order = np.argsort(short)
-        _ABBREVIATION_TABLE.append((short[order], full[order]))
-    short, full = _ABBREVIATION_TABLE[0]
-    at = np.minimum(np.searchsorted(short, hashes), len(short) - 1)
-    found = short[at] == hashes
-    if found.any():
-        hashes = hashes.copy()
-        hashes[found] = full[at[found]]
-    return hashes
-
-
-def _stopwords(hashes: np.ndarray) -> np.ndarray:
-    """Which hashes are stopwords: a direct table on the low bits, then the full hash compared."""
-    if not _STOP_TABLE:
-        spans = _spans(np.frombuffer(b" " + " ".join(sorted(STOPWORDS)).encode() + b" ", dtype=np.uint8))
-        stop = np.concatenate(([np.uint64(0)], spans.hashes(spans.begin, spans.end)))
-        bits = next(b for b in range(12, 40) if len(np.unique(stop[1:] & np.uint64(2**b - 1))) == len(stop) - 1)
-        table = np.zeros(2**bits, dtype=np.int32)
-        table[(stop[1:] & np.uint64(2**bits - 1)).astype(np.int64)] = np.arange(1, len(stop))
-        _STOP_TABLE.append((table, stop, np.uint64(2**bits - 1)))
-    table, stop, mask = _STOP_TABLE[0]
-    found = table[(hashes & mask).astype(np.int64)]
-    return (found > 0) & (stop[found] == hashes)
 
 
 # --- per-article analysis: shingles, MinHash and weighted term counts, many articles at a time ---
@@ -228,8 +37,6 @@ class Doc:
     title: str
     summary: str
     body: str
-
-
 FIELDS = 5                        # title, summary, lede (first paragraph), second paragraph, the rest
 STORY_WEIGHTS = np.array([3.0, 2.0, 2.0, 1.0, 1.0])     # the inverted pyramid: the top says what it is about
 RELATED_WEIGHTS = np.array([3.0, 2.0, 2.0, 1.0, 0.0])   # related coverage reads the top two paragraphs only
@@ -303,7 +110,7 @@ def _shingle_hashes(ids: np.ndarray, doc: np.ndarray, docs: int, size: int = SHI
     combined = np.zeros(count, dtype=np.uint64)
     with np.errstate(over="ignore"):
         for offset in range(size):
-            combined = (combined * _MIX) ^ ids[offset: offset + count]
+            combined = (combined * MIX) ^ ids[offset: offset + count]
     whole = doc[:count] == doc[size - 1:]
     values, owner = [combined[whole]], [doc[:count][whole]]
     words = np.bincount(doc, minlength=docs)
@@ -312,7 +119,7 @@ def _shingle_hashes(ids: np.ndarray, doc: np.ndarray, docs: int, size: int = SHI
         value = np.zeros(1, dtype=np.uint64)
         with np.errstate(over="ignore"):
             for word in ids[first: first + words[short]]:
-                value = (value * _MIX) ^ word
+                value = (value * MIX) ^ word
         values.append(value)
         owner.append(np.array([short]))
     mixed, owner_all = np.concatenate(values), np.concatenate(owner)
@@ -321,7 +128,7 @@ def _shingle_hashes(ids: np.ndarray, doc: np.ndarray, docs: int, size: int = SHI
         mixed, owner_all = mixed[order], owner_all[order]
     with np.errstate(over="ignore"):
         mixed ^= mixed >> np.uint64(29)
-        mixed *= _MIX
+        mixed *= MIX
     return mixed, owner_all
 
 
@@ -366,7 +173,7 @@ def minhash(values: np.ndarray, lengths: np.ndarray, bins: int = BINS) -> np.nda
     signature = np.full(docs * bins, EMPTY, dtype=np.uint64)
     if len(values):
         with np.errstate(over="ignore"):
-            mixed = values * _MIX
+            mixed = values * MIX
             mixed ^= mixed >> np.uint64(31)
         slot = np.repeat(np.arange(docs, dtype=np.int64), lengths) * bins + (mixed % np.uint64(bins)).astype(np.int64)
         np.minimum.at(signature, slot, mixed // np.uint64(bins))
@@ -456,8 +263,6 @@ def _collected(pool: multiprocessing.pool.Pool, results: Iterator[ChunkAnalysis]
     yield from results
     pool.close()
     pool.join()
-
-
 _SHARED: list[Sequence[Doc]] = []
 
 
@@ -536,7 +341,7 @@ def densified(signature: np.ndarray) -> np.ndarray:
         source = np.roll(part, -distance, axis=1)
         take = missing & (source != EMPTY)
         with np.errstate(over="ignore"):
-            result[take] = (source[take] + np.uint64(distance)) * _MIX
+            result[take] = (source[take] + np.uint64(distance)) * MIX
         missing &= ~take
     filled[rows] = result
     return filled
@@ -552,7 +357,7 @@ def lsh_pairs(signature: np.ndarray, rows: int = BAND_ROWS, max_bucket: int = 50
         with np.errstate(over="ignore"):
             key = band[usable, 0].copy()
             for column in range(1, rows):
-                key = key * _MIX ^ band[usable, column]
+                key = key * MIX ^ band[usable, column]
         found.append(bucket_pairs(key, usable, max_bucket))
     pairs = np.concatenate(found) if found else np.zeros((0, 2), dtype=np.int64)
     if not len(pairs):
@@ -640,204 +445,3 @@ def _entity_matrix(ordered: Sequence[Article], canonical: Callable[[str], str]) 
 # --- similarity between events: shared rare entities, shared topic words, closeness in time ---
 
 SECONDS_PER_DAY = 86400.0
-TOP_TERMS = 40            # topic terms kept per event
-POSTING_CAP = 100          # a feature shared by more events in one time bucket is too common to find pairs
-
-
-@dataclass(frozen=True)
-class EventFeatures:
-    """Per event (rows): day number, rarity-weighted entity vector and TF-IDF term vector, L2-normalised."""
-
-    days: np.ndarray       # float64, days since the epoch of the earliest version
-    entities: sp.csr_matrix  # events x entity slugs
-    terms: sp.csr_matrix     # events x terms
-    entity_slugs: tuple[str, ...]
-    titles: sp.csr_matrix    # events x title terms (of every version)
-    length: np.ndarray       # log(1 + distinct shingles of the first version's body): how much text there is
-
-
-def event_features(features: ArchiveFeatures, groups: Sequence[Sequence[int]] | None, which: str) -> EventFeatures:
-    """Features of events, each a group of article rows in `features` (None: every article alone).
-
-    `which` picks the term counts: "story" (the whole text) or "related" (the top of it).
-    """
-    analysis = features.analysis
-    terms = analysis.story_terms if which == "story" else analysis.related_terms
-    entities = features.entities
-    titles = features.titles
-    days = features.days
-    length = np.diff(analysis.shingles.starts)
-    if groups is not None:
-        sizes = np.fromiter(map(len, groups), dtype=np.int64, count=len(groups))
-        rows = np.fromiter((i for g in groups for i in g), dtype=np.int64, count=int(sizes.sum()))
-        indptr = np.concatenate(([0], np.cumsum(sizes)))
-        pick = sp.csr_matrix((np.ones(len(rows)), rows, indptr), shape=(len(groups), terms.shape[0]))
-        terms, entities, titles = pick @ terms, pick @ entities, pick @ titles
-        days, length = days[rows[indptr[:-1]]], length[rows[indptr[:-1]]]
-        entities.data[:] = 1.0
-        titles.data[:] = 1.0
-    terms = sp.csr_matrix(terms, dtype=np.float64, copy=True)
-    terms.data = 1.0 + np.log(terms.data)
-    return EventFeatures(days, tfidf(entities), tfidf(strongest(tfidf(terms), TOP_TERMS)), features.entity_slugs,
-                         tfidf(titles), np.log1p(length))
-
-
-STRONGEST_ROWS = 4096     # rows ranked at a time: the temporaries stay small at any archive size
-
-
-def strongest(matrix: sp.csr_matrix, keep: int) -> sp.csr_matrix:
-    """Only the `keep` largest values of each row (the terms that say most about a document);
-    equal values are kept by column order."""
-    matrix = sp.csr_matrix(matrix)
-    matrix.sort_indices()
-    indptr, rows = matrix.indptr, matrix.shape[0]
-    sizes = np.diff(indptr)
-    scale = 2.0 * (float(np.abs(matrix.data).max()) if matrix.nnz else 1.0) + 1.0
-    chosen = []
-    for begin in range(0, rows, STRONGEST_ROWS):
-        end = min(rows, begin + STRONGEST_ROWS)
-        low, high = int(indptr[begin]), int(indptr[end])
-        key = np.repeat(np.arange(end - begin) * scale, sizes[begin:end]) - matrix.data[low:high]
-        order = np.argsort(key, kind="stable")       # by row, largest first; equal values by column
-        rank = np.arange(high - low) - np.repeat(indptr[begin:end] - low, sizes[begin:end])
-        chosen.append(np.sort(order[rank < keep]) + low)
-    picked = np.concatenate(chosen) if chosen else np.zeros(0, dtype=np.int64)
-    counts = np.minimum(sizes, keep)
-    return sp.csr_matrix((matrix.data[picked], matrix.indices[picked], np.concatenate(([0], np.cumsum(counts)))),
-                         shape=matrix.shape)
-
-
-def idf(matrix: sp.csr_matrix) -> np.ndarray:
-    """Smoothed inverse document frequency of each column: rare features weigh more, none weighs zero."""
-    rows = matrix.shape[0]
-    df = np.bincount(matrix.indices, minlength=matrix.shape[1])
-    return np.log((rows + 1) / (df + 1)) + 1.0
-
-
-def tfidf(matrix: sp.csr_matrix) -> sp.csr_matrix:
-    """Columns weighted by `idf`, rows scaled to unit length (in place on one copy: at 100,000
-    articles each copy of a term matrix is hundreds of megabytes)."""
-    weighted = sp.csr_matrix(matrix, dtype=np.float64, copy=True)
-    weighted.data *= idf(matrix)[weighted.indices]
-    squares = sp.csr_matrix((weighted.data ** 2, weighted.indices, weighted.indptr), shape=weighted.shape)
-    norms = np.sqrt(squares @ np.ones(weighted.shape[1]))
-    del squares
-    norms[norms == 0] = 1.0
-    weighted.data *= np.repeat(1.0 / norms, np.diff(weighted.indptr))
-    return weighted
-
-
-def windowed_factors(matrix: sp.csr_matrix, days: np.ndarray, window: float, reach: int = 1) -> Part:
-    """Rows times rows, restricted to rows within about `reach` `window`s of each other in time
-    (every pair less than `reach` windows apart is in).
-
-    Each feature is split per time bucket; the right factor also holds the `reach` buckets on each
-    side, and features shared by more than POSTING_CAP rows in a bucket are dropped (too common).
-    """
-    coo = matrix.tocoo()
-    bucket = np.floor((days - days.min()) / window).astype(np.int64) if len(days) else days.astype(np.int64)
-    width = int(bucket.max()) + 1 + 2 * reach if len(days) else 1
-    column = coo.col.astype(np.int64) * width + bucket[coo.row] + reach
-    keys, inverse, counts = np.unique(column, return_inverse=True, return_counts=True)
-    keep = counts[inverse] <= POSTING_CAP
-    rows, cols, data = coo.row[keep], inverse[keep], coo.data[keep]
-    left = sp.csr_matrix((data, (rows, cols)), shape=(matrix.shape[0], len(keys)))
-    shifted_rows, shifted_cols, shifted_data = [], [], []
-    column = column[keep]
-    for shift in range(-reach, reach + 1):
-        target = np.minimum(np.searchsorted(keys, column + shift), len(keys) - 1)
-        hit = keys[target] == column + shift
-        shifted_rows.append(rows[hit])
-        shifted_cols.append(target[hit])
-        shifted_data.append(data[hit])
-    right = sp.csr_matrix((np.concatenate(shifted_data), (np.concatenate(shifted_rows), np.concatenate(shifted_cols))),
-                          shape=left.shape).T.tocsr()
-    return lambda begin, end: (left[begin:end] @ right).tocsr()
-
-
-Part = Callable[[int, int], sp.csr_matrix]
-Finish = Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
-BLOCK = 2000
-
-
-def blockwise_scores(parts: Sequence[tuple[Part, float]], count: int, finish: Finish, keep: int) -> sp.csr_matrix:
-    """Sum of weighted parts, block of rows by block, turned into scores by `finish(rows, cols, sums)`;
-    only the `keep` best positive scores of each row survive, so memory stays linear."""
-    rows, cols, data = [], [], []
-    for begin in range(0, count, BLOCK):
-        end = min(count, begin + BLOCK)
-        total = sum((part(begin, end) * weight for part, weight in parts), sp.csr_matrix((end - begin, count)))
-        block = total.tocoo()
-        row = block.row.astype(np.int64) + begin
-        score = finish(row, block.col.astype(np.int64), block.data)
-        positive = score > 0
-        best = strongest(sp.csr_matrix((score[positive], (block.row[positive], block.col[positive])),
-                                       shape=(end - begin, count)), keep).tocoo()
-        rows.append(best.row.astype(np.int64) + begin)
-        cols.append(best.col.astype(np.int64))
-        data.append(best.data)
-    if not rows:
-        return sp.csr_matrix((count, count))
-    return sp.csr_matrix((np.concatenate(data), (np.concatenate(rows), np.concatenate(cols))), shape=(count, count))
-
-
-NEIGHBOURS = 50           # candidate neighbours kept per event
-
-
-@dataclass(frozen=True)
-class PairEvidence:
-    """Candidate pairs of events (row, col), each row's NEIGHBOURS most alike close in time, with
-    what tells whether they belong to one story."""
-
-    rows: np.ndarray       # int64
-    cols: np.ndarray       # int64
-    entities: np.ndarray   # cosine of their rarity-weighted entities
-    text: np.ndarray       # cosine of their TF-IDF topic terms
-    titles: np.ndarray     # cosine of their titles' TF-IDF topic terms
-    apart: np.ndarray      # days between them
-    evidence: np.ndarray   # the shorter one's `EventFeatures.length`: how much text the cosines rest on
-    count: int             # events
-
-
-def pair_evidence(features: EventFeatures, window: float) -> PairEvidence:
-    """Each event's NEIGHBOURS candidates within about two `window`s, ranked by shared entities and
-    terms times `closeness`; memory stays linear (rows are taken BLOCK at a time)."""
-    days, count = features.days, len(features.days)
-    parts = [windowed_factors(matrix, days, window, reach=2)
-             for matrix in (features.entities, features.terms, features.titles)]
-    found: list[tuple[np.ndarray, ...]] = []
-    for begin in range(0, count, BLOCK):
-        end = min(count, begin + BLOCK)
-        entity, text, title = (part(begin, end) for part in parts)
-        total = (entity + text + title).tocoo()
-        rows, cols = total.row.astype(np.int64), total.col.astype(np.int64)
-        score = total.data * closeness(np.abs(days[rows + begin] - days[cols]), window)
-        keep = (score > 0) & (rows + begin != cols)
-        best = strongest(sp.csr_matrix((score[keep], (rows[keep], cols[keep])), shape=(end - begin, count)),
-                         NEIGHBOURS).tocoo()
-        rows, cols = best.row.astype(np.int64), best.col.astype(np.int64)
-        found.append((rows + begin, cols, *(np.clip(_values_at(m, rows, cols), 0.0, 1.0) for m in (entity, text, title))))
-    if not found:
-        none = np.zeros(0)
-        return PairEvidence(none.astype(np.int64), none.astype(np.int64), none, none, none, none, none, count)
-    rows, cols, entity_cos, text_cos, title_cos = (np.concatenate(columns) for columns in zip(*found))
-    evidence = np.minimum(features.length[rows], features.length[cols])
-    return PairEvidence(rows, cols, entity_cos, text_cos, title_cos, np.abs(days[rows] - days[cols]), evidence, count)
-
-
-def _values_at(matrix: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-    """matrix[rows[k], cols[k]] for every k, zero where nothing is stored, without densifying."""
-    matrix = sp.csr_matrix(matrix)
-    matrix.sum_duplicates()
-    width = np.int64(matrix.shape[1])
-    keys = np.repeat(np.arange(matrix.shape[0], dtype=np.int64), np.diff(matrix.indptr)) * width + matrix.indices
-    wanted = rows * width + cols
-    if not len(keys):
-        return np.zeros(len(rows))
-    at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
-    return np.where(keys[at] == wanted, matrix.data[at], 0.0)
-
-
-def closeness(apart: np.ndarray, window: float) -> np.ndarray:
-    """1 within `window` days, falling linearly to 0 at twice the window."""
-    return np.clip(2.0 - apart / window, 0.0, 1.0)

@@ -24,7 +24,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..core.model import Article
-from .textsig import Analysis, Doc, Shingles, analyse, lsh_pairs, words
+from .textsig import Analysis, Doc, Shingles, analyse, lsh_pairs
+from .tokens import words
 
 MIN_SHINGLES = 3       # bodies of fewer words are too small to call copies of anything
 WINDOW_DAYS = 7.0      # copies further apart in time are different events
