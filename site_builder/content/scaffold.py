@@ -8,6 +8,7 @@ import yaml
 
 from ..core.config import load_config
 from ..core.errors import Problem, SiteError, fail
+from ..core.store import create_new
 from ..core.slugs import is_safe_slug, slugify
 
 SITE_TOML = '''# site_builder configuration. Every key is optional; see the README for all of them.
@@ -42,10 +43,8 @@ REGISTRIES = {
 
 def _create(path: Path, text: str) -> None:
     """Write a new file; an existing one is an error, never overwritten."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        with open(path, "x", encoding="utf-8") as handle:
-            handle.write(text)
+        create_new(path, text)
     except FileExistsError:
         raise fail(str(path), None, "file already exists; not overwriting it",
                    "choose another title or move the existing file") from None

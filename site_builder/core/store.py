@@ -40,6 +40,13 @@ def atomic_file(path: Path) -> Iterator[IO[bytes]]:
         raise
 
 
+def create_new(path: Path, text: str) -> None:
+    """Write a new text file, its folders made as needed; FileExistsError rather than replace one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "x", encoding="utf-8", newline="\n") as handle:
+        handle.write(text)
+
+
 def write_cache(path: Path, version: int, data: Any) -> None:
     """Save JSON-able `data` under a version number, atomically."""
     with atomic_file(path) as handle:

@@ -25,6 +25,7 @@ from .meta import (candidate_entities, dateline_of, entities_in, known_source, p
                           when_ago, wire_of)
 from .text import Block, RawItem, RawPage, decode, parse_text
 from ..core.model import Article, Registries
+from ..core.store import create_new
 from ..core.slugs import MAX_SLUG, slugify
 
 ARTICLES = "articles"          # the folder of imported articles, in the site's content folder
@@ -406,9 +407,7 @@ def write_new(site: Path, draft: Draft) -> Problem | None:
     """Create the file; never replace one that exists."""
     target = site / draft.path
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with open(target, "x", encoding="utf-8", newline="\n") as handle:
-            handle.write(render(draft))
+        create_new(target, render(draft))
     except FileExistsError:
         return Problem(draft.path, None, "file already exists; not overwritten", "import again to pick a new name")
     except OSError as error:
