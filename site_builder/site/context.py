@@ -14,7 +14,7 @@ from .formats.jsonld import item_list_jsonld, news_article_jsonld
 from .formats.opendata import (DATABASE, EXAMPLES, FTS_TABLE, SCHEMA, STORIES_JSON, Rows, archive_listing, archive_tables,
                        file_digests)
 from ..core.model import Archive, Article, Story, Tie, month_title
-from .routes import Route, page_count, paged
+from .routes import Route, entity_url, month_url, page_count, paged, source_url, story_url
 
 HOME_STORIES = 8
 PROFILE_LIST = 20     # a source page lists this many of its stories and of the events it reported first
@@ -71,22 +71,22 @@ class Contexts:
         story_id = self.archive.story_of[slug]
         story = self.index.stories[story_id]
         return {"title": a.title, "url": self.url(a.url_path), "source": a.source,
-                "source_url": self.url(f"sources/{self.archive.source_of[a.source.casefold()]}/"),
+                "source_url": self.url(source_url(self.archive.source_of[a.source.casefold()])),
                 "date": self.when(a), "summary": a.summary,
-                "story": {"title": story.title, "url": self.url(f"stories/{story_id}/")}
+                "story": {"title": story.title, "url": self.url(story_url(story_id))}
                 if len(story.events) > 1 or story.explicit else None}
 
     def entity_ref(self, slug: str) -> dict[str, str]:
-        return {"name": self.archive.entities[slug].name, "url": self.url(f"entities/{slug}/")}
+        return {"name": self.archive.entities[slug].name, "url": self.url(entity_url(slug))}
 
     def story_ref(self, story: Story) -> dict[str, Any]:
         return self._memo(self._story_refs, story.id, lambda: self._story_ref(story))
 
     def _story_ref(self, story: Story) -> dict[str, Any]:
-        return {"title": story.title, "url": self.url(f"stories/{story.id}/"), "summary": story.summary,
+        return {"title": story.title, "url": self.url(story_url(story.id)), "summary": story.summary,
                 "events": len(story.events), "articles": sum(len(e.versions) for e in story.events),
                 "first": human_day(story.events[0].date), "last": human_day(story.events[-1].date),
-                "chart": self.url(f"stories/{story.id}/coverage.svg")}
+                "chart": self.url(story_url(story.id, "coverage.svg"))}
 
     def open_data(self) -> OpenData:
         """The archive's tables and stories listing, once per build: they read every collection whole."""
@@ -181,13 +181,13 @@ class Contexts:
                 name = self.archive.articles[v.slug].source
                 sources[name] = sources.get(name, 0) + 1
         return {"story": dict(self.story_ref(story), id=story.id, explicit=story.explicit, status=story.status,
-                              timeline=self.url(f"stories/{story.id}/timeline.json")),
+                              timeline=self.url(story_url(story.id, "timeline.json"))),
                 "events": events, "sources": sorted(sources.items(), key=lambda kv: (-kv[1], kv[0])),
                 "matrix": self.matrix(story),
                 "jsonld": item_list_jsonld(name=story.title, url=self.absolute(route.url), items=[
                     (e["versions"][0]["title"], self.absolute(e["versions"][0]["url"][len(self.base):]))
                     for e in events]),
-                "feeds": [{"title": f"{story.title}: latest", "url": self.url(f"stories/{story.id}/feed.xml")}]}
+                "feeds": [{"title": f"{story.title}: latest", "url": self.url(story_url(story.id, "feed.xml"))}]}
 
     def tie(self, tie: Tie | None, story: Story) -> dict[str, Any] | None:
         """What tied an event to its computed story: the earlier event (a link within the page)."""
@@ -206,7 +206,7 @@ class Contexts:
             first = self.archive.articles[event.versions[0].slug]
             rows.append({"id": event.id, "title": first.title, "date": self.when(first),
                          "cells": [[self.matrix_cell(c) for c in cell] for cell in cells]})
-        return {"sources": [{"name": self.archive.sources[s].name, "url": self.url(f"sources/{s}/")}
+        return {"sources": [{"name": self.archive.sources[s].name, "url": self.url(source_url(s))}
                             for s in matrix.sources], "rows": rows}
 
     def matrix_cell(self, copy: Copy) -> dict[str, Any]:
@@ -219,7 +219,7 @@ class Contexts:
     def ctx_entity(self, route: Route) -> dict[str, Any]:
         entity = self.archive.entities[route.key]
         slugs = self.index.by_entity.get(route.key, [])
-        base = f"entities/{route.key}/"
+        base = entity_url(route.key)
         return {"entity": {"name": entity.name, "kind": entity.kind, "aliases": list(entity.aliases),
                            "description": entity.description, "known": entity.known, "count": len(slugs)},
                 "articles": self.page_slice(slugs, route.page), "pagination": self.pagination(route, base, len(slugs)),
@@ -235,7 +235,7 @@ class Contexts:
                            "kind": source.kind, "known": source.known, "count": len(slugs)},
                 "profile": self.profile(route.key, slugs) if route.page == 1 else None,
                 "articles": self.page_slice(slugs, route.page),
-                "pagination": self.pagination(route, f"sources/{route.key}/", len(slugs))}
+                "pagination": self.pagination(route, source_url(route.key), len(slugs))}
 
     def profile(self, source: str, slugs: list[str]) -> dict[str, Any]:
         """How the outlet covered the archive: its stories, the events it reported first, its lag, its copies."""
@@ -256,7 +256,7 @@ class Contexts:
         year, month = route.key.split("/")
         return {"month": {"title": month_title(datetime(int(year), int(month), 1)), "count": len(slugs)},
                 "articles": self.page_slice(slugs, route.page),
-                "pagination": self.pagination(route, f"archive/{route.key}/", len(slugs))}
+                "pagination": self.pagination(route, month_url(route.key), len(slugs))}
 
     def ctx_stories_index(self, route: Route) -> dict[str, Any]:
         return {"stories": [self.story_ref(s) for s in self.archive.stories]}
@@ -268,13 +268,13 @@ class Contexts:
 
     def ctx_sources_index(self, route: Route) -> dict[str, Any]:
         items = sorted(self.index.by_source.items(), key=lambda kv: (-len(kv[1]), kv[0]))
-        return {"sources": [{"name": self.archive.sources[s].name, "url": self.url(f"sources/{s}/"),
+        return {"sources": [{"name": self.archive.sources[s].name, "url": self.url(source_url(s)),
                              "count": len(slugs), "kind": self.archive.sources[s].kind} for s, slugs in items]}
 
     def ctx_archive_index(self, route: Route) -> dict[str, Any]:
         months = sorted(self.index.by_month.items(), reverse=True)
         return {"months": [{"title": month_title(datetime(int(m[:4]), int(m[5:]), 1)),
-                            "url": self.url(f"archive/{m}/"), "count": len(s)} for m, s in months]}
+                            "url": self.url(month_url(m)), "count": len(s)} for m, s in months]}
 
     def ctx_data(self, route: Route) -> dict[str, Any]:
         """The open data page: the files, every table's columns and row count, example SQL."""

@@ -25,6 +25,25 @@ class Route:
         return self.url + "index.html" if self.url == "" or self.url.endswith("/") else self.url
 
 
+def story_url(story_id: str, file: str = "") -> str:
+    """A story's page, or a file beside it (feed.xml, timeline.json, coverage.svg)."""
+    return f"stories/{story_id}/{file}"
+
+
+def entity_url(slug: str, file: str = "") -> str:
+    """An entity's page, or its feed.xml."""
+    return f"entities/{slug}/{file}"
+
+
+def source_url(slug: str, file: str = "") -> str:
+    return f"sources/{slug}/{file}"
+
+
+def month_url(month: str, file: str = "") -> str:
+    """A month of the archive ("2025/06")."""
+    return f"archive/{month}/{file}"
+
+
 def paged(url: str, page: int) -> str:
     return url if page == 1 else f"{url}page/{page}/"
 
@@ -45,7 +64,7 @@ def site_routes(archive: Archive, per_page: int, search: bool) -> list[Route]:
         routes.append(Route("search", "", "search/"))
     routes += [Route("home", "", paged("", n), n) for n in range(1, page_count(len(archive.articles), per_page) + 1)]
     for story in archive.stories:
-        base = f"stories/{story.id}/"
+        base = story_url(story.id)
         routes += [Route("story", story.id, base), Route("story-feed", story.id, base + "feed.xml"),
                    Route("story-timeline", story.id, base + "timeline.json"),
                    Route("story-chart", story.id, base + "coverage.svg")]
@@ -54,12 +73,12 @@ def site_routes(archive: Archive, per_page: int, search: bool) -> list[Route]:
                        for v in event.versions[1:]]
     routes += [Route("article", slug, article.url_path) for slug, article in archive.articles.items()]
     for slug, count in by_entity.items():
-        routes += [Route("entity", slug, paged(f"entities/{slug}/", n), n) for n in range(1, page_count(count, per_page) + 1)]
-        routes.append(Route("entity-feed", slug, f"entities/{slug}/feed.xml"))
+        routes += [Route("entity", slug, paged(entity_url(slug), n), n) for n in range(1, page_count(count, per_page) + 1)]
+        routes.append(Route("entity-feed", slug, entity_url(slug, "feed.xml")))
     for slug, count in by_source.items():
-        routes += [Route("source", slug, paged(f"sources/{slug}/", n), n) for n in range(1, page_count(count, per_page) + 1)]
+        routes += [Route("source", slug, paged(source_url(slug), n), n) for n in range(1, page_count(count, per_page) + 1)]
     for month, count in by_month.items():
-        routes += [Route("month", month, paged(f"archive/{month}/", n), n) for n in range(1, page_count(count, per_page) + 1)]
+        routes += [Route("month", month, paged(month_url(month), n), n) for n in range(1, page_count(count, per_page) + 1)]
     check_collisions(routes, archive)
     return routes
 

@@ -8,7 +8,7 @@ from typing import Any
 from .chart import coverage_chart
 from ..context import Contexts
 from .feeds import FeedEntry, atom_feed, tag_uri
-from ..routes import Route
+from ..routes import Route, entity_url, story_url
 from .sitemap import robots_txt, sitemap_files
 from .timelinejs import TimelineEvent, timeline_json
 
@@ -25,10 +25,10 @@ def data_context(route: Route, ctx: Contexts, all_routes: list[Route]) -> dict[s
         elif route.kind == "story-feed":
             story = index.stories[route.key]
             slugs = [v.slug for e in reversed(story.events) for v in e.versions][: ctx.config.feed_entries]
-            title, page = story.title, f"stories/{story.id}/"
+            title, page = story.title, story_url(story.id)
         else:
             slugs = index.by_entity.get(route.key, [])[: ctx.config.feed_entries]
-            title, page = archive.entities[route.key].name, f"entities/{route.key}/"
+            title, page = archive.entities[route.key].name, entity_url(route.key)
         return {"id": tag_uri(ctx.config.title, route.url), "title": title, "self": ctx.absolute(route.url),
                 "page": ctx.absolute(page),
                 "entries": [_feed_entry(ctx, s) for s in slugs]}
