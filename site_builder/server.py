@@ -279,6 +279,7 @@ class Builder:
     unbuilt: set[Path] = field(default_factory=set)    # changes since the last good build
     search: SearchRefresher | None = None
     pages_from: PageMaker | None = None               # the last good build's, for previews
+    warned: tuple[Problem, ...] = ()                  # the warnings last shown
 
     def preview(self, changed: set[Path]) -> Outcome | None:
         """Edited articles' pages at once, before the full build; None when there is nothing to preview."""
@@ -320,8 +321,13 @@ class Builder:
         what = "styles only" if reload and reload != ("*",) else "pages" if reload else "no change"
         self.console.print(f"[green]{'recovered' if recovered else 'built'}[/] {result.written} written, "
                            f"{result.removed} removed in {result.seconds:.2f} s ({what})"
-                           + (f", {len(result.warnings)} warnings" if result.warnings else ""),
+                           + (f", {len(result.warnings)} warning{'s' * (len(result.warnings) > 1)}"
+                              if result.warnings else ""),
                            highlight=False, soft_wrap=True)
+        if result.warnings != self.warned:       # say what they are when they change, not on every save
+            for p in result.warnings:
+                self.console.print(problem_text(p), soft_wrap=True, highlight=False)
+            self.warned = result.warnings
         return Outcome(self.state, self.layout, reload)
 
     def _failed(self, problems: tuple[Problem, ...]) -> Outcome:
