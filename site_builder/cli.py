@@ -205,7 +205,8 @@ def check(site: Path, as_json: bool, drafts: bool) -> None:
         print_problems(report.problems)
         colour = "red" if report.errors else "green"
         out.print(plain(("check", colour), f": {report.articles} articles, {report.pages} pages, "
-                        f"{len(report.errors)} errors, {len(report.warnings)} warnings"))
+                        f"{len(report.errors)} error{'s' * (len(report.errors) != 1)}, "
+                        f"{len(report.warnings)} warning{'s' * (len(report.warnings) != 1)}"))
     sys.exit(EXIT_CONTENT if report.errors else 0)
 
 

@@ -1,6 +1,7 @@
 """The preview server: safe file serving, the injected client, and live reload in a real browser."""
 from __future__ import annotations
 
+import io
 import http.client
 import os
 import re
@@ -387,3 +388,17 @@ def test_only_plain_edits_are_previewed(tmp_path: Path, change: str) -> None:
         assert builder.preview({article}) is None
     finally:
         console.file.close()
+
+
+def test_serve_says_what_its_warnings_are_once(tmp_path: Path) -> None:
+    """The example's path-only base URL is a warning: serve names it after the first build, then
+    only counts it while it stays the same."""
+    site = copy_site(tmp_path / "site").resolve()
+    out = io.StringIO()
+    builder = Builder(site, BuildOptions(search=False), Console(file=out, width=100), site_layout(site, None))
+    builder.run(set())
+    first = out.getvalue()
+    assert ", 1 warning" in first and ", 1 warnings" not in first and 'base_url "/" has no host' in first
+    edit_body(site / ARTICLE_FILE, "A second build.")
+    builder.run({site / ARTICLE_FILE})
+    assert out.getvalue()[len(first):].count("has no host") == 0

@@ -125,6 +125,7 @@ class Builder:
     unbuilt: set[Path] = field(default_factory=set)    # changes since the last good build
     search: SearchRefresher | None = None
     pages_from: PageMaker | None = None               # the last good build's, for previews
+    warned: tuple[Problem, ...] = ()                  # the warnings last shown
 
     def preview(self, changed: set[Path]) -> Outcome | None:
         """Edited articles' pages at once, before the full build; None when there is nothing to preview."""
@@ -166,8 +167,12 @@ class Builder:
         what = "styles only" if reload and reload != ("*",) else "pages" if reload else "no change"
         self.console.print(f"[green]{'recovered' if recovered else 'built'}[/] {result.written} written, "
                            f"{result.removed} removed in {result.seconds:.2f} s ({what})"
-                           + (f", {len(result.warnings)} warnings" if result.warnings else ""),
+                           + (f", {len(result.warnings)} warning{'s' * (len(result.warnings) > 1)}"
+                              if result.warnings else ""),
                            highlight=False, soft_wrap=True)
+        if result.warnings != self.warned:       # say what they are when they change, not on every save
+            print_problems(self.console, result.warnings, soft_wrap=True)
+            self.warned = result.warnings
         return Outcome(self.state, self.layout, reload)
 
     def _failed(self, problems: tuple[Problem, ...]) -> Outcome:
