@@ -26,7 +26,6 @@ if TYPE_CHECKING:
     from ..site.render import Renderer
 
 PACKAGE_STATIC = Path(__file__).parent.parent / "site" / "static"
-ALWAYS_BUILT = ("sitemap",)      # lists every route: what it reads is not recorded
 
 
 @dataclass(frozen=True)
@@ -127,7 +126,7 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions, load
     from .memory import return_freed_arrays
     from .workers import Job, produce
     from ..site.render import Renderer
-    from ..site.routes import site_routes
+    from ..site.routes import ALWAYS_BUILT, site_routes
     return_freed_arrays()
     links_out = _links_out(site, (config.paths.templates, config.paths.static))
     store = ChunkStore(site / config.paths.cache / "analysis", trusted=not options.clean) if remember else None

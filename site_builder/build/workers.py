@@ -20,9 +20,9 @@ from ..site.depends import read_ids
 from .manifest import signature
 from ..core.errors import fail
 from ..site.formats.opendata import write_data_file
-from ..site.formats.outputs import DATA_KINDS, data_bytes, data_context
+from ..site.formats.outputs import data_bytes, data_context
 from ..site.render import Renderer
-from ..site.routes import Route
+from ..site.routes import DATA_KINDS, Route
 from .writer import cannot_write, plain_target, write_file
 
 PARALLEL_FROM = 300      # routes; fewer are faster in this process than in a pool

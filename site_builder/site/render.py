@@ -14,14 +14,9 @@ from ..core.config import Config
 from ..core.model import Article
 from ..core.errors import fail
 from .markdown import markdown_renderer
+from .routes import TEMPLATES
 
 PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
-TEMPLATES = {
-    "home": "home.html", "article": "article.html", "changes": "changes.html", "story": "story.html",
-    "entity": "entity.html", "source": "source.html", "month": "month.html", "search": "search.html",
-    "404": "404.html", "stories-index": "stories-index.html", "entities-index": "entities-index.html",
-    "sources-index": "sources-index.html", "archive-index": "archive-index.html", "data": "data.html",
-}
 
 
 class _Environment(jinja2.Environment):

@@ -11,6 +11,31 @@ from .formats.opendata import data_files
 
 
 @dataclass(frozen=True)
+class PageKind:
+    """What the build does with a kind of route: an HTML page rendered from a template, or a
+    file made by site.formats (`template` None); `always_built` when what it reads is not recorded."""
+
+    template: str | None = None
+    always_built: bool = False
+
+
+PAGE_KINDS = {
+    "home": PageKind("home.html"), "article": PageKind("article.html"), "changes": PageKind("changes.html"),
+    "story": PageKind("story.html"), "entity": PageKind("entity.html"), "source": PageKind("source.html"),
+    "month": PageKind("month.html"), "search": PageKind("search.html"), "404": PageKind("404.html"),
+    "stories-index": PageKind("stories-index.html"), "entities-index": PageKind("entities-index.html"),
+    "sources-index": PageKind("sources-index.html"), "archive-index": PageKind("archive-index.html"),
+    "data": PageKind("data.html"),
+    "feed": PageKind(), "story-feed": PageKind(), "entity-feed": PageKind(), "story-timeline": PageKind(),
+    "story-chart": PageKind(), "sitemap": PageKind(always_built=True),   # lists every route
+    "robots": PageKind(), "data-file": PageKind(),
+}
+TEMPLATES = {kind: k.template for kind, k in PAGE_KINDS.items() if k.template}
+DATA_KINDS = tuple(kind for kind, k in PAGE_KINDS.items() if k.template is None)
+ALWAYS_BUILT = tuple(kind for kind, k in PAGE_KINDS.items() if k.always_built)
+
+
+@dataclass(frozen=True)
 class Route:
     """One output file: what kind of page it is, for which item, and where it goes."""
 

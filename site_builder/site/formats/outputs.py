@@ -12,7 +12,6 @@ from ..routes import Route, entity_url, story_url
 from .sitemap import robots_txt, sitemap_files
 from .timelinejs import TimelineEvent, timeline_json
 
-DATA_KINDS = ("feed", "story-feed", "entity-feed", "story-timeline", "story-chart", "sitemap", "robots", "data-file")
 FEED_CATEGORIES = 10     # an entry names at most this many of its article's entities: every entity's feed holds it
 
 
