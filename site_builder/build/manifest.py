@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -9,9 +11,8 @@ from typing import Any
 import orjson
 
 from ..core.errors import Problem
-from ..core.store import DataError, read_cache, write_cache
 
-VERSION = 4     # saved with core.store's one format since version 4
+VERSION = 3
 
 
 def signature(kind: str, template: str, context: Any) -> str:
@@ -51,15 +52,21 @@ def folder_identity(folder: Path) -> str:
 
 def load_manifest(path: Path) -> Manifest:
     """The last good build's manifest; empty when missing, unreadable or from another version."""
-    data = read_cache(path, VERSION)
     try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("version") != VERSION:
+            return Manifest()
         return Manifest({str(k): str(v) for k, v in data["outputs"].items()}, str(data["inputs"]),
                         tuple(Problem(**p) for p in data["warnings"]), str(data["folder"]))
-    except DataError:       # missing (None), damaged or of another version
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return Manifest()
 
 
 def save_manifest(path: Path, manifest: Manifest) -> None:
     """Write atomically: a build killed here leaves the old manifest whole."""
-    write_cache(path, VERSION, {"inputs": manifest.inputs, "outputs": manifest.outputs,
-                                "warnings": [p.as_dict() for p in manifest.warnings], "folder": manifest.folder})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".tmp{os.getpid()}")
+    data = {"version": VERSION, "inputs": manifest.inputs, "outputs": manifest.outputs,
+            "warnings": [p.as_dict() for p in manifest.warnings], "folder": manifest.folder}
+    tmp.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, path)
