@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,6 +10,7 @@ from typing import Any
 import orjson
 
 from ..core.errors import Problem
+from ..core.store import atomic_file
 
 VERSION = 3
 
@@ -64,9 +64,7 @@ def load_manifest(path: Path) -> Manifest:
 
 def save_manifest(path: Path, manifest: Manifest) -> None:
     """Write atomically: a build killed here leaves the old manifest whole."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".tmp{os.getpid()}")
     data = {"version": VERSION, "inputs": manifest.inputs, "outputs": manifest.outputs,
             "warnings": [p.as_dict() for p in manifest.warnings], "folder": manifest.folder}
-    tmp.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
-    os.replace(tmp, path)
+    with atomic_file(path) as handle:     # Python's json: output names that are not UTF-8 are kept
+        handle.write(json.dumps(data, sort_keys=True).encode("utf-8"))
