@@ -16,6 +16,7 @@ import argparse
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from unittest.mock import patch
 
 import numpy as np
 from scipy.optimize import minimize
@@ -25,7 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from quality import canonical_of, load  # noqa: E402
 from site_builder.core.config import StoryWeights  # noqa: E402
 from site_builder.intel.evaluate import read_labels, story_scores  # noqa: E402
-from site_builder.intel.storymodel import FEATURES, pair_features, probability  # noqa: E402
+from site_builder.intel import storymodel  # noqa: E402
+from site_builder.intel.storymodel import FEATURES, pair_features  # noqa: E402
 from site_builder.intel.stories import compute_stories  # noqa: E402
 from site_builder.intel.textsig import analyse_archive, date_order  # noqa: E402
 from site_builder.intel.similarity import event_features, pair_evidence  # noqa: E402
@@ -80,16 +82,9 @@ def _rows(site: Site, pick: str) -> np.ndarray:
 
 
 def score(site: Site, coefficients: np.ndarray, threshold: float, newer_only: bool) -> tuple[float, float, float]:
-    import site_builder.intel.storymodel as model
-    saved = model.COEFFICIENTS
-    model.COEFFICIENTS = coefficients
-    try:
-        probability.__defaults__ = (coefficients,)
+    with patch.object(storymodel, "COEFFICIENTS", coefficients):
         stories = compute_stories(site.articles, site.registries.stories, canonical_of(site.registries),
                                   StoryWeights(threshold=threshold))
-    finally:
-        model.COEFFICIENTS = saved
-        probability.__defaults__ = (saved,)
     path_of = {a.slug: a.path for a in site.articles}
     computed = {path_of[v.slug]: s.id for s in stories for e in s.events for v in e.versions}
     labels = site.labels
@@ -131,7 +126,7 @@ def main() -> None:
     for site in sites:
         for threshold in args.thresholds:
             p, r, f = score(site, coefficients, threshold, args.holdout)
-            print(f"{site.name:32} threshold {threshold:.1f}: B-cubed P {p:.3f} R {r:.3f} F1 {f:.3f}"
+            print(f"{site.name:32} threshold {threshold:.2f}: B-cubed P {p:.3f} R {r:.3f} F1 {f:.3f}"
                   + (" (newer half)" if args.holdout else ""))
 
 

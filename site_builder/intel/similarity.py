@@ -49,6 +49,8 @@ def event_features(features: ArchiveFeatures, groups: Sequence[Sequence[int]] | 
     terms.data = 1.0 + np.log(terms.data)
     return EventFeatures(days, tfidf(entities), tfidf(strongest(tfidf(terms), TOP_TERMS)), features.entity_slugs,
                          tfidf(titles), np.log1p(length))
+
+
 STRONGEST_ROWS = 4096     # rows ranked at a time: the temporaries stay small at any archive size
 
 
@@ -120,6 +122,8 @@ def windowed_factors(matrix: sp.csr_matrix, days: np.ndarray, window: float, rea
     right = sp.csr_matrix((np.concatenate(shifted_data), (np.concatenate(shifted_rows), np.concatenate(shifted_cols))),
                           shape=left.shape).T.tocsr()
     return lambda begin, end: (left[begin:end] @ right).tocsr()
+
+
 Part = Callable[[int, int], sp.csr_matrix]
 Finish = Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
 BLOCK = 2000
@@ -144,6 +148,8 @@ def blockwise_scores(parts: Sequence[tuple[Part, float]], count: int, finish: Fi
     if not rows:
         return sp.csr_matrix((count, count))
     return sp.csr_matrix((np.concatenate(data), (np.concatenate(rows), np.concatenate(cols))), shape=(count, count))
+
+
 NEIGHBOURS = 50           # candidate neighbours kept per event
 
 
@@ -179,26 +185,16 @@ def pair_evidence(features: EventFeatures, window: float) -> PairEvidence:
         best = strongest(sp.csr_matrix((score[keep], (rows[keep], cols[keep])), shape=(end - begin, count)),
                          NEIGHBOURS).tocoo()
         rows, cols = best.row.astype(np.int64), best.col.astype(np.int64)
-        found.append((rows + begin, cols, *(np.clip(_values_at(m, rows, cols), 0.0, 1.0) for m in (entity, text, title))))
+        if not len(rows):     # no candidates in this block (scipy's element indexing wants some)
+            continue
+        found.append((rows + begin, cols, *(np.clip(np.asarray(m[rows, cols]).ravel(), 0.0, 1.0)
+                                            for m in (entity, text, title))))
     if not found:
         none = np.zeros(0)
         return PairEvidence(none.astype(np.int64), none.astype(np.int64), none, none, none, none, none, count)
     rows, cols, entity_cos, text_cos, title_cos = (np.concatenate(columns) for columns in zip(*found))
     evidence = np.minimum(features.length[rows], features.length[cols])
     return PairEvidence(rows, cols, entity_cos, text_cos, title_cos, np.abs(days[rows] - days[cols]), evidence, count)
-
-
-def _values_at(matrix: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-    """matrix[rows[k], cols[k]] for every k, zero where nothing is stored, without densifying."""
-    matrix = sp.csr_matrix(matrix)
-    matrix.sum_duplicates()
-    width = np.int64(matrix.shape[1])
-    keys = np.repeat(np.arange(matrix.shape[0], dtype=np.int64), np.diff(matrix.indptr)) * width + matrix.indices
-    wanted = rows * width + cols
-    if not len(keys):
-        return np.zeros(len(rows))
-    at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
-    return np.where(keys[at] == wanted, matrix.data[at], 0.0)
 
 
 def closeness(apart: np.ndarray, window: float) -> np.ndarray:

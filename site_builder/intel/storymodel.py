@@ -36,8 +36,10 @@ def pair_features(pairs: PairEvidence, weights: StoryWeights) -> np.ndarray:
                      np.ones(len(text))], axis=1)
 
 
-def probability(features: np.ndarray, coefficients: np.ndarray = COEFFICIENTS) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-np.clip(features @ coefficients, -50.0, 50.0)))
+def probability(features: np.ndarray, coefficients: np.ndarray | None = None) -> np.ndarray:
+    """The model's likelihood for each row of features (with COEFFICIENTS unless others are given)."""
+    z = features @ (COEFFICIENTS if coefficients is None else coefficients)
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -50.0, 50.0)))
 
 
 def same_story(pairs: PairEvidence, weights: StoryWeights) -> sp.csr_matrix:

@@ -46,7 +46,7 @@ class VersionGroup:
 
 @dataclass(frozen=True)
 class Copy:
-    """A verified pair of copies (first < second in date order): containment and Jaccard of their shingles."""
+    """A verified pair of copies (indices, first < second): containment and Jaccard of their shingles."""
 
     first: int
     second: int
@@ -142,47 +142,35 @@ def group_versions(articles: Sequence[Article], threshold: float,
     if analysis is None:
         analysis = analyse([Doc("", "", a.body) for a in articles])
     order = sorted(range(len(articles)), key=lambda i: (articles[i].date, articles[i].slug))
-    if order != list(range(len(articles))):
-        groups = group_versions([articles[i] for i in order], threshold, _rows(analysis, order))
-        return [VersionGroup(tuple(order[m] for m in g.members), g.scores) for g in groups]
-    earlier: list[list[Copy]] = [[] for _ in articles]
+    rank = {index: position for position, index in enumerate(order)}
+    earlier: list[list[Copy]] = [[] for _ in articles]     # per article, its copies published before it
     for copy in verified_copies(articles, analysis, threshold):
-        earlier[copy.second].append(copy)
-    event_of: list[int] = []
+        earlier[max(copy.first, copy.second, key=rank.__getitem__)].append(copy)
+    event_of: dict[int, int] = {}
     members: list[list[int]] = []
     scores: list[list[float]] = []
-    for index, article in enumerate(articles):
-        chosen = _best_event(article, earlier[index], event_of, members, articles)
+    for index in order:
+        chosen = _best_event(index, earlier[index], event_of, members, articles)
         if chosen is None:
-            event_of.append(len(members))
+            event_of[index] = len(members)
             members.append([index])
             scores.append([1.0])
         else:
             event, score = chosen
-            event_of.append(event)
+            event_of[index] = event
             members[event].append(index)
             scores[event].append(round(score, 3))
     return [VersionGroup(tuple(m), tuple(s)) for m, s in zip(members, scores)]
 
 
-def _rows(analysis: Analysis, order: list[int]) -> Analysis:
-    """The analysis of the documents in another order."""
-    shingles = analysis.shingles
-    values = [shingles.of(i) for i in order]
-    starts = np.concatenate(([0], np.cumsum([len(v) for v in values]))).astype(np.int64)
-    merged = np.concatenate(values) if values else shingles.values[:0]
-    return Analysis(Shingles(merged, starts), analysis.signature[order], analysis.lede[order],
-                    analysis.story_terms[order], analysis.related_terms[order])
-
-
-def _best_event(article: Article, copies: list[Copy], event_of: list[int], members: list[list[int]],
+def _best_event(index: int, copies: list[Copy], event_of: dict[int, int], members: list[list[int]],
                 articles: Sequence[Article]) -> tuple[int, float] | None:
-    """The event the article resembles most among those it is a copy of and may join (no version
-    from its outlet yet), with the containment that joined it; ties go to the earliest event."""
+    """The event article `index` resembles most among those it is a copy of and may join (no
+    version from its outlet yet), with the containment that joined it; ties go to the earliest event."""
     best: tuple[float, int, float] | None = None
     for copy in copies:
-        event = event_of[copy.first]
-        if any(_same_outlet(article, articles[m]) for m in members[event]):
+        event = event_of[copy.second if copy.first == index else copy.first]
+        if any(_same_outlet(articles[index], articles[m]) for m in members[event]):
             continue
         key = (copy.jaccard, -event, copy.containment)
         if best is None or key > best:
