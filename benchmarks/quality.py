@@ -8,7 +8,7 @@ there) or a synthetic archive from generate.py. For each site and each labelled 
 pairwise and B-cubed precision, recall and F1 of what the build computes, and of two baselines
 computed in the same run: every file alone, and files with identical texts grouped. Then the wall
 time, CPU time (this process and its workers) and peak memory of the story intelligence as
-`graph.build_archive` runs it: analyse_archive, compute_stories and related_coverage.
+`archive.build_archive` runs it: `segments.compute_stories` and `segments.related_coverage`.
 """
 from __future__ import annotations
 
@@ -29,10 +29,8 @@ from site_builder.content.articles import article_files, load_registries, parse_
 from site_builder.intel.evaluate import read_labels, story_scores  # noqa: E402
 from site_builder.build.memory import return_freed_arrays  # noqa: E402
 from site_builder.core.model import Article, Registries  # noqa: E402
-from site_builder.intel.related import related_coverage  # noqa: E402
 from site_builder.core.slugs import slugify  # noqa: E402
-from site_builder.intel.stories import compute_stories  # noqa: E402
-from site_builder.intel.textsig import analyse_archive  # noqa: E402
+from site_builder.intel.segments import compute_stories, related_coverage  # noqa: E402
 
 UTC = ZoneInfo("UTC")
 LEVELS = ("story", "event")
@@ -88,10 +86,9 @@ def measure(site: Path, jobs: int, related: bool, weights: StoryWeights) -> tupl
     articles, registries = load(site, jobs)
     canonical = canonical_of(registries)
     before, cpu_before = time.perf_counter(), cpu_seconds()
-    features = analyse_archive(articles, canonical)
-    stories = compute_stories(articles, registries.stories, canonical, weights, features=features)
+    stories = compute_stories(articles, registries.stories, canonical, weights)
     if related:
-        related_coverage(articles, stories, canonical, RelatedWeights(), features=features)
+        related_coverage(articles, stories, canonical, RelatedWeights())
     wall, cpu = time.perf_counter() - before, cpu_seconds() - cpu_before
     path_of = {a.slug: a.path for a in articles}
     computed = {"story": {path_of[v.slug]: s.id for s in stories for e in s.events for v in e.versions},

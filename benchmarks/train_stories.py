@@ -28,7 +28,7 @@ from site_builder.core.config import StoryWeights  # noqa: E402
 from site_builder.intel.evaluate import read_labels, story_scores  # noqa: E402
 from site_builder.intel import storymodel  # noqa: E402
 from site_builder.intel.storymodel import FEATURES, pair_features  # noqa: E402
-from site_builder.intel.stories import compute_stories  # noqa: E402
+from site_builder.intel.segments import compute_stories  # noqa: E402
 from site_builder.intel.textsig import analyse_archive, date_order  # noqa: E402
 from site_builder.intel.similarity import event_features, pair_evidence  # noqa: E402
 from site_builder.intel.versions import group_versions  # noqa: E402

@@ -120,8 +120,10 @@ def test_clean_trusts_nothing_in_the_cache(example_site: Path, tmp_path: Path) -
     output = built(example_site).output
     for shard in (example_site / CACHE).glob("parsed-*.json"):
         shard.write_bytes(shard.read_bytes().replace(b"The European Union has been urging", b"The cache says"))
-    results = example_site / CACHE / "analysis" / "results.json"
-    results.write_bytes(results.read_bytes().replace(b"iran-us-strikes-2025", b"iran-us-strikes-2099"))
+    parts = list((example_site / CACHE / "analysis").glob("stories-*.json"))
+    assert parts
+    for results in parts:
+        results.write_bytes(results.read_bytes().replace(b"iran-us-strikes-2025", b"iran-us-strikes-2099"))
     built(example_site, clean=True)
     page = (output / PAGE).read_text(encoding="utf-8")
     assert "has been urging" in page and "The cache says" not in page

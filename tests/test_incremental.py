@@ -84,10 +84,10 @@ def test_bytecode_written_during_a_build_is_not_an_input_change(tmp_path: Path) 
 
 def test_stories_and_related_are_kept_while_what_they_read_is_unchanged(example_site: Path, tmp_path: Path,
                                                                          monkeypatch) -> None:
-    from site_builder.intel import archive as graph
+    from site_builder.intel import segments
     computed: list[int] = []
-    real = graph.compute_stories
-    monkeypatch.setattr(graph, "compute_stories", lambda *a, **k: computed.append(1) or real(*a, **k))
+    real = segments.part_stories
+    monkeypatch.setattr(segments, "part_stories", lambda *a, **k: computed.append(1) or real(*a, **k))
     build(example_site, BuildOptions(search=False, jobs=1))
     edit(example_site, HORMUZ, "tags: [diplomacy, shipping]", "tags: [diplomacy, shipping, oil]")
     build(example_site, BuildOptions(search=False, jobs=1))

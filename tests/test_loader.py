@@ -17,13 +17,13 @@ from tests.conftest import write_article
 def story_runs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """How many times the stories were computed (the costly part of the intelligence)."""
     runs: list[int] = []
-    compute = archive_module.compute_stories
+    compute = archive_module.story_intelligence
 
     def counted(*args: Any, **kwargs: Any) -> Any:
         runs.append(1)
         return compute(*args, **kwargs)
 
-    monkeypatch.setattr(archive_module, "compute_stories", counted)
+    monkeypatch.setattr(archive_module, "story_intelligence", counted)
     return runs
 
 

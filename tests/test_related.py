@@ -4,7 +4,8 @@ from datetime import datetime, timedelta, timezone
 
 from site_builder.core.config import RelatedWeights
 from site_builder.core.model import Article, Event, Story, Version
-from site_builder.intel.related import related_coverage, when
+from site_builder.intel.related import when
+from site_builder.intel.segments import related_coverage
 from site_builder.core.slugs import slugify
 
 WHEN = datetime(2025, 1, 1, 12, tzinfo=timezone.utc)

@@ -13,9 +13,8 @@ import pytest
 from site_builder.core.config import RelatedWeights, StoryWeights
 from site_builder.content.articles import article_files, load_registries, parse_article
 from site_builder.core.model import Article, Registries
-from site_builder.intel.related import related_coverage
 from site_builder.core.slugs import slugify
-from site_builder.intel.stories import compute_stories
+from site_builder.intel.segments import compute_stories, related_coverage
 
 CONTENT = Path(__file__).resolve().parent.parent / "content"
 REUTERS = "iran-supreme-leader-asks-putin-to-do-more-after-us-strikes"
@@ -124,11 +123,10 @@ def test_empty_archive():
 def test_same_stories_whether_analysed_in_chunks_and_processes_or_not(seed, monkeypatch):
     from site_builder.intel import textsig
     articles, registries, canonical, stories = seed
+    related = related_coverage(articles, stories, canonical, RelatedWeights())
     monkeypatch.setattr(textsig, "CHUNK", 3)
     monkeypatch.setattr(textsig, "PARALLEL", 2)
-    features = textsig.analyse_archive(articles, canonical)
-    assert compute_stories(articles, registries.stories, canonical, StoryWeights(), features=features) == stories
-    related = related_coverage(articles, stories, canonical, RelatedWeights(), features=features)
+    assert compute_stories(articles, registries.stories, canonical, StoryWeights()) == stories
     assert related == related_coverage(articles, stories, canonical, RelatedWeights())
 
 
@@ -143,6 +141,12 @@ def test_word_hashes_follow_the_tokeniser():
     assert found.topical[:third].tolist() == [True, False, True, True, True, False, True]
 
 
+def _intelligence(articles, registries, canonical, store):
+    from site_builder.core.config import Config
+    from site_builder.intel.segments import story_intelligence
+    return story_intelligence(articles, registries.stories, canonical, Config(), {}, store)
+
+
 def test_kept_chunk_analyses_give_the_same_stories(seed, monkeypatch, tmp_path):
     """Chunks come back from the store byte for byte; an edit makes only its own chunk new."""
     import dataclasses
@@ -152,36 +156,33 @@ def test_kept_chunk_analyses_give_the_same_stories(seed, monkeypatch, tmp_path):
     articles, registries, canonical, stories = seed
     monkeypatch.setattr(textsig, "CHUNK", 3)
     first = ChunkStore(tmp_path / "analysis")
-    textsig.analyse_archive(articles, canonical, first)
+    assert _intelligence(articles, registries, canonical, first)[0] == stories
     chunks = sorted(p.name for p in first.folder.glob("*.npz"))
     assert len(chunks) == -(-len(articles) // 3)
 
     again = ChunkStore(tmp_path / "analysis")
-    features = textsig.analyse_archive(articles, canonical, again)
-    assert compute_stories(articles, registries.stories, canonical, StoryWeights(), features=features) == stories
+    assert _intelligence(articles, registries, canonical, again)[0] == stories
     assert sorted(p.name for p in again.folder.glob("*.npz")) == chunks
 
     edited = [dataclasses.replace(a, body=a.body + "\n\nOne more line.") if i == 0 else a
               for i, a in enumerate(textsig.date_order(articles))]
     store = ChunkStore(tmp_path / "analysis")
-    features = textsig.analyse_archive(edited, canonical, store)
+    assert _intelligence(edited, registries, canonical, store) \
+        == _intelligence(edited, registries, canonical, ChunkStore(tmp_path / "clean", trusted=False))
     store.prune()
     after = sorted(p.name for p in store.folder.glob("*.npz"))
     assert len(set(after) - set(chunks)) == 1 and len(after) == len(chunks)
-    assert compute_stories(edited, registries.stories, canonical, StoryWeights(), features=features) \
-        == compute_stories(edited, registries.stories, canonical, StoryWeights())
 
 
 def test_an_unreadable_kept_chunk_is_analysed_again(seed, tmp_path):
-    from site_builder.intel import textsig
     from site_builder.intel.cache import ChunkStore
     articles, registries, canonical, stories = seed
-    store = ChunkStore(tmp_path / "analysis")
-    textsig.analyse_archive(articles, canonical, store)
-    for path in store.folder.glob("*.npz"):
+    _intelligence(articles, registries, canonical, ChunkStore(tmp_path / "analysis"))
+    for path in (tmp_path / "analysis").glob("*.npz"):
         path.write_bytes(b"not a zip file")
-    features = textsig.analyse_archive(articles, canonical, ChunkStore(tmp_path / "analysis"))
-    assert compute_stories(articles, registries.stories, canonical, StoryWeights(), features=features) == stories
+    for path in (tmp_path / "analysis").glob("*.json"):
+        path.unlink()
+    assert _intelligence(articles, registries, canonical, ChunkStore(tmp_path / "analysis"))[0] == stories
 
 
 def test_each_computed_event_says_what_tied_it_to_its_story(seed):

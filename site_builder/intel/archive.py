@@ -1,49 +1,22 @@
 """The archive graph: entities and sources resolved, stories, events and related coverage."""
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
 from ..content.load import Content, load_content
 from ..core.config import Config
 from ..core.errors import Problem, SiteError
-from ..core.model import Archive, Article, RelatedLink, Registries, Story
+from ..core.model import Archive, Article, Registries
 from .names import entity_index, source_index
-from .related import related_coverage
 from ..core.slugs import slugify
-from .stories import compute_stories
-from .textsig import ChunkStoreLike, analyse_archive, chunk_keys
-
-GRAPH_VERSION = 2     # change when stories or related coverage are computed differently
-
-
-StoryResults = tuple[tuple[Story, ...], dict[str, tuple[RelatedLink, ...]]]
-
-
-class StoryCache(ChunkStoreLike, Protocol):
-    """Chunk analyses, and the last stories and related coverage by a key of their inputs."""
-
-    def results(self, key: str) -> StoryResults | None: ...
-    def keep_results(self, key: str, results: StoryResults) -> None: ...
-
-
-def graph_key(ordered: Sequence[Article], registries: Registries, config: Config, texts: list[str]) -> str:
-    """A hash of everything stories and related coverage are computed from: the registries, their
-    settings, the texts (`texts`: the text analysis' `chunk_keys`) and, per article, its slug,
-    dates, names, story and related keys (not its tags, source, links or dateline, never read)."""
-    fields = [(a.slug, a.date.isoformat(), a.date_only, a.entities, a.story, a.related) for a in ordered]
-    text = repr((GRAPH_VERSION, registries, config.stories, config.related, texts, fields))
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
-
+from .segments import PartStore, story_intelligence
 
 def build_archive(articles: Sequence[Article], registries: Registries, config: Config,
-                  cache: StoryCache | None = None) -> Archive:
+                  cache: PartStore | None = None) -> Archive:
     """Everything computed over the whole archive; articles newest first. `cache` keeps the text
-    analysis of unchanged chunks of articles between builds, and the stories and related coverage
-    while what they read is unchanged."""
+    analysis and the story intelligence of the archive's parts between builds (`segments`)."""
     ordered = sorted(articles, key=lambda a: (a.date, a.slug), reverse=True)
     entity_names = entity_index(ordered, registries.entities)
     source_names = source_index(ordered, registries.sources)
@@ -52,20 +25,8 @@ def build_archive(articles: Sequence[Article], registries: Registries, config: C
     def canonical(name: str) -> str:
         return entity_of.get(name.casefold()) or slugify(name)
 
-    kept, key, keys = None, "", None
-    if cache is not None:
-        keys = chunk_keys(ordered)
-        key = graph_key(ordered, registries, config, keys)
-        kept = cache.results(key)
-    if kept is None:
-        features = analyse_archive(ordered, canonical, cache, keys)   # texts read once, for stories and related
-        stories = compute_stories(ordered, registries.stories, canonical, config.stories, features=features)
-        related = related_coverage(ordered, stories, canonical, config.related,
-                                   names={slug: entity.name for slug, entity in entities.items()}, features=features)
-        if cache is not None:
-            cache.keep_results(key, (stories, related))
-    else:
-        stories, related = kept
+    stories, related = story_intelligence(ordered, registries.stories, canonical, config,
+                                          {slug: entity.name for slug, entity in entities.items()}, cache)
     story_of, event_of = {}, {}
     for story in stories:
         for event in story.events:
@@ -101,7 +62,7 @@ class Loaded:
 
 
 def load_archive(site: Path, config: Config, *, drafts: bool = False, jobs: int = 1, cache: bool = True,
-                 trusted: bool = True, store: StoryCache | None = None) -> Loaded:
+                 trusted: bool = True, store: PartStore | None = None) -> Loaded:
     """config → content → stop on errors → the story intelligence: the one loader of build, check
     and stories, so each runs the intelligence once."""
     content = load_content(site, config, drafts=drafts, jobs=jobs, cache=cache, trusted=trusted)

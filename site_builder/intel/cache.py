@@ -1,8 +1,8 @@
 """The story intelligence's work, kept on disk between builds.
 
-An edit touches one chunk of 500 articles; the other chunks' shingles, signatures and term
-counts come back from here instead of being computed again. And when nothing the stories and
-related coverage read has changed (an edit of tags, a link or a dateline), they come back whole.
+The text analysis of each chunk of articles (NPZ, by a hash of its texts), and each part's
+events, stories and related coverage (JSON, by a hash of its inputs): an edit recomputes the
+chunk and the parts it touches, everything else comes back from here.
 """
 from __future__ import annotations
 
@@ -12,19 +12,17 @@ from typing import Any
 
 import numpy as np
 
-from ..core.store import (DataError, atomic_file, read_cache, related_data, related_from, stories_data, stories_from,
-                        write_cache)
-from .archive import StoryResults
+from ..core.store import atomic_file, read_cache, write_cache
 from .textsig import ChunkAnalysis, part_arrays, part_from_arrays
 
-RESULTS_VERSION = 3
+RESULTS_VERSION = 4
 
 
 class ChunkStore:
-    """One .npz file per chunk analysis, named by its key (`textsig.chunk_key`); `prune` removes
-    the files this run did not ask for. Beside them, the last stories and related coverage.
-    Not `trusted` (a clean build), nothing is read back, only written. A write that fails (a full
-    disk) is noted in `unsaved` and the build goes on."""
+    """One .npz file per chunk analysis, one .json file per part's results, named by their key;
+    `prune` removes the files this run did not ask for. Not `trusted` (a clean build), nothing is
+    read back, only written. A write that fails (a full disk) is noted in `unsaved` and the build
+    goes on."""
 
     def __init__(self, folder: Path, trusted: bool = True) -> None:
         self.folder, self.trusted = folder, trusted
@@ -33,6 +31,10 @@ class ChunkStore:
 
     def _path(self, key: str) -> Path:
         return self.folder / f"{key}.npz"
+
+    def has(self, key: str) -> bool:
+        self.used.add(key)
+        return self.trusted and self._path(key).is_file()
 
     def get(self, key: str) -> ChunkAnalysis | None:
         self.used.add(key)
@@ -53,27 +55,21 @@ class ChunkStore:
         except OSError as error:
             self.unsaved = error
 
-    def prune(self) -> None:
-        """Forget the chunks of texts that are no longer in the archive (when this run analysed it)."""
-        if self.used and self.folder.is_dir():
-            for path in self.folder.glob("*.npz"):
-                if path.stem not in self.used:
-                    path.unlink(missing_ok=True)
+    def load(self, key: str) -> Any:
+        """A part's results saved under `key`; None when missing, damaged or not trusted."""
+        self.used.add(key)
+        return read_cache(self.folder / f"{key}.json", RESULTS_VERSION) if self.trusted else None
 
-    def results(self, key: str) -> StoryResults | None:
-        """The stories and related coverage computed from inputs of this key (`graph.graph_key`)."""
-        data = read_cache(self.folder / "results.json", RESULTS_VERSION) if self.trusted else None
-        if not isinstance(data, dict) or data.get("key") != key:
-            return None
+    def save(self, key: str, data: Any) -> None:
+        self.used.add(key)
         try:
-            return stories_from(data["stories"]), related_from(data["related"])
-        except DataError:
-            return None
-
-    def keep_results(self, key: str, results: StoryResults) -> None:
-        stories, related = results
-        try:
-            write_cache(self.folder / "results.json", RESULTS_VERSION,
-                        {"key": key, "stories": stories_data(stories), "related": related_data(related)})
+            write_cache(self.folder / f"{key}.json", RESULTS_VERSION, data)
         except OSError as error:
             self.unsaved = error
+
+    def prune(self) -> None:
+        """Forget the chunks and parts of texts that are no longer in the archive (when this run analysed it)."""
+        if self.used and self.folder.is_dir():
+            for path in (*self.folder.glob("*.npz"), *self.folder.glob("*.json")):
+                if path.stem not in self.used:
+                    path.unlink(missing_ok=True)

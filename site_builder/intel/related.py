@@ -13,28 +13,24 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..core.config import RelatedWeights
-from ..core.model import Article, RelatedLink, Story
-from .textsig import ArchiveFeatures, analyse_archive, date_order
+from ..core.model import Article, RelatedLink
+from .textsig import ArchiveFeatures
 from .similarity import EventFeatures, blockwise_scores, closeness, event_features, idf, windowed_factors
 
 EDITOR = "linked by the editor"
 SHOWN_ENTITIES = 3
 
 
-def related_coverage(articles: Sequence[Article], stories: Sequence[Story], canonical: Callable[[str], str],
-                     weights: RelatedWeights, *, names: Mapping[str, str] | None = None,
-                     features: ArchiveFeatures | None = None) -> dict[str, tuple[RelatedLink, ...]]:
-    """Up to `weights.count` related articles per article slug, explicit links first.
+def part_related(ordered: Sequence[Article], features: ArchiveFeatures, core: tuple[int, int],
+                 story_of: Mapping[str, str], event_of: Mapping[str, str], canonical: Callable[[str], str],
+                 weights: RelatedWeights, names: Mapping[str, str] | None = None) -> dict[str, tuple[RelatedLink, ...]]:
+    """Up to `weights.count` related articles for each article of `ordered[core[0]:core[1]]`,
+    explicit links first, found among `ordered` (the part and its horizon; `features` are theirs).
 
     `names` maps entity slugs to display names for the reasons; else the name as written is shown.
-    `features` (from `analyse_archive` over the same articles) saves reading the texts again.
     """
-    ordered = date_order(articles)
-    if features is None or not features.matches(ordered):
-        features = analyse_archive(ordered, canonical)
-    story_of, event_of = _memberships(stories)
     each = event_features(features, None, "related")
-    scores = _scores(ordered, each, story_of, event_of, weights)
+    scores = _scores(ordered, each, story_of, event_of, weights, core)
     rarity = idf(features.entities)
     written = _Written(ordered, canonical, dict(zip(features.entity_slugs, rarity.tolist())))
     row, col, data = _ranked(scores)
@@ -43,15 +39,21 @@ def related_coverage(articles: Sequence[Article], stories: Sequence[Story], cano
     edited = np.array([bool(a.related) for a in ordered], dtype=bool)
     plain = (rank < weights.count) & ~edited[row]
     found = _plain_links(ordered, row[plain], col[plain], data[plain], features, rarity, story_of, names, written)
-    result: dict[str, tuple[RelatedLink, ...]] = {a.slug: () for a in ordered}
+    result: dict[str, tuple[RelatedLink, ...]] = {a.slug: () for a in ordered[core[0]: core[1]]}
     for index, links in found.items():
         result[ordered[index].slug] = tuple(links)
     bounds = np.searchsorted(row, np.arange(len(ordered) + 1)).tolist()
-    for index in np.flatnonzero(edited).tolist():
+    for index in np.flatnonzero(edited[core[0]: core[1]]).tolist():
+        index += core[0]
         begin, end = bounds[index], min(bounds[index + 1], bounds[index] + weights.count * 2)
         picked = list(zip(col[begin:end].tolist(), data[begin:end].tolist()))
         result[ordered[index].slug] = _links(index, ordered, picked, story_of, written, names, weights)
     return result
+
+
+def horizon(weights: RelatedWeights) -> float:
+    """Days on each side of an article where its related coverage is looked for."""
+    return 2 * weights.time_window_days
 
 
 def _ranked(scores: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -147,18 +149,8 @@ def _whens(ordered: Sequence[Article], row: np.ndarray, col: np.ndarray) -> list
     return result
 
 
-def _memberships(stories: Sequence[Story]) -> tuple[dict[str, str], dict[str, str]]:
-    story_of, event_of = {}, {}
-    for story in stories:
-        for event in story.events:
-            for version in event.versions:
-                story_of[version.slug] = story.id
-                event_of[version.slug] = event.id
-    return story_of, event_of
-
-
 def _scores(ordered: Sequence[Article], features: EventFeatures, story_of: Mapping[str, str],
-            event_of: Mapping[str, str], weights: RelatedWeights) -> sp.csr_matrix:
+            event_of: Mapping[str, str], weights: RelatedWeights, core: tuple[int, int]) -> sp.csr_matrix:
     """Sparse article x article scores in [0, 1]; own versions and weak pairs dropped."""
     window = weights.time_window_days
     total = weights.entities + weights.text + weights.same_story + weights.time or 1.0
@@ -173,7 +165,7 @@ def _scores(ordered: Sequence[Article], features: EventFeatures, story_of: Mappi
     parts = [(windowed_factors(features.entities, days, window), weights.entities),
              (windowed_factors(features.terms, days, window), weights.text),
              (lambda begin, end: same[begin:end], weights.same_story)]
-    return blockwise_scores(parts, len(ordered), finish, weights.count * 3)
+    return blockwise_scores(parts, len(ordered), finish, weights.count * 3, core)
 
 
 def _story_neighbours(ordered: Sequence[Article], story_of: Mapping[str, str], reach: int) -> sp.csr_matrix:

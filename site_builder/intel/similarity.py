@@ -129,12 +129,15 @@ Finish = Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
 BLOCK = 2000
 
 
-def blockwise_scores(parts: Sequence[tuple[Part, float]], count: int, finish: Finish, keep: int) -> sp.csr_matrix:
-    """Sum of weighted parts, block of rows by block, turned into scores by `finish(rows, cols, sums)`;
-    only the `keep` best positive scores of each row survive, so memory stays linear."""
+def blockwise_scores(parts: Sequence[tuple[Part, float]], count: int, finish: Finish, keep: int,
+                     within: tuple[int, int] | None = None) -> sp.csr_matrix:
+    """Sum of weighted parts, block of rows by block (the rows `within`, else all), turned into scores
+    by `finish(rows, cols, sums)`; only the `keep` best positive scores of each row survive, so
+    memory stays linear."""
     rows, cols, data = [], [], []
-    for begin in range(0, count, BLOCK):
-        end = min(count, begin + BLOCK)
+    first, last = within or (0, count)
+    for begin in range(first, last, BLOCK):
+        end = min(last, begin + BLOCK)
         total = sum((part(begin, end) * weight for part, weight in parts), sp.csr_matrix((end - begin, count)))
         block = total.tocoo()
         row = block.row.astype(np.int64) + begin

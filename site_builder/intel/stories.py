@@ -11,66 +11,113 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
-import numpy as np
 import scipy.sparse as sp
 
 from ..core.config import StoryWeights
 from ..core.model import Article, Event, Story, StoryInfo, Tie, Version
 from .storymodel import same_story
 from .tokens import STOPWORDS, words
-from .textsig import ArchiveFeatures, analyse_archive, date_order
+from .textsig import ArchiveFeatures
 from .similarity import EventFeatures, event_features, pair_evidence
-from .versions import group_versions
+from .versions import WINDOW_DAYS, Seeds, VersionGroup, group_versions
 
 PULL = 1.5   # an unlabelled event joins an explicit story only at PULL x threshold: "clearly alike"
 SHOWN_TERMS = 5
 
 
 @dataclass(frozen=True)
-class Candidate:
-    """Events (indices into the event list) of one computed story; `label` is its explicit id, if any."""
+class Clusters:
+    """Per event visited, the key of its story; for each event that joined a story by likeness, the
+    earlier event of the story it matched best with that pair's probability; and per event, its
+    earlier neighbours in its story with their probabilities (what makes an event central)."""
 
-    label: str | None
-    events: tuple[int, ...]
+    story: list[str]
+    ties: dict[int, tuple[int, float]]
+    support: dict[int, list[tuple[int, float]]]
+
+
+def story_key(label: str | None, event: str) -> str:
+    """The key of a story: its `story:` label marked by '=', else the key of its first event (a slug)."""
+    return "=" + label if label is not None else event
+
+
+Carry = dict[str, Any]
+"""What the next part of the archive needs from the parts before it (JSON): "articles", slug ->
+event key for the articles within the horizon of its start; "events", event key -> [day of its
+first version, story key, [[outlet, url] of every version]]."""
 
 
 @dataclass(frozen=True)
-class Clusters:
-    """Computed stories, and for each event that joined one by likeness, the earlier event of the
-    story it matched best with that pair's probability."""
+class PartStories:
+    """The events and stories of one part's articles (JSON-able, kept between builds)."""
 
-    candidates: list[Candidate]
-    ties: dict[int, tuple[int, float]]
+    versions: list[tuple[str, str, float]]    # per article: slug, event key, score that joined it
+    events: list[tuple[str, str, list[Any] | None, list[tuple[str, float]]]]
+    # per event first seen here: key, story key, tie [event, score, entity slugs, terms] or None,
+    # earlier events of its story it is like, with the probability
+    carry: Carry
 
 
-def compute_stories(articles: Sequence[Article], registry: Sequence[StoryInfo],
-                    canonical: Callable[[str], str], weights: StoryWeights, *,
-                    features: ArchiveFeatures | None = None) -> tuple[Story, ...]:
-    """Group articles into stories of events, newest activity first; events and versions oldest first.
-
-    `features` (from `analyse_archive` over the same articles) saves reading the texts again.
-    """
-    ordered = date_order(articles)
-    if features is None or not features.matches(ordered):
-        features = analyse_archive(ordered, canonical)
-    groups = group_versions(ordered, weights.version_threshold, features.analysis)
+def part_stories(ordered: Sequence[Article], features: ArchiveFeatures, core: tuple[int, int], carry: Carry,
+                 until: float, reach: float, weights: StoryWeights) -> PartStories:
+    """Events and stories of the articles `ordered[core[0]:core[1]]`, read with their neighbours in
+    `ordered` (those within `reach` days, at least `horizon`, on each side; `features` are theirs)
+    and `carry`, the state the earlier parts left; with the carry for the part after `until` (a
+    day number)."""
+    begin, end = core
+    seeds = Seeds({i: carry["articles"][a.slug] for i, a in enumerate(ordered[:begin]) if a.slug in carry["articles"]},
+                  {key: [tuple(o) for o in state[2]] for key, state in carry["events"].items()})
+    groups = group_versions(ordered, weights.version_threshold, features.analysis, seeds)
     groups.sort(key=lambda g: g.members[0])     # rows are in (date, slug) order
-    events = [Event(ordered[g.members[0]].slug, ordered[g.members[0]].date,
-                    tuple(Version(ordered[m].slug, s) for m, s in zip(g.members, g.scores))) for g in groups]
+    keys = [g.key or ordered[g.members[0]].slug for g in groups]
     members = [[ordered[m] for m in g.members] for g in groups]
     event = event_features(features, [g.members for g in groups], "story")
+    days = event.days.copy()
+    for number, group in enumerate(groups):
+        if group.key is not None:
+            days[number] = carry["events"][group.key][0]
+    event = replace(event, days=days)
     similar = same_story(pair_evidence(event, weights.window_days), weights)
-    clusters = cluster(event, similar, [_label(m) for m in members], weights)
-    events = [replace(e, tie=_tie(number, clusters.ties.get(number), event, events, members))
-              for number, e in enumerate(events)]
-    return _stories(clusters.candidates, events, members, similar, registry)
+    fixed = [carry["events"][g.key][1] if g.key is not None else None for g in groups]
+    stop = sum(1 for g in groups if g.members[0] < end)
+    clusters = cluster(similar, days.tolist(), keys, [_label(m) for m in members], weights, fixed, stop)
+    mine = [n for n in range(stop) if groups[n].key is None and groups[n].members[0] >= begin]
+    versions = [(ordered[m].slug, keys[n], s) for n, g in enumerate(groups[:stop]) for m, s in zip(g.members, g.scores)
+                if begin <= m < end]
+    found = [(keys[n], clusters.story[n], _tie(n, clusters.ties.get(n), event, keys, members),
+              [(keys[o], round(s, 6)) for o, s in clusters.support[n]]) for n in mine]
+    return PartStories(versions, found, _carry(ordered, groups, keys, clusters.story, carry, end, until - reach))
 
 
-def _tie(number: int, tie: tuple[int, float] | None, features: EventFeatures, events: list[Event],
-         members: list[list[Article]]) -> Tie | None:
+def _carry(ordered: Sequence[Article], groups: list[VersionGroup], keys: list[str], stories: list[str],
+           carry: Carry, end: int, since: float) -> Carry:
+    """The state the next part needs: the articles from the day `since`, their events."""
+    articles, events = {}, {}
+    for number, group in enumerate(groups[:len(stories)]):
+        state = carry["events"].get(group.key) if group.key is not None else None
+        outlets = list(state[2]) if state else []
+        outlets += [[ordered[m].source.casefold(), ordered[m].url or ""] for m in group.members
+                    if m < end and ordered[m].slug not in carry["articles"]]
+        recent = [ordered[m].slug for m in group.members if m < end and ordered[m].date.timestamp() / 86400.0 >= since]
+        if recent:
+            first = state[0] if state else ordered[group.members[0]].date.timestamp() / 86400.0
+            events[keys[number]] = [first, stories[number], outlets]
+            articles.update(dict.fromkeys(recent, keys[number]))
+    return {"articles": dict(sorted(articles.items())), "events": dict(sorted(events.items()))}
+
+
+def horizon(weights: StoryWeights) -> float:
+    """Days on each side of a part that its stories read: copies within WINDOW_DAYS of each other,
+    story neighbours within two windows."""
+    return max(2 * weights.window_days, WINDOW_DAYS) + WINDOW_DAYS
+
+
+def _tie(number: int, tie: tuple[int, float] | None, features: EventFeatures, keys: list[str],
+         members: list[list[Article]]) -> list[Any] | None:
     """What an event shares with the earlier event that tied it to its story: rarest names first."""
     if tie is None:
         return None
@@ -80,8 +127,8 @@ def _tie(number: int, tie: tuple[int, float] | None, features: EventFeatures, ev
                     rows.data[rows.indptr[number]: rows.indptr[number + 1]].tolist()))
     theirs = set(rows.indices[rows.indptr[other]: rows.indptr[other + 1]].tolist())
     shared = sorted(theirs.intersection(mine), key=lambda column: (-mine[column], column))
-    return Tie(events[other].id, round(score, 3), tuple(features.entity_slugs[c] for c in shared),
-               shared_terms(members[number][0], members[other][0]))
+    return [keys[other], round(score, 3), [features.entity_slugs[c] for c in shared],
+            list(shared_terms(members[number][0], members[other][0]))]
 
 
 def shared_terms(article: Article, other: Article) -> tuple[str, ...]:
@@ -100,44 +147,49 @@ def _label(versions: list[Article]) -> str | None:
     return next((a.story for a in versions if a.story), None)
 
 
-def cluster(features: EventFeatures, similar: sp.csr_matrix, labels: list[str | None],
-            weights: StoryWeights) -> Clusters:
-    """Online average-linkage clustering of events in date order.
+def cluster(similar: sp.csr_matrix, days: Sequence[float], keys: Sequence[str], labels: Sequence[str | None],
+            weights: StoryWeights, fixed: Sequence[str | None] = (), stop: int | None = None) -> Clusters:
+    """Online average-linkage clustering of events (`keys`) in date order, the first `stop`.
 
-    Events are visited oldest first, so only earlier neighbours can already be in a story.
+    Events are visited oldest first, so only earlier neighbours can already be in a story. An
+    event `fixed` to a story (formed in an earlier part of the archive) stays in it.
     """
-    days = features.days.tolist()
     earlier = sp.tril(similar, k=-1, format="csr")
     indptr, neighbours, scores = earlier.indptr.tolist(), earlier.indices.tolist(), earlier.data.tolist()
     story_of: list[int] = []
     times: list[Timeline] = []
-    explicit: list[str | None] = []
-    by_label: dict[str, int] = {}
+    story_keys: list[str] = []
+    number: dict[str, int] = {}
     ties: dict[int, tuple[int, float]] = {}
-    for event, label in enumerate(labels):
+    for event in range(len(keys) if stop is None else stop):
         begin, end = indptr[event], indptr[event + 1]
-        if label is not None:
-            chosen = by_label.setdefault(label, len(times))
+        key = fixed[event] if event < len(fixed) else None
+        if key is None and labels[event] is not None:
+            key = story_key(labels[event], keys[event])
+        if key is not None:
+            chosen = number.get(key, len(times))
         else:
             sums: dict[int, float] = {}
             for other, score in zip(neighbours[begin:end], scores[begin:end]):
                 sums[story_of[other]] = sums.get(story_of[other], 0.0) + score
-            chosen = _best_story(sums, times, explicit, days[event], weights)
+            chosen = _best_story(sums, times, story_keys, days[event], weights)
             if chosen < len(times):
                 ties[event] = max(((o, s) for o, s in zip(neighbours[begin:end], scores[begin:end])
                                    if story_of[o] == chosen), key=lambda pair: (pair[1], -pair[0]))
+            key = story_keys[chosen] if chosen < len(times) else story_key(None, keys[event])
         if chosen == len(times):
+            number[key] = chosen
             times.append(Timeline())
-            explicit.append(label)
+            story_keys.append(key)
         story_of.append(chosen)
         times[chosen].add(days[event])
-    candidates: dict[int, list[int]] = defaultdict(list)
-    for event, story in enumerate(story_of):
-        candidates[story].append(event)
-    return Clusters([Candidate(explicit[s], tuple(e)) for s, e in candidates.items()], ties)
+    support = {event: [(o, s) for o, s in zip(neighbours[indptr[event]: indptr[event + 1]],
+                                               scores[indptr[event]: indptr[event + 1]]) if story_of[o] == chosen]
+               for event, chosen in enumerate(story_of)}
+    return Clusters([story_keys[s] for s in story_of], ties, support)
 
 
-def _best_story(sums: dict[int, float], times: list[Timeline], explicit: list[str | None], day: float,
+def _best_story(sums: dict[int, float], times: list[Timeline], story_keys: list[str], day: float,
                 weights: StoryWeights) -> int:
     """The story an event resembles most on average over its events close in time, or a new one.
 
@@ -147,7 +199,7 @@ def _best_story(sums: dict[int, float], times: list[Timeline], explicit: list[st
     best, best_score = len(times), 0.0
     for story in sorted(sums):
         score = sums[story] / times[story].presence(day, weights.window_days)
-        needed = weights.threshold * (PULL if explicit[story] else 1.0)
+        needed = weights.threshold * (PULL if story_keys[story].startswith("=") else 1.0)
         if score >= needed and score > best_score:
             best, best_score = story, score
     return best
@@ -172,34 +224,52 @@ class Timeline:
         return max(count - near + fading, 1e-9)
 
 
-def _stories(candidates: list[Candidate], events: list[Event], members: list[list[Article]], similar: sp.csr_matrix,
-             registry: Sequence[StoryInfo]) -> tuple[Story, ...]:
+def assemble_stories(ordered: Sequence[Article], parts: Sequence[PartStories],
+                     registry: Sequence[StoryInfo]) -> tuple[Story, ...]:
+    """The stories of the whole archive from its parts': newest activity first, events and
+    versions oldest first; an explicit story's title from the registry, else its central event's
+    (the one most like the story's others)."""
+    position = {a.slug: n for n, a in enumerate(ordered)}
+    versions: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    for part in parts:
+        for slug, key, score in part.versions:
+            versions[key].append((position[slug], score))
+    events: dict[str, list[str]] = defaultdict(list)
+    ties: dict[str, list[Any] | None] = {}
+    totals: dict[str, float] = defaultdict(float)
+    for part in parts:
+        for key, story, tie, support in part.events:
+            events[story].append(key)
+            ties[key] = tie
+            for other, score in support:
+                totals[key] += score
+                totals[other] += score
     info = {s.id: s for s in registry}
-    taken = set(info) | {d.label for d in candidates if d.label}
+    taken = set(info) | {key[1:] for key in events if key.startswith("=")}
     stories = []
-    for candidate, central in zip(candidates, _centres(candidates, similar)):
-        lead = members[central][0]
-        story_id = candidate.label or _auto_id(events[candidate.events[0]].id, taken)
-        known = info.get(story_id) if candidate.label else None
-        stories.append(Story(story_id, known.title if known else lead.title,
-                             known.summary if known else lead.summary, candidate.label is not None,
-                             tuple(events[e] for e in candidate.events), known.status if known else "developing"))
+    for key, keys in events.items():
+        for k in keys:
+            versions[k].sort()
+        keys.sort(key=lambda k: versions[k][0][0])
+        built = tuple(_event(k, versions[k], ties[k], ordered) for k in keys)
+        central = keys[0] if len(keys) < 3 else max(keys, key=lambda k: (totals[k], -versions[k][0][0]))
+        lead = ordered[versions[central][0][0]]
+        explicit = key.startswith("=")
+        story_id = key[1:] if explicit else _auto_id(key, taken)
+        known = info.get(story_id) if explicit else None
+        stories.append(Story(story_id, known.title if known else lead.title, known.summary if known else lead.summary,
+                             explicit, built, known.status if known else "developing"))
     stories.sort(key=lambda s: s.id)
     stories.sort(key=lambda s: s.events[-1].date, reverse=True)
     return tuple(stories)
 
 
+def _event(key: str, versions: list[tuple[int, float]], tie: list[Any] | None, ordered: Sequence[Article]) -> Event:
+    first = ordered[versions[0][0]]
+    return Event(key, first.date, tuple(Version(ordered[n].slug, s) for n, s in versions),
+                 Tie(tie[0], tie[1], tuple(tie[2]), tuple(tie[3])) if tie else None)
+
+
 def _auto_id(slug: str, taken: set[str]) -> str:
     """An automatic story's id: its earliest event's slug, suffixed if an explicit story has that id."""
     return slug if slug not in taken else f"{slug}-story"
-
-
-def _centres(candidates: list[Candidate], similar: sp.csr_matrix) -> list[int]:
-    """Per candidate, the event most like the rest of its story (ties: the earliest)."""
-    story = np.zeros(similar.shape[0], dtype=np.int64)
-    for number, candidate in enumerate(candidates):
-        story[list(candidate.events)] = number
-    coo = similar.tocoo()
-    same = story[coo.row] == story[coo.col]
-    totals = np.bincount(coo.row[same], weights=coo.data[same], minlength=similar.shape[0])
-    return [d.events[0] if len(d.events) < 3 else d.events[int(np.argmax(totals[list(d.events)]))] for d in candidates]

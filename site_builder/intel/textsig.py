@@ -13,7 +13,6 @@ import multiprocessing.pool
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Protocol
 
 import numpy as np
 import scipy.sparse as sp
@@ -182,14 +181,7 @@ def minhash(values: np.ndarray, lengths: np.ndarray, bins: int = BINS) -> np.nda
 
 def analyse(docs: Sequence[Doc]) -> Analysis:
     """Shingle the bodies and count topic terms of every document; two processes for big archives."""
-    return _assemble(list(_parts(docs)))
-
-
-class ChunkStoreLike(Protocol):
-    """Chunk analyses kept between runs, by a key of the chunk's texts."""
-
-    def get(self, key: str) -> ChunkAnalysis | None: ...
-    def put(self, key: str, part: ChunkAnalysis) -> None: ...
+    return assemble(list(analysed(docs, chunk_ranges(0, len(docs)))))
 
 
 def chunk_key(docs: Sequence[Doc]) -> str:
@@ -202,48 +194,17 @@ def chunk_key(docs: Sequence[Doc]) -> str:
     return digest.hexdigest()
 
 
-def _ranges(count: int) -> list[tuple[int, int]]:
-    return [(begin, min(begin + CHUNK, count)) for begin in range(0, count, CHUNK)]
+def chunk_ranges(begin: int, end: int) -> list[tuple[int, int]]:
+    """Documents `begin` to `end` cut into chunks of at most CHUNK."""
+    return [(first, min(first + CHUNK, end)) for first in range(begin, end, CHUNK)]
 
 
-def _docs(ordered: Sequence[Article]) -> list[Doc]:
+def docs_of(ordered: Sequence[Article]) -> list[Doc]:
     return [Doc(a.title, a.summary, a.body) for a in ordered]
 
 
-def chunk_keys(articles: Sequence[Article]) -> list[str]:
-    """The key of every chunk `analyse_archive` cuts the articles into."""
-    docs = _docs(date_order(articles))
-    return [chunk_key(docs[begin:end]) for begin, end in _ranges(len(docs))]
-
-
-def _parts(docs: Sequence[Doc], store: ChunkStoreLike | None = None,
-           keys: list[str] | None = None) -> Iterator[ChunkAnalysis]:
-    """The chunks' analyses in order, from `store` where it has them (under `keys`, computed when
-    not given); with two processes, the work starts before the first is asked for."""
-    ranges = _ranges(len(docs))
-    if store is None:
-        keys = []
-    elif keys is None:
-        keys = [chunk_key(docs[begin:end]) for begin, end in ranges]
-    kept: list[ChunkAnalysis | None] = [store.get(k) for k in keys] if store is not None else [None] * len(ranges)
-    todo = [bounds for bounds, part in zip(ranges, kept) if part is None]
-    computed = _computed(docs, todo)
-    return _merged(kept, computed, keys, store)
-
-
-def _merged(kept: list[ChunkAnalysis | None], computed: Iterator[ChunkAnalysis], keys: list[str],
-            store: ChunkStoreLike | None) -> Iterator[ChunkAnalysis]:
-    for index, part in enumerate(kept):
-        if part is None:
-            part = next(computed)
-            if store is not None:
-                store.put(keys[index], part)
-        yield part
-    for _ in computed:      # nothing is left: this lets the pool close
-        pass
-
-
-def _computed(docs: Sequence[Doc], ranges: list[tuple[int, int]]) -> Iterator[ChunkAnalysis]:
+def analysed(docs: Sequence[Doc], ranges: list[tuple[int, int]]) -> Iterator[ChunkAnalysis]:
+    """The analyses of the chunks `ranges` of `docs`, in order; two processes when there is much to do."""
     work = sum(end - begin for begin, end in ranges)
     if work < PARALLEL or threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
         return (_analyse_chunk(docs[begin:end]) for begin, end in ranges)
@@ -275,7 +236,7 @@ def _analyse_range(bounds: tuple[int, int]) -> ChunkAnalysis:
     return _analyse_chunk(_SHARED[0][bounds[0]: bounds[1]])
 
 
-def _assemble(parts: list[ChunkAnalysis]) -> Analysis:
+def assemble(parts: list[ChunkAnalysis]) -> Analysis:
     """The chunks' analyses as one. `parts` is emptied on the way: each chunk is copied into the
     result and let go, so the chunks (700 MB at 100,000 articles) and the result are never both whole."""
     count = sum(len(p.lengths) for p in parts)
@@ -300,6 +261,14 @@ def _assemble(parts: list[ChunkAnalysis]) -> Analysis:
         doc, shingle = doc + size, shingle + len(part.shingles)
     starts = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
     return Analysis(Shingles(values, starts), signature, lede, story.matrix(len(vocabulary)), related.matrix(len(vocabulary)))
+
+
+def analysis_rows(analysis: Analysis, begin: int, end: int) -> Analysis:
+    """The analysis of documents `begin` to `end` only."""
+    starts = analysis.shingles.starts[begin: end + 1]
+    shingles = Shingles(analysis.shingles.values[starts[0]: starts[-1]], starts - starts[0])
+    return Analysis(shingles, analysis.signature[begin:end], analysis.lede[begin:end],
+                    analysis.story_terms[begin:end], analysis.related_terms[begin:end])
 
 
 class _TermRows:
@@ -406,14 +375,16 @@ def date_order(articles: Sequence[Article]) -> list[Article]:
     return sorted(articles, key=lambda a: (a.date, a.slug))
 
 
-def analyse_archive(articles: Sequence[Article], canonical: Callable[[str], str],
-                    store: ChunkStoreLike | None = None, keys: list[str] | None = None) -> ArchiveFeatures:
-    """Everything the story intelligence reads from the articles, computed once (chunks that
-    `store` has are not analysed again; `keys` are their `chunk_keys`, when already known)."""
+def analyse_archive(articles: Sequence[Article], canonical: Callable[[str], str]) -> ArchiveFeatures:
+    """Everything the story intelligence reads from the articles, computed once."""
     ordered = date_order(articles)
-    parts = _parts(_docs(ordered), store, keys)
-    entities, slugs = _entity_matrix(ordered, canonical)      # meanwhile, the texts are analysed
-    analysis = _assemble(list(parts))
+    docs = docs_of(ordered)
+    return archive_features(ordered, assemble(list(analysed(docs, chunk_ranges(0, len(docs))))), canonical)
+
+
+def archive_features(ordered: Sequence[Article], analysis: Analysis, canonical: Callable[[str], str]) -> ArchiveFeatures:
+    """The articles' text `analysis` (in the same order) with their entities, days and titles."""
+    entities, slugs = _entity_matrix(ordered, canonical)
     days = np.array([a.date.timestamp() / SECONDS_PER_DAY for a in ordered], dtype=np.float64)
     return ArchiveFeatures(tuple(a.slug for a in ordered), analysis, entities, slugs, days, title_terms(ordered))
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -42,6 +42,7 @@ class VersionGroup:
 
     members: tuple[int, ...]
     scores: tuple[float, ...]
+    key: str | None = None     # the event's key when `Seeds` formed it
 
 
 @dataclass(frozen=True)
@@ -132,15 +133,26 @@ def copy_score(earlier: Article, later: Article, threshold: float) -> float | No
     return copies[0].containment if copies else None
 
 
-def group_versions(articles: Sequence[Article], threshold: float,
-                   analysis: Analysis | None = None) -> list[VersionGroup]:
+@dataclass(frozen=True)
+class Seeds:
+    """Events formed before these articles (an earlier part of the archive): some articles are
+    already versions of them, and their versions so far come from these outlets."""
+
+    event_of: dict[int, str] = field(default_factory=dict)                  # article index -> event key
+    outlets: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # event key -> (outlet, url) per version
+
+
+def group_versions(articles: Sequence[Article], threshold: float, analysis: Analysis | None = None,
+                   seeds: Seeds | None = None) -> list[VersionGroup]:
     """Every article in exactly one group; groups of copies of one text, members oldest first.
 
     `analysis` may be given when already computed (one document per article, in the same order).
+    `seeds`: articles already grouped stay in their event (its `key`), and later copies may join it.
     Groups are ordered by their first member in date order.
     """
     if analysis is None:
         analysis = analyse([Doc("", "", a.body) for a in articles])
+    seeds = seeds or Seeds()
     order = sorted(range(len(articles)), key=lambda i: (articles[i].date, articles[i].slug))
     rank = {index: position for position, index in enumerate(order)}
     earlier: list[list[Copy]] = [[] for _ in articles]     # per article, its copies published before it
@@ -149,28 +161,52 @@ def group_versions(articles: Sequence[Article], threshold: float,
     event_of: dict[int, int] = {}
     members: list[list[int]] = []
     scores: list[list[float]] = []
+    outlets: list[list[tuple[str, str]]] = []
+    keys: list[str | None] = []
+    seeded: dict[str, int] = {}
     for index in order:
-        chosen = _best_event(index, earlier[index], event_of, members, articles)
+        key = seeds.event_of.get(index)
+        if key is not None:
+            if key not in seeded:
+                seeded[key] = len(members)
+                members.append([])
+                scores.append([])
+                outlets.append(list(map(tuple, seeds.outlets.get(key, ()))))    # type: ignore[arg-type]
+                keys.append(key)
+            event_of[index] = seeded[key]
+            members[seeded[key]].append(index)
+            scores[seeded[key]].append(1.0)
+            continue
+        article = articles[index]
+        chosen = _best_event(index, earlier[index], event_of, outlets, article)
         if chosen is None:
             event_of[index] = len(members)
             members.append([index])
             scores.append([1.0])
+            outlets.append([_outlet(article)])
+            keys.append(None)
         else:
             event, score = chosen
             event_of[index] = event
             members[event].append(index)
             scores[event].append(round(score, 3))
-    return [VersionGroup(tuple(m), tuple(s)) for m, s in zip(members, scores)]
+            outlets[event].append(_outlet(article))
+    return [VersionGroup(tuple(m), tuple(s), k) for m, s, k in zip(members, scores, keys)]
 
 
-def _best_event(index: int, copies: list[Copy], event_of: dict[int, int], members: list[list[int]],
-                articles: Sequence[Article]) -> tuple[int, float] | None:
+def _outlet(article: Article) -> tuple[str, str]:
+    return article.source.casefold(), article.url or ""
+
+
+def _best_event(index: int, copies: list[Copy], event_of: dict[int, int], outlets: list[list[tuple[str, str]]],
+                article: Article) -> tuple[int, float] | None:
     """The event article `index` resembles most among those it is a copy of and may join (no
     version from its outlet yet), with the containment that joined it; ties go to the earliest event."""
+    source, url = _outlet(article)
     best: tuple[float, int, float] | None = None
     for copy in copies:
         event = event_of[copy.second if copy.first == index else copy.first]
-        if any(_same_outlet(articles[index], articles[m]) for m in members[event]):
+        if any(source == other and not (url and url == other_url) for other, other_url in outlets[event]):
             continue
         key = (copy.jaccard, -event, copy.containment)
         if best is None or key > best:

@@ -1,0 +1,234 @@
+"""The story intelligence part by part through time, so an edit recomputes only what it can affect.
+
+The archive is cut into parts of SEGMENT_DAYS by date. Each part's events and stories are
+computed from the articles within a horizon around it (copies lie within days of each other,
+story neighbours within two windows) and from a small state the earlier parts carry forward
+(the events and stories still open at its start); its related coverage from the articles within
+the related horizon and their stories. A clean build computes every part in time order; an
+incremental build does exactly the same, but reads back each part whose inputs (texts, dates,
+names, settings) and carried state are those of a part kept from an earlier build. So an edit
+costs the parts around it, and those after it only as long as what it changed is carried on,
+and the result is a clean build's by construction.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import numpy as np
+import orjson
+
+from ..core.config import Config, RelatedWeights, StoryWeights
+from ..core.model import Article, RelatedLink, StoryInfo, Story
+from . import related as related_module
+from . import stories as stories_module
+from .stories import PartStories, assemble_stories, part_stories
+from .textsig import (SECONDS_PER_DAY, Analysis, ArchiveFeatures, ChunkAnalysis, Doc, analysed,
+                      analysis_rows, archive_features, assemble, chunk_key, chunk_ranges, date_order, docs_of)
+
+SEGMENT_DAYS = 56.0
+VERSION = 1          # change when a part's results are computed differently
+
+StoryResults = tuple[tuple[Story, ...], dict[str, tuple[RelatedLink, ...]]]
+
+
+class PartStore(Protocol):
+    """Chunk analyses and parts' results kept between builds, by a key of their inputs."""
+
+    def get(self, key: str) -> ChunkAnalysis | None: ...
+    def put(self, key: str, part: ChunkAnalysis) -> None: ...
+    def has(self, key: str) -> bool: ...
+    def load(self, key: str) -> Any: ...
+    def save(self, key: str, data: Any) -> None: ...
+
+
+@dataclass(frozen=True)
+class Part:
+    """Articles `begin` to `end` (in date order) of the days [first, until)."""
+
+    begin: int
+    end: int
+    first: float
+    until: float
+
+
+def parts_of(days: np.ndarray) -> list[Part]:
+    """The archive's non-empty parts: calendar spans of SEGMENT_DAYS (days since the epoch)."""
+    if not len(days):
+        return []
+    number = np.floor(days / SEGMENT_DAYS).astype(np.int64)
+    starts = np.flatnonzero(np.concatenate(([True], number[1:] != number[:-1])))
+    ends = np.append(starts[1:], len(days))
+    return [Part(int(b), int(e), float(number[b] * SEGMENT_DAYS), float((number[b] + 1) * SEGMENT_DAYS))
+            for b, e in zip(starts, ends)]
+
+
+class Texts:
+    """The text analysis of the archive, chunk by chunk: read back from the store, or computed
+    (all missing chunks at once, in parallel); any range of articles on demand."""
+
+    def __init__(self, docs: list[Doc], ranges: list[tuple[int, int]], store: PartStore | None) -> None:
+        self.docs, self.ranges, self.store = docs, ranges, store
+        self.keys = [chunk_key(docs[b:e]) for b, e in ranges]
+        self.kept: dict[int, ChunkAnalysis] = {}
+        missing = [n for n, key in enumerate(self.keys) if store is None or not store.has(key)]
+        for n, part in zip(missing, list(analysed(docs, [ranges[n] for n in missing]))):
+            self.kept[n] = part
+            if store is not None:
+                store.put(self.keys[n], part)
+        self.starts = [b for b, _ in ranges]
+
+    def rows(self, begin: int, end: int) -> Analysis:
+        """The analysis of articles `begin` to `end`."""
+        first = int(np.searchsorted(self.starts, begin, side="right")) - 1
+        last = int(np.searchsorted(self.starts, end, side="left"))
+        chunks = [self._chunk(n) for n in range(first, last)]
+        return analysis_rows(assemble(chunks), begin - self.starts[first], end - self.starts[first])
+
+    def _chunk(self, n: int) -> ChunkAnalysis:
+        if n in self.kept:
+            return self.kept[n]
+        found = self.store.get(self.keys[n]) if self.store is not None else None
+        if found is None:
+            b, e = self.ranges[n]
+            found = next(analysed(self.docs, [(b, e)]))
+            if self.store is not None:
+                self.store.put(self.keys[n], found)
+        return found
+
+
+def _digest(*values: object) -> str:
+    return hashlib.blake2b(orjson.dumps(values, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS),
+                           digest_size=16).hexdigest()
+
+
+class ArchiveParts:
+    """The date-ordered articles, their parts, and per part a hash of all it holds that the
+    story intelligence reads (texts, dates, names, `story:` and `related:` keys, outlets)."""
+
+    def __init__(self, articles: Sequence[Article], canonical: Callable[[str], str], store: PartStore | None) -> None:
+        self.ordered = date_order(articles)
+        self.canonical = canonical
+        self.days = np.array([a.date.timestamp() / SECONDS_PER_DAY for a in self.ordered], dtype=np.float64)
+        self.parts = parts_of(self.days)
+        ranges = [r for part in self.parts for r in chunk_ranges(part.begin, part.end)]
+        self.texts = Texts(docs_of(self.ordered), ranges, store)
+        keys = dict(zip((b for b, _ in ranges), self.texts.keys))
+        self.digests = [_digest([keys[b] for b, _ in chunk_ranges(part.begin, part.end)],
+                                [self._fields(a) for a in self.ordered[part.begin: part.end]]) for part in self.parts]
+
+    def _fields(self, a: Article) -> list[object]:
+        return [a.slug, a.date.isoformat(), a.date_only, sorted(self.canonical(n) for n in a.entities), a.entities,
+                a.story, a.source, a.url, a.related]
+
+    def around(self, part: Part, days: float) -> tuple[int, int, list[str]]:
+        """The articles within `days` of the part (first, end), and the digests of the parts they are in."""
+        low = int(np.searchsorted(self.days, part.first - days, side="left"))
+        high = int(np.searchsorted(self.days, part.until + days, side="left"))
+        digests = [d for p, d in zip(self.parts, self.digests) if p.begin < high and p.end > low]
+        return low, high, digests
+
+    def features(self, low: int, high: int) -> ArchiveFeatures:
+        return archive_features(self.ordered[low:high], self.texts.rows(low, high), self.canonical)
+
+
+def story_intelligence(articles: Sequence[Article], registry: Sequence[StoryInfo], canonical: Callable[[str], str],
+                       config: Config, names: Mapping[str, str], store: PartStore | None = None) -> StoryResults:
+    """Stories and related coverage of the archive, part by part (see the module's docstring);
+    `store` keeps the texts' analyses and the parts' results between builds."""
+    archive = ArchiveParts(articles, canonical, store)
+    reach = max(stories_module.horizon(config.stories), related_module.horizon(config.related))
+    windows = [archive.around(part, reach) for part in archive.parts]
+    features: dict[int, ArchiveFeatures] = {}
+
+    def features_of(number: int) -> ArchiveFeatures:
+        if number not in features:
+            features[number] = archive.features(*windows[number][:2])
+        return features[number]
+
+    found: list[PartStories] = []
+    story_of: dict[str, str] = {}      # article slug -> story key
+    event_of: dict[str, str] = {}
+    related: dict[str, tuple[RelatedLink, ...]] = {}
+    named = _digest(sorted(names.items()))
+    waiting = 0                        # the first part whose related coverage is not known yet
+    for number, stories in enumerate(_stories(archive, windows, reach, config.stories, store, features_of)):
+        found.append(stories)
+        _memberships(stories, story_of, event_of)
+        while waiting <= number and (number + 1 == len(archive.parts) or windows[waiting][1] <= archive.parts[number].end):
+            low, high, digests = windows[waiting]
+            key = "related-" + _digest(VERSION, repr(config.related), named, digests,
+                                       [(a.slug, story_of[a.slug], event_of[a.slug]) for a in archive.ordered[low:high]])
+            related.update(_part_related(archive, waiting, windows[waiting], key, story_of, event_of, config.related,
+                                         names, store, features_of))
+            features.pop(waiting, None)
+            waiting += 1
+    return assemble_stories(archive.ordered, found, registry), related
+
+
+def _memberships(part: PartStories, story_of: dict[str, str], event_of: dict[str, str]) -> None:
+    """Add a part's articles' events and stories (by key) to the archive's. An event first seen in
+    an earlier part is in the story of its first version, whose slug is the event's key."""
+    story_of_event = {key: story for key, story, _, _ in part.events}
+    for slug, event, _ in part.versions:
+        event_of[slug] = event
+        story_of[slug] = story_of_event[event] if event in story_of_event else story_of[event]
+
+
+def _stories(archive: ArchiveParts, windows: list[tuple[int, int, list[str]]], reach: float, weights: StoryWeights,
+             store: PartStore | None, features_of: Callable[[int], ArchiveFeatures]) -> Iterator[PartStories]:
+    """Each part's events and stories, in time order."""
+    carry: stories_module.Carry = {"articles": {}, "events": {}}
+    for number, part in enumerate(archive.parts):
+        low, high, digests = windows[number]
+        key = "stories-" + _digest(VERSION, repr(weights), reach, digests, carry)
+        kept = store.load(key) if store is not None else None
+        if isinstance(kept, dict):
+            found = PartStories(kept["versions"], kept["events"], kept["carry"])
+        else:
+            found = part_stories(archive.ordered[low:high], features_of(number),
+                                 (part.begin - low, part.end - low), carry, part.until, reach, weights)
+            if store is not None:
+                store.save(key, {"versions": found.versions, "events": found.events, "carry": found.carry})
+        yield found
+        carry = found.carry
+
+
+def _part_related(archive: ArchiveParts, number: int, window: tuple[int, int, list[str]], key: str,
+                  story_of: Mapping[str, str], event_of: Mapping[str, str], weights: RelatedWeights,
+                  names: Mapping[str, str], store: PartStore | None, features_of: Callable[[int], ArchiveFeatures]
+                  ) -> dict[str, tuple[RelatedLink, ...]]:
+    """The related coverage of one part's articles, read back or computed."""
+    kept = store.load(key) if store is not None else None
+    if isinstance(kept, dict):
+        return {slug: tuple(RelatedLink(s, score, tuple(why)) for s, score, why in links) for slug, links in kept.items()}
+    part, (low, high, _) = archive.parts[number], window
+    found = related_module.part_related(archive.ordered[low:high], features_of(number), (part.begin - low, part.end - low),
+                                        story_of, event_of, archive.canonical, weights, names)
+    if store is not None:
+        store.save(key, {slug: [[link.slug, link.score, list(link.reasons)] for link in links]
+                         for slug, links in found.items()})
+    return found
+
+
+def compute_stories(articles: Sequence[Article], registry: Sequence[StoryInfo], canonical: Callable[[str], str],
+                    weights: StoryWeights) -> tuple[Story, ...]:
+    """The stories of `articles`: events of copies, grouped into stories, newest activity first."""
+    return story_intelligence(articles, registry, canonical, Config(stories=weights), {})[0]
+
+
+def related_coverage(articles: Sequence[Article], stories: Sequence[Story], canonical: Callable[[str], str],
+                     weights: RelatedWeights, names: Mapping[str, str] | None = None) -> dict[str, tuple[RelatedLink, ...]]:
+    """Up to `weights.count` related articles per article slug, explicit links first, for `stories`."""
+    archive = ArchiveParts(articles, canonical, None)
+    story_of = {v.slug: s.id for s in stories for e in s.events for v in e.versions}
+    event_of = {v.slug: e.id for s in stories for e in s.events for v in e.versions}
+    reach = related_module.horizon(weights)
+    related: dict[str, tuple[RelatedLink, ...]] = {}
+    for number, part in enumerate(archive.parts):
+        window = archive.around(part, reach)
+        related.update(_part_related(archive, number, window, "", story_of, event_of, weights, names or {}, None,
+                                     lambda n: archive.features(*window[:2])))
+    return related
