@@ -13,6 +13,7 @@ from .names import entity_index, source_index
 from ..core.slugs import slugify
 from .segments import PartStore, story_intelligence
 
+
 def build_archive(articles: Sequence[Article], registries: Registries, config: Config,
                   cache: PartStore | None = None) -> Archive:
     """Everything computed over the whole archive; articles newest first. `cache` keeps the text
@@ -34,7 +35,9 @@ def build_archive(articles: Sequence[Article], registries: Registries, config: C
                 story_of[version.slug] = story.id
                 event_of[version.slug] = event.id
     slugs = {a.slug for a in ordered}   # `related:` may name a missing article or a draft: `check` reports it
-    related = {slug: tuple(link for link in links if link.slug in slugs) for slug, links in related.items()}
+    for article in ordered:             # computed links always lead to an article
+        if article.related:
+            related[article.slug] = tuple(link for link in related[article.slug] if link.slug in slugs)
     return Archive({a.slug: a for a in ordered}, stories, story_of, event_of, entities, entity_of,
                    source_names.items, source_names.slug_of, related,
                    entity_names.problems + source_names.problems)
