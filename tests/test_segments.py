@@ -1,0 +1,164 @@
+"""The story intelligence part by part: an edit recomputes only the parts it can affect, and the
+result is always a clean computation's."""
+from __future__ import annotations
+
+import dataclasses
+import random
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from site_builder.core.config import Config
+from site_builder.core.model import Article
+from site_builder.core.slugs import slugify
+from site_builder.intel import segments
+from site_builder.intel.cache import ChunkStore
+
+START = datetime(2024, 1, 1, tzinfo=timezone.utc)
+OUTLETS = ["Daily", "Wire", "Post", "Herald"]
+
+
+def archive(seed: int = 1, days: int = 200) -> list[Article]:
+    """Stories of daily events (each a report and a copy by another outlet) over `days`, with
+    their own names and words, and unrelated one-off articles between them."""
+    rng = random.Random(seed)
+    articles = []
+    for story in range(days // 8):
+        names = [f"Person {story} {n}" for n in range(3)] + [f"Place {story}"]
+        words = [f"topic{story}x{n}" for n in range(30)]
+        begin = rng.uniform(0, days - 20)
+        for event in range(rng.randint(3, 8)):
+            when = START + timedelta(days=begin + event * rng.uniform(0.5, 3))
+            body = "\n\n".join(" ".join(rng.choice(words) for _ in range(40)) + f" figure {rng.randint(0, 9999)}."
+                               for _ in range(4))
+            title = f"{names[0]} and {names[3]}: {' '.join(rng.sample(words, 4))}"
+            outlets = rng.sample(OUTLETS, 2)
+            for copy, outlet in enumerate(outlets[: rng.randint(1, 2)]):
+                slug = f"s{story}-e{event}-c{copy}"
+                text = body if not copy else body.replace(" figure", " the figure", 1) + "\n\nWith reporting."
+                articles.append(Article(f"{slug}.md", slug, title, when + timedelta(hours=3 * copy), outlet, text,
+                                        entities=tuple(rng.sample(names, 3))))
+    for other in range(days // 2):
+        slug = f"other-{other}"
+        text = " ".join(f"w{rng.randint(0, 5000)}" for _ in range(120))
+        articles.append(Article(f"{slug}.md", slug, f"Other {other}", START + timedelta(days=rng.uniform(0, days)),
+                                rng.choice(OUTLETS), text, entities=(f"Someone {other}",)))
+    return articles
+
+
+def intelligence(articles: list[Article], store: ChunkStore | None) -> segments.StoryResults:
+    return segments.story_intelligence(articles, (), slugify, Config(), {}, store)
+
+
+def edited(rng: random.Random, articles: list[Article]) -> list[Article]:
+    """`articles` after one edit of a random kind."""
+    articles = list(articles)
+    index = rng.randrange(len(articles))
+    a = articles[index]
+    kind = rng.choice(["body", "entities", "date", "story", "delete", "add"])
+    if kind == "body":
+        articles[index] = dataclasses.replace(a, body=a.body + f"\n\nA later line {rng.random()}.")
+    elif kind == "entities":
+        articles[index] = dataclasses.replace(a, entities=a.entities[1:])
+    elif kind == "date":
+        articles[index] = dataclasses.replace(a, date=a.date + timedelta(days=rng.uniform(-15, 15)))
+    elif kind == "story":
+        articles[index] = dataclasses.replace(a, story=f"labelled-{rng.randint(0, 2)}")
+    elif kind == "delete":
+        del articles[index]
+    else:
+        articles.append(dataclasses.replace(a, slug=a.slug + "-again", path=a.slug + "-again.md",
+                                            date=a.date + timedelta(hours=5), source="Other outlet"))
+    return articles
+
+
+@pytest.fixture
+def short_parts(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(segments, "SEGMENT_DAYS", 20.0)
+
+
+def test_after_every_edit_the_kept_parts_give_a_clean_computation(short_parts, tmp_path: Path) -> None:
+    articles = archive()
+    assert len(segments.parts_of(segments.ArchiveParts(articles, slugify, None).days)) >= 8
+    intelligence(articles, ChunkStore(tmp_path / "kept"))
+    rng = random.Random(7)
+    for _ in range(12):
+        articles = edited(rng, articles)
+        kept = intelligence(articles, ChunkStore(tmp_path / "kept"))
+        assert kept == intelligence(articles, ChunkStore(tmp_path / "clean", trusted=False))
+
+
+def test_an_edit_recomputes_only_the_parts_around_it(short_parts, tmp_path: Path, monkeypatch) -> None:
+    articles = archive()
+    parts = segments.parts_of(segments.ArchiveParts(articles, slugify, None).days)
+    intelligence(articles, ChunkStore(tmp_path / "kept"))
+    computed: list[str] = []
+    real_stories = segments.part_stories
+    monkeypatch.setattr(segments, "part_stories", lambda *a, **k: computed.append("part_stories") or real_stories(*a, **k))
+    real_related = segments.related_module.part_related
+    monkeypatch.setattr(segments.related_module, "part_related",
+                        lambda *a, **k: computed.append("related") or real_related(*a, **k))
+    middle = sorted(articles, key=lambda a: a.date)[len(articles) // 2]
+    articles = [dataclasses.replace(a, body=a.body + "\n\nOne more line.") if a is middle else a for a in articles]
+    assert intelligence(articles, ChunkStore(tmp_path / "kept")) \
+        == intelligence(articles, ChunkStore(tmp_path / "clean", trusted=False))
+    edit_count = len(computed) - 2 * len(parts)       # the clean computation did every part
+    reach = max(segments.stories_module.horizon(Config().stories), segments.related_module.horizon(Config().related))
+    near = sum(1 for p in parts if p.first - reach <= middle.date.timestamp() / 86400 < p.until + reach)
+    assert near <= 5 < len(parts)
+    assert 0 < computed[:edit_count].count("part_stories") <= near + 1
+    assert 0 < computed[:edit_count].count("related") <= near + 1
+
+
+def long_runners(days: int = 60) -> list[Article]:
+    """A story with an event every two days, and a text copied on from outlet to outlet every
+    five days (each copy of the one before, a word changed), both for `days`."""
+    rng = random.Random(5)
+    words = [f"runner{n}" for n in range(40)]
+    names = ("Long Runner", "Far Place", "Slow Agency")
+    story = [Article(f"long-{n}.md", f"long-{n}", f"Long Runner at Far Place, day {2 * n}",
+                     START + timedelta(days=2 * n), OUTLETS[n % 4],
+                     "\n\n".join(" ".join(rng.choice(words) for _ in range(40)) for _ in range(3)), entities=names)
+             for n in range(days // 2)]
+    text = [f"chain{rng.randint(0, 10**6)}" for _ in range(300)]
+    chain = []
+    for n in range(days // 5):
+        text[rng.randrange(300)] = f"changed{n}"
+        chain.append(Article(f"chain-{n}.md", f"chain-{n}", f"Chain {n}", START + timedelta(days=5 * n, hours=1),
+                             f"Outlet {n}", " ".join(text)))
+    return story + chain
+
+
+def partition(stories) -> set[frozenset[str]]:
+    return {frozenset(v.slug for e in s.events for v in e.versions) for s in stories}
+
+
+def test_stories_and_events_run_on_across_parts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A story of daily events, and copies a few hours apart, straddling the ends of parts: the
+    same stories and events as when the whole archive is one part."""
+    articles = archive(seed=3, days=60) + long_runners()
+    monkeypatch.setattr(segments, "SEGMENT_DAYS", 100000.0)
+    whole = segments.compute_stories(articles, (), slugify, Config().stories)
+    monkeypatch.setattr(segments, "SEGMENT_DAYS", 3.0)
+    assert len(segments.parts_of(segments.ArchiveParts(articles, slugify, None).days)) >= 15
+    cut = segments.compute_stories(articles, (), slugify, Config().stories)
+    assert partition(cut) == partition(whole)
+    events = {frozenset(v.slug for v in e.versions) for s in cut for e in s.events}
+    assert events == {frozenset(v.slug for v in e.versions) for s in whole for e in s.events}
+    assert sum(len(e) == 2 for e in events) > 10
+    assert {f"long-{n}" for n in range(30)} in partition(cut)
+    assert {f"chain-{n}" for n in range(12)} in events
+
+
+def test_an_edit_carried_into_later_parts_reaches_them(short_parts, tmp_path: Path) -> None:
+    """Without the first copy of a chain of copies, every later copy's event is another: parts
+    far from the edit change through what the parts between carry to them."""
+    articles = archive(days=80) + long_runners(80)
+    intelligence(articles, ChunkStore(tmp_path / "kept"))
+    for gone in ("chain-0", "long-0"):
+        articles = [a for a in articles if a.slug != gone]
+        kept = intelligence(articles, ChunkStore(tmp_path / "kept"))
+        assert kept == intelligence(articles, ChunkStore(tmp_path / "clean", trusted=False))
+        events = {e.id for s in kept[0] for e in s.events}
+        assert "chain-1" in events and "chain-0" not in events
