@@ -47,6 +47,15 @@ class PartStore(Protocol):
 
 
 @dataclass(frozen=True)
+class Window:
+    """Articles `low` to `high` (in date order), in the parts numbered `parts`."""
+
+    low: int
+    high: int
+    parts: list[int]
+
+
+@dataclass(frozen=True)
 class Part:
     """Articles `begin` to `end` (in date order) of the days [first, until)."""
 
@@ -118,19 +127,24 @@ class ArchiveParts:
         ranges = [r for part in self.parts for r in chunk_ranges(part.begin, part.end)]
         self.texts = Texts(docs_of(self.ordered), ranges, store)
         keys = dict(zip((b for b, _ in ranges), self.texts.keys))
-        self.digests = [_digest([keys[b] for b, _ in chunk_ranges(part.begin, part.end)],
-                                [self._fields(a) for a in self.ordered[part.begin: part.end]]) for part in self.parts]
+        self.digests, self.names = [], []
+        for part in self.parts:
+            fields = [self._fields(a) for a in self.ordered[part.begin: part.end]]
+            self.digests.append(_digest([keys[b] for b, _ in chunk_ranges(part.begin, part.end)], fields))
+            self.names.append({slug for field in fields for slug in field[3]})
 
-    def _fields(self, a: Article) -> list[object]:
-        return [a.slug, a.date.isoformat(), a.date_only, sorted(self.canonical(n) for n in a.entities), a.entities,
+    def _fields(self, a: Article) -> list[Any]:
+        return [a.slug, a.date.isoformat(), a.date_only, sorted({self.canonical(n) for n in a.entities}), a.entities,
                 a.story, a.source, a.url, a.related]
 
-    def around(self, part: Part, days: float) -> tuple[int, int, list[str]]:
-        """The articles within `days` of the part (first, end), and the digests of the parts they are in."""
+    def around(self, part: Part, days: float) -> Window:
+        """The articles within `days` of the part, and the parts they are in."""
         low = int(np.searchsorted(self.days, part.first - days, side="left"))
         high = int(np.searchsorted(self.days, part.until + days, side="left"))
-        digests = [d for p, d in zip(self.parts, self.digests) if p.begin < high and p.end > low]
-        return low, high, digests
+        return Window(low, high, [n for n, p in enumerate(self.parts) if p.begin < high and p.end > low])
+
+    def digest(self, window: Window) -> list[str]:
+        return [self.digests[n] for n in window.parts]
 
     def features(self, low: int, high: int) -> ArchiveFeatures:
         return archive_features(self.ordered[low:high], self.texts.rows(low, high), self.canonical)
@@ -166,22 +180,23 @@ def _story_intelligence(articles: Sequence[Article], registry: Sequence[StoryInf
 
     def features_of(number: int) -> ArchiveFeatures:
         if number not in features:
-            features[number] = archive.features(*windows[number][:2])
+            features[number] = archive.features(windows[number].low, windows[number].high)
         return features[number]
 
     found: list[PartStories] = []
     story_of: dict[str, str] = {}      # article slug -> story key
     event_of: dict[str, str] = {}
     related: dict[str, tuple[RelatedLink, ...]] = {}
-    named = _digest(sorted(names.items()))
     waiting = 0                        # the first part whose related coverage is not known yet
     for number, stories in enumerate(_stories(archive, windows, reach, config.stories, store, features_of)):
         found.append(stories)
         _memberships(stories, story_of, event_of)
-        while waiting <= number and (number + 1 == len(archive.parts) or windows[waiting][1] <= archive.parts[number].end):
-            low, high, digests = windows[waiting]
-            key = "related-" + _digest(VERSION, repr(config.related), named, digests,
-                                       [(a.slug, story_of[a.slug], event_of[a.slug]) for a in archive.ordered[low:high]])
+        while waiting <= number and (number + 1 == len(archive.parts) or windows[waiting].high <= archive.parts[number].end):
+            window = windows[waiting]
+            named = sorted((slug, names.get(slug)) for n in window.parts for slug in archive.names[n])
+            key = "related-" + _digest(VERSION, repr(config.related), named, archive.digest(window),
+                                       [(a.slug, story_of[a.slug], event_of[a.slug])
+                                        for a in archive.ordered[window.low: window.high]])
             related.update(_part_related(archive, waiting, windows[waiting], key, story_of, event_of, config.related,
                                          names, store, features_of))
             features.pop(waiting, None)
@@ -198,13 +213,13 @@ def _memberships(part: PartStories, story_of: dict[str, str], event_of: dict[str
         story_of[slug] = story_of_event[event] if event in story_of_event else story_of[event]
 
 
-def _stories(archive: ArchiveParts, windows: list[tuple[int, int, list[str]]], reach: float, weights: StoryWeights,
+def _stories(archive: ArchiveParts, windows: list[Window], reach: float, weights: StoryWeights,
              store: PartStore | None, features_of: Callable[[int], ArchiveFeatures]) -> Iterator[PartStories]:
     """Each part's events and stories, in time order."""
     carry: stories_module.Carry = {"articles": {}, "events": {}}
     for number, part in enumerate(archive.parts):
-        low, high, digests = windows[number]
-        key = "stories-" + _digest(VERSION, repr(weights), reach, digests, carry)
+        low, high = windows[number].low, windows[number].high
+        key = "stories-" + _digest(VERSION, repr(weights), reach, archive.digest(windows[number]), carry)
         kept = store.load(key) if store is not None else None
         if isinstance(kept, dict):
             found = PartStories(kept["versions"], kept["events"], kept["carry"])
@@ -217,7 +232,7 @@ def _stories(archive: ArchiveParts, windows: list[tuple[int, int, list[str]]], r
         carry = found.carry
 
 
-def _part_related(archive: ArchiveParts, number: int, window: tuple[int, int, list[str]], key: str,
+def _part_related(archive: ArchiveParts, number: int, window: Window, key: str,
                   story_of: Mapping[str, str], event_of: Mapping[str, str], weights: RelatedWeights,
                   names: Mapping[str, str], store: PartStore | None, features_of: Callable[[int], ArchiveFeatures]
                   ) -> dict[str, tuple[RelatedLink, ...]]:
@@ -225,7 +240,7 @@ def _part_related(archive: ArchiveParts, number: int, window: tuple[int, int, li
     kept = store.load(key) if store is not None else None
     if isinstance(kept, dict):
         return {slug: tuple(RelatedLink(s, score, tuple(why)) for s, score, why in links) for slug, links in kept.items()}
-    part, (low, high, _) = archive.parts[number], window
+    part, low, high = archive.parts[number], window.low, window.high
     found = related_module.part_related(archive.ordered[low:high], features_of(number), (part.begin - low, part.end - low),
                                         story_of, event_of, archive.canonical, weights, names)
     if store is not None:
@@ -251,5 +266,5 @@ def related_coverage(articles: Sequence[Article], stories: Sequence[Story], cano
     for number, part in enumerate(archive.parts):
         window = archive.around(part, reach)
         related.update(_part_related(archive, number, window, "", story_of, event_of, weights, names or {}, None,
-                                     lambda n: archive.features(*window[:2])))
+                                     lambda n: archive.features(window.low, window.high)))
     return related
