@@ -101,9 +101,10 @@ def test_an_edit_recomputes_only_the_parts_around_it(short_parts, tmp_path: Path
                         lambda *a, **k: computed.append("related") or real_related(*a, **k))
     middle = sorted(articles, key=lambda a: a.date)[len(articles) // 2]
     articles = [dataclasses.replace(a, body=a.body + "\n\nOne more line.") if a is middle else a for a in articles]
-    assert intelligence(articles, ChunkStore(tmp_path / "kept")) \
-        == intelligence(articles, ChunkStore(tmp_path / "clean", trusted=False))
-    edit_count = len(computed) - 2 * len(parts)       # the clean computation did every part
+    kept = intelligence(articles, ChunkStore(tmp_path / "kept"))
+    edit_count = len(computed)
+    assert kept == intelligence(articles, ChunkStore(tmp_path / "clean", trusted=False))
+    assert computed[edit_count:].count("part_stories") == computed[edit_count:].count("related") == len(parts)
     reach = max(segments.stories_module.horizon(Config().stories), segments.related_module.horizon(Config().related))
     near = sum(1 for p in parts if p.first - reach <= middle.date.timestamp() / 86400 < p.until + reach)
     assert near <= 5 < len(parts)
@@ -162,3 +163,21 @@ def test_an_edit_carried_into_later_parts_reaches_them(short_parts, tmp_path: Pa
         assert kept == intelligence(articles, ChunkStore(tmp_path / "clean", trusted=False))
         events = {e.id for s in kept[0] for e in s.events}
         assert "chain-1" in events and "chain-0" not in events
+
+
+def test_related_coverage_computed_in_a_second_process_is_the_same(short_parts, monkeypatch) -> None:
+    from site_builder.intel import textsig
+    articles = archive(days=100)
+    alone = intelligence(articles, None)
+    monkeypatch.setattr(textsig, "PARALLEL", 1)
+    pending: list[object] = []
+    real = segments._Related.gathered
+
+    def gathered(self):
+        pending.extend(links for _, links in self.found if not isinstance(links, dict))
+        return real(self)
+
+    monkeypatch.setattr(segments._Related, "gathered", gathered)
+    assert intelligence(articles, None) == alone
+    assert len(pending) == len(segments.ArchiveParts(articles, slugify, None).parts)    # all in the second process
+    assert any(alone[1].values())

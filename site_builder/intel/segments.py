@@ -14,6 +14,9 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import multiprocessing
+import multiprocessing.pool
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,6 +30,7 @@ from ..core.model import Article, RelatedLink, StoryInfo, Story
 from . import related as related_module
 from . import stories as stories_module
 from .stories import PartStories, assemble_stories, part_stories
+from . import textsig
 from .textsig import (SECONDS_PER_DAY, Analysis, ArchiveFeatures, ChunkAnalysis, Doc, analysed,
                       analysis_rows, archive_features, assemble, chunk_key, chunk_ranges, date_order, docs_of)
 
@@ -90,6 +94,7 @@ class Texts:
             if store is not None:
                 store.put(self.keys[n], part)
         self.starts = [b for b, _ in ranges]
+        self.analysed = sum(ranges[n][1] - ranges[n][0] for n in missing)    # articles analysed, not read back
 
     def rows(self, begin: int, end: int) -> Analysis:
         """The analysis of articles `begin` to `end`."""
@@ -186,22 +191,20 @@ def _story_intelligence(articles: Sequence[Article], registry: Sequence[StoryInf
     found: list[PartStories] = []
     story_of: dict[str, str] = {}      # article slug -> story key
     event_of: dict[str, str] = {}
-    related: dict[str, tuple[RelatedLink, ...]] = {}
+    related = _Related(archive, config.related, names, store, parallel=archive.texts.analysed >= textsig.PARALLEL)
     waiting = 0                        # the first part whose related coverage is not known yet
-    for number, stories in enumerate(_stories(archive, windows, reach, config.stories, store, features_of)):
-        found.append(stories)
-        _memberships(stories, story_of, event_of)
-        while waiting <= number and (number + 1 == len(archive.parts) or windows[waiting].high <= archive.parts[number].end):
-            window = windows[waiting]
-            named = sorted((slug, names.get(slug)) for n in window.parts for slug in archive.names[n])
-            key = "related-" + _digest(VERSION, repr(config.related), named, archive.digest(window),
-                                       [(a.slug, story_of[a.slug], event_of[a.slug])
-                                        for a in archive.ordered[window.low: window.high]])
-            related.update(_part_related(archive, waiting, windows[waiting], key, story_of, event_of, config.related,
-                                         names, store, features_of))
-            features.pop(waiting, None)
-            waiting += 1
-    return assemble_stories(archive.ordered, found, registry), related
+    try:
+        for number, stories in enumerate(_stories(archive, windows, reach, config.stories, store, features_of)):
+            found.append(stories)
+            _memberships(stories, story_of, event_of)
+            while waiting <= number and (number + 1 == len(archive.parts)
+                                         or windows[waiting].high <= archive.parts[number].end):
+                related.add(waiting, windows[waiting], story_of, event_of, features_of)
+                features.pop(waiting, None)
+                waiting += 1
+        return assemble_stories(archive.ordered, found, registry), related.gathered()
+    finally:
+        related.close()
 
 
 def _memberships(part: PartStories, story_of: dict[str, str], event_of: dict[str, str]) -> None:
@@ -232,21 +235,75 @@ def _stories(archive: ArchiveParts, windows: list[Window], reach: float, weights
         carry = found.carry
 
 
-def _part_related(archive: ArchiveParts, number: int, window: Window, key: str,
-                  story_of: Mapping[str, str], event_of: Mapping[str, str], weights: RelatedWeights,
-                  names: Mapping[str, str], store: PartStore | None, features_of: Callable[[int], ArchiveFeatures]
-                  ) -> dict[str, tuple[RelatedLink, ...]]:
-    """The related coverage of one part's articles, read back or computed."""
-    kept = store.load(key) if store is not None else None
-    if isinstance(kept, dict):
-        return {slug: tuple(RelatedLink(s, score, tuple(why)) for s, score, why in links) for slug, links in kept.items()}
+class _Related:
+    """Related coverage part by part: read back from the store, or computed, in a second process
+    while the stories of later parts are computed when there is much to compute (a cold build)."""
+
+    def __init__(self, archive: ArchiveParts, weights: RelatedWeights, names: Mapping[str, str],
+                 store: PartStore | None, parallel: bool) -> None:
+        self.archive, self.weights, self.names, self.store = archive, weights, names, store
+        self.found: list[tuple[str, Any]] = []    # (key, links or the pending result of a second process)
+        self.pool: multiprocessing.pool.Pool | None = None
+        if parallel and threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
+            self.pool = multiprocessing.get_context("fork").Pool(1, initializer=_SHARED.append, initargs=(archive,))
+
+    def add(self, number: int, window: Window, story_of: Mapping[str, str], event_of: Mapping[str, str],
+            features_of: Callable[[int], ArchiveFeatures]) -> None:
+        """The related coverage of part `number`, whose window's articles all have their stories."""
+        archive = self.archive
+        around = archive.ordered[window.low: window.high]
+        named = {slug: self.names[slug] for n in window.parts for slug in archive.names[n] if slug in self.names}
+        memberships = [(a.slug, story_of[a.slug], event_of[a.slug]) for a in around]
+        key = "related-" + _digest(VERSION, repr(self.weights), sorted(named.items()), archive.digest(window),
+                                   memberships)
+        kept = self.store.load(key) if self.store is not None else None
+        if isinstance(kept, dict):
+            self.found.append(("", {slug: tuple(RelatedLink(s, score, tuple(why)) for s, score, why in links)
+                                    for slug, links in kept.items()}))
+        elif self.pool is not None:
+            self.found.append((key, self.pool.apply_async(_related_job, (number, window, memberships, self.weights,
+                                                                         named))))
+        else:
+            self.found.append((key, _part_related(archive, number, window, dict((m[0], m[1]) for m in memberships),
+                                                  dict((m[0], m[2]) for m in memberships), self.weights, named,
+                                                  features_of(number))))
+
+    def gathered(self) -> dict[str, tuple[RelatedLink, ...]]:
+        """Every part's related coverage, kept in the store where computed now."""
+        result: dict[str, tuple[RelatedLink, ...]] = {}
+        for key, links in self.found:
+            if not isinstance(links, dict):
+                links = links.get()
+            if key and self.store is not None:
+                self.store.save(key, {slug: [[link.slug, link.score, list(link.reasons)] for link in found]
+                                      for slug, found in links.items()})
+            result.update(links)
+        return result
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+
+
+_SHARED: list[ArchiveParts] = []
+
+
+def _related_job(number: int, window: Window, memberships: list[tuple[str, str, str]], weights: RelatedWeights,
+                 names: Mapping[str, str]) -> dict[str, tuple[RelatedLink, ...]]:
+    """In the second process: one part's related coverage (the archive is the parent's, inherited)."""
+    archive = _SHARED[0]
+    return _part_related(archive, number, window, {m[0]: m[1] for m in memberships}, {m[0]: m[2] for m in memberships},
+                         weights, names, archive.features(window.low, window.high))
+
+
+def _part_related(archive: ArchiveParts, number: int, window: Window, story_of: Mapping[str, str],
+                  event_of: Mapping[str, str], weights: RelatedWeights, names: Mapping[str, str],
+                  features: ArchiveFeatures) -> dict[str, tuple[RelatedLink, ...]]:
+    """The related coverage of one part's articles."""
     part, low, high = archive.parts[number], window.low, window.high
-    found = related_module.part_related(archive.ordered[low:high], features_of(number), (part.begin - low, part.end - low),
-                                        story_of, event_of, archive.canonical, weights, names)
-    if store is not None:
-        store.save(key, {slug: [[link.slug, link.score, list(link.reasons)] for link in links]
-                         for slug, links in found.items()})
-    return found
+    return related_module.part_related(archive.ordered[low:high], features, (part.begin - low, part.end - low),
+                                       story_of, event_of, archive.canonical, weights, names)
 
 
 def compute_stories(articles: Sequence[Article], registry: Sequence[StoryInfo], canonical: Callable[[str], str],
@@ -265,6 +322,6 @@ def related_coverage(articles: Sequence[Article], stories: Sequence[Story], cano
     related: dict[str, tuple[RelatedLink, ...]] = {}
     for number, part in enumerate(archive.parts):
         window = archive.around(part, reach)
-        related.update(_part_related(archive, number, window, "", story_of, event_of, weights, names or {}, None,
-                                     lambda n: archive.features(window.low, window.high)))
+        related.update(_part_related(archive, number, window, story_of, event_of, weights, names or {},
+                                     archive.features(window.low, window.high)))
     return related
