@@ -93,7 +93,8 @@ def main() -> None:
         print(f"{name:>20}: incremental {result.seconds:.2f} s, {result.written} written; {len(ours)} files, "
               f"{len(ours ^ theirs)} on one side only, {len(differ) + len(errors)} differing", flush=True)
         if ours != theirs or differ or errors:
-            raise SystemExit(f"incremental build differs from a clean one after the {name} edit")
+            raise SystemExit(f"incremental build differs from a clean one after the {name} edit: "
+                             + ", ".join(sorted(ours ^ theirs | set(differ) | set(errors))[:10]))
 
 
 if __name__ == "__main__":

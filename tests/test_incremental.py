@@ -101,3 +101,21 @@ def test_stories_and_related_are_kept_while_what_they_read_is_unchanged(example_
     edit(example_site, HORMUZ, "tags: [diplomacy, shipping, oil]", "tags: [diplomacy]")
     build(example_site, BuildOptions(search=False, jobs=1))
     assert list((example_site / ".site-builder-cache" / "analysis").glob("*.npz")) == chunks
+
+
+def test_what_tied_an_event_to_its_story_is_part_of_the_story(example_site: Path) -> None:
+    """A story page shows each event's tie: a tie that changes alone makes the page stale."""
+    from dataclasses import replace
+
+    from site_builder.core.config import load_config
+    from site_builder.core.model import Tie
+    from site_builder.intel.archive import load_archive
+    from site_builder.site.depends import values
+    from site_builder.site.lookup import site_index
+    archive = load_archive(example_site, load_config(example_site, {})).checked()
+    story = archive.stories[0]
+    tied = replace(story, events=(replace(story.events[0], tie=Tie("other-event", 0.9, ("iran",), ("strikes",))),
+                                  *story.events[1:]))
+    other = replace(archive, stories=(tied, *archive.stories[1:]))
+    before, after = values(archive, site_index(archive)), values(other, site_index(other))
+    assert before["stories"] != after["stories"] and before["i.stories"] != after["i.stories"]

@@ -31,7 +31,7 @@ SIZE = "\x1e#"       # ... and of its length alone
 SEP = "\x1f"
 ARCHIVE_MAPS = ("articles", "story_of", "event_of", "entities", "entity_of", "sources", "source_of", "related")
 INDEX_MAPS = ("by_entity", "by_source", "by_month", "stories", "event_pos", "events", "entity_stories", "co_entities")
-VERSION = 2
+VERSION = 3
 
 
 class Recorder:
@@ -154,7 +154,8 @@ def values(archive: Archive, index: SiteIndex) -> dict[str, Any]:
 
 def _plain_story(story: Story, events: dict[str, tuple[Any, ...]]) -> tuple[Any, ...]:
     for event in story.events:
-        events[event.id] = (event.id, event.date.isoformat(), tuple((v.slug, v.score) for v in event.versions))
+        tie = event.tie and (event.tie.event, event.tie.score, event.tie.entities, event.tie.terms)
+        events[event.id] = (event.id, event.date.isoformat(), tuple((v.slug, v.score) for v in event.versions), tie)
     return (story.id, story.title, story.summary, story.explicit, story.status,
             tuple(events[event.id] for event in story.events))
 
