@@ -181,3 +181,16 @@ def test_related_coverage_computed_in_a_second_process_is_the_same(short_parts, 
     assert intelligence(articles, None) == alone
     assert len(pending) == len(segments.ArchiveParts(articles, slugify, None).parts)    # all in the second process
     assert any(alone[1].values())
+
+
+def test_check_and_stories_read_back_what_the_build_kept(example_site: Path, monkeypatch) -> None:
+    from site_builder.build.pipeline import BuildOptions, build
+    from site_builder.check.lint import check_site
+    from site_builder.check.stories import story_listing
+    build(example_site, BuildOptions(search=False, jobs=1))
+    computed: list[int] = []
+    real = segments.part_stories
+    monkeypatch.setattr(segments, "part_stories", lambda *a, **k: computed.append(1) or real(*a, **k))
+    assert story_listing(example_site)["stories"]
+    assert not check_site(example_site).errors
+    assert computed == []

@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.config import load_config
-from ..intel.archive import load_archive as load
+from ..intel.archive import analysis_store, load_archive as load
 from ..content.load import default_jobs
 from ..core.model import Archive
 from ..site.formats.opendata import archive_listing
@@ -22,7 +22,8 @@ def story_listing(site: Path, drafts: bool = False) -> dict[str, Any]:
 
 def load_archive(site: Path, drafts: bool = False) -> Archive:
     """The site's archive computed from its content; SiteError when the content has errors."""
-    return load(site, load_config(site), drafts=drafts, jobs=default_jobs()).checked()
+    config = load_config(site)
+    return load(site, config, drafts=drafts, jobs=default_jobs(), store=analysis_store(site, config)).checked()
 
 
 def story_evaluation(listing: dict[str, Any], labels: Path, site: Path, level: str = "stories") -> dict[str, Any]:

@@ -64,10 +64,16 @@ class Loaded:
         return self.archive
 
 
+def analysis_store(site: Path, config: Config, trusted: bool = True) -> PartStore:
+    """Where the story intelligence keeps its work between runs (build, check, stories, export)."""
+    from .cache import ChunkStore
+    return ChunkStore(site / config.paths.cache / "analysis", trusted=trusted)
+
+
 def load_archive(site: Path, config: Config, *, drafts: bool = False, jobs: int = 1, cache: bool = True,
                  trusted: bool = True, store: PartStore | None = None) -> Loaded:
     """config → content → stop on errors → the story intelligence: the one loader of build, check
-    and stories, so each runs the intelligence once."""
+    and stories, so each runs the intelligence once (reading back what `store` kept)."""
     content = load_content(site, config, drafts=drafts, jobs=jobs, cache=cache, trusted=trusted)
     if content.errors:
         return Loaded(content, None)
