@@ -27,6 +27,7 @@ class ChunkStore:
     def __init__(self, folder: Path, trusted: bool = True) -> None:
         self.folder, self.trusted = folder, trusted
         self.used: set[str] = set()
+        self.written: set[str] = set()     # chunks this run put here: they can be read back untrusted
         self.unsaved: OSError | None = None
 
     def _path(self, key: str) -> Path:
@@ -38,7 +39,7 @@ class ChunkStore:
 
     def get(self, key: str) -> ChunkAnalysis | None:
         self.used.add(key)
-        if not self.trusted:
+        if not self.trusted and key not in self.written:
             return None
         try:
             with np.load(self._path(key), allow_pickle=False) as data:
@@ -46,7 +47,8 @@ class ChunkStore:
         except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile):
             return None
 
-    def put(self, key: str, part: ChunkAnalysis) -> None:
+    def put(self, key: str, part: ChunkAnalysis) -> bool:
+        """Keep a chunk's analysis; whether it could be written."""
         self.used.add(key)
         arrays: dict[str, Any] = part_arrays(part)
         try:
@@ -54,6 +56,9 @@ class ChunkStore:
                 np.savez(handle, **arrays)
         except OSError as error:
             self.unsaved = error
+            return False
+        self.written.add(key)
+        return True
 
     def load(self, key: str) -> Any:
         """A part's results saved under `key`; None when missing, damaged or not trusted."""

@@ -44,7 +44,7 @@ class PartStore(Protocol):
     """Chunk analyses and parts' results kept between builds, by a key of their inputs."""
 
     def get(self, key: str) -> ChunkAnalysis | None: ...
-    def put(self, key: str, part: ChunkAnalysis) -> None: ...
+    def put(self, key: str, part: ChunkAnalysis) -> bool: ...
     def has(self, key: str) -> bool: ...
     def load(self, key: str) -> Any: ...
     def save(self, key: str, data: Any) -> None: ...
@@ -82,17 +82,23 @@ def parts_of(days: np.ndarray) -> list[Part]:
 
 class Texts:
     """The text analysis of the archive, chunk by chunk: read back from the store, or computed
-    (all missing chunks at once, in parallel); any range of articles on demand."""
+    (all missing chunks at once, in parallel, and put in the store rather than kept in memory:
+    750 MB at 100,000 articles); any range of articles on demand."""
+
+    RECENT = 8     # chunks kept in memory once read: the windows of neighbouring parts share them
 
     def __init__(self, docs: list[Doc], ranges: list[tuple[int, int]], store: PartStore | None) -> None:
         self.docs, self.ranges, self.store = docs, ranges, store
         self.keys = [chunk_key(docs[b:e]) for b, e in ranges]
-        self.kept: dict[int, ChunkAnalysis] = {}
+        self.kept: dict[int, ChunkAnalysis] = {}       # chunks the store could not take
+        self.recent: dict[int, ChunkAnalysis] = {}
         missing = [n for n, key in enumerate(self.keys) if store is None or not store.has(key)]
-        for n, part in zip(missing, list(analysed(docs, [ranges[n] for n in missing]))):
-            self.kept[n] = part
-            if store is not None:
-                store.put(self.keys[n], part)
+        results = analysed(docs, [ranges[n] for n in missing])
+        for n, part in zip(missing, results):
+            if store is None or not store.put(self.keys[n], part):
+                self.kept[n] = part
+        for _ in results:      # nothing is left: this lets the processes end
+            pass
         self.starts = [b for b, _ in ranges]
         self.analysed = sum(ranges[n][1] - ranges[n][0] for n in missing)    # articles analysed, not read back
 
@@ -104,14 +110,17 @@ class Texts:
         return analysis_rows(assemble(chunks), begin - self.starts[first], end - self.starts[first])
 
     def _chunk(self, n: int) -> ChunkAnalysis:
-        if n in self.kept:
-            return self.kept[n]
-        found = self.store.get(self.keys[n]) if self.store is not None else None
+        found = self.kept.get(n) or self.recent.get(n)
+        if found is None and self.store is not None:
+            found = self.store.get(self.keys[n])
         if found is None:
-            b, e = self.ranges[n]
-            found = next(analysed(self.docs, [(b, e)]))
-            if self.store is not None:
-                self.store.put(self.keys[n], found)
+            found = next(analysed(self.docs, [self.ranges[n]]))
+            if self.store is None or not self.store.put(self.keys[n], found):
+                self.kept[n] = found
+        if n not in self.kept:
+            self.recent[n] = found
+            if len(self.recent) > self.RECENT:
+                del self.recent[next(iter(self.recent))]
         return found
 
 
