@@ -69,10 +69,11 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=10000)
     parser.add_argument("--random", type=int, default=0, help="random edits after the fixed ones")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--site", type=Path, help="a generated archive to copy (default: generated for --size)")
     args = parser.parse_args()
     site = HERE / "work" / f"verify-{args.size}"
     shutil.rmtree(site, ignore_errors=True)
-    shutil.copytree(archive(args.size, 1), site, ignore=shutil.ignore_patterns("output", ".site-builder-cache"))
+    shutil.copytree(args.site or archive(args.size, 1), site, ignore=shutil.ignore_patterns("output", ".site-builder-cache"))
     build(site, BuildOptions(search=False))
     articles = sorted((site / "content" / "articles").glob("*.md"))
     edits: list[tuple[str, Callable[[], None]]] = [
