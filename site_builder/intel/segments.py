@@ -13,6 +13,7 @@ and the result is a clean build's by construction.
 from __future__ import annotations
 
 import gc
+from bisect import bisect_left, bisect_right
 import hashlib
 import multiprocessing
 import multiprocessing.pool
@@ -138,6 +139,7 @@ class ArchiveParts:
         self.canonical = canonical
         self.days = np.array([a.date.timestamp() / SECONDS_PER_DAY for a in self.ordered], dtype=np.float64)
         self.parts = parts_of(self.days)
+        self.ends = [part.end for part in self.parts]
         ranges = [r for part in self.parts for r in chunk_ranges(part.begin, part.end)]
         self.texts = Texts(docs_of(self.ordered), ranges, store)
         keys = dict(zip((b for b, _ in ranges), self.texts.keys))
@@ -155,7 +157,7 @@ class ArchiveParts:
         """The articles within `days` of the part, and the parts they are in."""
         low = int(np.searchsorted(self.days, part.first - days, side="left"))
         high = int(np.searchsorted(self.days, part.until + days, side="left"))
-        return Window(low, high, [n for n, p in enumerate(self.parts) if p.begin < high and p.end > low])
+        return Window(low, high, list(range(bisect_right(self.ends, low), bisect_left(self.ends, high) + 1)))
 
     def digest(self, window: Window) -> list[str]:
         return [self.digests[n] for n in window.parts]
@@ -168,12 +170,12 @@ def story_intelligence(articles: Sequence[Article], registry: Sequence[StoryInfo
                        config: Config, names: Mapping[str, str], store: PartStore | None = None) -> StoryResults:
     """Stories and related coverage of the archive, part by part (see the module's docstring);
     `store` keeps the texts' analyses and the parts' results between builds."""
-    with no_collection():
+    with _no_collection():
         return _story_intelligence(articles, registry, canonical, config, names, store)
 
 
 @contextmanager
-def no_collection() -> Iterator[None]:
+def _no_collection() -> Iterator[None]:
     """Without Python's cyclic garbage collector: reading the kept parts makes millions of small
     objects and no cycles, and the collector's passes over them cost more than the reading."""
     enabled = gc.isenabled()
