@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import orjson
 
-from ..core.store import (DataError, article_data, article_from, cache_problem, problem_data, problem_from,
+from ..core.store import (DataError, article_data, article_from, cache_problem, no_collection, problem_data, problem_from,
                         read_cache, write_cache)
 from ..core.config import Config
 from .articles import (REGISTRY_FILES, UNREADABLE, Parsed, RegistryItems, RegistryReader, article_files, duplicate_slugs,
@@ -188,6 +188,11 @@ def load_content(site: Path, config: Config, *, drafts: bool = False, jobs: int 
                  cache: bool = True, trusted: bool = True) -> Content:
     """Every article and registry under the content folder; drafts only when asked for. With
     `cache`, parsed files are kept for the next run; only when `trusted` are the last run's used."""
+    with no_collection():
+        return _load_content(site, config, drafts, jobs, cache, trusted)
+
+
+def _load_content(site: Path, config: Config, drafts: bool, jobs: int, cache: bool, trusted: bool) -> Content:
     content = site / config.paths.content
     problems: list[Problem] = []
     if not content.is_dir():

@@ -6,6 +6,7 @@ a build redo work (a file that does not decode is ignored), never run code.
 """
 from __future__ import annotations
 
+import gc
 import os
 import re
 from collections.abc import Iterator
@@ -51,6 +52,20 @@ def write_cache(path: Path, version: int, data: Any) -> None:
     """Save JSON-able `data` under a version number, atomically."""
     with atomic_file(path) as handle:
         handle.write(orjson.dumps({"version": version, "data": data}, option=orjson.OPT_SERIALIZE_NUMPY))
+
+
+@contextmanager
+def no_collection() -> Iterator[None]:
+    """Python's cyclic garbage collector paused: reading kept data back makes millions of small
+    objects and no cycles, and the collector's passes over them cost more than the reading
+    (an edit at 100,000 articles: 17.8 s of story intelligence with it, 7.7 s without)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def read_cache(path: Path, version: int) -> Any:

@@ -12,14 +12,12 @@ and the result is a clean build's by construction.
 """
 from __future__ import annotations
 
-import gc
 from bisect import bisect_left, bisect_right
 import hashlib
 import multiprocessing
 import multiprocessing.pool
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -27,6 +25,7 @@ import numpy as np
 import orjson
 
 from ..core.config import Config, RelatedWeights, StoryWeights
+from ..core.store import no_collection
 from ..core.model import Article, RelatedLink, StoryInfo, Story
 from . import related as related_module
 from . import stories as stories_module
@@ -170,21 +169,8 @@ def story_intelligence(articles: Sequence[Article], registry: Sequence[StoryInfo
                        config: Config, names: Mapping[str, str], store: PartStore | None = None) -> StoryResults:
     """Stories and related coverage of the archive, part by part (see the module's docstring);
     `store` keeps the texts' analyses and the parts' results between builds."""
-    with _no_collection():
+    with no_collection():
         return _story_intelligence(articles, registry, canonical, config, names, store)
-
-
-@contextmanager
-def _no_collection() -> Iterator[None]:
-    """Without Python's cyclic garbage collector: reading the kept parts makes millions of small
-    objects and no cycles, and the collector's passes over them cost more than the reading."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _story_intelligence(articles: Sequence[Article], registry: Sequence[StoryInfo], canonical: Callable[[str], str],

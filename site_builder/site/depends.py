@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import orjson
 
-from ..core.store import DataError, read_cache, write_cache
+from ..core.store import DataError, no_collection, read_cache, write_cache
 from ..core.model import Archive, Story
 from .lookup import SiteIndex
 
@@ -222,7 +222,8 @@ class Depends:
         """The outputs none of whose reads changed value (so their context is as recorded), with
         their position; none when anything outside the archive changed."""
         try:
-            changed = changed_reads(self.values, values) if world == self.world and self.outputs else None
+            with no_collection():
+                changed = changed_reads(self.values, values) if world == self.world and self.outputs else None
         except ValueError:        # a damaged record: build every context again
             changed = None
         if changed is None:
