@@ -96,7 +96,7 @@ def median(runs: list[dict[str, float]], key: str) -> float:
 
 def search_time(site: Path) -> dict[str, float]:
     """Pagefind indexing of the built output on its own (builds above use --no-search)."""
-    code = "import sys; from pathlib import Path; from site_builder.search import index_site; index_site(Path(sys.argv[1]))"
+    code = "import sys; from pathlib import Path; from site_builder.build.search import index_site; index_site(Path(sys.argv[1]))"
     return measure([sys.executable, "-c", code, str(site / "output")])
 
 
