@@ -145,3 +145,40 @@ def test_no_articles_leaves_an_empty_listing_and_no_bundle(example_site: Path) -
     output = build(example_site, BuildOptions(jobs=1)).output
     assert json.loads((output / "pagefind" / "periods.json").read_text(encoding="utf-8")) == {"periods": []}
     assert bundles(output) == []
+
+
+def test_serve_indexes_again_only_the_periods_of_what_its_builds_changed(example_site: Path) -> None:
+    import io
+    import time
+
+    from rich.console import Console
+
+    from site_builder.serve.rebuild import SearchRefresher
+    articles = add_years(example_site)
+    serving = BuildOptions(jobs=2, index_search=False)          # as serve builds: the index in the background
+    first = build(example_site, serving)
+    printed = io.StringIO()
+    refresher = SearchRefresher(example_site, Console(file=printed))
+
+    def refreshed(times: int) -> None:
+        deadline = time.monotonic() + 120
+        while printed.getvalue().count("search index updated") < times:
+            assert time.monotonic() < deadline and "warning" not in printed.getvalue(), printed.getvalue()
+            time.sleep(0.05)
+
+    refresher.request(first.output, first.changed)
+    refreshed(1)
+    assert bundles(first.output) == ["2023", "2024", "2025"]
+    before = {year: stamps(first.output / "pagefind" / year) for year in ("2023", "2024", "2025")}
+    text = articles["2024"].read_text(encoding="utf-8").replace("again", "once more with feeling")
+    articles["2024"].write_text(text, encoding="utf-8")
+    edited = build(example_site, serving)
+    assert any(page.startswith("articles/2024/") for page in edited.changed)
+    refresher.request(edited.output, edited.changed)
+    refreshed(2)
+    assert "search index updated: 1 pages" in printed.getvalue().splitlines()[-1]
+    assert stamps(first.output / "pagefind" / "2023") == before["2023"]
+    assert stamps(first.output / "pagefind" / "2025") == before["2025"]
+    assert b"once more with feeling" in indexed_text(first.output / "pagefind" / "2024")
+    assert bundles(first.output) == ["2023", "2024", "2025"]
+    assert all((first.output / "pagefind" / name).is_file() for name in search.UI_FILES)

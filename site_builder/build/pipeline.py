@@ -54,6 +54,7 @@ class BuildResult:
     warnings: tuple[Problem, ...]
     search_seconds: float = 0.0
     pages_from: PageMaker | None = None      # with BuildOptions.keep_pages, when the build ran
+    changed: frozenset[str] = frozenset()    # the files written or removed (serve indexes their search periods)
 
 
 def output_folder(site: Path, config: Config, options: BuildOptions) -> Path:
@@ -194,7 +195,8 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions, load
         from ..site.preview import PageMaker
         pages_from = PageMaker(site, archive, index, config, renderer)
     return BuildResult(output, len(current), len(written), len(removed), time.perf_counter() - started,
-                       (*warnings, *dict.fromkeys(cache_warnings)), search.seconds, pages_from)
+                       (*warnings, *dict.fromkeys(cache_warnings)), search.seconds, pages_from,
+                       frozenset((*written, *removed)))
 
 
 def _prepare_cache(folder: Path) -> OSError | None:

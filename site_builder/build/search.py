@@ -26,6 +26,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -102,23 +103,30 @@ def site_periods(months: dict[str, str], cap: int | None = None) -> list[Period]
 
 
 def index_site(output: Path, *, bundle_dir: str = BUNDLE_DIR, language: str | None = None,
-               jobs: int | None = None) -> SearchReport:
+               jobs: int | None = None, changed: set[str] | None = None,
+               publishing: AbstractContextManager[Any] | None = None) -> SearchReport:
     """Index the article pages of `output` (their `data-pagefind-body` regions and filters), a bundle a
-    period, and replace `output/bundle_dir` by the new bundles whole."""
+    period, and replace `output/bundle_dir` by the new bundles whole. With `changed` (the pages written
+    or removed since the bundles were made) only the periods that `stale_periods` names are indexed
+    again; the other bundles are kept (linked into the new folder). `publishing` is held while the
+    bundles move in (a build that swaps the output folder meanwhile would drop them)."""
     output = output.resolve()
     bundle = output / bundle_dir
     months = {rel: month for rel in _html_pages(output, bundle_dir) if (month := page_month(rel))}
     periods = site_periods(months)
+    stale = periods if changed is None else stale_periods(periods, bundle, changed)
     work = new_work_folder(output.with_name(f"{output.name}.staging-{os.getpid()}.bundle"))
+    root = work / BUNDLE_DIR
     try:
-        report = write_periods(periods, work / BUNDLE_DIR, bundle, lambda page: output / page, language, jobs)
-        _gather_ui(work / BUNDLE_DIR, periods, None)
-        (work / BUNDLE_DIR).mkdir(exist_ok=True)
-        (work / BUNDLE_DIR / PERIODS_FILE).write_bytes(_listing(periods))
-        aside = work / "previous"
-        if os.path.lexists(bundle):
-            os.replace(bundle, aside)
-        os.replace(work / BUNDLE_DIR, bundle)
+        report = write_periods(stale, root, bundle, lambda page: output / page, language, jobs)
+        _gather_ui(root, stale, None)
+        _keep(bundle, root, [p for p in periods if p not in stale])
+        root.mkdir(exist_ok=True)
+        (root / PERIODS_FILE).write_bytes(_listing(periods))
+        with publishing or nullcontext():
+            if os.path.lexists(bundle):
+                os.replace(bundle, work / "previous")
+            os.replace(root, bundle)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return SearchReport(report.pages, report.seconds, bundle, report.periods)
@@ -132,11 +140,7 @@ def stage_bundles(staging: Path, output: Path, months: dict[str, str], written: 
     the output whole. `months` gives each article page's month ("yyyy/mm")."""
     shown = output / BUNDLE_DIR
     periods = site_periods(months)
-    listed = {} if fresh else _listed(shown)
-    stale = [p for p in periods if listed.get(p.name) != p.digest() or not written.isdisjoint(p.pages)
-             or not (shown / p.name / "pagefind-entry.json").is_file()]
-    if periods and not stale and not all((shown / name).is_file() for name in UI_FILES):
-        stale = periods[-1:]          # the UI files went missing: one bundle brings them back
+    stale = periods if fresh else stale_periods(periods, shown, written)
     root = staging / BUNDLE_DIR
     report = write_periods(stale, root, shown, lambda page: (staging if page in written else output) / page,
                            None, jobs)
@@ -153,6 +157,17 @@ def stage_bundles(staging: Path, output: Path, months: dict[str, str], written: 
     keep = set(new) | {f"{BUNDLE_DIR}/{PERIODS_FILE}"} | {f"{BUNDLE_DIR}/{name}" for name in UI_FILES if periods}
     removed = [rel for rel in old if rel not in keep and rel.split("/")[1] not in kept]
     return StagedBundles(new, removed, report)
+
+
+def stale_periods(periods: list[Period], shown: Path, changed: set[str]) -> list[Period]:
+    """The periods whose bundle in `shown` must be made again: one of their pages changed, their list
+    of pages (or the Pagefind version) is not the one the bundle was made from, or it is missing."""
+    listed = _listed(shown)
+    stale = [p for p in periods if listed.get(p.name) != p.digest() or not changed.isdisjoint(p.pages)
+             or not (shown / p.name / "pagefind-entry.json").is_file()]
+    if periods and not stale and not all((shown / name).is_file() for name in UI_FILES):
+        stale = periods[-1:]          # the UI files went missing: one bundle brings them back
+    return stale
 
 
 def write_periods(periods: list[Period], root: Path, shown: Path, source: Callable[[str], Path],
@@ -196,6 +211,19 @@ def _gather_ui(root: Path, periods: list[Period], shown: Path | None) -> None:
             copy.unlink()
         if shown is None or _read_bytes(shown / name) != data:
             (root / name).write_bytes(data)
+
+
+def _keep(bundle: Path, root: Path, periods: list[Period]) -> None:
+    """Link the unchanged periods' bundles, and the UI files if no new bundle brought them, from the
+    published `bundle` into the new folder `root`."""
+    for period in periods:
+        for folder, _, files in os.walk(bundle / period.name):
+            for name in files:
+                source = Path(folder, name)
+                _link(source, root / source.relative_to(bundle))
+    for name in UI_FILES if periods else ():
+        if not (root / name).exists() and (bundle / name).is_file():
+            _link(bundle / name, root / name)
 
 
 def _listing(periods: list[Period]) -> bytes:

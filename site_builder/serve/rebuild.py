@@ -5,8 +5,10 @@ import json
 import threading
 import time
 from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
@@ -79,15 +81,21 @@ def reload_paths(changed: Iterable[Path], layout: Layout, result: BuildResult) -
 
 # -- search ----------------------------------------------------------------------------------------
 class SearchRefresher:
-    """Re-indexes the output for search in a background thread; requests during a run coalesce into one more."""
+    """Re-indexes the output for search in a background thread; requests during a run coalesce into one more.
 
-    def __init__(self, site: Path, console: Console) -> None:
-        self.site, self.console = site, console
+    Only the search periods of the pages written or removed since the last run that succeeded are
+    indexed again (all of them on the first run: the bundles may be of any earlier build)."""
+
+    def __init__(self, site: Path, console: Console, publishing: AbstractContextManager[Any] | None = None) -> None:
+        self.site, self.console, self.publishing = site, console, publishing
         self._lock = threading.Lock()
         self._running = self._pending = False
+        self._changed: set[str] | None = None      # None: every period
 
-    def request(self, output: Path) -> None:
+    def request(self, output: Path, changed: Iterable[str] = ()) -> None:
         with self._lock:
+            if self._changed is not None:
+                self._changed.update(changed)
             if self._running:
                 self._pending = True
                 return
@@ -97,12 +105,15 @@ class SearchRefresher:
     def _run(self, output: Path) -> None:
         from ..build.search import index_site
         while True:
+            with self._lock:
+                changed, self._changed = self._changed, set()
             try:
                 if load_config(self.site).search:
-                    report = index_site(output)
+                    report = index_site(output, changed=changed, publishing=self.publishing)
                     self.console.print(f"[dim]search index updated: {report.pages} pages in {report.seconds:.1f} s[/]",
                                        highlight=False)
             except (SiteError, OSError, RuntimeError) as error:
+                self._forget_run(changed)
                 self.console.print(f"[yellow]warning[/]: search index not updated: {escape(printable(str(error)))}",
                                    highlight=False)
             with self._lock:
@@ -110,6 +121,11 @@ class SearchRefresher:
                     self._running = False
                     return
                 self._pending = False
+
+    def _forget_run(self, changed: set[str] | None) -> None:
+        """A run that failed: what it was to index is still to be indexed."""
+        with self._lock:
+            self._changed = None if changed is None or self._changed is None else self._changed | changed
 
 
 # -- build -----------------------------------------------------------------------------------------
@@ -162,7 +178,7 @@ class Builder:
         reload = reload_paths(self.unbuilt, self.layout, result)
         self.unbuilt = set()
         if self.search and (result.written or result.removed or not (result.output / "pagefind").exists()):
-            self.search.request(result.output)
+            self.search.request(result.output, result.changed)
         self.state = BuildState(self.state.generation + bool(reload), styles_only=bool(reload) and reload != ("*",))
         what = "styles only" if reload and reload != ("*",) else "pages" if reload else "no change"
         self.console.print(f"[green]{'recovered' if recovered else 'built'}[/] {result.written} written, "
