@@ -113,6 +113,7 @@ def test_periods_are_years_or_the_months_of_a_year_over_the_cap() -> None:
     assert [(p.name, len(p.pages)) for p in search.site_periods(months, cap=4)] == [("2023", 1), ("2024", 4)]
     assert search.page_month("articles/2024/02/09/b/index.html") == "2024/02"
     assert search.page_month("stories/x/index.html") is None
+    assert search.page_month("articles/2024/02/09/b/changes/index.html") is None      # what changed: no article
 
 
 @pytest.mark.browser
@@ -182,3 +183,31 @@ def test_serve_indexes_again_only_the_periods_of_what_its_builds_changed(example
     assert b"once more with feeling" in indexed_text(first.output / "pagefind" / "2024")
     assert bundles(first.output) == ["2023", "2024", "2025"]
     assert all((first.output / "pagefind" / name).is_file() for name in search.UI_FILES)
+
+
+def test_a_build_indexes_what_a_serve_build_left_unindexed(example_site: Path) -> None:
+    articles = add_years(example_site)
+    output = build(example_site, BuildOptions(jobs=2)).output
+    kept = stamps(output / "pagefind" / "2023")
+    text = articles["2024"].read_text(encoding="utf-8").replace("again", "once more with feeling")
+    articles["2024"].write_text(text, encoding="utf-8")
+    build(example_site, BuildOptions(jobs=2, index_search=False))   # serve, whose indexing never ran
+    listing = json.loads((output / "pagefind" / "periods.json").read_text(encoding="utf-8"))["periods"]
+    assert {p["name"]: p["digest"] == "" for p in listing} == {"2023": False, "2024": True, "2025": False}
+    text = articles["2025"].read_text(encoding="utf-8").replace("the third", "the third and last")
+    articles["2025"].write_text(text, encoding="utf-8")
+    build(example_site, BuildOptions(jobs=2))
+    assert b"once more with feeling" in indexed_text(output / "pagefind" / "2024")
+    assert b"the third and last" in indexed_text(output / "pagefind" / "2025")
+    assert stamps(output / "pagefind" / "2023") == kept
+    listing = json.loads((output / "pagefind" / "periods.json").read_text(encoding="utf-8"))["periods"]
+    assert all(p["digest"] for p in listing)
+
+
+def test_the_index_serve_makes_is_the_one_a_build_makes(example_site: Path) -> None:
+    from tests.test_faults import snapshot
+    add_years(example_site)
+    output = build(example_site, BuildOptions(jobs=2)).output
+    built = snapshot(output / "pagefind")
+    search.index_site(output)
+    assert snapshot(output / "pagefind") == built

@@ -306,15 +306,20 @@ def _stage_search(output: Path, staging: Path, config: Config, options: BuildOpt
                   changes: _Changes) -> _StagedSearch:
     """The search bundles of the article pages this build leaves, written into the staging folder so
     that they are moved into place with them (or not at all); only the periods whose pages changed are
-    indexed again, and the old bundles' files the new ones lack go.
+    indexed again, and the old bundles' files the new ones lack go. A build that leaves indexing for
+    later (serve) marks the periods it changed as stale in the published listing instead.
 
     Without search the old bundles go too: they would still find pages the site no longer has."""
-    from .search import BUNDLE_DIR, files_under, stage_bundles
+    from .search import BUNDLE_DIR, files_under, mark_stale, stage_bundles
     if not config.search:
         return _StagedSearch([], [] if changes.fresh else files_under(output, BUNDLE_DIR))
     changed = changes.written or changes.removed or not (output / BUNDLE_DIR).is_dir()
-    if not options.index_search or not changed:
+    if not changed or (changes.fresh and not options.index_search):
         return _StagedSearch()
-    staged = stage_bundles(staging, output, changes.months, set(changes.written), fresh=changes.fresh, jobs=options.jobs)
+    if options.index_search:
+        staged = stage_bundles(staging, output, changes.months, set(changes.written), fresh=changes.fresh,
+                               jobs=options.jobs)
+    else:
+        staged = mark_stale(staging, output, changes.months, set(changes.written))
     return _StagedSearch(staged.written, staged.removed, staged.report.seconds)
 

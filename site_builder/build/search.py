@@ -44,7 +44,7 @@ PERIOD_CAP = 5000               # pages of a year indexed as one bundle; a large
 TIMEOUT_SECONDS = 120.0         # Pagefind's time limit: this, plus
 TIMEOUT_PER_PAGE = 0.05         # this per page of the period (10,000 pages take about 25 s on two cores)
 _SIGNATURE = b"pagefind_dcd"    # what each of Pagefind's gzipped index files starts with
-_ARTICLE_PAGE = re.compile(r"articles/(\d{4})/(\d{2})/")
+_ARTICLE_PAGE = re.compile(r"articles/(\d{4})/(\d{2})/\d{2}/[^/]+/index\.html")     # as Article.url_path
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ class StagedBundles:
 
 def page_month(relative: str) -> str | None:
     """'2025/06' for an article page (`articles/2025/06/23/slug/index.html`), None for any other page."""
-    found = _ARTICLE_PAGE.match(relative)
+    found = _ARTICLE_PAGE.fullmatch(relative)
     return f"{found[1]}/{found[2]}" if found else None
 
 
@@ -159,6 +159,21 @@ def stage_bundles(staging: Path, output: Path, months: dict[str, str], written: 
     return StagedBundles(new, removed, report)
 
 
+def mark_stale(staging: Path, output: Path, months: dict[str, str], written: set[str]) -> StagedBundles:
+    """For a build that leaves indexing for later (`serve`): the published listing, staged in
+    `staging/pagefind` with the periods whose pages changed marked stale (their digest emptied), so
+    that whatever indexes next makes them again, even if the indexing meant for this build never runs."""
+    shown = output / BUNDLE_DIR
+    entries = _entries(shown)
+    stale = {p.name for p in stale_periods(site_periods(months), shown, written)}
+    marked = [{**entry, "digest": ""} if entry["name"] in stale else entry for entry in entries]
+    if marked == entries:
+        return StagedBundles([], [], SearchReport(0, 0.0, shown))
+    (staging / BUNDLE_DIR).mkdir(exist_ok=True)
+    (staging / BUNDLE_DIR / PERIODS_FILE).write_bytes(_json(marked))
+    return StagedBundles([f"{BUNDLE_DIR}/{PERIODS_FILE}"], [], SearchReport(0, 0.0, shown))
+
+
 def stale_periods(periods: list[Period], shown: Path, changed: set[str]) -> list[Period]:
     """The periods whose bundle in `shown` must be made again: one of their pages changed, their list
     of pages (or the Pagefind version) is not the one the bundle was made from, or it is missing."""
@@ -228,17 +243,27 @@ def _keep(bundle: Path, root: Path, periods: list[Period]) -> None:
 
 def _listing(periods: list[Period]) -> bytes:
     """periods.json: the bundles the search page merges, newest first."""
-    listed = [{"name": p.name, "pages": len(p.pages), "digest": p.digest()} for p in reversed(periods)]
-    return json.dumps({"periods": listed}, sort_keys=True, separators=(",", ":")).encode("utf-8") + b"\n"
+    return _json([{"name": p.name, "pages": len(p.pages), "digest": p.digest()} for p in reversed(periods)])
+
+
+def _json(entries: list[dict[str, Any]]) -> bytes:
+    return json.dumps({"periods": entries}, sort_keys=True, separators=(",", ":")).encode("utf-8") + b"\n"
 
 
 def _listed(bundle: Path) -> dict[str, str]:
-    """The periods the published bundles hold, with their digests (none when there is no listing)."""
+    """The periods the published bundles hold, with their digests."""
+    return {entry["name"]: entry["digest"] for entry in _entries(bundle)}
+
+
+def _entries(bundle: Path) -> list[dict[str, Any]]:
+    """The published listing's entries; none when there is no listing this version wrote."""
     try:
-        listed = json.loads(_read_bytes(bundle / PERIODS_FILE) or b"{}").get("periods", [])
-        return {str(p["name"]): str(p["digest"]) for p in listed}
-    except (ValueError, TypeError, KeyError, AttributeError):     # not a listing this version wrote
-        return {}
+        entries = json.loads(_read_bytes(bundle / PERIODS_FILE) or b"{}")["periods"]
+    except (ValueError, TypeError, KeyError):
+        return []
+    valid = isinstance(entries, list) and all(
+        isinstance(e, dict) and isinstance(e.get("name"), str) and isinstance(e.get("digest"), str) for e in entries)
+    return entries if valid else []
 
 
 def _read_bytes(path: Path) -> bytes | None:
