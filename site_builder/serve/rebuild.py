@@ -83,19 +83,18 @@ def reload_paths(changed: Iterable[Path], layout: Layout, result: BuildResult) -
 class SearchRefresher:
     """Re-indexes the output for search in a background thread; requests during a run coalesce into one more.
 
-    Only the search periods of the pages written or removed since the last run that succeeded are
-    indexed again (all of them on the first run: the bundles may be of any earlier build)."""
+    Only the search periods of the pages written or removed since the last run that succeeded, and
+    those the published listing marks stale (`build.search.mark_stale`), are indexed again."""
 
     def __init__(self, site: Path, console: Console, publishing: AbstractContextManager[Any] | None = None) -> None:
         self.site, self.console, self.publishing = site, console, publishing
         self._lock = threading.Lock()
         self._running = self._pending = False
-        self._changed: set[str] | None = None      # None: every period
+        self._changed: set[str] = set()     # pages written or removed since the last run that succeeded
 
     def request(self, output: Path, changed: Iterable[str] = ()) -> None:
         with self._lock:
-            if self._changed is not None:
-                self._changed.update(changed)
+            self._changed.update(changed)
             if self._running:
                 self._pending = True
                 return
@@ -113,7 +112,8 @@ class SearchRefresher:
                     self.console.print(f"[dim]search index updated: {report.pages} pages in {report.seconds:.1f} s[/]",
                                        highlight=False)
             except (SiteError, OSError, RuntimeError) as error:
-                self._forget_run(changed)
+                with self._lock:      # what the run was to index is still to be indexed
+                    self._changed |= changed
                 self.console.print(f"[yellow]warning[/]: search index not updated: {escape(printable(str(error)))}",
                                    highlight=False)
             with self._lock:
@@ -121,11 +121,6 @@ class SearchRefresher:
                     self._running = False
                     return
                 self._pending = False
-
-    def _forget_run(self, changed: set[str] | None) -> None:
-        """A run that failed: what it was to index is still to be indexed."""
-        with self._lock:
-            self._changed = None if changed is None or self._changed is None else self._changed | changed
 
 
 # -- build -----------------------------------------------------------------------------------------
