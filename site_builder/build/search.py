@@ -12,7 +12,8 @@ program under a time limit and merged in the browser (Pagefind's `mergeIndex`).
 
 A bundle is always written into a new folder and moved into place whole, so it never holds a page of an
 earlier build, and a failed or hung Pagefind leaves the previous one whole. A build indexes again only
-the periods whose pages it wrote or whose list of pages changed; their Pagefind runs go in parallel."""
+the periods whose pages it wrote, whose list of pages changed or that the listing marks stale (a build
+that left the indexing for later, as `serve` does); their Pagefind runs go in parallel."""
 from __future__ import annotations
 
 import gzip
