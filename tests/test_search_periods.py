@@ -209,5 +209,6 @@ def test_the_index_serve_makes_is_the_one_a_build_makes(example_site: Path) -> N
     add_years(example_site)
     output = build(example_site, BuildOptions(jobs=2)).output
     built = snapshot(output / "pagefind")
+    assert bundles(output) == ["2023", "2024", "2025"]
     search.index_site(output)
     assert snapshot(output / "pagefind") == built
