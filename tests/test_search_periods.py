@@ -212,3 +212,12 @@ def test_the_index_serve_makes_is_the_one_a_build_makes(example_site: Path) -> N
     assert bundles(output) == ["2023", "2024", "2025"]
     search.index_site(output)
     assert snapshot(output / "pagefind") == built
+
+
+def test_serve_starting_on_an_indexed_site_indexes_nothing_again(example_site: Path) -> None:
+    add_years(example_site)
+    output = build(example_site, BuildOptions(jobs=2)).output
+    before = stamps(output / "pagefind")
+    report = search.index_site(output, changed=set())          # serve's first run: nothing changed since
+    assert (report.pages, report.periods) == (0, ())
+    assert stamps(output / "pagefind") == before

@@ -116,6 +116,8 @@ def index_site(output: Path, *, bundle_dir: str = BUNDLE_DIR, language: str | No
     months = {rel: month for rel in _html_pages(output, bundle_dir) if (month := page_month(rel))}
     periods = site_periods(months)
     stale = periods if changed is None else stale_periods(periods, bundle, changed)
+    if not stale and _read_bytes(bundle / PERIODS_FILE) == _listing(periods):
+        return SearchReport(0, 0.0, bundle)         # every bundle is the one its pages make
     work = new_work_folder(output.with_name(f"{output.name}.staging-{os.getpid()}.bundle"))
     root = work / BUNDLE_DIR
     try:
