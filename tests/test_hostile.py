@@ -228,10 +228,10 @@ def test_svg_charts_hold_the_payload_as_text(built: dict[str, Path]) -> None:
 
 def test_search_index_holds_the_payload_as_text(built: dict[str, Path]) -> None:
     fragments = [json.loads(gzip.decompress(p.read_bytes()).removeprefix(b"pagefind_dcd"))
-                 for p in (built["escape"] / "pagefind/fragment").iterdir()]
+                 for p in (built["escape"] / "pagefind").glob("*/fragment/*")]
     titles = {f["meta"]["title"] for f in fragments}
     assert set(TITLES.values()) <= titles
-    script = (built["escape"] / "pagefind/pagefind.js").read_text(encoding="utf-8")
+    script = (built["escape"] / "pagefind/2025/pagefind.js").read_text(encoding="utf-8")
     assert '.replace(/</g,"&lt;")' in script     # Pagefind escapes the stored text before building excerpts
 
 

@@ -192,12 +192,12 @@ def test_a_removed_article_leaves_the_search_index(example_site: Path) -> None:
     secret = write_article(example_site, "taken-down.md", SECRET_ARTICLE)
     output = build(example_site, BuildOptions(jobs=1)).output
     assert SECRET.encode() in indexed_text(output / "pagefind")
-    pages = search.indexed_pages(output / "pagefind")
+    pages = search.indexed_pages(output / "pagefind" / "2025")
     secret.unlink()
     result = build(example_site, BuildOptions(jobs=1))
     assert result.removed >= 1
     assert SECRET.encode() not in indexed_text(output / "pagefind")
-    assert search.indexed_pages(output / "pagefind") == pages - 1
+    assert search.indexed_pages(output / "pagefind" / "2025") == pages - 1
     assert not any(SECRET.encode() in data for data in snapshot(output).values())
 
 
@@ -216,7 +216,7 @@ def test_clean_and_incremental_builds_give_the_same_bytes_search_included(exampl
     first = snapshot(output)
     build(example_site, BuildOptions(jobs=1, clean=True))
     assert snapshot(output) == first
-    assert any(name.startswith("pagefind/filter/") for name in first)
+    assert any(name.startswith("pagefind/2025/filter/") for name in first)
     secret.unlink()
     build(example_site, BuildOptions(jobs=1))                  # incremental, the bundle from two folders
     incremental = snapshot(output)
@@ -241,7 +241,7 @@ def test_pagefind_that_hangs_is_stopped_with_a_located_error(example_site: Path,
     with pytest.raises(SiteError) as caught:
         within(60, lambda: build(example_site, BuildOptions(jobs=1)))
     assert time.perf_counter() - started < 30
-    assert str(caught.value) == (f"{output / 'pagefind'}: search index not built: Pagefind did not finish within "
+    assert str(caught.value) == (f"{output / 'pagefind' / '2025'}: search index not built: Pagefind did not finish within "
                                  f"2 s and was stopped (build again, or build with --no-search; the previous "
                                  f"output was kept)")
     assert snapshot(output) == before
@@ -252,7 +252,7 @@ def test_pagefind_that_fails_leaves_the_previous_output_whole(example_site: Path
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     output, before = _edited_site(example_site)
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(fake_pagefind(tmp_path, "echo 'Error: disk on fire' >&2; exit 3")))
-    with pytest.raises(SiteError, match=r"/pagefind: search index not built: Pagefind failed: Error: disk on fire "
+    with pytest.raises(SiteError, match=r"/pagefind/2025: search index not built: Pagefind failed: Error: disk on fire "
                                         r"\(check that"):
         within(60, lambda: build(example_site, BuildOptions(jobs=1)))
     assert snapshot(output) == before        # no page of the failed build went in
@@ -289,7 +289,7 @@ def test_the_sorted_bundle_searches_and_filters_in_a_browser(example_site: Path,
     tab = browser.new_page()
     tab.goto(static_server(output) + "/search/")
     filters, found, unfiltered = tab.evaluate("""async () => {
-        const pagefind = await import('/pagefind/pagefind.js');
+        const pagefind = await import('/pagefind/2025/pagefind.js');
         await pagefind.init();
         const filters = await pagefind.filters();
         const found = await pagefind.search('iran', {filters: {source: 'Business Recorder'}});

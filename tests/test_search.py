@@ -7,19 +7,23 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.build.search import BUNDLE_FILES, index_site
+from site_builder.build.search import BUNDLE_FILES, UI_FILES, index_site
 
 HOSTILE = '</script><script>alert(1)</script> "><img src=x onerror=alert(1)> {{ 7*7 }}'
 PAGES = {
-    "articles/hormuz/index.html": ("EU warns on Hormuz closure", "The strait of Hormuz carries oil.", "iran"),
-    "articles/nsc/index.html": ("Pakistan security committee meets", "The committee met in Islamabad.", "iran"),
-    "articles/streamer/index.html": (HOSTILE, "A streamer was detained in Moscow zanzibarword.", "other"),
+    "articles/2025/06/23/hormuz/index.html": ("EU warns on Hormuz closure", "The strait of Hormuz carries oil.", "iran"),
+    "articles/2024/06/23/nsc/index.html": ("Pakistan security committee meets", "The committee met in Islamabad.",
+                                           "iran"),
+    "articles/2025/05/01/streamer/index.html": (HOSTILE, "A streamer was detained in Moscow zanzibarword.", "other"),
 }
 SEARCH_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Search</title>
 <link rel="stylesheet" href="/pagefind/pagefind-ui.css"></head><body><h1>Search</h1>
 <div id="search"></div><script src="/pagefind/pagefind-ui.js"></script>
-<script>window.addEventListener("DOMContentLoaded", function () {
-  new PagefindUI({element: "#search", showSubResults: false});
+<script>window.addEventListener("DOMContentLoaded", async function () {
+  const listing = await (await fetch("/pagefind/periods.json")).json();
+  const paths = listing.periods.map(period => `/pagefind/${period.name}/`);
+  new PagefindUI({element: "#search", showSubResults: false, bundlePath: paths[0],
+                  mergeIndex: paths.slice(1).map(path => ({bundlePath: path}))});
 });</script></body></html>"""
 
 
@@ -48,24 +52,29 @@ def report(site: Path):
 
 
 def test_bundle_is_written(site: Path, report) -> None:
-    assert report.pages == 3   # the search page has no data-pagefind-body
+    assert report.pages == 3   # the search page is no article
     assert report.bundle == site.resolve() / "pagefind"
     assert report.seconds > 0
-    for name in BUNDLE_FILES:
-        assert (site / "pagefind" / name).is_file(), name
-    assert any((site / "pagefind" / "index").iterdir())
-    assert any((site / "pagefind" / "filter").iterdir())
-    assert not (site / "pagefind" / "playground").exists()
+    assert report.periods == ("2024", "2025")
+    for period in report.periods:
+        for name in BUNDLE_FILES:
+            assert (site / "pagefind" / period / name).is_file(), name
+        assert any((site / "pagefind" / period / "index").iterdir())
+        assert any((site / "pagefind" / period / "filter").iterdir())
+        assert not any((site / "pagefind" / period / name).exists() for name in UI_FILES)
+    assert all((site / "pagefind" / name).is_file() for name in UI_FILES)
+    assert not any(site.rglob("playground"))
 
 
 def test_callable_inside_a_running_loop(tmp_path: Path) -> None:
-    (tmp_path / "index.html").write_text(page("One", "Only page.", "x"), encoding="utf-8")
+    (tmp_path / "articles/2025/06/23/one").mkdir(parents=True)
+    (tmp_path / "articles/2025/06/23/one/index.html").write_text(page("One", "Only page.", "x"), encoding="utf-8")
 
     async def inside() -> int:
         return index_site(tmp_path, bundle_dir="_search").pages
 
     assert asyncio.run(inside()) == 1
-    assert (tmp_path / "_search" / "pagefind.js").is_file()
+    assert (tmp_path / "_search" / "2025" / "pagefind.js").is_file()
 
 
 @pytest.fixture(scope="module")
@@ -103,8 +112,11 @@ def test_search_in_a_browser(server: str) -> None:
             result = tab.locator(".pagefind-ui__result-link").first
             result.wait_for(timeout=15_000)
             assert result.inner_text() == "EU warns on Hormuz closure"
-            assert result.get_attribute("href") == "/articles/hormuz/"
+            assert result.get_attribute("href") == "/articles/2025/06/23/hormuz/"
             assert tab.locator(".pagefind-ui__result").count() == 1
+            tab.fill("#search input", "islamabad")       # in the other period's bundle
+            tab.wait_for_selector(".pagefind-ui__result-link:has-text('Pakistan security committee meets')",
+                                  timeout=15_000)
             tab.fill("#search input", "zanzibarword")
             hostile = tab.locator(".pagefind-ui__result-link").first
             tab.wait_for_function("(document.querySelector('.pagefind-ui__result-link') || {}).textContent"

@@ -14,6 +14,7 @@ from ..core.store import cache_problem, remove_dead_temporaries, writable
 from ..content.load import default_jobs
 from ..core.config import CONFIG_NAME, Config, config_line, host_warning, load_config
 from ..core.errors import Problem, SiteError, fail
+from ..core.model import month_key
 from .fingerprint import input_fingerprint
 from .manifest import Manifest, folder_identity, load_manifest, manifest_path, save_manifest
 from .writer import (cannot_write, check_output_owned, commit, new_work_folder, output_refused, recover,
@@ -53,6 +54,7 @@ class BuildResult:
     warnings: tuple[Problem, ...]
     search_seconds: float = 0.0
     pages_from: PageMaker | None = None      # with BuildOptions.keep_pages, when the build ran
+    changed: frozenset[str] = frozenset()    # the files written or removed (serve indexes their search periods)
 
 
 def output_folder(site: Path, config: Config, options: BuildOptions) -> Path:
@@ -167,7 +169,8 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions, load
         current = {r.output: previous.outputs[r.output] for r in routes if r.output not in built} \
             | produced.signatures | {rel: sig for rel, (_, sig) in statics.items()}
         removed = [p for p in previous.outputs if p not in current]
-        search = _stage_search(output, staging, config, options, _Changes(current, written, removed, swapped))
+        months = {r.output: month_key(archive.articles[r.key].date) for r in routes if r.kind == "article"}
+        search = _stage_search(output, staging, config, options, _Changes(months, written, removed, swapped))
     except BaseException:
         remove_own_folder(staging)
         raise
@@ -192,7 +195,8 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions, load
         from ..site.preview import PageMaker
         pages_from = PageMaker(site, archive, index, config, renderer)
     return BuildResult(output, len(current), len(written), len(removed), time.perf_counter() - started,
-                       (*warnings, *dict.fromkeys(cache_warnings)), search.seconds, pages_from)
+                       (*warnings, *dict.fromkeys(cache_warnings)), search.seconds, pages_from,
+                       frozenset((*written, *removed)))
 
 
 def _prepare_cache(folder: Path) -> OSError | None:
@@ -283,9 +287,9 @@ def _copy_static(statics: dict[str, tuple[Path, str]], stale: list[str], staging
 
 @dataclass(frozen=True)
 class _Changes:
-    """What this build makes of the output: every file it will hold, and what changes."""
+    """What this build makes of the output: the article pages it will hold, by month ("yyyy/mm"), and what changes."""
 
-    current: dict[str, str]
+    months: dict[str, str]
     written: list[str]
     removed: list[str]
     fresh: bool
@@ -300,25 +304,22 @@ class _StagedSearch:
 
 def _stage_search(output: Path, staging: Path, config: Config, options: BuildOptions,
                   changes: _Changes) -> _StagedSearch:
-    """The search bundle of the pages this build leaves, written into the staging folder so that it
-    is moved into place with them (or not at all); the old bundle's files the new one lacks go.
+    """The search bundles of the article pages this build leaves, written into the staging folder so
+    that they are moved into place with them (or not at all); only the periods whose pages changed are
+    indexed again, and the old bundles' files the new ones lack go. A build that leaves indexing for
+    later (serve) marks the periods it changed as stale in the published listing instead.
 
-    Without search the old bundle goes too: it would still find pages the site no longer has."""
-    from .search import BUNDLE_DIR, index_pages
-    old = [] if changes.fresh else _files_under(output, BUNDLE_DIR)
+    Without search the old bundles go too: they would still find pages the site no longer has."""
+    from .search import BUNDLE_DIR, files_under, mark_stale, stage_bundles
     if not config.search:
-        return _StagedSearch([], old)
+        return _StagedSearch([], [] if changes.fresh else files_under(output, BUNDLE_DIR))
     changed = changes.written or changes.removed or not (output / BUNDLE_DIR).is_dir()
-    if not options.index_search or not changed:
+    if not changed or (changes.fresh and not options.index_search):
         return _StagedSearch()
-    pages = [rel for rel in changes.current if rel.endswith(".html")]
-    report = index_pages(staging, output, pages, set(changes.written))
-    new = _files_under(staging, BUNDLE_DIR)
-    return _StagedSearch(new, sorted(set(old) - set(new)), report.seconds)
+    if options.index_search:
+        staged = stage_bundles(staging, output, changes.months, set(changes.written), fresh=changes.fresh,
+                               jobs=options.jobs)
+    else:
+        staged = mark_stale(staging, output, changes.months, set(changes.written))
+    return _StagedSearch(staged.written, staged.removed, staged.report.seconds)
 
-
-def _files_under(root: Path, folder: str) -> list[str]:
-    """The files inside `root/folder`, as paths relative to `root`."""
-    if not (root / folder).is_dir():
-        return []
-    return sorted(p.relative_to(root).as_posix() for p in (root / folder).rglob("*") if p.is_file())

@@ -1,17 +1,35 @@
-"""Static full-text search: a Pagefind bundle, made by the Pagefind program under a time limit.
+"""Static full-text search: one Pagefind bundle per period of the archive, made by the Pagefind
+program under a time limit and merged in the browser (Pagefind's `mergeIndex`).
 
-A bundle is always written into a new folder and only then moved into place, so it never
-holds a page of an earlier build, and a failed or hung Pagefind leaves the previous one whole."""
+`output/pagefind/` holds:
+
+- `periods.json`: the bundles the search page merges, `{"periods": [{"name": "2024", "pages": 3298,
+  "digest": "…"}, …]}` (the digest names the Pagefind version and the pages a bundle holds);
+- Pagefind's UI files (`pagefind-ui.js`, `pagefind-ui.css`, …), one copy for every bundle;
+- `<period>/`: one Pagefind bundle (`pagefind.js`, its worker and WebAssembly, `index/`, `fragment/`,
+  `filter/`) for the article pages (`articles/<yyyy>/<mm>/…`) of one year, or of one month (`2024-03`)
+  of a year of more than `PERIOD_CAP` pages: one Pagefind run holds a period's pages, never the archive.
+
+A bundle is always written into a new folder and moved into place whole, so it never holds a page of an
+earlier build, and a failed or hung Pagefind leaves the previous one whole. A build indexes again only
+the periods whose pages it wrote, whose list of pages changed or that the listing marks stale (a build
+that left the indexing for later, as `serve` does); their Pagefind runs go in parallel."""
 from __future__ import annotations
 
 import gzip
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import time
+from collections import defaultdict
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -19,49 +37,264 @@ from ..core.errors import SiteError, fail
 from .writer import new_work_folder
 
 BUNDLE_DIR = "pagefind"
-BUNDLE_FILES = ("pagefind.js", "pagefind-ui.js", "pagefind-ui.css", "pagefind-entry.json")
+PERIODS_FILE = "periods.json"
+BUNDLE_FILES = ("pagefind.js", "pagefind-worker.js", "pagefind-entry.json")     # in each period's bundle
+UI_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
+            "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")   # once, beside them
+PERIOD_CAP = 5000               # pages of a year indexed as one bundle; a larger year is split into months
 TIMEOUT_SECONDS = 120.0         # Pagefind's time limit: this, plus
-TIMEOUT_PER_PAGE = 0.05         # this per page (10,000 pages take about 25 s on two cores)
+TIMEOUT_PER_PAGE = 0.05         # this per page of the period (10,000 pages take about 25 s on two cores)
 _SIGNATURE = b"pagefind_dcd"    # what each of Pagefind's gzipped index files starts with
+_ARTICLE_PAGE = re.compile(r"articles/(\d{4})/(\d{2})/\d{2}/[^/]+/index\.html")     # as Article.url_path
+
+
+@dataclass(frozen=True)
+class Period:
+    """The article pages one bundle holds: a year's ("2024") or a month's ("2024-03")."""
+
+    name: str
+    pages: tuple[str, ...]      # paths relative to the output folder, sorted
+
+    def digest(self) -> str:
+        """What the bundle is made from: the Pagefind version and the pages' paths."""
+        text = "\n".join((_pagefind_version(), *self.pages))
+        return hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=12).hexdigest()
 
 
 @dataclass(frozen=True)
 class SearchReport:
     pages: int        # HTML pages Pagefind indexed
     seconds: float
-    bundle: Path      # the folder the bundle was written to
+    bundle: Path      # the folder the bundles were written to
+    periods: tuple[str, ...] = ()    # the periods indexed
 
 
-def index_site(output: Path, *, bundle_dir: str = BUNDLE_DIR, language: str | None = None) -> SearchReport:
-    """Index the HTML pages of `output` (their `data-pagefind-body` regions and filters) and
-    replace `output/bundle_dir` by the new bundle whole."""
+@dataclass(frozen=True)
+class StagedBundles:
+    """The bundle files a build staged and the old ones it drops, as paths relative to the output."""
+
+    written: list[str]
+    removed: list[str]
+    report: SearchReport
+
+
+def page_month(relative: str) -> str | None:
+    """'2025/06' for an article page (`articles/2025/06/23/slug/index.html`), None for any other page."""
+    found = _ARTICLE_PAGE.fullmatch(relative)
+    return f"{found[1]}/{found[2]}" if found else None
+
+
+def site_periods(months: dict[str, str], cap: int | None = None) -> list[Period]:
+    """The periods of the article pages (`months`: page -> "yyyy/mm"): a year each, or its months
+    when it has more than `cap` pages (PERIOD_CAP, read at call time)."""
+    cap = PERIOD_CAP if cap is None else cap
+    years: dict[str, list[str]] = defaultdict(list)
+    for page in sorted(months):
+        years[months[page][:4]].append(page)
+    periods = []
+    for year, pages in sorted(years.items()):
+        if len(pages) <= cap:
+            periods.append(Period(year, tuple(pages)))
+            continue
+        by_month: dict[str, list[str]] = defaultdict(list)
+        for page in pages:
+            by_month[months[page][5:7]].append(page)
+        periods += [Period(f"{year}-{month}", tuple(in_month)) for month, in_month in sorted(by_month.items())]
+    return periods
+
+
+def index_site(output: Path, *, bundle_dir: str = BUNDLE_DIR, language: str | None = None,
+               jobs: int | None = None, changed: set[str] | None = None,
+               publishing: AbstractContextManager[Any] | None = None) -> SearchReport:
+    """Index the article pages of `output` (their `data-pagefind-body` regions and filters), a bundle a
+    period, and replace `output/bundle_dir` by the new bundles whole. With `changed` (the pages written
+    or removed since the bundles were made) only the periods that `stale_periods` names are indexed
+    again; the other bundles are kept (linked into the new folder). `publishing` is held while the
+    bundles move in (a build that swaps the output folder meanwhile would drop them)."""
     output = output.resolve()
     bundle = output / bundle_dir
+    months = {rel: month for rel in _html_pages(output, bundle_dir) if (month := page_month(rel))}
+    periods = site_periods(months)
+    stale = periods if changed is None else stale_periods(periods, bundle, changed)
+    if not stale and _read_bytes(bundle / PERIODS_FILE) == _listing(periods):
+        return SearchReport(0, 0.0, bundle)         # every bundle is the one its pages make
     work = new_work_folder(output.with_name(f"{output.name}.staging-{os.getpid()}.bundle"))
+    root = work / BUNDLE_DIR
     try:
-        report = write_bundle(output, work / BUNDLE_DIR, bundle, language)
-        aside = work / "previous"
-        if os.path.lexists(bundle):
-            os.replace(bundle, aside)
-        os.replace(work / BUNDLE_DIR, bundle)
+        report = write_periods(stale, root, bundle, lambda page: output / page, language, jobs)
+        _gather_ui(root, stale, None)
+        _keep(bundle, root, [p for p in periods if p not in stale])
+        root.mkdir(exist_ok=True)
+        (root / PERIODS_FILE).write_bytes(_listing(periods))
+        with publishing or nullcontext():
+            if os.path.lexists(bundle):
+                os.replace(bundle, work / "previous")
+            os.replace(root, bundle)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    return SearchReport(report.pages, report.seconds, bundle)
+    return SearchReport(report.pages, report.seconds, bundle, report.periods)
 
 
-def index_pages(staging: Path, output: Path, pages: list[str], written: set[str]) -> SearchReport:
-    """The bundle of the site a build leaves, written to `staging/pagefind`: `pages` are read from
-    the staging folder when this build wrote them, else from `output`."""
-    bundle, shown = staging / BUNDLE_DIR, output / BUNDLE_DIR
-    if written.issuperset(pages):
-        return write_bundle(staging, bundle, shown, None)
-    view = new_work_folder(staging.with_name(staging.name + ".search"))
+def stage_bundles(staging: Path, output: Path, months: dict[str, str], written: set[str], *,
+                  fresh: bool, jobs: int | None = None) -> StagedBundles:
+    """The bundles of the site a build leaves, staged in `staging/pagefind`: only the periods whose
+    pages this build wrote (`written`, read from `staging`; the others from `output`), whose list of
+    pages changed or whose bundle is missing are indexed; `fresh` when the staging folder will replace
+    the output whole. `months` gives each article page's month ("yyyy/mm")."""
+    shown = output / BUNDLE_DIR
+    periods = site_periods(months)
+    stale = periods if fresh else stale_periods(periods, shown, written)
+    root = staging / BUNDLE_DIR
+    report = write_periods(stale, root, shown, lambda page: (staging if page in written else output) / page,
+                           None, jobs)
+    _gather_ui(root, stale, None if fresh else shown)
+    listing = _listing(periods)
+    if fresh or _read_bytes(shown / PERIODS_FILE) != listing:
+        root.mkdir(exist_ok=True)
+        (root / PERIODS_FILE).write_bytes(listing)
+    new = files_under(staging, BUNDLE_DIR)
+    if fresh:
+        return StagedBundles(new, [], report)
+    old = files_under(output, BUNDLE_DIR)
+    kept = {p.name for p in periods} - {p.name for p in stale}
+    keep = set(new) | {f"{BUNDLE_DIR}/{PERIODS_FILE}"} | {f"{BUNDLE_DIR}/{name}" for name in UI_FILES if periods}
+    removed = [rel for rel in old if rel not in keep and rel.split("/")[1] not in kept]
+    return StagedBundles(new, removed, report)
+
+
+def mark_stale(staging: Path, output: Path, months: dict[str, str], written: set[str]) -> StagedBundles:
+    """For a build that leaves indexing for later (`serve`): the published listing, staged in
+    `staging/pagefind` with the periods whose pages changed marked stale (their digest emptied), so
+    that whatever indexes next makes them again, even if the indexing meant for this build never runs."""
+    shown = output / BUNDLE_DIR
+    entries = _entries(shown)
+    stale = {p.name for p in stale_periods(site_periods(months), shown, written)}
+    marked = [{**entry, "digest": ""} if entry["name"] in stale else entry for entry in entries]
+    if marked == entries:
+        return StagedBundles([], [], SearchReport(0, 0.0, shown))
+    (staging / BUNDLE_DIR).mkdir(exist_ok=True)
+    (staging / BUNDLE_DIR / PERIODS_FILE).write_bytes(_json(marked))
+    return StagedBundles([f"{BUNDLE_DIR}/{PERIODS_FILE}"], [], SearchReport(0, 0.0, shown))
+
+
+def stale_periods(periods: list[Period], shown: Path, changed: set[str]) -> list[Period]:
+    """The periods whose bundle in `shown` must be made again: one of their pages changed, their list
+    of pages (or the Pagefind version) is not the one the bundle was made from, or it is missing."""
+    listed = _listed(shown)
+    stale = [p for p in periods if listed.get(p.name) != p.digest() or not changed.isdisjoint(p.pages)
+             or not (shown / p.name / "pagefind-entry.json").is_file()]
+    if periods and not stale and not all((shown / name).is_file() for name in UI_FILES):
+        stale = periods[-1:]          # the UI files went missing: one bundle brings them back
+    return stale
+
+
+def write_periods(periods: list[Period], root: Path, shown: Path, source: Callable[[str], Path],
+                  language: str | None, jobs: int | None) -> SearchReport:
+    """Write each period's bundle to `root/<period>`, up to `jobs` Pagefind runs at a time; the pages
+    are read from `source(page)`. Errors name `shown/<period>`, where the bundle is published."""
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=max(1, jobs or os.cpu_count() or 1)) as pool:
+        runs = [pool.submit(_write_period, period, root, shown, source, language) for period in periods]
+        try:
+            pages = sum(run.result() for run in runs)
+        except BaseException:
+            for run in runs:
+                run.cancel()
+            raise
+    return SearchReport(pages, time.perf_counter() - started, root, tuple(p.name for p in periods))
+
+
+def _write_period(period: Period, root: Path, shown: Path, source: Callable[[str], Path],
+                  language: str | None) -> int:
+    """One period's bundle, from a folder of links to its pages alone; how many pages it holds."""
+    view = new_work_folder(root.parent.with_name(f"{root.parent.name}.search-{period.name}"))
     try:
-        for relative in pages:
-            _link(staging / relative if relative in written else output / relative, view / relative)
-        return write_bundle(view, bundle, shown, None)
+        for page in period.pages:
+            _link(source(page), view / page)
+        root.mkdir(parents=True, exist_ok=True)
+        return write_bundle(view, root / period.name, shown / period.name, language).pages
     finally:
         shutil.rmtree(view, ignore_errors=True)
+
+
+def _gather_ui(root: Path, periods: list[Period], shown: Path | None) -> None:
+    """Move Pagefind's UI files out of the new bundles into `root`, one copy for all; a copy equal to
+    the one in `shown` (the published folder) is left out, as unchanged."""
+    for name in UI_FILES:
+        copies = [root / p.name / name for p in periods if (root / p.name / name).is_file()]
+        if not copies:
+            continue
+        data = copies[0].read_bytes()
+        for copy in copies:
+            copy.unlink()
+        if shown is None or _read_bytes(shown / name) != data:
+            (root / name).write_bytes(data)
+
+
+def _keep(bundle: Path, root: Path, periods: list[Period]) -> None:
+    """Link the unchanged periods' bundles, and the UI files if no new bundle brought them, from the
+    published `bundle` into the new folder `root`."""
+    for period in periods:
+        for folder, _, files in os.walk(bundle / period.name):
+            for name in files:
+                source = Path(folder, name)
+                _link(source, root / source.relative_to(bundle))
+    for name in UI_FILES if periods else ():
+        if not (root / name).exists() and (bundle / name).is_file():
+            _link(bundle / name, root / name)
+
+
+def _listing(periods: list[Period]) -> bytes:
+    """periods.json: the bundles the search page merges, newest first."""
+    return _json([{"name": p.name, "pages": len(p.pages), "digest": p.digest()} for p in reversed(periods)])
+
+
+def _json(entries: list[dict[str, Any]]) -> bytes:
+    return json.dumps({"periods": entries}, sort_keys=True, separators=(",", ":")).encode("utf-8") + b"\n"
+
+
+def _listed(bundle: Path) -> dict[str, str]:
+    """The periods the published bundles hold, with their digests."""
+    return {entry["name"]: entry["digest"] for entry in _entries(bundle)}
+
+
+def _entries(bundle: Path) -> list[dict[str, Any]]:
+    """The published listing's entries; none when there is no listing this version wrote."""
+    try:
+        entries = json.loads(_read_bytes(bundle / PERIODS_FILE) or b"{}")["periods"]
+    except (ValueError, TypeError, KeyError):
+        return []
+    valid = isinstance(entries, list) and all(
+        isinstance(e, dict) and isinstance(e.get("name"), str) and isinstance(e.get("digest"), str) for e in entries)
+    return entries if valid else []
+
+
+def _read_bytes(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+@lru_cache(maxsize=None)
+def _pagefind_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+    try:
+        return version("pagefind")
+    except PackageNotFoundError:
+        return ""
+
+
+def _html_pages(output: Path, bundle_dir: str) -> list[str]:
+    pages = (p.relative_to(output).as_posix() for p in output.rglob("*.html"))
+    return sorted(rel for rel in pages if not rel.startswith(bundle_dir + "/"))
+
+
+def files_under(root: Path, folder: str) -> list[str]:
+    """The files inside `root/folder`, as paths relative to `root`."""
+    if not (root / folder).is_dir():
+        return []
+    return sorted(p.relative_to(root).as_posix() for p in (root / folder).rglob("*") if p.is_file())
 
 
 def _link(source: Path, target: Path) -> None:

@@ -5,8 +5,10 @@ import json
 import threading
 import time
 from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
@@ -79,15 +81,20 @@ def reload_paths(changed: Iterable[Path], layout: Layout, result: BuildResult) -
 
 # -- search ----------------------------------------------------------------------------------------
 class SearchRefresher:
-    """Re-indexes the output for search in a background thread; requests during a run coalesce into one more."""
+    """Re-indexes the output for search in a background thread; requests during a run coalesce into one more.
 
-    def __init__(self, site: Path, console: Console) -> None:
-        self.site, self.console = site, console
+    Only the search periods of the pages written or removed since the last run that succeeded, and
+    those the published listing marks stale (`build.search.mark_stale`), are indexed again."""
+
+    def __init__(self, site: Path, console: Console, publishing: AbstractContextManager[Any] | None = None) -> None:
+        self.site, self.console, self.publishing = site, console, publishing
         self._lock = threading.Lock()
         self._running = self._pending = False
+        self._changed: set[str] = set()     # pages written or removed since the last run that succeeded
 
-    def request(self, output: Path) -> None:
+    def request(self, output: Path, changed: Iterable[str] = ()) -> None:
         with self._lock:
+            self._changed.update(changed)
             if self._running:
                 self._pending = True
                 return
@@ -97,12 +104,16 @@ class SearchRefresher:
     def _run(self, output: Path) -> None:
         from ..build.search import index_site
         while True:
+            with self._lock:
+                changed, self._changed = self._changed, set()
             try:
                 if load_config(self.site).search:
-                    report = index_site(output)
+                    report = index_site(output, changed=changed, publishing=self.publishing)
                     self.console.print(f"[dim]search index updated: {report.pages} pages in {report.seconds:.1f} s[/]",
                                        highlight=False)
             except (SiteError, OSError, RuntimeError) as error:
+                with self._lock:      # what the run was to index is still to be indexed
+                    self._changed |= changed
                 self.console.print(f"[yellow]warning[/]: search index not updated: {escape(printable(str(error)))}",
                                    highlight=False)
             with self._lock:
@@ -162,7 +173,7 @@ class Builder:
         reload = reload_paths(self.unbuilt, self.layout, result)
         self.unbuilt = set()
         if self.search and (result.written or result.removed or not (result.output / "pagefind").exists()):
-            self.search.request(result.output)
+            self.search.request(result.output, result.changed)
         self.state = BuildState(self.state.generation + bool(reload), styles_only=bool(reload) and reload != ("*",))
         what = "styles only" if reload and reload != ("*",) else "pages" if reload else "no change"
         self.console.print(f"[green]{'recovered' if recovered else 'built'}[/] {result.written} written, "

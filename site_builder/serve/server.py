@@ -32,7 +32,7 @@ def serve(site: Path, *, host: str = "127.0.0.1", port: int = 5500, drafts: bool
     # Pagefind indexing takes seconds: rebuilds skip it and a background thread refreshes the index.
     publishing = threading.Lock()     # held by a build while it changes output/, and by each request
     options = BuildOptions(drafts=drafts, output=output, index_search=False, keep_pages=True, publishing=publishing)
-    builder = Builder(site, options, console, site_layout(site, output), search=SearchRefresher(site, console))
+    builder = Builder(site, options, console, site_layout(site, output), search=SearchRefresher(site, console, publishing))
     try:
         before = snapshot(builder.layout.inputs)
         hub = Hub(builder.run(set()).state, builder.layout, host=host, publishing=publishing)
