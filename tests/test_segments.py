@@ -194,3 +194,15 @@ def test_check_and_stories_read_back_what_the_build_kept(example_site: Path, mon
     assert story_listing(example_site)["stories"]
     assert not check_site(example_site).errors
     assert computed == []
+
+
+def test_parts_that_read_the_same_articles_keep_their_own_results(monkeypatch, tmp_path: Path) -> None:
+    """A short archive in several parts: each part's window holds every article, and yet each
+    part's kept stories and related coverage are its own."""
+    monkeypatch.setattr(segments, "SEGMENT_DAYS", 5.0)
+    articles = archive(seed=2, days=16)
+    parts = segments.parts_of(segments.ArchiveParts(articles, slugify, None).days)
+    assert len(parts) >= 3
+    first = intelligence(articles, ChunkStore(tmp_path / "kept"))
+    assert set(first[1]) == {a.slug for a in articles}
+    assert intelligence(articles, ChunkStore(tmp_path / "kept")) == first

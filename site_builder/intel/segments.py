@@ -219,7 +219,7 @@ def _stories(archive: ArchiveParts, windows: list[Window], reach: float, weights
     carry: stories_module.Carry = {"articles": {}, "events": {}}
     for number, part in enumerate(archive.parts):
         low, high = windows[number].low, windows[number].high
-        key = "stories-" + _digest(VERSION, repr(weights), reach, archive.digest(windows[number]), carry)
+        key = "stories-" + _digest(VERSION, repr(weights), reach, part.first, archive.digest(windows[number]), carry)
         kept = store.load(key) if store is not None else None
         if isinstance(kept, dict):
             found = PartStories(kept["versions"], kept["events"], kept["carry"])
@@ -251,8 +251,8 @@ class _Related:
         around = archive.ordered[window.low: window.high]
         named = {slug: self.names[slug] for n in window.parts for slug in archive.names[n] if slug in self.names}
         memberships = [(a.slug, story_of[a.slug], event_of[a.slug]) for a in around]
-        key = "related-" + _digest(VERSION, repr(self.weights), sorted(named.items()), archive.digest(window),
-                                   memberships)
+        key = "related-" + _digest(VERSION, repr(self.weights), sorted(named.items()), archive.parts[number].first,
+                                   archive.digest(window), memberships)
         kept = self.store.load(key) if self.store is not None else None
         if isinstance(kept, dict):
             self.found.append(("", {slug: tuple(RelatedLink(s, score, tuple(why)) for s, score, why in links)
