@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +47,10 @@ class Produced:
     signatures: dict[str, str]        # output path -> signature, for every route built
     written: list[str]                # files written into the staging folder
     reads: dict[str, np.ndarray]      # output path -> ids of what its context read (with a recorder)
+    seconds: dict[str, float] = field(default_factory=lambda: dict.fromkeys(WORK, 0.0))   # summed over workers
+
+
+WORK = ("contexts", "render", "data files")     # the stages of the stage clock a route's work is counted in
 
 
 @dataclass
@@ -53,6 +58,7 @@ class _Done:
     signatures: list[tuple[str, str]] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
     reads: list[tuple[str, np.ndarray]] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=lambda: dict.fromkeys(WORK, 0.0))
 
 
 def route_context(job: Job, route: Route) -> dict[str, Any]:
@@ -71,18 +77,26 @@ def _run(job: Job, bounds: tuple[int, int], ids: dict[str, int]) -> _Done:
     done = _Done()
     recorder = job.contexts.recorder
     for route in job.todo[bounds[0]:bounds[1]]:
+        started = time.perf_counter()
         context = route_context(job, route)
         sig = signature(route.kind, job.digests.get(route.kind, ""), context)
         done.signatures.append((route.output, sig))
         if recorder is not None:
             done.reads.append((route.output, read_ids(recorder.take(), ids)))
+        contexted = time.perf_counter()
         if job.previous.get(route.output) != sig or not (job.output / route.output).exists():
             if route.kind == "data-file":
                 done.written.append(write_open_data(route, job.contexts, job.staging))
-                continue
-            for rel, data in route_bytes(route, context, job.renderer).items():
-                write_file(job.staging, rel, data)
-                done.written.append(rel)
+            else:
+                for rel, data in route_bytes(route, context, job.renderer).items():
+                    write_file(job.staging, rel, data)
+                    done.written.append(rel)
+        finished = time.perf_counter()
+        if route.kind == "data-file":
+            done.seconds["data files"] += finished - started
+        else:
+            done.seconds["contexts"] += contexted - started
+            done.seconds["render"] += finished - contexted
     return done
 
 
@@ -119,6 +133,8 @@ def produce(job: Job, jobs: int, progress: Callable[[int, int], None] | None = N
             produced.signatures.update(done.signatures)
             produced.written.extend(done.written)
             produced.reads.update(done.reads)
+            for name, seconds in done.seconds.items():
+                produced.seconds[name] += seconds
             report(min(count * CHUNK, total), total)
     finally:
         if pool is not None:
