@@ -26,6 +26,7 @@ from ..site.render import Renderer
 from ..site.routes import DATA_KINDS, Route
 from .writer import cannot_write, plain_target, write_file
 
+WORK = ("contexts", "render", "data files")     # the stages of the stage clock a route's work is counted in
 PARALLEL_FROM = 300      # routes; fewer are faster in this process than in a pool
 CHUNK = 64
 
@@ -48,9 +49,6 @@ class Produced:
     written: list[str]                # files written into the staging folder
     reads: dict[str, np.ndarray]      # output path -> ids of what its context read (with a recorder)
     seconds: dict[str, float] = field(default_factory=lambda: dict.fromkeys(WORK, 0.0))   # summed over workers
-
-
-WORK = ("contexts", "render", "data files")     # the stages of the stage clock a route's work is counted in
 
 
 @dataclass
