@@ -2,12 +2,22 @@
 open data is updated row by row, and `build --timings` shows where the time goes."""
 from __future__ import annotations
 
+import os
+import random
 import re
+import shutil
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from site_builder.build.clock import STAGES
+from site_builder.build.pipeline import BuildOptions, build
+from tests.test_faults import Child, add_generated, children, clean_build, modify, snapshot  # noqa: F401 (a fixture)
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
@@ -32,3 +42,134 @@ def test_without_timings_only_the_summary_is_printed(example_site: Path) -> None
     assert done.returncode == 0, done.stderr
     assert [line for line in done.stdout.splitlines() if line.strip()][-1].startswith("built ")
     assert "stages:" not in done.stdout
+
+
+# -- the commit: the previous site kept as a spare ------------------------------------------------------
+NO_SEARCH = BuildOptions(search=False, jobs=1)
+ARTICLE = "content/articles/eu-warns-extremely-dangerous-if-iran-closes-strait-of-hormuz.md"
+
+
+def edit(site: Path, words: str) -> None:
+    path = site / ARTICLE
+    path.write_text(path.read_text(encoding="utf-8") + f"\n{words}\n", encoding="utf-8")
+
+
+def links_made(site: Path, monkeypatch: pytest.MonkeyPatch) -> int:
+    """Build, counting the hard links the build makes."""
+    made = []
+    real = os.link
+
+    def counted(*args: Any, **kwargs: Any) -> None:
+        made.append(args)
+        real(*args, **kwargs)
+    with monkeypatch.context() as patch:
+        patch.setattr(os, "link", counted)
+        build(site, NO_SEARCH)
+    return len(made)
+
+
+def same_as_clean(site: Path, tmp_path: Path) -> None:
+    assert snapshot(site / "output") == clean_build(site, tmp_path / "clean")
+
+
+def test_a_one_file_edit_links_only_what_changed(example_site: Path, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    build(example_site, NO_SEARCH)
+    edit(example_site, "First edit.")
+    build(example_site, NO_SEARCH)                 # the first commit keeps the previous site as the spare
+    files = len(snapshot(example_site / "output"))
+    for round_ in range(3):
+        edit(example_site, f"Edit {round_}.")
+        assert links_made(example_site, monkeypatch) <= 10 < files
+        same_as_clean(example_site, tmp_path)
+
+
+def test_the_spare_is_never_published_and_clean_drops_it(example_site: Path, tmp_path: Path) -> None:
+    build(example_site, NO_SEARCH)
+    edit(example_site, "An edit.")
+    build(example_site, NO_SEARCH)
+    assert (example_site / "output.staging-spare" / "index.html").is_file()
+    assert not any("spare" in name for name in snapshot(example_site / "output"))
+    build(example_site, BuildOptions(search=False, jobs=1, clean=True))
+    assert sorted(p.name for p in example_site.iterdir()) == [".site-builder-cache", "content", "output", "site.toml"]
+
+
+def _spare_file(site: Path) -> Path:
+    """A file no edit of these tests changes."""
+    return site / "output.staging-spare" / "404.html"
+
+
+DAMAGES: dict[str, Callable[[Path], None]] = {
+    "a file deleted from the spare": lambda site: _spare_file(site).unlink(),
+    "a file of the spare replaced": lambda site: _replace(_spare_file(site), b"<p>stale</p>"),
+    "a file added to the spare": lambda site: (site / "output.staging-spare" / "stray.html").write_bytes(b"x"),
+    "a folder added to the spare": lambda site: (site / "output.staging-spare" / "articles" / "x").mkdir(),
+    "the record damaged": lambda site: (site / "output.staging-spare.json").write_bytes(b'{"version": 2, "data": 7}'),
+    "the record lost": lambda site: (site / "output.staging-spare.json").unlink(),
+    "the spare lost": lambda site: shutil.rmtree(site / "output.staging-spare"),
+    "a file deleted from output/": lambda site: (site / "output" / "404.html").unlink(),
+    "a file of output/ replaced": lambda site: _replace(site / "output" / "404.html", b"<p>mine</p>"),
+}
+
+
+def _replace(path: Path, data: bytes) -> None:
+    """A new file in the place of `path` (a new inode, as an editor saves)."""
+    path.with_name(path.name + ".new").write_bytes(data)
+    os.replace(path.with_name(path.name + ".new"), path)
+
+
+@pytest.mark.parametrize("damage", list(DAMAGES))
+def test_a_damaged_spare_or_output_gives_the_right_site(example_site: Path, tmp_path: Path, damage: str) -> None:
+    build(example_site, NO_SEARCH)
+    for round_ in range(2):
+        edit(example_site, f"Edit {round_}.")
+        build(example_site, NO_SEARCH)
+    DAMAGES[damage](example_site)
+    for round_ in range(2):
+        edit(example_site, f"Later edit {round_}.")
+        build(example_site, NO_SEARCH)
+        expected = clean_build(example_site, tmp_path / "clean")
+        if damage == "a file of output/ replaced":      # as before: a file no page changed is left as it is
+            expected["404.html"] = b"<p>mine</p>"
+        assert snapshot(example_site / "output") == expected, round_
+
+
+def test_a_file_added_to_the_output_stays_there(example_site: Path) -> None:
+    build(example_site, NO_SEARCH)
+    edit(example_site, "An edit.")
+    build(example_site, NO_SEARCH)
+    (example_site / "output" / "notes.txt").write_bytes(b"mine")
+    for round_ in range(3):
+        edit(example_site, f"Edit {round_}.")
+        build(example_site, NO_SEARCH)
+        assert (example_site / "output" / "notes.txt").read_bytes() == b"mine", round_
+
+
+@pytest.mark.slow
+def test_a_commit_killed_while_it_uses_the_spare_leaves_whole_sites(example_site: Path, tmp_path: Path,
+                                                                     children: list[Child]) -> None:
+    """Killed at any moment of its commit (the spare brought up to date, the pages moved in, the swap,
+    the spare kept): output/ is the whole previous site or the whole new one, and the next build,
+    which must not trust a spare half brought up to date, equals a clean build and keeps a spare."""
+    add_generated(example_site, 40)
+    build(example_site, NO_SEARCH)
+    output = example_site / "output"
+    rng = random.Random(11)
+    modify(example_site, rng, 100)
+    build(example_site, NO_SEARCH)
+    killed_while_committing = 0
+    for round_ in range(8):
+        before = snapshot(output)
+        modify(example_site, rng, round_)
+        expected = clean_build(example_site, tmp_path / "clean")
+        child = Child(example_site, 0.01)
+        children.append(child)
+        assert child.committing.wait(120), f"round {round_}: the build never reached its commit"
+        time.sleep(rng.uniform(0, 0.3))
+        child.kill()
+        killed_while_committing += not child.committed.is_set()
+        assert snapshot(output) in (before, expected), f"round {round_}: neither the previous site nor the new one"
+        build(example_site, NO_SEARCH)
+        assert snapshot(output) == expected, f"round {round_}"
+        assert (example_site / "output.staging-spare" / "index.html").is_file()
+    assert killed_while_committing >= 4

@@ -133,6 +133,7 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions, load
     from .workers import Job, produce
     from ..site.render import Renderer
     from ..site.routes import ALWAYS_BUILT, site_routes
+    from ..site.formats.datafiles import Records
     return_freed_arrays()
     links_out = _links_out(site, (config.paths.templates, config.paths.static))
     store = ChunkStore(site / config.paths.cache / "analysis", trusted=not options.clean) if remember else None
@@ -167,8 +168,9 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions, load
         kept = _kept(known, world, now, previous.outputs, output) if remember else {}
     todo = [r for r in routes if r.output not in kept or r.kind in ALWAYS_BUILT]
     recorder = Recorder() if remember else None
+    records = Records(manifest_file.with_name(manifest_file.stem + "-opendata"), trusted=not fresh) if remember else None
     job = Job(routes, todo, Contexts(archive, index, config, recorder), digests, renderer,
-              previous.outputs, output, staging)
+              previous.outputs, output, staging, records)
     swapped = fresh or not previous.outputs     # the staged folder replaces the output whole
     try:
         new_work_folder(staging)

@@ -20,7 +20,7 @@ from ..site.context import Contexts
 from ..site.depends import read_ids
 from .manifest import signature
 from ..core.errors import fail
-from ..site.formats.opendata import write_data_file
+from ..site.formats.datafiles import Records, write_data_file
 from ..site.formats.outputs import data_bytes, data_context
 from ..site.render import Renderer
 from ..site.routes import DATA_KINDS, Route
@@ -41,6 +41,7 @@ class Job:
     previous: dict[str, str]          # output path -> signature of the last good build
     output: Path
     staging: Path
+    data_records: Records | None = None   # where data/'s files are described, to update them row by row
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,7 @@ def _run(job: Job, bounds: tuple[int, int], ids: dict[str, int]) -> _Done:
         contexted = time.perf_counter()
         if job.previous.get(route.output) != sig or not (job.output / route.output).exists():
             if route.kind == "data-file":
-                done.written.append(write_open_data(route, job.contexts, job.staging))
+                done.written.append(write_open_data(route, job))
             else:
                 for rel, data in route_bytes(route, context, job.renderer).items():
                     write_file(job.staging, rel, data)
@@ -142,14 +143,16 @@ def produce(job: Job, jobs: int, progress: Callable[[int, int], None] | None = N
     return produced
 
 
-def write_open_data(route: Route, ctx: Contexts, staging: Path) -> str:
+def write_open_data(route: Route, job: Job) -> str:
     """Write one file of data/ (the database, a table's CSV or stories.json) straight into the
-    staging folder: the largest files of the site, never held in memory whole."""
-    data = ctx.open_data()
-    target = plain_target(staging, route.output)
+    staging folder, from the previous build's file where it can: the largest files of the site,
+    never held in memory whole."""
+    data = job.contexts.open_data()
+    target = plain_target(job.staging, route.output)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        write_data_file(route.key, data.tables, data.listing, target)
+        write_data_file(route.key, data.tables, data.rows, data.listing, target, plain_target(job.output, route.output),
+                        job.data_records)
     except FileExistsError:
         raise fail(route.output, None, "two pages write this output file", "report this as a bug") from None
     except OSError as error:

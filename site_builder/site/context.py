@@ -11,6 +11,7 @@ from ..intel.coverage import Copy, coverage_matrix, lag_text, source_profile
 from .depends import WHOLE, Recorder, watched
 from .lookup import LISTED_ENTITIES, SiteIndex
 from .formats.jsonld import item_list_jsonld, news_article_jsonld
+from .formats.datafiles import data_digests
 from .formats.opendata import (DATABASE, EXAMPLES, FTS_TABLE, SCHEMA, STORIES_JSON, Rows, archive_listing, archive_tables,
                        file_digests)
 from ..core.model import Archive, Article, Story, Tie, month_title
@@ -98,7 +99,8 @@ class Contexts:
                 self.recorder.note(name, WHOLE)
         tables = archive_tables(self._unwatched)
         listing = archive_listing(self._unwatched)
-        return OpenData(tables, listing, file_digests(tables, listing))
+        rows = dict(data_digests(tables))
+        return OpenData(tables, listing, file_digests(rows, listing), rows)
 
     def pagination(self, route: Route, base: str, total: int) -> dict[str, Any]:
         pages = page_count(total, self.config.per_page)
@@ -299,6 +301,7 @@ class OpenData:
     tables: dict[str, Rows]
     listing: dict[str, Any]
     digests: dict[str, str]       # file name -> hash of what it is written from
+    rows: dict[str, list[int]]    # table -> the hash of each row
 
 
 OPEN_DATA_READS = ("articles", "stories", "story_of", "event_of", "entities", "entity_of", "sources", "source_of",

@@ -1,0 +1,275 @@
+"""The open data files written from the previous build's: only the rows that changed cost work.
+
+Each file of data/ has a record in the cache: a hash of each row it holds (and, for a CSV file,
+each row's length in bytes), with the identity of the file it describes (inode, size and
+modification time; a published file keeps them, as it is moved and linked, never copied). When
+the file in output/ is the one recorded, the next build
+- copies the previous database and updates, deletes and inserts the changed rows only (its
+  full-text index too): the same tables as a clean build, not the same bytes;
+- writes a CSV file by copying the unchanged runs of rows from the previous file (in the kernel,
+  with `copy_file_range`) and formatting the changed ones: the same bytes as a clean build.
+Otherwise (no record, another file, --clean) the file is written whole.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import os
+import shutil
+import sqlite3
+from array import array
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from ...core.store import DataError, read_cache, write_cache
+from .opendata import DATABASE, FTS_TABLE, SCHEMA, STORIES_JSON, Rows, Table, stories_json, write_sqlite
+
+VERSION = 1
+SCHEMA_DIGEST = hashlib.blake2b(repr(SCHEMA).encode("utf-8"), digest_size=8).hexdigest()
+COPY_CHUNK = 1 << 30
+
+
+def row_digests(rows: Rows) -> list[int]:
+    """A 64-bit hash of each row."""
+    return [int.from_bytes(hashlib.blake2b(orjson.dumps(row), digest_size=8).digest(), "big", signed=True)
+            for row in rows]
+
+
+def table_digest(digests: list[int]) -> str:
+    return hashlib.blake2b(array("q", digests).tobytes(), digest_size=16).hexdigest()
+
+
+@dataclass(frozen=True)
+class Records:
+    """Where the records of data/'s files are kept, and whether those there may be trusted."""
+
+    folder: Path
+    trusted: bool = True
+
+    def path(self, name: str) -> Path:
+        return self.folder / f"{name}.json"
+
+
+@dataclass(frozen=True)
+class Previous:
+    """The file of the last build and the record of what it holds."""
+
+    file: Path
+    record: dict[str, Any]
+
+
+def write_data_file(name: str, tables: Mapping[str, Rows], digests: Mapping[str, list[int]], listing: Any,
+                    target: Path, published: Path, records: Records | None) -> None:
+    """Write one file of data/ at `target` (a new file), from `published` (the file of the last
+    build) where its record allows; then record what `target` holds."""
+    previous = _previous(published, records.path(name)) if records and records.trusted else None
+    if name == STORIES_JSON:
+        with open(target, "xb") as handle:
+            handle.write(stories_json(listing))
+        return
+    if name == DATABASE:
+        record = _write_database(tables, digests, target, previous)
+    else:
+        table = next(t for t in SCHEMA if t.csv_name == name)
+        record = _write_csv(table, tables[table.name], digests[table.name], target, previous)
+    if records is not None:
+        _save(records.path(name), target, record)
+
+
+def _previous(published: Path, record_path: Path) -> Previous | None:
+    data = read_cache(record_path, VERSION)
+    try:
+        if data is None or data["schema"] != SCHEMA_DIGEST or data["identity"] != _identity(published):
+            return None
+    except (OSError, *DataError):
+        return None
+    return Previous(published, data)
+
+
+def _identity(path: Path) -> list[int]:
+    info = os.stat(path)
+    return [info.st_ino, info.st_size, info.st_mtime_ns]
+
+
+def _save(path: Path, target: Path, record: dict[str, Any]) -> None:
+    """Record what `target` holds; a cache that cannot be written only means a whole file next time."""
+    try:
+        write_cache(path, VERSION, {**record, "schema": SCHEMA_DIGEST, "identity": _identity(target)})
+    except OSError:
+        path.unlink(missing_ok=True)
+
+
+# -- CSV ----------------------------------------------------------------------------------------------
+class _Sink:
+    """What csv.writer writes into: bytes gathered for one `os.write`, each row's length returned."""
+
+    def __init__(self) -> None:
+        self.parts: list[bytes] = []
+
+    def write(self, text: str) -> int:
+        data = text.encode("utf-8")
+        self.parts.append(data)
+        return len(data)
+
+    def flush_to(self, fd: int) -> None:
+        _write_all(fd, b"".join(self.parts))
+        self.parts.clear()
+
+
+def _write_csv(table: Table, rows: Rows, digests: list[int], target: Path, previous: Previous | None) -> dict[str, Any]:
+    """One table as CSV at `target` (RFC 4180: a header row, CRLF line ends, quoted where needed)."""
+    sink = _Sink()
+    writer = csv.writer(sink)
+    header = writer.writerow([c.name for c in table.columns])
+    old = _old_rows(previous, header) if previous else {}
+    lengths: list[int] = []
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        source = os.open(previous.file, os.O_RDONLY) if previous and old else None
+        try:
+            run: list[int] = []          # [offset, length] of the previous file's rows to copy next
+            for row, digest in zip(rows, digests):
+                kept = old.get(digest)
+                if kept is not None and source is not None:
+                    if run and run[0] + run[1] == kept[0]:
+                        run[1] += kept[1]
+                    else:
+                        _copy_run(source, fd, run, sink)
+                        run = [*kept]
+                    lengths.append(kept[1])
+                else:
+                    _copy_run(source, fd, run, sink)
+                    run = []
+                    lengths.append(writer.writerow(row))
+            _copy_run(source, fd, run, sink)
+            sink.flush_to(fd)
+        finally:
+            if source is not None:
+                os.close(source)
+    finally:
+        os.close(fd)
+    return {"header": header, "rows": digests, "lengths": lengths}
+
+
+def _old_rows(previous: Previous, header: int) -> dict[int, tuple[int, int]]:
+    """Row hash -> (offset, length) in the previous file (equal hashes are equal lines)."""
+    record = previous.record
+    if record.get("header") != header or len(record["rows"]) != len(record["lengths"]):
+        return {}
+    old: dict[int, tuple[int, int]] = {}
+    offset = header
+    for digest, length in zip(record["rows"], record["lengths"]):
+        old.setdefault(digest, (offset, length))
+        offset += length
+    return old
+
+
+def _copy_run(source: int | None, fd: int, run: list[int], sink: _Sink) -> None:
+    """Copy a run of the previous file's rows after what the sink gathered."""
+    if not run or source is None:
+        return
+    sink.flush_to(fd)
+    offset, length = run
+    while length > 0:
+        try:
+            done = os.copy_file_range(source, fd, min(length, COPY_CHUNK), offset)
+        except (OSError, AttributeError):      # another file system or system: through user space
+            done = _write_all(fd, os.pread(source, min(length, 1 << 24), offset))
+        if done <= 0:
+            raise OSError(f"the previous file {source} ended early")
+        offset, length = offset + done, length - done
+
+
+def _write_all(fd: int, data: bytes) -> int:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+    return len(data)
+
+
+# -- the database --------------------------------------------------------------------------------------
+def _write_database(tables: Mapping[str, Rows], digests: Mapping[str, list[int]], target: Path,
+                    previous: Previous | None) -> dict[str, Any]:
+    keyed = {t.name: _keys(t, tables[t.name]) for t in SCHEMA}
+    record = {"tables": {t.name: {"keys": _flat(keyed[t.name], len(t.pk)), "rows": digests[t.name]} for t in SCHEMA}}
+    old = _old_tables(previous) if previous else None
+    if previous is None or old is None:
+        write_sqlite(tables, target)
+        return record
+    shutil.copyfile(previous.file, target)           # copy_file_range or sendfile: in the kernel
+    db = sqlite3.connect(target, isolation_level=None)
+    try:
+        db.execute("PRAGMA journal_mode = OFF")      # a new file, moved into place only once whole
+        db.execute("PRAGMA synchronous = OFF")
+        db.execute("BEGIN")
+        for table in SCHEMA:
+            _update_table(db, table, tables[table.name], keyed[table.name], digests[table.name], old[table.name])
+        db.execute("COMMIT")
+    finally:
+        db.close()
+    return record
+
+
+def _keys(table: Table, rows: Rows) -> list[tuple[Any, ...]]:
+    where = [next(n for n, c in enumerate(table.columns) if c.name == name) for name in table.pk]
+    return [tuple(row[n] for n in where) for row in rows]
+
+
+def _flat(keys: list[tuple[Any, ...]], width: int) -> list[Any]:
+    return [value for key in keys for value in key] if width > 1 else [key[0] for key in keys]
+
+
+def _old_tables(previous: Previous) -> dict[str, dict[tuple[Any, ...], int]] | None:
+    """Per table, each row's key -> its hash, as the previous database holds them."""
+    try:
+        saved = previous.record["tables"]
+        old = {}
+        for table in SCHEMA:
+            keys, rows, width = saved[table.name]["keys"], saved[table.name]["rows"], len(table.pk)
+            if len(keys) != width * len(rows):
+                return None
+            pairs = zip(*[iter(keys)] * width) if width > 1 else ((k,) for k in keys)
+            old[table.name] = dict(zip(pairs, rows))
+        return old
+    except DataError:
+        return None
+
+
+def _update_table(db: sqlite3.Connection, table: Table, rows: Rows, keys: list[tuple[Any, ...]],
+                  digests: list[int], old: dict[tuple[Any, ...], int]) -> None:
+    """Bring one table (and for articles, the full-text index) from the old rows to `rows`."""
+    changed = [(row, key) for row, key, digest in zip(rows, keys, digests) if old.get(key) != digest]
+    gone = old.keys() - set(keys)
+    if not changed and not gone:
+        return
+    match = " AND ".join(f"[{name}] = ?" for name in table.pk)
+    indexed = table.name == "articles"
+    stale = [*gone, *(key for _, key in changed if key in old)]
+    if indexed and stale:
+        for key in stale:
+            db.execute(f"INSERT INTO [{FTS_TABLE}] ([{FTS_TABLE}], rowid, title, body) "
+                       f"SELECT 'delete', rowid, title, body FROM articles WHERE {match}", key)
+    db.executemany(f"DELETE FROM [{table.name}] WHERE {match}", list(gone))
+    names = [c.name for c in table.columns]
+    updates = [(*row, *key) for row, key in changed if key in old]
+    if updates:
+        assignments = ", ".join(f"[{name}] = ?" for name in names)
+        db.executemany(f"UPDATE [{table.name}] SET {assignments} WHERE {match}", updates)
+    inserts = [row for row, key in changed if key not in old]
+    if inserts:
+        columns = ", ".join(f"[{name}]" for name in names)
+        db.executemany(f"INSERT INTO [{table.name}] ({columns}) VALUES ({', '.join('?' * len(names))})", inserts)
+    if indexed:
+        for _, key in changed:
+            db.execute(f"INSERT INTO [{FTS_TABLE}] (rowid, title, body) "
+                       f"SELECT rowid, title, body FROM articles WHERE {match}", key)
+
+
+def data_digests(tables: Mapping[str, Rows]) -> Iterator[tuple[str, list[int]]]:
+    """Each table's row hashes."""
+    for table in SCHEMA:
+        yield table.name, row_digests(tables[table.name])
