@@ -99,7 +99,7 @@ def _spare_file(site: Path) -> Path:
     return site / "output.staging-spare" / "404.html"
 
 
-DAMAGES: dict[str, Callable[[Path], None]] = {
+DAMAGES: dict[str, Callable[[Path], object]] = {
     "a file deleted from the spare": lambda site: _spare_file(site).unlink(),
     "a file of the spare replaced": lambda site: _replace(_spare_file(site), b"<p>stale</p>"),
     "a file added to the spare": lambda site: (site / "output.staging-spare" / "stray.html").write_bytes(b"x"),

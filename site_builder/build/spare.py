@@ -13,6 +13,7 @@ is never trusted.
 """
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 from collections.abc import Callable
@@ -93,7 +94,10 @@ class WorkTree:
             missing.append(folder)
             folder = _parent(folder)
         for folder in reversed(missing):
-            os.mkdir(self.root / folder)
+            try:
+                os.mkdir(self.root / folder)
+            except FileExistsError:      # a file where the folder belongs
+                raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(self.root / folder)) from None
             self.folders[folder] = (0, 0)
             self.touched.add(folder)
             self.touched.add(_parent(folder))
