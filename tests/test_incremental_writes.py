@@ -6,6 +6,7 @@ import os
 import random
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 import time
@@ -17,6 +18,8 @@ import pytest
 
 from site_builder.build.clock import STAGES
 from site_builder.build.pipeline import BuildOptions, build
+from site_builder.site.formats import datafiles
+from tests.conftest import database_contents, write_article
 from tests.test_faults import Child, add_generated, children, clean_build, modify, snapshot  # noqa: F401 (a fixture)
 
 
@@ -173,3 +176,73 @@ def test_a_commit_killed_while_it_uses_the_spare_leaves_whole_sites(example_site
         assert snapshot(output) == expected, f"round {round_}"
         assert (example_site / "output.staging-spare" / "index.html").is_file()
     assert killed_while_committing >= 4
+
+
+# -- the open data: updated row by row ----------------------------------------------------------------------
+ARTICLES = "content/articles"
+HORMUZ = f"{ARTICLES}/eu-warns-extremely-dangerous-if-iran-closes-strait-of-hormuz.md"
+
+
+def replace(site: Path, relative: str, old: str, new: str) -> None:
+    path = site / relative
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+DATA_EDITS: list[Callable[[Path], object]] = [
+    lambda s: replace(s, HORMUZ, "extremely dangerous' should Iran", "extremely dangerous' if zanzibarword Iran"),
+    lambda s: replace(s, HORMUZ, "title: \"'Extremely dangerous'", "title: \"'Very dangerous'"),
+    lambda s: write_article(s, "new-one.md", "---\ntitle: A new article\ndate: 2025-06-24T08:00:00+02:00\n"
+                            "source: Business Recorder\nentities: [Iran, Kaja Kallas]\ntags: [x]\n---\nNew text.\n"),
+    lambda s: replace(s, HORMUZ, "entities: [Kaja Kallas, ", "entities: ["),
+    lambda s: (s / f"{ARTICLES}/russian-streamer-stepan-scoffy-detained-after-desecrating-flag.md").unlink(),
+    lambda s: replace(s, f"{ARTICLES}/new-one.md", "tags: [x]", "tags: [x, verified]"),
+    lambda s: replace(s, HORMUZ, "date: 2025-06-23", "date: 2025-07-02"),
+    lambda s: (s / f"{ARTICLES}/new-one.md").unlink(),
+]
+
+
+def data_files(output: Path) -> dict[str, bytes]:
+    return {p.name: database_contents(p) if p.suffix == ".sqlite" else p.read_bytes()
+            for p in sorted((output / "data").iterdir())}
+
+
+def test_open_data_after_edits_equals_a_clean_builds_and_is_updated_not_rewritten(
+        example_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    build(example_site, NO_SEARCH)
+    real_copy = os.copy_file_range
+    for number, change in enumerate(DATA_EDITS):
+        change(example_site)
+        copied: list[int] = []
+
+        def counted(*args: Any, **kwargs: Any) -> int:
+            copied.append(real_copy(*args, **kwargs))
+            return copied[-1]
+
+        def whole(*args: Any) -> None:
+            raise AssertionError("the database was written whole")
+        with monkeypatch.context() as patch:
+            patch.setattr(datafiles, "write_sqlite", whole)
+            patch.setattr(os, "copy_file_range", counted)
+            build(example_site, NO_SEARCH)
+        clean = tmp_path / f"clean-{number}"
+        build(example_site, BuildOptions(search=False, jobs=1, clean=True, remember=False, output=clean))
+        assert data_files(example_site / "output") == data_files(clean), number
+        assert sum(copied) > (clean / "data/articles.csv").stat().st_size // 3, number   # unchanged rows: copied
+    with sqlite3.connect(example_site / "output/data/archive.sqlite") as db:
+        assert db.execute("SELECT a.slug FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid "
+                          "WHERE articles_fts MATCH 'zanzibarword'").fetchall() == [(Path(HORMUZ).stem,)]
+
+
+def test_a_data_file_that_is_not_the_recorded_one_is_written_whole(example_site: Path, tmp_path: Path) -> None:
+    build(example_site, NO_SEARCH)
+    data = example_site / "output/data"
+    _replace(data / "articles.csv", (data / "articles.csv").read_bytes().replace(b"Iran", b"Iraq"))
+    _replace(data / "archive.sqlite", (data / "archive.sqlite").read_bytes())      # a copy: another inode
+    with sqlite3.connect(data / "archive.sqlite") as db:
+        db.execute("DELETE FROM sources")
+    replace(example_site, HORMUZ, "extremely dangerous' should Iran", "extremely dangerous' if Iran")
+    build(example_site, NO_SEARCH)
+    clean = build(example_site, BuildOptions(search=False, jobs=1, clean=True, remember=False, output=tmp_path / "c"))
+    assert data_files(example_site / "output") == data_files(clean.output)
