@@ -87,14 +87,23 @@ def test_a_one_file_edit_links_only_what_changed(example_site: Path, tmp_path: P
         same_as_clean(example_site, tmp_path)
 
 
-def test_the_spare_is_never_published_and_clean_drops_it(example_site: Path, tmp_path: Path) -> None:
+def test_the_spare_is_never_published_or_trusted_after_a_clean_build(example_site: Path, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     build(example_site, NO_SEARCH)
     edit(example_site, "An edit.")
     build(example_site, NO_SEARCH)
     assert (example_site / "output.staging-spare" / "index.html").is_file()
+    assert (example_site / "output.staging-spare.json").is_file()
     assert not any("spare" in name for name in snapshot(example_site / "output"))
     build(example_site, BuildOptions(search=False, jobs=1, clean=True))
-    assert sorted(p.name for p in example_site.iterdir()) == [".site-builder-cache", "content", "output", "site.toml"]
+    assert not (example_site / "output.staging-spare.json").exists()     # the previous site, kept without a record
+    edit(example_site, "Another edit.")
+    files = len(snapshot(example_site / "output"))
+    assert links_made(example_site, monkeypatch) >= files - 10           # made the same as output/ in place
+    same_as_clean(example_site, tmp_path)
+    edit(example_site, "A third edit.")
+    assert links_made(example_site, monkeypatch) <= 10
+    same_as_clean(example_site, tmp_path)
 
 
 def _spare_file(site: Path) -> Path:

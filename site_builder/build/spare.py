@@ -168,6 +168,15 @@ def keep_spare(output: Path, work: Path, record: Record) -> None:
         pass                         # spare is not trusted, and the next commit links the whole tree
 
 
+def keep_unrecorded(output: Path, previous: Path, remove: Callable[[Path], None]) -> None:
+    """Keep the previous site of a whole swap as a spare without a record: never trusted, but made
+    the same as the output in place by the next commit (`mirror`), which costs less than removing it."""
+    try:
+        os.rename(previous, spare_folder(output))
+    except OSError:
+        remove(previous)
+
+
 def drop_spare(output: Path, remove: Callable[[Path], None]) -> None:
     """Forget the spare (the output was replaced whole): its record first, then the folder."""
     record_file(output).unlink(missing_ok=True)
@@ -177,27 +186,67 @@ def drop_spare(output: Path, remove: Callable[[Path], None]) -> None:
 def mirror(root: Path, work: Path, leave_out: set[str]) -> tuple[WorkTree, Folders]:
     """`work`: the folder tree of `root` with a hard link to each file (links as links), but for
     the files at `leave_out` (relative paths); and the folders of `root` with their stats.
-    Plain strings: tens of thousands of files."""
-    shutil.rmtree(work, ignore_errors=True)
-    os.mkdir(work)
+
+    A tree already in `work` (a spare not to be trusted) is made so in place: an entry that is
+    already the same file or link stays, others are replaced, and what `root` lacks is removed;
+    far cheaper than removing a whole tree. Plain strings: tens of thousands of files."""
+    if not os.path.isdir(work) or os.path.islink(work):
+        shutil.rmtree(work, ignore_errors=True)
+        os.mkdir(work)
     info = os.lstat(root)
     folders: Folders = {"": (info.st_ino, info.st_mtime_ns)}
     start = len(str(root)) + 1
     for folder, names, files in os.walk(root):
         inside = folder[start:]
         target = os.path.join(work, inside)
+        with os.scandir(target) as entries:
+            present = {entry.name: entry for entry in entries}
         for name in names:
             source = os.path.join(folder, name)
             info = os.lstat(source)
             folders[f"{inside}/{name}" if inside else name] = (info.st_ino, info.st_mtime_ns)
-            if os.path.islink(source):
-                os.symlink(os.readlink(source), os.path.join(target, name))
-            else:
-                os.mkdir(os.path.join(target, name))
+            _same_folder(source, present.pop(name, None), os.path.join(target, name))
         for name in files:
-            if (f"{inside}/{name}" if inside else name) not in leave_out:
-                _link(os.path.join(folder, name), os.path.join(target, name))
+            entry = present.pop(name, None)
+            if (f"{inside}/{name}" if inside else name) in leave_out:
+                _remove_entry(entry)
+            else:
+                _same_file(os.path.join(folder, name), entry, os.path.join(target, name))
+        for entry in present.values():           # what `root` does not have
+            _remove_entry(entry)
     return WorkTree(work, dict.fromkeys(folders, (0, 0)), set(folders)), folders
+
+
+def _same_folder(source: str, entry: os.DirEntry[str] | None, target: str) -> None:
+    """At `target`, a folder (or a link to one, as `source` is) for `mirror` to fill."""
+    if os.path.islink(source):
+        if entry is None or not entry.is_symlink() or os.readlink(entry.path) != os.readlink(source):
+            _remove_entry(entry)
+            os.symlink(os.readlink(source), target)
+    elif entry is None or entry.is_symlink() or not entry.is_dir(follow_symlinks=False):
+        _remove_entry(entry)
+        os.mkdir(target)
+
+
+def _same_file(source: str, entry: os.DirEntry[str] | None, target: str) -> None:
+    """At `target`, a hard link to `source` (or a link as `source` is one)."""
+    if entry is not None and not entry.is_dir(follow_symlinks=False):
+        if os.path.islink(source):
+            if entry.is_symlink() and os.readlink(entry.path) == os.readlink(source):
+                return
+        elif not entry.is_symlink() and entry.inode() == os.lstat(source).st_ino:
+            return
+    _remove_entry(entry)
+    _link(source, target)
+
+
+def _remove_entry(entry: os.DirEntry[str] | None) -> None:
+    if entry is None:
+        return
+    if entry.is_dir(follow_symlinks=False):
+        shutil.rmtree(entry.path)
+    else:
+        os.unlink(entry.path)
 
 
 def _unchanged(root: Path, folders: Folders) -> bool:

@@ -13,7 +13,7 @@ from typing import Any
 
 from ..core.errors import Problem, SiteError, fail
 from ..core.store import TEMPORARY
-from .spare import Record, drop_spare, keep_spare, mirror, record_file, take_spare
+from .spare import Record, drop_spare, keep_spare, keep_unrecorded, mirror, record_file, take_spare
 
 MARKER = ".site-builder-output"     # in every folder site_builder writes: only those it replaces
 MARKER_TEXT = b"site_builder wrote this folder; each build replaces what is in it.\n"
@@ -229,9 +229,10 @@ def swap_in(staging: Path, output: Path) -> None:
         try:
             exchange(staging, output)          # in one step; `staging` now holds the previous site
         except OSError as error:
-            raise cannot_write(str(output), error) from error
-        finally:
             remove_own_folder(staging)
+            raise cannot_write(str(output), error) from error
+        if is_own_folder(staging):
+            keep_unrecorded(output, staging, remove_own_folder)
         return
     try:
         if had_output:

@@ -19,6 +19,7 @@ import shutil
 import sqlite3
 from array import array
 from collections.abc import Iterator, Mapping
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -100,7 +101,8 @@ def _save(path: Path, target: Path, record: dict[str, Any]) -> None:
     try:
         write_cache(path, VERSION, {**record, "schema": SCHEMA_DIGEST, "identity": _identity(target)})
     except OSError:
-        path.unlink(missing_ok=True)
+        with suppress(OSError):          # the record it replaces names the previous file: not trusted now
+            path.unlink(missing_ok=True)
 
 
 # -- CSV ----------------------------------------------------------------------------------------------
