@@ -16,9 +16,7 @@ from typing import Any
 
 import pytest
 
-from site_builder.build.clock import STAGES
 from site_builder.build.pipeline import BuildOptions, build
-from site_builder.site.formats import datafiles
 from tests.conftest import database_contents, write_article
 from tests.test_faults import Child, add_generated, children, clean_build, modify, snapshot  # noqa: F401 (a fixture)
 
@@ -29,6 +27,7 @@ def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
 
 # -- the stage clock ---------------------------------------------------------------------------------------
 def test_timings_prints_every_stage_after_the_summary(example_site: Path) -> None:
+    from site_builder.build.clock import STAGES
     done = run_cli("build", "--site", str(example_site), "--no-search", "--jobs", "1", "--timings")
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
@@ -219,6 +218,7 @@ def data_files(output: Path) -> dict[str, bytes]:
 
 def test_open_data_after_edits_equals_a_clean_builds_and_is_updated_not_rewritten(
         example_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from site_builder.site.formats import datafiles
     build(example_site, NO_SEARCH)
     real_copy = os.copy_file_range
     for number, change in enumerate(DATA_EDITS):

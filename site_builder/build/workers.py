@@ -151,8 +151,7 @@ def write_open_data(route: Route, job: Job) -> str:
     target = plain_target(job.staging, route.output)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        write_data_file(route.key, data.tables, data.rows, data.listing, target, plain_target(job.output, route.output),
-                        job.data_records)
+        write_data_file(route.key, data, target, plain_target(job.output, route.output), job.data_records)
     except FileExistsError:
         raise fail(route.output, None, "two pages write this output file", "report this as a bug") from None
     except OSError as error:

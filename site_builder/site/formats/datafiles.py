@@ -17,19 +17,17 @@ import hashlib
 import os
 import shutil
 import sqlite3
-from array import array
-from collections.abc import Iterator, Mapping
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import orjson
 
 from ...core.store import DataError, read_cache, write_cache
 from .opendata import DATABASE, FTS_TABLE, SCHEMA, STORIES_JSON, Rows, Table, stories_json, write_sqlite
 
-VERSION = 1
+VERSION = 2
 SCHEMA_DIGEST = hashlib.blake2b(repr(SCHEMA).encode("utf-8"), digest_size=8).hexdigest()
 COPY_CHUNK = 1 << 30
 
@@ -38,10 +36,6 @@ def row_digests(rows: Rows) -> list[int]:
     """A 64-bit hash of each row."""
     return [int.from_bytes(hashlib.blake2b(orjson.dumps(row), digest_size=8).digest(), "big", signed=True)
             for row in rows]
-
-
-def table_digest(digests: list[int]) -> str:
-    return hashlib.blake2b(array("q", digests).tobytes(), digest_size=16).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -63,20 +57,32 @@ class Previous:
     record: dict[str, Any]
 
 
-def write_data_file(name: str, tables: Mapping[str, Rows], digests: Mapping[str, list[int]], listing: Any,
-                    target: Path, published: Path, records: Records | None) -> None:
+class Data(Protocol):
+    """The open data of a build: every table's rows, the stories listing, a hash of each table
+    whole (by CSV file name) and, computed when asked, each table's row hashes."""
+
+    @property
+    def tables(self) -> dict[str, Rows]: ...
+    @property
+    def listing(self) -> Any: ...
+    @property
+    def digests(self) -> dict[str, str]: ...
+    def rows(self, table: str) -> list[int]: ...
+
+
+def write_data_file(name: str, data: Data, target: Path, published: Path, records: Records | None) -> None:
     """Write one file of data/ at `target` (a new file), from `published` (the file of the last
     build) where its record allows; then record what `target` holds."""
     previous = _previous(published, records.path(name)) if records and records.trusted else None
     if name == STORIES_JSON:
         with open(target, "xb") as handle:
-            handle.write(stories_json(listing))
+            handle.write(stories_json(data.listing))
         return
     if name == DATABASE:
-        record = _write_database(tables, digests, target, previous)
+        record = _write_database(data, target, previous)
     else:
         table = next(t for t in SCHEMA if t.csv_name == name)
-        record = _write_csv(table, tables[table.name], digests[table.name], target, previous)
+        record = _write_csv(table, data.tables[table.name], data.rows(table.name), target, previous)
     if records is not None:
         _save(records.path(name), target, record)
 
@@ -194,26 +200,38 @@ def _write_all(fd: int, data: bytes) -> int:
 
 
 # -- the database --------------------------------------------------------------------------------------
-def _write_database(tables: Mapping[str, Rows], digests: Mapping[str, list[int]], target: Path,
-                    previous: Previous | None) -> dict[str, Any]:
-    keyed = {t.name: _keys(t, tables[t.name]) for t in SCHEMA}
-    record = {"tables": {t.name: {"keys": _flat(keyed[t.name], len(t.pk)), "rows": digests[t.name]} for t in SCHEMA}}
+def _write_database(data: Data, target: Path, previous: Previous | None) -> dict[str, Any]:
+    """The database at `target`: the previous one updated where its record allows, else written whole.
+    A table whose hash is the recorded one is left as it is, its record kept."""
     old = _old_tables(previous) if previous else None
     if previous is None or old is None:
-        write_sqlite(tables, target)
-        return record
+        write_sqlite(data.tables, target)
+        return {"tables": {t.name: _table_record(t, data) for t in SCHEMA}}
     shutil.copyfile(previous.file, target)           # copy_file_range or sendfile: in the kernel
+    tables: dict[str, Any] = {}
     db = sqlite3.connect(target, isolation_level=None)
     try:
         db.execute("PRAGMA journal_mode = OFF")      # a new file, moved into place only once whole
         db.execute("PRAGMA synchronous = OFF")
         db.execute("BEGIN")
         for table in SCHEMA:
-            _update_table(db, table, tables[table.name], keyed[table.name], digests[table.name], old[table.name])
+            saved = previous.record["tables"][table.name]
+            if saved["digest"] == data.digests[table.csv_name]:
+                tables[table.name] = saved
+                continue
+            tables[table.name] = _table_record(table, data)
+            _update_table(db, table, data.tables[table.name], _keys(table, data.tables[table.name]),
+                          data.rows(table.name), old[table.name])
         db.execute("COMMIT")
     finally:
         db.close()
-    return record
+    return {"tables": tables}
+
+
+def _table_record(table: Table, data: Data) -> dict[str, Any]:
+    """A table's hash, and its rows' keys and hashes."""
+    keys = _keys(table, data.tables[table.name])
+    return {"digest": data.digests[table.csv_name], "keys": _flat(keys, len(table.pk)), "rows": data.rows(table.name)}
 
 
 def _keys(table: Table, rows: Rows) -> list[tuple[Any, ...]]:
@@ -232,7 +250,7 @@ def _old_tables(previous: Previous) -> dict[str, dict[tuple[Any, ...], int]] | N
         old = {}
         for table in SCHEMA:
             keys, rows, width = saved[table.name]["keys"], saved[table.name]["rows"], len(table.pk)
-            if len(keys) != width * len(rows):
+            if len(keys) != width * len(rows) or not isinstance(saved[table.name]["digest"], str):
                 return None
             pairs = zip(*[iter(keys)] * width) if width > 1 else ((k,) for k in keys)
             old[table.name] = dict(zip(pairs, rows))
@@ -271,7 +289,3 @@ def _update_table(db: sqlite3.Connection, table: Table, rows: Rows, keys: list[t
                        f"SELECT rowid, title, body FROM articles WHERE {match}", key)
 
 
-def data_digests(tables: Mapping[str, Rows]) -> Iterator[tuple[str, list[int]]]:
-    """Each table's row hashes."""
-    for table in SCHEMA:
-        yield table.name, row_digests(tables[table.name])

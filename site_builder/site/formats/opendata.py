@@ -215,12 +215,11 @@ def _tie(tie: Tie | None, archive: Archive) -> dict[str, Any] | None:
             "entities": [archive.entities[slug].name if slug in archive.entities else slug for slug in tie.entities]}
 
 
-def file_digests(rows: Mapping[str, list[int]], listing: Any) -> dict[str, str]:
-    """Per file of `data_files()`, a hash of what it is written from (`rows`: each table's row
-    hashes, see `datafiles.row_digests`): it changes exactly when that does."""
+def file_digests(tables: Mapping[str, Rows], listing: Any) -> dict[str, str]:
+    """Per file of `data_files()`, a hash of what it is written from: it changes exactly when that does."""
     def digest(*parts: Any) -> str:
         return hashlib.blake2b(orjson.dumps(parts), digest_size=16).hexdigest()
-    by_table = {t.name: digest(t.name, rows[t.name]) for t in SCHEMA}
+    by_table = {t.name: digest(t.name, tables[t.name]) for t in SCHEMA}
     return {DATABASE: digest(*by_table.values()), STORIES_JSON: digest(listing),
             **{t.csv_name: by_table[t.name] for t in SCHEMA}}
 
