@@ -7,9 +7,9 @@ date with a hard link or a removal per recorded file instead of linking the whol
 
 The spare is trusted only when the record says exactly which folders both trees have, with the
 inode and modification time of each: a file added, removed or replaced in either tree (by a user,
-or by a build killed halfway) changes its folder's time, and the commit links the whole tree
-afresh. The record is removed before the spare is touched, so a spare half brought up to date
-is never trusted.
+or by a build killed halfway) changes its folder's time, and the commit makes the spare the same
+as the output entry by entry instead (`mirror`). The record is removed before the spare is
+touched, so a spare half brought up to date is never trusted.
 """
 from __future__ import annotations
 
@@ -128,13 +128,13 @@ class Record:
     spare: Folders
 
 
-def take_spare(output: Path, work: Path) -> tuple[WorkTree, Folders] | None:
+def take_spare(output: Path, work: Path, owned: Callable[[Path], bool]) -> tuple[WorkTree, Folders] | None:
     """The spare moved to `work` and brought up to date with `output`, with the output's folders;
-    None when there is no spare to trust (then the caller links the whole tree)."""
+    None when there is none to trust (then `mirror` makes what was moved to `work` the same as
+    `output`). `owned` tells whether a folder is one site_builder wrote."""
     record = _read_record(record_file(output))
     record_file(output).unlink(missing_ok=True)       # from here on the spare is not to be trusted
-    from .writer import is_own_folder
-    if not is_own_folder(spare_folder(output)):
+    if not owned(spare_folder(output)):
         return None
     try:             # one build takes it (a killed one's is removed by `recover`); a doubtful one is removed
         os.rename(spare_folder(output), work)

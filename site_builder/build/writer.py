@@ -106,7 +106,7 @@ def _commit_whole(staging: Path, output: Path, written: list[str], removed: list
         marker = [MARKER] if (staging / MARKER).is_file() else []   # should the folder have lost it
         places = {relative: targets.place(relative) for relative in [*written, *marker]}
         gone = [targets.place(relative) for relative in removed]
-        tree, before = take_spare(output, following) \
+        tree, before = take_spare(output, following, is_own_folder) \
             or mirror(targets.root, following, set(places.values()) | set(gone))
         for relative, place in places.items():
             tree.put(staging / relative, place)
