@@ -13,6 +13,7 @@ Otherwise (no record, another file, --clean) the file is written whole.
 from __future__ import annotations
 
 import csv
+import errno
 import hashlib
 import os
 import shutil
@@ -113,54 +114,71 @@ def _save(path: Path, target: Path, record: dict[str, Any]) -> None:
 
 # -- CSV ----------------------------------------------------------------------------------------------
 class _Sink:
-    """What csv.writer writes into: bytes gathered for one `os.write`, each row's length returned."""
+    """What csv.writer writes into: the file `fd`, through a buffer of about a megabyte (the
+    largest files of the site are never held in memory whole); each row's length is returned."""
 
-    def __init__(self) -> None:
+    LIMIT = 1 << 20
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
         self.parts: list[bytes] = []
+        self.size = 0
 
     def write(self, text: str) -> int:
         data = text.encode("utf-8")
         self.parts.append(data)
+        self.size += len(data)
+        if self.size >= self.LIMIT:
+            self.flush()
         return len(data)
 
-    def flush_to(self, fd: int) -> None:
-        _write_all(fd, b"".join(self.parts))
+    def flush(self) -> None:
+        _write_all(self.fd, b"".join(self.parts))
         self.parts.clear()
+        self.size = 0
 
 
 def _write_csv(table: Table, rows: Rows, digests: list[int], target: Path, previous: Previous | None) -> dict[str, Any]:
     """One table as CSV at `target` (RFC 4180: a header row, CRLF line ends, quoted where needed)."""
-    sink = _Sink()
-    writer = csv.writer(sink)
-    header = writer.writerow([c.name for c in table.columns])
-    old = _old_rows(previous, header) if previous else {}
-    lengths: list[int] = []
     fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
+        sink = _Sink(fd)
+        writer = csv.writer(sink)
+        header = writer.writerow([c.name for c in table.columns])
+        old = _old_rows(previous, header) if previous else {}
         source = os.open(previous.file, os.O_RDONLY) if previous and old else None
         try:
-            run: list[int] = []          # [offset, length] of the previous file's rows to copy next
-            for row, digest in zip(rows, digests):
-                kept = old.get(digest)
-                if kept is not None and source is not None:
-                    if run and run[0] + run[1] == kept[0]:
-                        run[1] += kept[1]
-                    else:
-                        _copy_run(source, fd, run, sink)
-                        run = [*kept]
-                    lengths.append(kept[1])
-                else:
-                    _copy_run(source, fd, run, sink)
-                    run = []
-                    lengths.append(writer.writerow(row))
-            _copy_run(source, fd, run, sink)
-            sink.flush_to(fd)
+            lengths = _write_rows(writer, sink, source, rows, digests, old)
         finally:
             if source is not None:
                 os.close(source)
     finally:
         os.close(fd)
     return {"header": header, "rows": digests, "lengths": lengths}
+
+
+def _write_rows(writer: Any, sink: _Sink, source: int | None, rows: Rows, digests: list[int],
+                old: dict[int, tuple[int, int]]) -> list[int]:
+    """Each row formatted, or copied from the previous file (`source`) where `old` has it; the
+    rows' lengths in bytes."""
+    lengths: list[int] = []
+    run: list[int] = []          # [offset, length] of the previous file's rows to copy next
+    for row, digest in zip(rows, digests):
+        kept = old.get(digest) if source is not None else None
+        if kept is not None:
+            if run and run[0] + run[1] == kept[0]:
+                run[1] += kept[1]
+            else:
+                _copy_run(source, sink, run)
+                run = [*kept]
+            lengths.append(kept[1])
+        else:
+            _copy_run(source, sink, run)
+            run = []
+            lengths.append(writer.writerow(row))
+    _copy_run(source, sink, run)
+    sink.flush()
+    return lengths
 
 
 def _old_rows(previous: Previous, header: int) -> dict[int, tuple[int, int]]:
@@ -176,19 +194,19 @@ def _old_rows(previous: Previous, header: int) -> dict[int, tuple[int, int]]:
     return old
 
 
-def _copy_run(source: int | None, fd: int, run: list[int], sink: _Sink) -> None:
+def _copy_run(source: int | None, sink: _Sink, run: list[int]) -> None:
     """Copy a run of the previous file's rows after what the sink gathered."""
     if not run or source is None:
         return
-    sink.flush_to(fd)
+    sink.flush()
     offset, length = run
     while length > 0:
         try:
-            done = os.copy_file_range(source, fd, min(length, COPY_CHUNK), offset)
+            done = os.copy_file_range(source, sink.fd, min(length, COPY_CHUNK), offset)
         except (OSError, AttributeError):      # another file system or system: through user space
-            done = _write_all(fd, os.pread(source, min(length, 1 << 24), offset))
+            done = _write_all(sink.fd, os.pread(source, min(length, 1 << 24), offset))
         if done <= 0:
-            raise OSError(f"the previous file {source} ended early")
+            raise OSError(errno.EIO, "the previous file is shorter than its record")
         offset, length = offset + done, length - done
 
 
