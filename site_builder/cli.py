@@ -56,8 +56,9 @@ def main() -> None:
 @click.option("--clean", is_flag=True, help="Ignore the cache and rebuild every page.")
 @click.option("--output", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: output/).")
 @click.option("--no-search", is_flag=True, help="Skip the static search index.")
+@click.option("--timings", is_flag=True, help="After the summary, print the seconds each stage took.")
 def build(site: Path, base_url: str | None, drafts: bool, jobs: int | None, clean: bool, output: Path | None,
-          no_search: bool) -> None:
+          no_search: bool, timings: bool) -> None:
     """Build the site into output/."""
     from .build.pipeline import BuildOptions, build as run_build
     with reported(), _progress() as progress:
@@ -71,6 +72,9 @@ def build(site: Path, base_url: str | None, drafts: bool, jobs: int | None, clea
     out.print(plain(("built", "green"), f" {result.pages} pages ({result.written} written, {result.removed} removed) "
                     f"in {result.seconds:.2f} s{search}, {len(result.warnings)} warning"
                     f"{'s' if len(result.warnings) != 1 else ''} → {result.output}"))
+    if timings:
+        out.print(plain(("stages", "bold"), ": " + ", ".join(f"{name} {seconds:.2f} s"
+                                                             for name, seconds in result.stages.items())))
 
 
 @contextmanager

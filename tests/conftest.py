@@ -1,12 +1,15 @@
 """Shared fixtures: a copy of the example archive, a local static server, a headless Chromium."""
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import shutil
+import sqlite3
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -25,6 +28,20 @@ def example_site(tmp_path: Path) -> Path:
     shutil.copytree(REPO / "content", site / "content")
     shutil.copy(REPO / "site.toml", site / "site.toml")
     return site
+
+
+def database_contents(path: Path) -> bytes:
+    """What a database of data/ holds, whatever its bytes: its schema, every table ordered by its
+    key, and each word of the full-text index with the article and place it indexes."""
+    from site_builder.site.formats.opendata import FTS_TABLE, SCHEMA
+    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+        parts: list[Any] = [db.execute("SELECT type, name, sql FROM sqlite_master ORDER BY name").fetchall()]
+        for table in SCHEMA:
+            parts.append(db.execute(f"SELECT * FROM [{table.name}] ORDER BY {', '.join(table.pk)}").fetchall())
+        db.execute(f"CREATE VIRTUAL TABLE temp.terms USING fts5vocab(main, {FTS_TABLE}, 'instance')")
+        parts.append(sorted(db.execute("SELECT t.term, a.slug, t.col, t.offset FROM temp.terms t "
+                                       "JOIN articles a ON a.rowid = t.doc").fetchall()))
+    return repr(parts).encode("utf-8")
 
 
 def write_article(site: Path, name: str, text: str) -> Path:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from site_builder import cli
-from site_builder.build import writer
+from site_builder.build import spare, writer
 
 
 def slowed(call: Callable[..., Any], delay: float) -> Callable[..., Any]:
@@ -40,7 +40,7 @@ def main() -> None:
     delay = float(os.environ.get("SLOW_COMMIT", "0.005"))
     slow_os = types.SimpleNamespace(**{name: getattr(os, name) for name in dir(os) if not name.startswith("__")})
     slow_os.replace, slow_os.link = slowed(os.replace, delay), slowed(os.link, delay)
-    writer.os = slow_os          # type: ignore[assignment]
+    writer.os = spare.os = slow_os          # type: ignore[assignment]
     build: Any = importlib.import_module("site_builder.build.pipeline")      # the names it imported from writer
     build.commit = announced(writer.commit)
     build.swap_in = announced(writer.swap_in)

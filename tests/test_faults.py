@@ -19,7 +19,7 @@ import site_builder.intel.archive as graph_module
 from site_builder.build import writer
 from site_builder.build.pipeline import BuildOptions, build
 from site_builder.core.errors import SiteError
-from tests.conftest import write_article
+from tests.conftest import database_contents, write_article
 
 WORDS = ("iran russia strike oil market talks envoy border vote court flood port grain ceasefire drone "
          "tanker minister summit sanctions embassy").split()
@@ -27,7 +27,9 @@ ENTITIES = ["Iran", "Russia", "Pakistan", "European Union", "Vladimir Putin", "A
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    """Every file's bytes; a database's by what it holds (an incremental build updates it in place)."""
+    return {p.relative_to(folder).as_posix(): database_contents(p) if p.suffix == ".sqlite" else p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def generated_article(rng: random.Random, number: int, edit: int = 0) -> str:

@@ -2,14 +2,16 @@
 from pathlib import Path
 
 from site_builder.build.pipeline import BuildOptions, build
-from tests.conftest import write_article
+from tests.conftest import database_contents, write_article
 
 ARTICLES = "content/articles"
 HORMUZ = f"{ARTICLES}/eu-warns-extremely-dangerous-if-iran-closes-strait-of-hormuz.md"
 
 
 def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    """Every file's bytes; a database's by what it holds (an incremental build updates it in place)."""
+    return {p.relative_to(folder).as_posix(): database_contents(p) if p.suffix == ".sqlite" else p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def assert_same_as_clean(site: Path, tmp: Path) -> None:

@@ -15,6 +15,7 @@ from ..content.load import default_jobs
 from ..core.config import CONFIG_NAME, Config, config_line, host_warning, load_config
 from ..core.errors import Problem, SiteError, fail
 from ..core.model import month_key
+from .clock import StageClock
 from .fingerprint import input_fingerprint
 from .manifest import Manifest, folder_identity, load_manifest, manifest_path, save_manifest
 from .writer import (cannot_write, check_output_owned, commit, new_work_folder, output_refused, recover,
@@ -55,6 +56,7 @@ class BuildResult:
     search_seconds: float = 0.0
     pages_from: PageMaker | None = None      # with BuildOptions.keep_pages, when the build ran
     changed: frozenset[str] = frozenset()    # the files written or removed (serve indexes their search periods)
+    stages: dict[str, float] = field(default_factory=dict)   # seconds per stage of `clock.STAGES`
 
 
 def output_folder(site: Path, config: Config, options: BuildOptions) -> Path:
@@ -105,6 +107,7 @@ def build(site: Path, options: BuildOptions = BuildOptions(), loaded: Loaded | N
 
 def _build(site: Path, config: Config, output: Path, options: BuildOptions, loaded: Loaded | None) -> BuildResult:
     started = time.perf_counter()
+    clock = StageClock()
     manifest_file = manifest_path(site / config.paths.cache, output)
     fresh = options.clean or not options.remember or not output.exists()
     previous = Manifest() if fresh else load_manifest(manifest_file)
@@ -113,7 +116,9 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions, load
     inputs = input_fingerprint(site, [site / config.paths.content, site / config.paths.templates,
                                       site / config.paths.static], repr((options.drafts, output, config)))
     if previous.inputs == inputs and _all_exist(output, previous.outputs):
-        return BuildResult(output, len(previous.outputs), 0, 0, time.perf_counter() - started, previous.warnings)
+        seconds = time.perf_counter() - started
+        clock.seconds["load"] = seconds
+        return BuildResult(output, len(previous.outputs), 0, 0, seconds, previous.warnings, stages=clock.seconds)
     unwritable = _prepare_cache(site / config.paths.cache)
     remember = options.remember and unwritable is None
     if unwritable is not None:     # nothing can be recorded: build everything, as if for the first time
@@ -123,80 +128,96 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions, load
     from ..intel.cache import ChunkStore
     from ..site.context import Contexts
     from ..site.depends import Depends, Recorder, depends_path, load_depends, merge, save_depends, values
-    from ..intel.archive import load_archive
+    from ..content.load import load_content
+    from ..intel.archive import Loaded, build_archive
     from ..site.lookup import site_index
     from .memory import return_freed_arrays
     from .workers import Job, produce
     from ..site.render import Renderer
     from ..site.routes import ALWAYS_BUILT, site_routes
+    from ..site.formats.datafiles import Records
     return_freed_arrays()
     links_out = _links_out(site, (config.paths.templates, config.paths.static))
     store = ChunkStore(site / config.paths.cache / "analysis", trusted=not options.clean) if remember else None
-    if loaded is None:
-        loaded = load_archive(site, config, drafts=options.drafts, jobs=options.jobs, cache=unwritable is None,
-                              trusted=not options.clean, store=None if links_out else store)
+    clock.seconds["load"] = time.perf_counter() - started     # the input fingerprint, the cache, imports
+    if loaded is None:     # as intel.archive.load_archive, a stage each
+        with clock.stage("load"):
+            content = load_content(site, config, drafts=options.drafts, jobs=options.jobs, cache=unwritable is None,
+                                   trusted=not options.clean)
+        with clock.stage("graph"):
+            loaded = Loaded(content, None if content.errors else build_archive(
+                content.articles, content.registries, config, None if links_out else store))
     content = loaded.content
     cache_warnings += content.unsaved
     if content.errors or links_out:
         raise SiteError([*content.errors, *links_out])
     archive = loaded.checked()
     warnings = (*content.warnings, *archive.problems, *host_warning(site, config))
-    renderer = Renderer(config, site / config.paths.templates)
-    routes = site_routes(archive, config.per_page, config.search)
-    statics = _static_files(site, config)
-    staging = output.with_name(output.name + f".staging-{os.getpid()}")
-    index = site_index(archive)
-    digests = _digests(renderer)
-    world = _world(config, options, digests)
-    depends_file = depends_path(manifest_file)
-    known = Depends() if fresh else load_depends(depends_file)
-    if known.inputs != previous.inputs:      # not the record of the build the manifest describes
-        known = Depends()
-    now = values(archive, index)
-    kept = _kept(known, world, now, previous.outputs, output) if remember else {}
+    with clock.stage("routes"):
+        renderer = Renderer(config, site / config.paths.templates)
+        routes = site_routes(archive, config.per_page, config.search)
+        statics = _static_files(site, config)
+        staging = output.with_name(output.name + f".staging-{os.getpid()}")
+        index = site_index(archive)
+        digests = _digests(renderer)
+        world = _world(config, options, digests)
+    with clock.stage("contexts"):
+        depends_file = depends_path(manifest_file)
+        known = Depends() if fresh else load_depends(depends_file)
+        if known.inputs != previous.inputs:      # not the record of the build the manifest describes
+            known = Depends()
+        now = values(archive, index)
+        kept = _kept(known, world, now, previous.outputs, output) if remember else {}
     todo = [r for r in routes if r.output not in kept or r.kind in ALWAYS_BUILT]
     recorder = Recorder() if remember else None
+    records = Records(manifest_file.with_name(manifest_file.stem + "-opendata"), trusted=not fresh) if remember else None
     job = Job(routes, todo, Contexts(archive, index, config, recorder), digests, renderer,
-              previous.outputs, output, staging)
+              previous.outputs, output, staging, records)
     swapped = fresh or not previous.outputs     # the staged folder replaces the output whole
     try:
         new_work_folder(staging)
+        producing = time.perf_counter()
         produced = produce(job, options.jobs, options.progress)
-        stale_static = [rel for rel, (_, sig) in statics.items()
-                        if previous.outputs.get(rel) != sig or not (output / rel).exists()]
-        written = produced.written + _copy_static(statics, stale_static, staging)
+        clock.share(time.perf_counter() - producing, produced.seconds)
+        with clock.stage("render"):
+            stale_static = [rel for rel, (_, sig) in statics.items()
+                            if previous.outputs.get(rel) != sig or not (output / rel).exists()]
+            written = produced.written + _copy_static(statics, stale_static, staging)
         built = {r.output for r in todo}
         current = {r.output: previous.outputs[r.output] for r in routes if r.output not in built} \
             | produced.signatures | {rel: sig for rel, (_, sig) in statics.items()}
         removed = [p for p in previous.outputs if p not in current]
-        months = {r.output: month_key(archive.articles[r.key].date) for r in routes if r.kind == "article"}
-        search = _stage_search(output, staging, config, options, _Changes(months, written, removed, swapped))
+        with clock.stage("search"):
+            months = {r.output: month_key(archive.articles[r.key].date) for r in routes if r.kind == "article"}
+            search = _stage_search(output, staging, config, options, _Changes(months, written, removed, swapped))
     except BaseException:
         remove_own_folder(staging)
         raise
-    with options.publishing or nullcontext():
+    with options.publishing or nullcontext(), clock.stage("commit"):
         if swapped:
             swap_in(staging, output)
         else:
             commit(staging, output, written + search.written, removed + search.removed)
-    if remember:
-        try:
-            save_manifest(manifest_file, Manifest(current, inputs, warnings, folder_identity(output)))
-            save_depends(depends_file, merge(known, inputs, world, kept, produced.reads, now, [r.output for r in routes]))
-        except OSError as error:     # a full disk: the next build must not trust the last build's record
-            _forget(manifest_file)
-            cache_warnings.append(cache_problem(config.paths.cache, error))
-    if store is not None:
-        store.prune()
-        if store.unsaved is not None:
-            cache_warnings.append(cache_problem(config.paths.cache, store.unsaved))
+    with clock.stage("manifest"):
+        if remember:
+            try:
+                save_manifest(manifest_file, Manifest(current, inputs, warnings, folder_identity(output)))
+                save_depends(depends_file, merge(known, inputs, world, kept, produced.reads, now,
+                                                 [r.output for r in routes]))
+            except OSError as error:     # a full disk: the next build must not trust the last build's record
+                _forget(manifest_file)
+                cache_warnings.append(cache_problem(config.paths.cache, error))
+        if store is not None:
+            store.prune()
+            if store.unsaved is not None:
+                cache_warnings.append(cache_problem(config.paths.cache, store.unsaved))
     pages_from = None
     if options.keep_pages:
         from ..site.preview import PageMaker
         pages_from = PageMaker(site, archive, index, config, renderer)
     return BuildResult(output, len(current), len(written), len(removed), time.perf_counter() - started,
                        (*warnings, *dict.fromkeys(cache_warnings)), search.seconds, pages_from,
-                       frozenset((*written, *removed)))
+                       frozenset((*written, *removed)), clock.seconds)
 
 
 def _prepare_cache(folder: Path) -> OSError | None:

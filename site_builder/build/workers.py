@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,12 +20,13 @@ from ..site.context import Contexts
 from ..site.depends import read_ids
 from .manifest import signature
 from ..core.errors import fail
-from ..site.formats.opendata import write_data_file
+from ..site.formats.datafiles import Records, write_data_file
 from ..site.formats.outputs import data_bytes, data_context
 from ..site.render import Renderer
 from ..site.routes import DATA_KINDS, Route
 from .writer import cannot_write, plain_target, write_file
 
+WORK = ("contexts", "render", "data files")     # the stages of the stage clock a route's work is counted in
 PARALLEL_FROM = 300      # routes; fewer are faster in this process than in a pool
 CHUNK = 64
 
@@ -39,6 +41,7 @@ class Job:
     previous: dict[str, str]          # output path -> signature of the last good build
     output: Path
     staging: Path
+    data_records: Records | None = None   # where data/'s files are described, to update them row by row
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,7 @@ class Produced:
     signatures: dict[str, str]        # output path -> signature, for every route built
     written: list[str]                # files written into the staging folder
     reads: dict[str, np.ndarray]      # output path -> ids of what its context read (with a recorder)
+    seconds: dict[str, float] = field(default_factory=lambda: dict.fromkeys(WORK, 0.0))   # summed over workers
 
 
 @dataclass
@@ -53,6 +57,7 @@ class _Done:
     signatures: list[tuple[str, str]] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
     reads: list[tuple[str, np.ndarray]] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=lambda: dict.fromkeys(WORK, 0.0))
 
 
 def route_context(job: Job, route: Route) -> dict[str, Any]:
@@ -71,18 +76,26 @@ def _run(job: Job, bounds: tuple[int, int], ids: dict[str, int]) -> _Done:
     done = _Done()
     recorder = job.contexts.recorder
     for route in job.todo[bounds[0]:bounds[1]]:
+        started = time.perf_counter()
         context = route_context(job, route)
         sig = signature(route.kind, job.digests.get(route.kind, ""), context)
         done.signatures.append((route.output, sig))
         if recorder is not None:
             done.reads.append((route.output, read_ids(recorder.take(), ids)))
+        contexted = time.perf_counter()
         if job.previous.get(route.output) != sig or not (job.output / route.output).exists():
             if route.kind == "data-file":
-                done.written.append(write_open_data(route, job.contexts, job.staging))
-                continue
-            for rel, data in route_bytes(route, context, job.renderer).items():
-                write_file(job.staging, rel, data)
-                done.written.append(rel)
+                done.written.append(write_open_data(route, job))
+            else:
+                for rel, data in route_bytes(route, context, job.renderer).items():
+                    write_file(job.staging, rel, data)
+                    done.written.append(rel)
+        finished = time.perf_counter()
+        if route.kind == "data-file":
+            done.seconds["data files"] += finished - started
+        else:
+            done.seconds["contexts"] += contexted - started
+            done.seconds["render"] += finished - contexted
     return done
 
 
@@ -119,6 +132,8 @@ def produce(job: Job, jobs: int, progress: Callable[[int, int], None] | None = N
             produced.signatures.update(done.signatures)
             produced.written.extend(done.written)
             produced.reads.update(done.reads)
+            for name, seconds in done.seconds.items():
+                produced.seconds[name] += seconds
             report(min(count * CHUNK, total), total)
     finally:
         if pool is not None:
@@ -128,14 +143,15 @@ def produce(job: Job, jobs: int, progress: Callable[[int, int], None] | None = N
     return produced
 
 
-def write_open_data(route: Route, ctx: Contexts, staging: Path) -> str:
+def write_open_data(route: Route, job: Job) -> str:
     """Write one file of data/ (the database, a table's CSV or stories.json) straight into the
-    staging folder: the largest files of the site, never held in memory whole."""
-    data = ctx.open_data()
-    target = plain_target(staging, route.output)
+    staging folder, from the previous build's file where it can: the largest files of the site,
+    never held in memory whole."""
+    data = job.contexts.open_data()
+    target = plain_target(job.staging, route.output)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        write_data_file(route.key, data.tables, data.listing, target)
+        write_data_file(route.key, data, target, plain_target(job.output, route.output), job.data_records)
     except FileExistsError:
         raise fail(route.output, None, "two pages write this output file", "report this as a bug") from None
     except OSError as error:

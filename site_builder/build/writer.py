@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import Problem, SiteError, fail
+from ..core.store import TEMPORARY
+from .spare import Record, drop_spare, keep_spare, keep_unrecorded, mirror, record_file, take_spare
 
 MARKER = ".site-builder-output"     # in every folder site_builder writes: only those it replaces
 MARKER_TEXT = b"site_builder wrote this folder; each build replaces what is in it.\n"
@@ -87,7 +89,9 @@ def commit(staging: Path, output: Path, written: list[str], removed: list[str]) 
     Where the system can swap two folders in one step (Linux), the next site is made beside
     `output` (the staged files and hard links to every file kept) and swapped in at once: a
     reader, the server or a build killed at any moment sees the whole previous site or the
-    whole new one, never a mixture. Elsewhere each file is moved in atomically, all or nothing.
+    whole new one, never a mixture. The folder swapped out is kept as a spare (see `spare`), so
+    the next commit links only what changed. Elsewhere each file is moved in atomically, all or
+    nothing.
     """
     if can_exchange(output):
         _commit_whole(staging, output, written, removed)
@@ -102,14 +106,15 @@ def _commit_whole(staging: Path, output: Path, written: list[str], removed: list
         marker = [MARKER] if (staging / MARKER).is_file() else []   # should the folder have lost it
         places = {relative: targets.place(relative) for relative in [*written, *marker]}
         gone = [targets.place(relative) for relative in removed]
-        _mirror(targets.root, following, set(places.values()) | set(gone))
+        tree, before = take_spare(output, following, is_own_folder) \
+            or mirror(targets.root, following, set(places.values()) | set(gone))
         for relative, place in places.items():
-            target = following / place
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(staging / relative, target)
+            tree.put(staging / relative, place)
         for place in gone:
-            _prune_empty_dirs((following / place).parent, following)
+            tree.remove(place)
+        after = tree.final()
         exchange(following, output)          # `following` now holds the previous site
+        keep_spare(output, following, Record(list(places.values()), gone, after, before))
     except OSError as error:
         raise cannot_write(_named_in(error.filename, following, output), error) from error
     finally:
@@ -121,36 +126,6 @@ def _named_in(filename: object, following: Path, output: Path) -> str:
     """The file an error names, as the place it stands for in `output`."""
     name = Path(os.fsdecode(filename)) if isinstance(filename, (str, bytes)) else output
     return str(output / name.relative_to(following)) if name.is_relative_to(following) else str(name)
-
-
-def _mirror(root: Path, copy: Path, leave_out: set[str]) -> None:
-    """`copy`: the folder tree of `root` with a hard link to each file (links as links), but
-    for the files at `leave_out` (relative paths). Plain strings: tens of thousands of files."""
-    shutil.rmtree(copy, ignore_errors=True)
-    os.mkdir(copy)
-    start = len(str(root)) + 1
-    for folder, folders, files in os.walk(root):
-        inside = folder[start:]
-        target = os.path.join(copy, inside)
-        for name in folders:
-            source = os.path.join(folder, name)
-            if os.path.islink(source):
-                os.symlink(os.readlink(source), os.path.join(target, name))
-            else:
-                os.mkdir(os.path.join(target, name))
-        for name in files:
-            if (f"{inside}/{name}" if inside else name) not in leave_out:
-                _link(os.path.join(folder, name), os.path.join(target, name))
-
-
-def _link(source: str, target: str) -> None:
-    if os.path.islink(source):
-        os.symlink(os.readlink(source), target)
-        return
-    try:
-        os.link(source, target)
-    except OSError:                  # a file system without hard links
-        shutil.copy2(source, target)
 
 
 @lru_cache(maxsize=None)
@@ -249,13 +224,15 @@ def swap_in(staging: Path, output: Path) -> None:
     chosen (such as `output.old`), and removed only when it is one site_builder wrote."""
     old = staging.with_name(staging.name + ".previous")
     had_output = output.exists()
+    drop_spare(output, remove_own_folder)     # the previous site it held is replaced whole
     if had_output and can_exchange(output):
         try:
             exchange(staging, output)          # in one step; `staging` now holds the previous site
         except OSError as error:
-            raise cannot_write(str(output), error) from error
-        finally:
             remove_own_folder(staging)
+            raise cannot_write(str(output), error) from error
+        if is_own_folder(staging):
+            keep_unrecorded(output, staging, remove_own_folder)
         return
     try:
         if had_output:
@@ -279,6 +256,10 @@ def recover(output: Path) -> None:
         os.replace(max(previous, key=lambda p: p.stat().st_mtime), output)
     for leftover in dead:
         remove_own_folder(leftover)
+    record = record_file(output)      # the spare's record, half written by a killed build
+    for path in output.parent.glob(glob.escape(record.name + TEMPORARY) + "*"):
+        if not _alive_build(path.name.removeprefix(record.name + TEMPORARY)):
+            path.unlink(missing_ok=True)
 
 
 def new_work_folder(folder: Path) -> Path:

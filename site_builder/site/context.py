@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -11,6 +11,7 @@ from ..intel.coverage import Copy, coverage_matrix, lag_text, source_profile
 from .depends import WHOLE, Recorder, watched
 from .lookup import LISTED_ENTITIES, SiteIndex
 from .formats.jsonld import item_list_jsonld, news_article_jsonld
+from .formats.datafiles import row_digests
 from .formats.opendata import (DATABASE, EXAMPLES, FTS_TABLE, SCHEMA, STORIES_JSON, Rows, archive_listing, archive_tables,
                        file_digests)
 from ..core.model import Archive, Article, Story, Tie, month_title
@@ -299,6 +300,13 @@ class OpenData:
     tables: dict[str, Rows]
     listing: dict[str, Any]
     digests: dict[str, str]       # file name -> hash of what it is written from
+    hashed: dict[str, list[int]] = field(default_factory=dict)    # table -> its row hashes, once asked for
+
+    def rows(self, table: str) -> list[int]:
+        """The hash of each row of `table` (only the files written need them)."""
+        if table not in self.hashed:
+            self.hashed[table] = row_digests(self.tables[table])
+        return self.hashed[table]
 
 
 OPEN_DATA_READS = ("articles", "stories", "story_of", "event_of", "entities", "entity_of", "sources", "source_of",

@@ -1,0 +1,309 @@
+"""The open data files written from the previous build's: only the rows that changed cost work.
+
+Each file of data/ has a record in the cache: a hash of each row it holds (and, for a CSV file,
+each row's length in bytes), with the identity of the file it describes (inode, size and
+modification time; a published file keeps them, as it is moved and linked, never copied). When
+the file in output/ is the one recorded, the next build
+- copies the previous database and updates, deletes and inserts the changed rows only (its
+  full-text index too): the same tables as a clean build, not the same bytes;
+- writes a CSV file by copying the unchanged runs of rows from the previous file (in the kernel,
+  with `copy_file_range`) and formatting the changed ones: the same bytes as a clean build.
+Otherwise (no record, another file, --clean) the file is written whole.
+"""
+from __future__ import annotations
+
+import csv
+import errno
+import hashlib
+import os
+import shutil
+import sqlite3
+from contextlib import suppress
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import orjson
+
+from ...core.store import DataError, read_cache, write_cache
+from .opendata import DATABASE, FTS_TABLE, SCHEMA, STORIES_JSON, Rows, Table, stories_json, write_sqlite
+
+VERSION = 2
+SCHEMA_DIGEST = hashlib.blake2b(repr(SCHEMA).encode("utf-8"), digest_size=8).hexdigest()
+COPY_CHUNK = 1 << 30
+
+
+def row_digests(rows: Rows) -> list[int]:
+    """A 64-bit hash of each row."""
+    return [int.from_bytes(hashlib.blake2b(orjson.dumps(row), digest_size=8).digest(), "big", signed=True)
+            for row in rows]
+
+
+@dataclass(frozen=True)
+class Records:
+    """Where the records of data/'s files are kept, and whether those there may be trusted."""
+
+    folder: Path
+    trusted: bool = True
+
+    def path(self, name: str) -> Path:
+        return self.folder / f"{name}.json"
+
+
+@dataclass(frozen=True)
+class Previous:
+    """The file of the last build and the record of what it holds."""
+
+    file: Path
+    record: dict[str, Any]
+
+
+class Data(Protocol):
+    """The open data of a build: every table's rows, the stories listing, a hash of each table
+    whole (by CSV file name) and, computed when asked, each table's row hashes."""
+
+    @property
+    def tables(self) -> dict[str, Rows]: ...
+    @property
+    def listing(self) -> Any: ...
+    @property
+    def digests(self) -> dict[str, str]: ...
+    def rows(self, table: str) -> list[int]: ...
+
+
+def write_data_file(name: str, data: Data, target: Path, published: Path, records: Records | None) -> None:
+    """Write one file of data/ at `target` (a new file), from `published` (the file of the last
+    build) where its record allows; then record what `target` holds."""
+    previous = _previous(published, records.path(name)) if records and records.trusted else None
+    if name == STORIES_JSON:
+        with open(target, "xb") as handle:
+            handle.write(stories_json(data.listing))
+        return
+    if name == DATABASE:
+        record = _write_database(data, target, previous)
+    else:
+        table = next(t for t in SCHEMA if t.csv_name == name)
+        record = _write_csv(table, data.tables[table.name], data.rows(table.name), target, previous)
+    if records is not None:
+        _save(records.path(name), target, record)
+
+
+def _previous(published: Path, record_path: Path) -> Previous | None:
+    data = read_cache(record_path, VERSION)
+    try:
+        if data is None or data["schema"] != SCHEMA_DIGEST or data["identity"] != _identity(published):
+            return None
+    except (OSError, *DataError):
+        return None
+    return Previous(published, data)
+
+
+def _identity(path: Path) -> list[int]:
+    info = os.stat(path)
+    return [info.st_ino, info.st_size, info.st_mtime_ns]
+
+
+def _save(path: Path, target: Path, record: dict[str, Any]) -> None:
+    """Record what `target` holds; a cache that cannot be written only means a whole file next time."""
+    try:
+        write_cache(path, VERSION, {**record, "schema": SCHEMA_DIGEST, "identity": _identity(target)})
+    except OSError:
+        with suppress(OSError):          # the record it replaces names the previous file: not trusted now
+            path.unlink(missing_ok=True)
+
+
+# -- CSV ----------------------------------------------------------------------------------------------
+class _Sink:
+    """What csv.writer writes into: the file `fd`, through a buffer of about a megabyte (the
+    largest files of the site are never held in memory whole); each row's length is returned."""
+
+    LIMIT = 1 << 20
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.parts: list[bytes] = []
+        self.size = 0
+
+    def write(self, text: str) -> int:
+        data = text.encode("utf-8")
+        self.parts.append(data)
+        self.size += len(data)
+        if self.size >= self.LIMIT:
+            self.flush()
+        return len(data)
+
+    def flush(self) -> None:
+        _write_all(self.fd, b"".join(self.parts))
+        self.parts.clear()
+        self.size = 0
+
+
+def _write_csv(table: Table, rows: Rows, digests: list[int], target: Path, previous: Previous | None) -> dict[str, Any]:
+    """One table as CSV at `target` (RFC 4180: a header row, CRLF line ends, quoted where needed)."""
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        sink = _Sink(fd)
+        writer = csv.writer(sink)
+        header = writer.writerow([c.name for c in table.columns])
+        old = _old_rows(previous, header) if previous else {}
+        source = os.open(previous.file, os.O_RDONLY) if previous and old else None
+        try:
+            lengths = _write_rows(writer, sink, source, rows, digests, old)
+        finally:
+            if source is not None:
+                os.close(source)
+    finally:
+        os.close(fd)
+    return {"header": header, "rows": digests, "lengths": lengths}
+
+
+def _write_rows(writer: Any, sink: _Sink, source: int | None, rows: Rows, digests: list[int],
+                old: dict[int, tuple[int, int]]) -> list[int]:
+    """Each row formatted, or copied from the previous file (`source`) where `old` has it; the
+    rows' lengths in bytes."""
+    lengths: list[int] = []
+    run: list[int] = []          # [offset, length] of the previous file's rows to copy next
+    for row, digest in zip(rows, digests):
+        kept = old.get(digest) if source is not None else None
+        if kept is not None:
+            if run and run[0] + run[1] == kept[0]:
+                run[1] += kept[1]
+            else:
+                _copy_run(source, sink, run)
+                run = [*kept]
+            lengths.append(kept[1])
+        else:
+            _copy_run(source, sink, run)
+            run = []
+            lengths.append(writer.writerow(row))
+    _copy_run(source, sink, run)
+    sink.flush()
+    return lengths
+
+
+def _old_rows(previous: Previous, header: int) -> dict[int, tuple[int, int]]:
+    """Row hash -> (offset, length) in the previous file (equal hashes are equal lines)."""
+    record = previous.record
+    if record.get("header") != header or len(record["rows"]) != len(record["lengths"]):
+        return {}
+    old: dict[int, tuple[int, int]] = {}
+    offset = header
+    for digest, length in zip(record["rows"], record["lengths"]):
+        old.setdefault(digest, (offset, length))
+        offset += length
+    return old
+
+
+def _copy_run(source: int | None, sink: _Sink, run: list[int]) -> None:
+    """Copy a run of the previous file's rows after what the sink gathered."""
+    if not run or source is None:
+        return
+    sink.flush()
+    offset, length = run
+    while length > 0:
+        try:
+            done = os.copy_file_range(source, sink.fd, min(length, COPY_CHUNK), offset)
+        except (OSError, AttributeError):      # another file system or system: through user space
+            done = _write_all(sink.fd, os.pread(source, min(length, 1 << 24), offset))
+        if done <= 0:
+            raise OSError(errno.EIO, "the previous file is shorter than its record")
+        offset, length = offset + done, length - done
+
+
+def _write_all(fd: int, data: bytes) -> int:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+    return len(data)
+
+
+# -- the database --------------------------------------------------------------------------------------
+def _write_database(data: Data, target: Path, previous: Previous | None) -> dict[str, Any]:
+    """The database at `target`: the previous one updated where its record allows, else written whole.
+    A table whose hash is the recorded one is left as it is, its record kept."""
+    old = _old_tables(previous) if previous else None
+    if previous is None or old is None:
+        write_sqlite(data.tables, target)
+        return {"tables": {t.name: _table_record(t, data) for t in SCHEMA}}
+    shutil.copyfile(previous.file, target)           # copy_file_range or sendfile: in the kernel
+    tables: dict[str, Any] = {}
+    db = sqlite3.connect(target, isolation_level=None)
+    try:
+        db.execute("PRAGMA journal_mode = OFF")      # a new file, moved into place only once whole
+        db.execute("PRAGMA synchronous = OFF")
+        db.execute("BEGIN")
+        for table in SCHEMA:
+            saved = previous.record["tables"][table.name]
+            if saved["digest"] == data.digests[table.csv_name]:
+                tables[table.name] = saved
+                continue
+            tables[table.name] = _table_record(table, data)
+            _update_table(db, table, data.tables[table.name], _keys(table, data.tables[table.name]),
+                          data.rows(table.name), old[table.name])
+        db.execute("COMMIT")
+    finally:
+        db.close()
+    return {"tables": tables}
+
+
+def _table_record(table: Table, data: Data) -> dict[str, Any]:
+    """A table's hash, and its rows' keys and hashes."""
+    keys = _keys(table, data.tables[table.name])
+    return {"digest": data.digests[table.csv_name], "keys": _flat(keys, len(table.pk)), "rows": data.rows(table.name)}
+
+
+def _keys(table: Table, rows: Rows) -> list[tuple[Any, ...]]:
+    where = [next(n for n, c in enumerate(table.columns) if c.name == name) for name in table.pk]
+    return [tuple(row[n] for n in where) for row in rows]
+
+
+def _flat(keys: list[tuple[Any, ...]], width: int) -> list[Any]:
+    return [value for key in keys for value in key] if width > 1 else [key[0] for key in keys]
+
+
+def _old_tables(previous: Previous) -> dict[str, dict[tuple[Any, ...], int]] | None:
+    """Per table, each row's key -> its hash, as the previous database holds them."""
+    try:
+        saved = previous.record["tables"]
+        old = {}
+        for table in SCHEMA:
+            keys, rows, width = saved[table.name]["keys"], saved[table.name]["rows"], len(table.pk)
+            if len(keys) != width * len(rows) or not isinstance(saved[table.name]["digest"], str):
+                return None
+            pairs = zip(*[iter(keys)] * width) if width > 1 else ((k,) for k in keys)
+            old[table.name] = dict(zip(pairs, rows))
+        return old
+    except DataError:
+        return None
+
+
+def _update_table(db: sqlite3.Connection, table: Table, rows: Rows, keys: list[tuple[Any, ...]],
+                  digests: list[int], old: dict[tuple[Any, ...], int]) -> None:
+    """Bring one table (and for articles, the full-text index) from the old rows to `rows`."""
+    changed = [(row, key) for row, key, digest in zip(rows, keys, digests) if old.get(key) != digest]
+    gone = old.keys() - set(keys)
+    if not changed and not gone:
+        return
+    match = " AND ".join(f"[{name}] = ?" for name in table.pk)
+    indexed = table.name == "articles"
+    stale = [*gone, *(key for _, key in changed if key in old)]
+    if indexed and stale:
+        for key in stale:
+            db.execute(f"INSERT INTO [{FTS_TABLE}] ([{FTS_TABLE}], rowid, title, body) "
+                       f"SELECT 'delete', rowid, title, body FROM articles WHERE {match}", key)
+    db.executemany(f"DELETE FROM [{table.name}] WHERE {match}", list(gone))
+    names = [c.name for c in table.columns]
+    updates = [(*row, *key) for row, key in changed if key in old]
+    if updates:
+        assignments = ", ".join(f"[{name}] = ?" for name in names)
+        db.executemany(f"UPDATE [{table.name}] SET {assignments} WHERE {match}", updates)
+    inserts = [row for row, key in changed if key not in old]
+    if inserts:
+        columns = ", ".join(f"[{name}]" for name in names)
+        db.executemany(f"INSERT INTO [{table.name}] ({columns}) VALUES ({', '.join('?' * len(names))})", inserts)
+    if indexed:
+        for _, key in changed:
+            db.execute(f"INSERT INTO [{FTS_TABLE}] (rowid, title, body) "
+                       f"SELECT rowid, title, body FROM articles WHERE {match}", key)
+
+
