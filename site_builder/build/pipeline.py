@@ -128,8 +128,7 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions, load
     from ..intel.cache import ChunkStore
     from ..site.context import Contexts
     from ..site.depends import Depends, Recorder, depends_path, load_depends, merge, save_depends, values
-    from ..content.load import load_content
-    from ..intel.archive import Loaded, build_archive
+    from ..intel.archive import load_archive
     from ..site.lookup import site_index
     from .memory import return_freed_arrays
     from .workers import Job, produce
@@ -140,13 +139,9 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions, load
     links_out = _links_out(site, (config.paths.templates, config.paths.static))
     store = ChunkStore(site / config.paths.cache / "analysis", trusted=not options.clean) if remember else None
     clock.seconds["load"] = time.perf_counter() - started     # the input fingerprint, the cache, imports
-    if loaded is None:     # as intel.archive.load_archive, a stage each
-        with clock.stage("load"):
-            content = load_content(site, config, drafts=options.drafts, jobs=options.jobs, cache=unwritable is None,
-                                   trusted=not options.clean)
-        with clock.stage("graph"):
-            loaded = Loaded(content, None if content.errors else build_archive(
-                content.articles, content.registries, config, None if links_out else store))
+    if loaded is None:
+        loaded = load_archive(site, config, drafts=options.drafts, jobs=options.jobs, cache=unwritable is None,
+                              trusted=not options.clean, store=None if links_out else store, stage=clock.stage)
     content = loaded.content
     cache_warnings += content.unsaved
     if content.errors or links_out:

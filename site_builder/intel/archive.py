@@ -1,9 +1,11 @@
 """The archive graph: entities and sources resolved, stories, events and related coverage."""
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..content.load import Content, load_content
 from ..core.config import Config
@@ -71,10 +73,14 @@ def analysis_store(site: Path, config: Config, trusted: bool = True) -> PartStor
 
 
 def load_archive(site: Path, config: Config, *, drafts: bool = False, jobs: int = 1, cache: bool = True,
-                 trusted: bool = True, store: PartStore | None = None) -> Loaded:
+                 trusted: bool = True, store: PartStore | None = None,
+                 stage: Callable[[str], AbstractContextManager[Any]] = lambda name: nullcontext()) -> Loaded:
     """config → content → stop on errors → the story intelligence: the one loader of build, check
-    and stories, so each runs the intelligence once (reading back what `store` kept)."""
-    content = load_content(site, config, drafts=drafts, jobs=jobs, cache=cache, trusted=trusted)
+    and stories, so each runs the intelligence once (reading back what `store` kept). `stage`
+    times the two parts, "load" and "graph" (the build's stage clock)."""
+    with stage("load"):
+        content = load_content(site, config, drafts=drafts, jobs=jobs, cache=cache, trusted=trusted)
     if content.errors:
         return Loaded(content, None)
-    return Loaded(content, build_archive(content.articles, content.registries, config, store))
+    with stage("graph"):
+        return Loaded(content, build_archive(content.articles, content.registries, config, store))
