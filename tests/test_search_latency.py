@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import http.server
 import json
+import os
 import re
 import threading
 import time
@@ -108,7 +109,9 @@ def test_a_period_added_since_the_last_visit_is_searched_at_once(example_site: P
     tab.goto(address)
     tab.fill("#search input", "glacierword")
     tab.wait_for_function("document.querySelectorAll('.pagefind-ui__result-link').length === 2", timeout=15_000)
-    listing.write_text(complete, encoding="utf-8")           # a build added 2023's bundle
+    listing.write_text(complete, encoding="utf-8")           # a build added 2023's bundle, a while later
+    later = listing.stat().st_mtime + 60                     # (Last-Modified counts whole seconds)
+    os.utime(listing, (later, later))
     tab.goto(address)
     tab.fill("#search input", "glacierword")
     tab.wait_for_function("document.querySelectorAll('.pagefind-ui__result-link').length === 3", timeout=15_000)
@@ -128,3 +131,18 @@ def test_the_deployment_examples_keep_the_listing_of_bundles_fresh() -> None:
     assert rules.index("/pagefind/periods.json") > rules.index("/pagefind/*")     # the later rule wins
     assert netlify[rules.index("/pagefind/periods.json")]["values"]["Cache-Control"] == "no-cache"
     assert re.search(r'aws s3 cp output/pagefind/periods\.json [^\n]*\\\n[^\n]*--cache-control "no-cache"', readme)
+
+
+@pytest.mark.browser
+def test_the_search_page_says_when_there_is_nothing_to_search_or_no_index_yet(example_site: Path, browser: Any,
+                                                                               static_server: Any) -> None:
+    output = build(example_site, BuildOptions(jobs=1)).output
+    address = static_server(output) + "/search/"
+    listing = output / "pagefind" / "periods.json"
+    listing.write_text('{"periods": []}', encoding="utf-8")
+    tab = browser.new_page()
+    tab.goto(address)
+    tab.wait_for_selector("#search:has-text('There is nothing to search yet.')", timeout=15_000)
+    listing.unlink()                                         # a site whose index is still being made
+    tab.goto(address)
+    tab.wait_for_selector("#search:has-text('The search index is not there yet')", timeout=15_000)
