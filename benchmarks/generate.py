@@ -20,7 +20,7 @@ import numpy as np
 ARTICLES_PER_STORY = 25
 SYLLABLES = ("ka", "lo", "mi", "ra", "ten", "vo", "shi", "dar", "no", "ul", "be", "zan", "tor", "el", "qua",
              "ri", "mon", "sa", "fe", "gu", "pol", "an", "ix", "or", "de", "ya", "hu", "sten", "wy", "co")
-START = datetime(2022, 1, 1, tzinfo=timezone.utc)
+END = datetime(2025, 1, 1, tzinfo=timezone.utc)   # archives end here: none is dated in the future
 SPAN_DAYS = 3 * 365          # the span of 10,000 articles; larger archives span proportionally longer
 BASE_ARTICLES = 10000
 
@@ -92,7 +92,7 @@ def span_days(articles: int) -> float:
 def plan_stories(rng: random.Random, pools: Pools, count: int, span: float = SPAN_DAYS) -> list[Plan]:
     plans = []
     for number in range(count):
-        start = START + timedelta(days=rng.uniform(0, span))
+        start = END - timedelta(days=span) + timedelta(days=rng.uniform(0, span))
         core = tuple(rng.sample(pools.entities[20:], rng.randint(2, 4)))
         if rng.random() < 0.4:  # some stories also centre on a popular entity
             core += (pools.entities[rng.randint(0, 19)],)
