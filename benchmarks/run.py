@@ -76,8 +76,8 @@ def edit_template(site: Path, round_: int) -> None:
                                             encoding="utf-8")
 
 
-SCENARIOS = ("cold", "no change", "one article", "one article's tags", "cold, no search", "one article, no search",
-             "one template, no search")
+SCENARIOS = ("cold", "no change", "one article", "one article again", "one article's tags", "cold, no search",
+             "one article, no search", "one article again, no search", "one template, no search")
 
 
 def scenarios(site: Path, runs: int) -> dict[str, list[dict[str, float]]]:
@@ -87,14 +87,19 @@ def scenarios(site: Path, runs: int) -> dict[str, list[dict[str, float]]]:
     for n in range(runs):
         (site / "templates" / "article.html").unlink(missing_ok=True)
         for search in ((), ("--no-search",)):
-            for folder in ("output", ".site-builder-cache"):      # cold: nothing built or cached before
-                shutil.rmtree(site / folder, ignore_errors=True)
+            for folder in (*site.glob("output*"), site / ".site-builder-cache"):   # cold: nothing built or
+                if folder.is_dir():                                                  # cached before, no spare
+                    shutil.rmtree(folder)
+                else:
+                    folder.unlink(missing_ok=True)
             suffix = ", no search" if search else ""
             results["cold" + suffix].append(measure(build_command(site, *search)))
             if not search:
                 results["no change"].append(measure(build_command(site)))
             edit_article(site, n)
             results["one article" + suffix].append(measure(build_command(site, *search)))
+            edit_article(site, n + 1000)      # the first edit after a cold build also makes the spare site
+            results["one article again" + suffix].append(measure(build_command(site, *search)))
             if not search:
                 edit_tags(site, n)
                 results["one article's tags"].append(measure(build_command(site)))
