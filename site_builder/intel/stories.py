@@ -6,6 +6,10 @@ as it (`storymodel`: shared rare entities, topic words, closeness in time, how m
 rests on), when that reaches the threshold, or starts a new story. Precision comes first: one
 event much alike is not enough when the story's other recent events are not. Candidate pairs come
 from sparse products over time-bucketed features, never all pairs.
+
+The archive is worked through in parts (`segments`): `part_stories` groups one part's articles,
+given the events and stories still open at its start (`Carry`), and `assemble_stories` makes the
+archive's stories of all parts' results.
 """
 from __future__ import annotations
 
@@ -21,7 +25,7 @@ from ..core.config import StoryWeights
 from ..core.model import Article, Event, Story, StoryInfo, Tie, Version
 from .storymodel import same_story
 from .tokens import STOPWORDS, words
-from .textsig import ArchiveFeatures
+from .textsig import SECONDS_PER_DAY, ArchiveFeatures
 from .similarity import EventFeatures, event_features, pair_evidence
 from .versions import WINDOW_DAYS, Seeds, VersionGroup, group_versions
 
@@ -102,9 +106,9 @@ def _carry(ordered: Sequence[Article], groups: list[VersionGroup], keys: list[st
         outlets = list(state[2]) if state else []
         outlets += [[ordered[m].source.casefold(), ordered[m].url or ""] for m in group.members
                     if m < end and ordered[m].slug not in carry["articles"]]
-        recent = [ordered[m].slug for m in group.members if m < end and ordered[m].date.timestamp() / 86400.0 >= since]
+        recent = [ordered[m].slug for m in group.members if m < end and ordered[m].date.timestamp() / SECONDS_PER_DAY >= since]
         if recent:
-            first = state[0] if state else ordered[group.members[0]].date.timestamp() / 86400.0
+            first = state[0] if state else ordered[group.members[0]].date.timestamp() / SECONDS_PER_DAY
             events[keys[number]] = [first, stories[number], outlets]
             articles.update(dict.fromkeys(recent, keys[number]))
     return {"articles": dict(sorted(articles.items())), "events": dict(sorted(events.items()))}
