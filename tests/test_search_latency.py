@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from site_builder.build.pipeline import BuildOptions, build
-from tests.test_search_periods import add_years
+from tests.test_search_periods import add_years, open_search
 
 REPO = Path(__file__).resolve().parent.parent
 YEARS = ("2023", "2024", "2025")
@@ -81,10 +81,7 @@ def test_the_search_page_merges_every_bundle_when_it_opens(example_site: Path, b
                                                            static_server: Any) -> None:
     add_years(example_site)
     output = build(example_site, BuildOptions(jobs=2)).output
-    tab = browser.new_page()
-    fetched: list[str] = []
-    tab.on("request", lambda request: fetched.append(request.url))
-    tab.goto(static_server(output) + "/search/")
+    tab, fetched = open_search(browser, static_server(output))
     wait_for_requests(tab, fetched, entry_files(YEARS))          # nothing typed, nothing focused
     assert not any("/index/" in url or "/fragment/" in url for url in fetched)     # no word looked up yet
     tab.fill("#search input", "glacierword")

@@ -17,6 +17,15 @@ from tests.test_output_safety import indexed_text
 OLD = "---\ntitle: Glacier survey of {year}\ndate: {date}\nsource: {source}\n---\nThe glacierword survey, {note}.\n"
 
 
+def open_search(browser: Any, site_url: str) -> tuple[Any, list[str]]:
+    """A new tab on the site's search page, and the addresses it fetches (growing as it does)."""
+    tab = browser.new_page()
+    fetched: list[str] = []
+    tab.on("request", lambda request: fetched.append(request.url))
+    tab.goto(site_url + "/search/")
+    return tab, fetched
+
+
 def add_years(site: Path) -> dict[str, Path]:
     """Articles in 2023 and 2024 beside the example's of June 2025, all holding the word 'glacierword'."""
     return {"2023": write_article(site, "glacier-2023.md", OLD.format(year=2023, date="2023-03-10", source="Reuters",
@@ -121,10 +130,7 @@ def test_the_search_page_finds_and_filters_across_periods(example_site: Path, br
                                                           static_server: Any) -> None:
     add_years(example_site)
     output = build(example_site, BuildOptions(jobs=2)).output
-    tab = browser.new_page()
-    fetched: list[str] = []
-    tab.on("request", lambda request: fetched.append(request.url))
-    tab.goto(static_server(output) + "/search/")
+    tab, fetched = open_search(browser, static_server(output))
     tab.fill("#search input", "glacierword")
     tab.wait_for_function("document.querySelectorAll('.pagefind-ui__result-link').length === 3", timeout=15_000)
     titles = sorted(tab.locator(".pagefind-ui__result-link").all_inner_texts())

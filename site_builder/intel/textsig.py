@@ -1,9 +1,10 @@
 """Text signatures of every article: shingles, MinHash, weighted term counts and LSH, in chunks.
 
 Pure functions over strings and numpy arrays; nothing here reads files or keeps state.
-Every article is read once (`analyse_archive`): the words of many articles at a time are
-hashed with vectorised numpy operations over their bytes, and what both stories and related
-coverage need (body shingles, MinHash, weighted term counts, entities) comes out as arrays.
+Every article is read once, a chunk of articles at a time (`segments.Texts` keeps the chunks'
+analyses between builds): the words are hashed with vectorised numpy operations over their bytes,
+and what both stories and related coverage need (body shingles, MinHash, weighted term counts,
+entities) comes out as arrays.
 """
 from __future__ import annotations
 
@@ -366,9 +367,6 @@ class ArchiveFeatures:
     entity_slugs: tuple[str, ...]
     days: np.ndarray               # float64 days since the epoch
     titles: sp.csr_matrix          # articles x topic terms of their titles, 0/1
-
-    def matches(self, ordered: Sequence[Article]) -> bool:
-        return len(ordered) == len(self.slugs) and all(a.slug == s for a, s in zip(ordered, self.slugs))
 
 
 def date_order(articles: Sequence[Article]) -> list[Article]:
