@@ -94,10 +94,10 @@ def _progress() -> Iterator[Any]:
 @site_option
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.option("--eval", "labels", type=click.Path(dir_okay=False, exists=True, path_type=Path),
-              help="CSV of true labels (columns path, story; or path, event): print precision, recall and F1.")
+              help="CSV of true labels (columns path and story, event or copy): print precision, recall and F1.")
 @click.option("--level", type=click.Choice(list(LEVELS)), default=None,
-              help="With --eval: score the stories (default, column story) or the events, which copies are "
-                   "versions of one event (column event).")
+              help="With --eval: score the stories (default, column story), the events, which reports tell one "
+                   "happening (column event), or the copies, which articles are copies of one report (column copy).")
 @click.option("--drafts", is_flag=True, help="Include drafts.")
 def stories(site: Path, as_json: bool, labels: Path | None, level: str | None, drafts: bool) -> None:
     """Print the computed story timelines."""
@@ -126,8 +126,9 @@ def stories(site: Path, as_json: bool, labels: Path | None, level: str | None, d
             out.print(plain(f"  {event['date'][:10 if event['date_only'] else 16]:16}  ", first["title"], "  ",
                             (first["source"], "dim")))
             for version in event["versions"][1:]:
-                out.print(plain("      + version: ", version["title"], "  ",
-                                (f"{version['source']} · score {version['score']:.2f}", "dim")))
+                copy = version["report"] != version["slug"]
+                out.print(plain("      + copy: " if copy else "      + report: ", version["title"], "  ",
+                                (f"{version['source']}" + (f" · score {version['score']:.2f}" if copy else ""), "dim")))
 
 
 @main.command()

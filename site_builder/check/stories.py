@@ -27,10 +27,11 @@ def load_archive(site: Path, drafts: bool = False) -> Archive:
 
 
 def story_evaluation(listing: dict[str, Any], labels: Path, site: Path, level: str = "stories") -> dict[str, Any]:
-    """Pairwise and B-cubed scores of the computed stories (or events: which copies are versions
-    of one event) against the `path,story` (or `path,event`) labels in `labels`."""
+    """Pairwise and B-cubed scores of the computed stories, events (which reports tell one
+    happening) or copies (which articles are copies of one report) against the `path,story`,
+    `path,event` or `path,copy` labels in `labels`."""
     from ..intel.evaluate import LEVELS, read_labels, story_scores
     truth = read_labels(labels, LEVELS[level])
-    computed = {v["path"]: e["id"] if level == "events" else s["id"]
-                for s in listing["stories"] for e in s["events"] for v in e["versions"]}
+    which = {"stories": lambda s, e, v: s["id"], "events": lambda s, e, v: e["id"], "copies": lambda s, e, v: v["report"]}
+    computed = {v["path"]: which[level](s, e, v) for s in listing["stories"] for e in s["events"] for v in e["versions"]}
     return {"level": level, **vars(story_scores(computed, truth))}

@@ -40,6 +40,7 @@ class StoryWeights:
     window_days: float = 7.0
     threshold: float = 0.65
     version_threshold: float = 0.6
+    event_threshold: float = 0.11
 
 
 @dataclass(frozen=True)

@@ -97,10 +97,16 @@ class Registries:
 
 @dataclass(frozen=True)
 class Version:
-    """One article as a version of an event, with the score that joined it."""
+    """One article of an event: a copy of one outlet's report, with the score that joined it to
+    the report's first copy and the report's id (the slug of that first copy)."""
 
     slug: str
     score: float = 1.0
+    report: str = ""
+
+    @property
+    def report_id(self) -> str:
+        return self.report or self.slug
 
 
 @dataclass(frozen=True)
@@ -116,12 +122,21 @@ class Tie:
 
 @dataclass(frozen=True)
 class Event:
-    """Copies of one piece of coverage (a wire story and its republications)."""
+    """One happening: every outlet's report of it, each with its copies (a wire story and its
+    republications); `versions` are all of them, oldest first."""
 
     id: str
     date: datetime
     versions: tuple[Version, ...]
     tie: Tie | None = None           # None: the story's first event, or its `story:` key put it there
+
+    @property
+    def reports(self) -> tuple[tuple[Version, ...], ...]:
+        """The event's reports in order of their first copy, each its copies oldest first."""
+        found: dict[str, list[Version]] = {}
+        for version in self.versions:
+            found.setdefault(version.report_id, []).append(version)
+        return tuple(tuple(copies) for copies in found.values())
 
 
 @dataclass(frozen=True)

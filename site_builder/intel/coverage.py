@@ -1,5 +1,6 @@
 """Who covered what, when: each copy's lag behind its event's first report, a story's events ×
-outlets matrix and an outlet's profile; pure functions over the model."""
+outlets matrix (a row per happening, every outlet that reported it) and an outlet's profile; pure
+functions over the model."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -15,26 +16,32 @@ class Copy:
 
     slug: str
     source: str                 # source slug
-    position: int               # 0 for the first report
+    position: int               # 0 for the event's first report
     lag_seconds: int            # behind the first report; whole days when either date is a date alone
     by_day: bool                # the lag is counted in days (a date without a time on either side)
-    headline_changed: bool      # its title differs from the first report's
+    headline_changed: bool      # its title differs from its report's first copy's
     wire: str | None            # the agency it copies, when not the outlet's own reporting
+    report: str = ""            # the report it is a copy of (its first copy's slug)
+    copy: int = 0               # 0 for the report's first copy, 1 for the next, …
 
 
 def event_copies(event: Event, articles: Mapping[str, Article], source_of: Mapping[str, str]) -> list[Copy]:
     """The versions of `event`, oldest first (the first is the first report)."""
     first = articles[event.versions[0].slug]
     copies = []
+    seen: dict[str, int] = {}
     for position, version in enumerate(event.versions):
         article = articles[version.slug]
         source = source_of[article.source.casefold()]
         by_day = first.date_only or article.date_only
         lag = ((article.date.date() - first.date.date()).days * 86400 if by_day
                else int((article.date - first.date).total_seconds()))
+        report = version.report_id
+        copy = seen[report] = seen.get(report, -1) + 1
+        original = articles[report] if report in articles else first
         copies.append(Copy(version.slug, source, position, max(lag, 0), by_day,
-                           position > 0 and _headline(article.title) != _headline(first.title),
-                           wire_of(article, source)))
+                           copy > 0 and _headline(article.title) != _headline(original.title),
+                           wire_of(article, source), report, copy))
     return copies
 
 
@@ -95,7 +102,7 @@ class Profile:
     median_lag: tuple[int, bool] | None      # over its copies of shared events that it did not report first
     copies: int
     wire: int                                # copies of an agency's story
-    changed: int                             # later copies that changed the first report's headline
+    changed: int                             # later copies that changed their report's first headline
     later: int                               # later copies (not the first report of their event)
 
 
@@ -121,7 +128,7 @@ def source_profile(source: str, slugs: Sequence[str], story_of: Mapping[str, str
     later = [c for c in mine if c.position > 0]
     return Profile(tuple(sorted(stories.items(), key=lambda kv: (-kv[1], kv[0]))), tuple(dict.fromkeys(first)),
                    len({event_of[c.slug] for c in shared_copies}), _median_lag(lagging), len(mine), sum(c.wire is not None for c in mine),
-                   sum(c.headline_changed for c in later), len(later))
+                   sum(c.headline_changed for c in mine), len(later))
 
 
 def _median_lag(copies: Sequence[Copy]) -> tuple[int, bool] | None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..core.errors import Problem, SiteError, fail
 
-LEVELS = {"stories": "story", "events": "event"}   # what is scored -> the labels' column
+LEVELS = {"stories": "story", "events": "event", "copies": "copy"}   # what is scored -> the labels' column
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ from .textsig import (SECONDS_PER_DAY, Analysis, ArchiveFeatures, ChunkAnalysis,
                       analysis_rows, archive_features, assemble, chunk_key, chunk_ranges, date_order, docs_of)
 
 SEGMENT_DAYS = 56.0
-VERSION = 1          # change when a part's results are computed differently
+VERSION = 2          # change when a part's results are computed differently
 
 StoryResults = tuple[tuple[Story, ...], dict[str, tuple[RelatedLink, ...]]]
 
@@ -208,7 +208,7 @@ def _memberships(part: PartStories, story_of: dict[str, str], event_of: dict[str
     """Add a part's articles' events and stories (by key) to the archive's. An event first seen in
     an earlier part is in the story of its first version, whose slug is the event's key."""
     story_of_event = {key: story for key, story, _, _ in part.events}
-    for slug, event, _ in part.versions:
+    for slug, event, _, _ in part.versions:
         event_of[slug] = event
         story_of[slug] = story_of_event[event] if event in story_of_event else story_of[event]
 
@@ -216,7 +216,7 @@ def _memberships(part: PartStories, story_of: dict[str, str], event_of: dict[str
 def _stories(archive: ArchiveParts, windows: list[Window], reach: float, weights: StoryWeights,
              store: PartStore | None, features_of: Callable[[int], ArchiveFeatures]) -> Iterator[PartStories]:
     """Each part's events and stories, in time order."""
-    carry: stories_module.Carry = {"articles": {}, "events": {}}
+    carry: stories_module.Carry = {"articles": {}, "reports": {}, "events": {}}
     for number, part in enumerate(archive.parts):
         low, high = windows[number].low, windows[number].high
         key = "stories-" + _digest(VERSION, repr(weights), reach, part.first, archive.digest(windows[number]), carry)

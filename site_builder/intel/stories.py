@@ -27,6 +27,7 @@ from .storymodel import same_story
 from .tokens import STOPWORDS, words
 from .textsig import SECONDS_PER_DAY, ArchiveFeatures
 from .similarity import EventFeatures, event_features, pair_evidence
+from .events import Report, group_reports, likeness, report_terms
 from .versions import WINDOW_DAYS, Seeds, VersionGroup, group_versions
 
 PULL = 1.5   # an unlabelled event joins an explicit story only at PULL x threshold: "clearly alike"
@@ -51,15 +52,16 @@ def story_key(label: str | None, event: str) -> str:
 
 Carry = dict[str, Any]
 """What the next part of the archive needs from the parts before it (JSON): "articles", slug ->
-event key for the articles within the horizon of its start; "events", event key -> [day of its
-first version, story key, [[outlet, url] of every version]]."""
+report key for the articles within the horizon of its start; "reports", report key -> [[outlet,
+url] of every copy, event key]; "events", event key -> [day of its first report, story key,
+outlets of its reports]."""
 
 
 @dataclass(frozen=True)
 class PartStories:
     """The events and stories of one part's articles (JSON-able, kept between builds)."""
 
-    versions: list[tuple[str, str, float]]    # per article: slug, event key, score that joined it
+    versions: list[tuple[str, str, str, float]]    # per article: slug, event key, report key, score that joined it
     events: list[tuple[str, str, list[Any] | None, list[tuple[str, float]]]]
     # per event first seen here: key, story key, tie [event, score, entity slugs, terms] or None,
     # earlier events of its story it is like, with the probability
@@ -74,44 +76,77 @@ def part_stories(ordered: Sequence[Article], features: ArchiveFeatures, core: tu
     day number)."""
     begin, end = core
     seeds = Seeds({i: carry["articles"][a.slug] for i, a in enumerate(ordered[:begin]) if a.slug in carry["articles"]},
-                  {key: [tuple(o) for o in state[2]] for key, state in carry["events"].items()})
-    groups = group_versions(ordered, weights.version_threshold, features.analysis, seeds)
-    groups.sort(key=lambda g: g.members[0])     # rows are in (date, slug) order
-    keys = [g.key or ordered[g.members[0]].slug for g in groups]
-    members = [[ordered[m] for m in g.members] for g in groups]
-    event = event_features(features, [g.members for g in groups], "story")
+                  {key: [tuple(o) for o in state[0]] for key, state in carry["reports"].items()})
+    copies = group_versions(ordered, weights.version_threshold, features.analysis, seeds)
+    copies.sort(key=lambda g: g.members[0])     # rows are in (date, slug) order
+    copies = [g for g in copies if g.members[0] < end]
+    report_keys = [g.key or ordered[g.members[0]].slug for g in copies]
+    event_of_report = {key: carry["reports"][key][1] for key in report_keys if key in carry["reports"]}
+    happenings = _happenings(ordered, features, copies, report_keys, event_of_report, carry, weights)
+    groups = [[m for r in h for m in copies[r].members] for h in happenings]
+    keys = [event_of_report.get(report_keys[h[0]]) or ordered[copies[h[0]].members[0]].slug for h in happenings]
+    carried = [key in carry["events"] for key in keys]
+    members = [[ordered[m] for m in sorted(g)] for g in groups]
+    event = event_features(features, groups, "story")
     days = event.days.copy()
-    for number, group in enumerate(groups):
-        if group.key is not None:
-            days[number] = carry["events"][group.key][0]
+    for number, key in enumerate(keys):
+        days[number] = carry["events"][key][0] if carried[number] else min(features.days[g] for g in groups[number])
     event = replace(event, days=days)
     similar = same_story(pair_evidence(event, weights.window_days), weights)
-    fixed = [carry["events"][g.key][1] if g.key is not None else None for g in groups]
-    stop = sum(1 for g in groups if g.members[0] < end)
-    clusters = cluster(similar, days.tolist(), keys, [_label(m) for m in members], weights, fixed, stop)
-    mine = [n for n in range(stop) if groups[n].key is None and groups[n].members[0] >= begin]
-    versions = [(ordered[m].slug, keys[n], s) for n, g in enumerate(groups[:stop]) for m, s in zip(g.members, g.scores)
-                if begin <= m < end]
+    fixed = [carry["events"][key][1] if carried[number] else None for number, key in enumerate(keys)]
+    clusters = cluster(similar, days.tolist(), keys, [_label(m) for m in members], weights, fixed)
+    mine = [n for n in range(len(keys)) if not carried[n] and min(groups[n]) >= begin]
+    versions = [(ordered[m].slug, keys[n], report_keys[r], s) for n, h in enumerate(happenings) for r in h
+                for m, s in zip(copies[r].members, copies[r].scores) if begin <= m < end]
     found = [(keys[n], clusters.story[n], _tie(n, clusters.ties.get(n), event, keys, members),
               [(keys[o], round(s, 6)) for o, s in clusters.support[n]]) for n in mine]
-    return PartStories(versions, found, _carry(ordered, groups, keys, clusters.story, carry, end, until - reach))
+    return PartStories(versions, found, _carry(ordered, copies, report_keys, happenings, keys, clusters.story,
+                                               carry, end, until - reach))
 
 
-def _carry(ordered: Sequence[Article], groups: list[VersionGroup], keys: list[str], stories: list[str],
-           carry: Carry, end: int, since: float) -> Carry:
-    """The state the next part needs: the articles from the day `since`, their events."""
-    articles, events = {}, {}
-    for number, group in enumerate(groups[:len(stories)]):
-        state = carry["events"].get(group.key) if group.key is not None else None
-        outlets = list(state[2]) if state else []
-        outlets += [[ordered[m].source.casefold(), ordered[m].url or ""] for m in group.members
-                    if m < end and ordered[m].slug not in carry["articles"]]
-        recent = [ordered[m].slug for m in group.members if m < end and ordered[m].date.timestamp() / SECONDS_PER_DAY >= since]
-        if recent:
-            first = state[0] if state else ordered[group.members[0]].date.timestamp() / SECONDS_PER_DAY
-            events[keys[number]] = [first, stories[number], outlets]
-            articles.update(dict.fromkeys(recent, keys[number]))
-    return {"articles": dict(sorted(articles.items())), "events": dict(sorted(events.items()))}
+def _happenings(ordered: Sequence[Article], features: ArchiveFeatures, copies: list[VersionGroup],
+                report_keys: list[str], event_of_report: dict[str, str], carry: Carry,
+                weights: StoryWeights) -> list[list[int]]:
+    """The reports (indices into `copies`) grouped into events (see `events`)."""
+    firsts = [g.members[0] for g in copies]
+    reports = []
+    for number, group in enumerate(copies):
+        event = event_of_report.get(report_keys[number])
+        state = carry["events"].get(event) if event is not None else None
+        outlets = state[2] if state else [ordered[m].source.casefold() for m in group.members]
+        label = _label([ordered[m] for m in group.members])
+        story = state[1] if state else (story_key(label, "") if label is not None else None)
+        reports.append(Report(float(features.days[group.members[0]]), frozenset(outlets), story, event))
+    vectors = report_terms(features.analysis.story_terms, firsts)
+    return group_reports(reports, likeness(vectors, features.days[firsts]), weights.event_threshold)
+
+
+def _carry(ordered: Sequence[Article], copies: list[VersionGroup], report_keys: list[str],
+           happenings: list[list[int]], keys: list[str], stories: list[str], carry: Carry, end: int,
+           since: float) -> Carry:
+    """The state the next part needs: the articles from the day `since`, their reports and events."""
+    articles, reports, events = {}, {}, {}
+    for number, happening in enumerate(happenings):
+        state = carry["events"].get(keys[number])
+        outlets = set(state[2]) if state else set()
+        first = state[0] if state else None
+        for r in happening:
+            group, key = copies[r], report_keys[r]
+            copied = list(carry["reports"][key][0]) if key in carry["reports"] else []
+            copied += [[ordered[m].source.casefold(), ordered[m].url or ""] for m in group.members
+                       if m < end and ordered[m].slug not in carry["articles"]]
+            outlets.update(outlet for outlet, _ in copied)
+            day = ordered[group.members[0]].date.timestamp() / SECONDS_PER_DAY
+            first = day if first is None else min(first, day)
+            recent = [ordered[m].slug for m in group.members
+                      if m < end and ordered[m].date.timestamp() / SECONDS_PER_DAY >= since]
+            if recent:
+                reports[key] = [copied, keys[number]]
+                articles.update(dict.fromkeys(recent, key))
+        if any(reports.get(report_keys[r], [None, None])[1] == keys[number] for r in happening):
+            events[keys[number]] = [first, stories[number], sorted(outlets)]
+    return {"articles": dict(sorted(articles.items())), "reports": dict(sorted(reports.items())),
+            "events": dict(sorted(events.items()))}
 
 
 def horizon(weights: StoryWeights) -> float:
@@ -234,10 +269,10 @@ def assemble_stories(ordered: Sequence[Article], parts: Sequence[PartStories],
     versions oldest first; an explicit story's title from the registry, else its central event's
     (the one most like the story's others)."""
     position = {a.slug: n for n, a in enumerate(ordered)}
-    versions: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    versions: dict[str, list[tuple[int, float, str]]] = defaultdict(list)
     for part in parts:
-        for slug, key, score in part.versions:
-            versions[key].append((position[slug], score))
+        for slug, key, report, score in part.versions:
+            versions[key].append((position[slug], score, report))
     events: dict[str, list[str]] = defaultdict(list)
     ties: dict[str, list[Any] | None] = {}
     totals: dict[str, float] = defaultdict(float)
@@ -268,9 +303,9 @@ def assemble_stories(ordered: Sequence[Article], parts: Sequence[PartStories],
     return tuple(stories)
 
 
-def _event(key: str, versions: list[tuple[int, float]], tie: list[Any] | None, ordered: Sequence[Article]) -> Event:
+def _event(key: str, versions: list[tuple[int, float, str]], tie: list[Any] | None, ordered: Sequence[Article]) -> Event:
     first = ordered[versions[0][0]]
-    return Event(key, first.date, tuple(Version(ordered[n].slug, s) for n, s in versions),
+    return Event(key, first.date, tuple(Version(ordered[n].slug, s, r) for n, s, r in versions),
                  Tie(tie[0], tie[1], tuple(tie[2]), tuple(tie[3])) if tie else None)
 
 

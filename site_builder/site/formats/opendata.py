@@ -65,13 +65,15 @@ SCHEMA: tuple[Table, ...] = (
         _c("last_date", "TEXT", "Date of its last event (ISO 8601)."),
         _c("events", "INTEGER", "Number of events."),
         _c("articles", "INTEGER", "Number of articles (versions of its events)."))),
-    Table("events", "Pieces of coverage: one wire story and its republications are one event.", ("id",), (
+    Table("events", "Happenings: every outlet's report of one happening, each report with its copies (a wire "
+          "story and its republications).", ("id",), (
         _c("id", "TEXT", "Identifier (the slug of its first report)."),
         _c("story_id", "TEXT", "The story it belongs to.", "stories.id"),
         _c("position", "INTEGER", "Its place in the story's timeline, from 0 (oldest first)."),
         _c("date", "TEXT", "Date of its first report (ISO 8601, with the publisher's UTC offset)."),
         _c("date_only", "INTEGER", "1 when the first report gave a date without a time."),
-        _c("versions", "INTEGER", "Number of versions (published copies)."),
+        _c("versions", "INTEGER", "Number of versions (published copies, of every report)."),
+        _c("reports", "INTEGER", "Number of reports: each outlet's own text, with its copies."),
         _c("outlets", "INTEGER", "Number of distinct outlets that published it."),
         _c("tie_event", "TEXT", "The earlier event it matched best, for automatically grouped stories.", "events.id"),
         _c("tie_score", "REAL", "How likely the two are one story (0–1)."),
@@ -98,11 +100,12 @@ SCHEMA: tuple[Table, ...] = (
     Table("versions", "Each article as a version of its event, against the event's first report.", ("article_slug",), (
         _c("article_slug", "TEXT", "The article.", "articles.slug"),
         _c("event_id", "TEXT", "Its event.", "events.id"),
-        _c("position", "INTEGER", "0 for the first report, then in order of publication."),
-        _c("score", "REAL", "Similarity to the event's text that made it a version (1 for the first)."),
+        _c("report_id", "TEXT", "The report it is a copy of: the slug of that report's first copy.", "articles.slug"),
+        _c("position", "INTEGER", "0 for the event's first report, then in order of publication."),
+        _c("score", "REAL", "Similarity to its report's first copy that made it a copy (1 for the first)."),
         _c("lag_seconds", "INTEGER", "Seconds after the first report (whole days when lag_by_day is 1)."),
         _c("lag_by_day", "INTEGER", "1 when either date was given without a time."),
-        _c("headline_changed", "INTEGER", "1 when its headline differs from the first report's."),
+        _c("headline_changed", "INTEGER", "1 when its headline differs from its report's first copy's."),
         _c("wire_copy", "TEXT", "The agency whose story this copy runs; empty for the outlet's own reporting."))),
     Table("entities", "People, organisations, places and other things articles name.", ("slug",), (
         _c("slug", "TEXT", "Identifier; the entity's page is /entities/<slug>/."),
@@ -177,9 +180,9 @@ def archive_tables(archive: Archive) -> dict[str, Rows]:
             tie = event.tie
             tables["events"].append((
                 event.id, story.id, position, event.date.isoformat(), int(articles[event.versions[0].slug].date_only),
-                len(copies), len({c.source for c in copies}), tie.event if tie else None, tie.score if tie else None,
+                len(copies), len({c.report for c in copies}), len({c.source for c in copies}), tie.event if tie else None, tie.score if tie else None,
                 _json(list(tie.entities)) if tie else None, _json(list(tie.terms)) if tie else None))
-            tables["versions"] += [(c.slug, event.id, c.position, round(event.versions[c.position].score, 4),
+            tables["versions"] += [(c.slug, event.id, c.report, c.position, round(event.versions[c.position].score, 4),
                                     c.lag_seconds, int(c.by_day), int(c.headline_changed), c.wire) for c in copies]
     for slug, a in articles.items():
         tables["articles"].append((
@@ -202,7 +205,7 @@ def archive_listing(archive: Archive) -> dict[str, Any]:
              {"path": archive.articles[v.slug].path, "slug": v.slug, "source": archive.articles[v.slug].source,
               "title": archive.articles[v.slug].title, "date": archive.articles[v.slug].date.isoformat(),
               "date_only": archive.articles[v.slug].date_only,
-              "score": round(v.score, 4)} for v in e.versions],
+              "score": round(v.score, 4), "report": v.report_id} for v in e.versions],
                      "tie": _tie(e.tie, archive)} for e in s.events]}
         for s in archive.stories]}
 

@@ -1,0 +1,120 @@
+"""Events: every outlet's own report of one happening, grouped.
+
+A report is one text with its copies (`versions`). Two reports tell the same happening when their
+words agree: the TF-IDF cosine of their weighted terms (rare words and names weigh most, the title
+and lede more than the rest), faded by the days between them (half at FADE_DAYS, nothing beyond
+EVENT_DAYS), and held to a higher bar the shorter the texts are (a sentence shares few words, and
+one rare word shared makes a high cosine). Reports are grouped by average linkage, most alike
+first: an event joins another only when its reports are alike on average, so one shared word or
+one shared day never joins two happenings, and the result depends on the texts alone, never on
+file names or the order of files within a day. An event holds one report per outlet, and reports
+with different `story:` keys are different happenings.
+"""
+from __future__ import annotations
+
+import heapq
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+EVENT_DAYS = 4.0       # reports of one happening further apart are different events
+FADE_DAYS = 2.0        # at this many days apart, likeness counts half
+SHORT_TERMS = 40.0     # a report with fewer distinct terms must be more alike, by (SHORT_TERMS / terms)**2
+BLOCK = 1000           # reports compared at a time
+
+
+@dataclass(frozen=True)
+class Report:
+    """One report as the grouping sees it: its day, outlets, story label and, when an earlier part
+    of the archive grouped it, its event (`fixed`), which it keeps."""
+
+    day: float
+    outlets: frozenset[str]
+    story: str | None = None       # the story key its event must be in (a `story:` key or a carried story)
+    fixed: str | None = None
+
+
+def report_terms(terms: sp.csr_matrix, rows: Sequence[int]) -> sp.csr_matrix:
+    """The TF-IDF rows (unit length) of the reports whose texts are `rows` of `terms` (weighted
+    term counts of every article around them, which give the words' rarity)."""
+    counts = sp.csr_matrix(terms, dtype=np.float64)
+    rarity = np.log((counts.shape[0] + 1) / (np.bincount(counts.indices, minlength=counts.shape[1]) + 1)) + 1.0
+    picked = sp.csr_matrix(counts[np.asarray(rows, dtype=np.int64)], copy=True)
+    picked.data = (1.0 + np.log(np.maximum(picked.data, 1.0))) * rarity[picked.indices]
+    norms = np.sqrt(np.asarray(picked.multiply(picked).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sp.csr_matrix(sp.diags(1.0 / norms) @ picked)
+
+
+def likeness(vectors: sp.csr_matrix, days: np.ndarray) -> sp.coo_matrix:
+    """Upper-triangle pairs of reports (sorted by day) within EVENT_DAYS, with how alike they are."""
+    count = vectors.shape[0]
+    sizes = np.diff(vectors.indptr).astype(np.float64)
+    rows, cols, data = [], [], []
+    for begin in range(0, count, BLOCK):
+        end = min(count, begin + BLOCK)
+        last = int(np.searchsorted(days, days[end - 1] + EVENT_DAYS, side="right"))
+        block = (vectors[begin:end] @ vectors[begin:last].T).tocoo()
+        row, col = block.row.astype(np.int64) + begin, block.col.astype(np.int64) + begin
+        apart = np.abs(days[row] - days[col])
+        keep = (col > row) & (apart <= EVENT_DAYS) & (block.data > 0)
+        row, col, apart = row[keep], col[keep], apart[keep]
+        short = np.maximum(1.0, SHORT_TERMS / np.maximum(np.minimum(sizes[row], sizes[col]), 1.0)) ** 2
+        rows.append(row)
+        cols.append(col)
+        data.append(block.data[keep] / (1.0 + (apart / FADE_DAYS) ** 2) / short)
+    if not rows:
+        return sp.coo_matrix((count, count))
+    return sp.coo_matrix((np.concatenate(data), (np.concatenate(rows), np.concatenate(cols))), shape=(count, count))
+
+
+def group_reports(reports: Sequence[Report], similar: sp.coo_matrix, threshold: float) -> list[list[int]]:
+    """Reports (indices) grouped into events by average linkage over `similar` (pairs i < j), each
+    event's reports in index order, events in order of their first report. Reports `fixed` to one
+    event start together, and two fixed events never merge."""
+    start: dict[str, int] = {}
+    members: dict[int, list[int]] = {}
+    for index, report in enumerate(reports):
+        head = start.setdefault(report.fixed, index) if report.fixed is not None else index
+        members.setdefault(head, []).append(index)
+    head_of = {m: head for head, group in members.items() for m in group}
+    outlets = {head: frozenset().union(*(reports[m].outlets for m in group)) for head, group in members.items()}
+    story = {head: next((reports[m].story for m in group if reports[m].story), None) for head, group in members.items()}
+    fixed = {head: reports[head].fixed is not None for head in members}
+    sums: dict[int, dict[int, float]] = {head: {} for head in members}
+    for a, b, score in zip(similar.row.tolist(), similar.col.tolist(), similar.data.tolist()):
+        a, b = head_of[a], head_of[b]
+        if a != b:
+            sums[a][b] = sums[a].get(b, 0.0) + score
+            sums[b][a] = sums[b].get(a, 0.0) + score
+
+    def average(a: int, b: int) -> float:
+        return sums[a][b] / (len(members[a]) * len(members[b]))
+
+    heap = [(-average(a, b), a, b) for a in sums for b in sums[a] if a < b]
+    heapq.heapify(heap)
+    while heap:
+        score, a, b = heapq.heappop(heap)
+        if a not in members or b not in members or b not in sums[a] or -score != average(a, b):
+            continue
+        if -score < threshold:
+            break
+        if (fixed[a] and fixed[b]) or outlets[a] & outlets[b] or (story[a] and story[b] and story[a] != story[b]):
+            continue
+        if len(sums[a]) < len(sums[b]):
+            a, b = b, a
+        members[a] += members.pop(b)
+        outlets[a] |= outlets.pop(b)
+        merged_story, merged_fixed = story.pop(b), fixed.pop(b)
+        story[a], fixed[a] = story[a] or merged_story, fixed[a] or merged_fixed
+        for other, value in sums.pop(b).items():
+            if other == a:
+                continue
+            del sums[other][b]
+            sums[a][other] = sums[other][a] = sums[a].get(other, 0.0) + value
+        del sums[a][b]
+        for other in sums[a]:
+            heapq.heappush(heap, (-average(a, other), min(a, other), max(a, other)))
+    return sorted((sorted(group) for group in members.values()), key=lambda group: group[0])
