@@ -8,11 +8,13 @@ one rare word shared makes a high cosine). Reports are grouped by average linkag
 first: an event joins another only when its reports are alike on average, so one shared word or
 one shared day never joins two happenings, and the result depends on the texts alone, never on
 file names or the order of files within a day. An event holds one report per outlet, and reports
-with different `story:` keys are different happenings.
+with different `story:` keys are different happenings. Two reports filed from different places
+(datelines that share no place) must be twice as alike.
 """
 from __future__ import annotations
 
 import heapq
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -22,6 +24,7 @@ import scipy.sparse as sp
 EVENT_DAYS = 4.0       # reports of one happening further apart are different events
 FADE_DAYS = 2.0        # at this many days apart, likeness counts half
 SHORT_TERMS = 40.0     # a report with fewer distinct terms must be more alike, by (SHORT_TERMS / terms)**2
+ELSEWHERE = 2.0        # ... and reports filed from different places, by this much
 BLOCK = 1000           # reports compared at a time
 
 
@@ -48,8 +51,14 @@ def report_terms(terms: sp.csr_matrix, rows: Sequence[int]) -> sp.csr_matrix:
     return sp.csr_matrix(sp.diags(1.0 / norms) @ picked)
 
 
-def likeness(vectors: sp.csr_matrix, days: np.ndarray) -> sp.coo_matrix:
-    """Upper-triangle pairs of reports (sorted by day) within EVENT_DAYS, with how alike they are."""
+def places(dateline: str | None) -> frozenset[str]:
+    """The places a dateline names: 'ISTANBUL/MOSCOW' is Istanbul and Moscow."""
+    return frozenset(p.strip().casefold() for p in re.split(r"[/,;&]| and ", dateline or "") if p.strip())
+
+
+def likeness(vectors: sp.csr_matrix, days: np.ndarray, filed: Sequence[frozenset[str]]) -> sp.coo_matrix:
+    """Upper-triangle pairs of reports (sorted by day) within EVENT_DAYS, with how alike they are;
+    `filed` are the places of each report's dateline."""
     count = vectors.shape[0]
     sizes = np.diff(vectors.indptr).astype(np.float64)
     rows, cols, data = [], [], []
@@ -62,9 +71,11 @@ def likeness(vectors: sp.csr_matrix, days: np.ndarray) -> sp.coo_matrix:
         keep = (col > row) & (apart <= EVENT_DAYS) & (block.data > 0)
         row, col, apart = row[keep], col[keep], apart[keep]
         short = np.maximum(1.0, SHORT_TERMS / np.maximum(np.minimum(sizes[row], sizes[col]), 1.0)) ** 2
+        elsewhere = np.array([ELSEWHERE if filed[a] and filed[b] and not filed[a] & filed[b] else 1.0
+                              for a, b in zip(row.tolist(), col.tolist())])
         rows.append(row)
         cols.append(col)
-        data.append(block.data[keep] / (1.0 + (apart / FADE_DAYS) ** 2) / short)
+        data.append(block.data[keep] / (1.0 + (apart / FADE_DAYS) ** 2) / short / elsewhere)
     if not rows:
         return sp.coo_matrix((count, count))
     return sp.coo_matrix((np.concatenate(data), (np.concatenate(rows), np.concatenate(cols))), shape=(count, count))

@@ -7,14 +7,14 @@ from datetime import datetime
 from typing import Any
 
 from ..core.config import Config
-from ..intel.coverage import Copy, coverage_matrix, lag_text, source_profile
+from ..intel.coverage import Copy, coverage_matrix, event_copies, lag_text, source_profile
 from .depends import WHOLE, Recorder, watched
 from .lookup import LISTED_ENTITIES, SiteIndex
 from .formats.jsonld import item_list_jsonld, news_article_jsonld
 from .formats.datafiles import row_digests
 from .formats.opendata import (DATABASE, EXAMPLES, FTS_TABLE, SCHEMA, STORIES_JSON, Rows, archive_listing, archive_tables,
                        file_digests)
-from ..core.model import Archive, Article, Story, Tie, month_title
+from ..core.model import Archive, Article, Event, Story, Tie, Version, month_title
 from .routes import Route, entity_url, month_url, page_count, paged, source_url, story_url
 
 HOME_STORIES = 8
@@ -139,9 +139,16 @@ class Contexts:
         event = self.index.events[event_id]
         neighbour = {name: self.link(story.events[i].versions[0].slug) if 0 <= i < len(story.events) else None
                      for name, i in (("previous", position - 1), ("next", position + 1))}
+        reports = event.reports
+        mine = next(copies for copies in reports if any(v.slug == a.slug for v in copies))
         versions = [dict(self.link(v.slug), current=v.slug == a.slug, score=round(v.score, 2),
                          changes=self.url(self.archive.articles[v.slug].url_path + "changes/") if i else None)
-                    for i, v in enumerate(event.versions)]
+                    for i, v in enumerate(mine)]
+        lags = {c.slug: c for c in event_copies(event, self.archive.articles, self.archive.source_of)}
+        others = [dict(self.link(copies[0].slug), copies=len(copies) - 1,
+                       lag="first report" if lags[copies[0].slug].position == 0
+                       else lag_text(lags[copies[0].slug].lag_seconds, lags[copies[0].slug].by_day))
+                  for copies in reports if copies is not mine]
         related = [dict(self.link(r.slug), reasons=list(r.reasons)) for r in self.archive.related.get(a.slug, ())]
         source_slug = self.archive.source_of[a.source.casefold()]
         slugs = self.index.entity_slugs(self.archive, a)
@@ -156,13 +163,13 @@ class Contexts:
                                 source_home=self.archive.sources[source_slug].home,
                                 absolute=self.absolute(a.url_path)),
                 "story": dict(self.story_ref(story), position=position + 1), "neighbours": neighbour,
-                "versions": versions if len(versions) > 1 else [], "related": related,
+                "versions": versions if len(versions) > 1 else [], "reports": others, "related": related,
                 "language": self.config.language}
 
     def ctx_changes(self, route: Route) -> dict[str, Any]:
         a = self.archive.articles[route.key]
         event = self.index.events[self.archive.event_of[a.slug]]
-        base = self.archive.articles[event.versions[0].slug]
+        base = self.archive.articles[next(v.report_id for v in event.versions if v.slug == a.slug)]
         return {"base": dict(self.link(base.slug), body=base.body),
                 "other": dict(self.link(a.slug), body=a.body)}
 
@@ -174,7 +181,7 @@ class Contexts:
             {"date": self.when(first), "id": e.id,
              "untimed_among_timed": first.date_only and human_day(first.date) in timed_days,
              "versions": [dict(self.link(v.slug), score=round(v.score, 2)) for v in e.versions],
-             "tie": self.tie(e.tie, story)}
+             "reports": self.reports(e), "tie": self.tie(e.tie, story)}
             for e, first in zip(story.events, firsts)]
         sources: dict[str, int] = {}
         for e in story.events:
@@ -189,6 +196,16 @@ class Contexts:
                     (e["versions"][0]["title"], self.absolute(e["versions"][0]["url"][len(self.base):]))
                     for e in events]),
                 "feeds": [{"title": f"{story.title}: latest", "url": self.url(story_url(story.id, "feed.xml"))}]}
+
+    def reports(self, event: Event) -> list[dict[str, Any]]:
+        """An event's reports in order: who reported first, who followed and how late, each with its copies."""
+        lags = {c.slug: c for c in event_copies(event, self.archive.articles, self.archive.source_of)}
+
+        def entry(version: Version) -> dict[str, Any]:
+            copy = lags[version.slug]
+            return dict(self.link(version.slug), score=round(version.score, 2),
+                        lag="first report" if copy.position == 0 else lag_text(copy.lag_seconds, copy.by_day))
+        return [dict(entry(copies[0]), copies=[entry(v) for v in copies[1:]]) for copies in event.reports]
 
     def tie(self, tie: Tie | None, story: Story) -> dict[str, Any] | None:
         """What tied an event to its computed story: the earlier event (a link within the page)."""

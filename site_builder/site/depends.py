@@ -155,7 +155,7 @@ def values(archive: Archive, index: SiteIndex) -> dict[str, Any]:
 def _plain_story(story: Story, events: dict[str, tuple[Any, ...]]) -> tuple[Any, ...]:
     for event in story.events:
         tie = event.tie and (event.tie.event, event.tie.score, event.tie.entities, event.tie.terms)
-        events[event.id] = (event.id, event.date.isoformat(), tuple((v.slug, v.score) for v in event.versions), tie)
+        events[event.id] = (event.id, event.date.isoformat(), tuple((v.slug, v.score, v.report) for v in event.versions), tie)
     return (story.id, story.title, story.summary, story.explicit, story.status,
             tuple(events[event.id] for event in story.events))
 

@@ -95,7 +95,7 @@ def site_routes(archive: Archive, per_page: int, search: bool) -> list[Route]:
                    Route("story-chart", story.id, base + "coverage.svg")]
         for event in story.events:
             routes += [Route("changes", v.slug, archive.articles[v.slug].url_path + "changes/")
-                       for v in event.versions[1:]]
+                       for copies in event.reports for v in copies[1:]]
     routes += [Route("article", slug, article.url_path) for slug, article in archive.articles.items()]
     for slug, count in by_entity.items():
         routes += [Route("entity", slug, paged(entity_url(slug), n), n) for n in range(1, page_count(count, per_page) + 1)]
