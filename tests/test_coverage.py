@@ -88,7 +88,7 @@ def test_lags_are_measured_from_the_first_report_and_headline_changes_and_wire_c
         _article("d", "Paper", "2025-01-02T09:00:00+00:00"),
     ]}
     source_of = {name.casefold(): name.lower() for name in ("Agency", "Paper", "Other")}
-    first = Event("e1", articles["a"].date, (Version("a"), Version("b"), Version("c")))
+    first = Event("e1", articles["a"].date, (Version("a"), Version("b", report="a"), Version("c", report="a")))
     second = Event("e2", articles["d"].date, (Version("d"),))
     matrix = coverage_matrix(Story("s", "S", "", False, (first, second)), articles, source_of)
     assert matrix.sources == ("agency", "paper", "other")

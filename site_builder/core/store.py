@@ -165,7 +165,7 @@ def _text(value: Any) -> str | None:
 
 def stories_data(stories: tuple[Story, ...]) -> list[Any]:
     return [[s.id, s.title, s.summary, s.explicit, s.status,
-             [[e.id, date_data(e.date), [[v.slug, v.score] for v in e.versions], _tie_data(e.tie)]
+             [[e.id, date_data(e.date), [[v.slug, v.score, v.report] for v in e.versions], _tie_data(e.tie)]
               for e in s.events]]
             for s in stories]
 
@@ -183,8 +183,8 @@ def _tie_from(data: list[Any] | None) -> Tie | None:
 
 def stories_from(data: list[Any]) -> tuple[Story, ...]:
     return tuple(Story(str(id_), str(title), str(summary), explicit is True,
-                       tuple(Event(str(eid), date_from(when), tuple(Version(str(slug), float(score))
-                                                                    for slug, score in versions), _tie_from(tie))
+                       tuple(Event(str(eid), date_from(when), tuple(Version(str(slug), float(score), str(report))
+                                                                    for slug, score, report in versions), _tie_from(tie))
                              for eid, when, versions, tie in events), str(status))
                  for id_, title, summary, explicit, status, events in data)
 

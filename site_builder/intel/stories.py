@@ -79,10 +79,12 @@ def part_stories(ordered: Sequence[Article], features: ArchiveFeatures, core: tu
                   {key: [tuple(o) for o in state[0]] for key, state in carry["reports"].items()})
     copies = group_versions(ordered, weights.version_threshold, features.analysis, seeds)
     copies.sort(key=lambda g: g.members[0])     # rows are in (date, slug) order
-    copies = [g for g in copies if g.members[0] < end]
     report_keys = [g.key or ordered[g.members[0]].slug for g in copies]
     event_of_report = {key: carry["reports"][key][1] for key in report_keys if key in carry["reports"]}
-    happenings = _happenings(ordered, features, copies, report_keys, event_of_report, carry, weights)
+    # Reports after the part are grouped too, so that its events are those of the whole archive;
+    # the events they begin are the next part's.
+    happenings = [h for h in _happenings(ordered, features, copies, report_keys, event_of_report, carry, weights)
+                  if copies[h[0]].members[0] < end]
     groups = [[m for r in h for m in copies[r].members] for h in happenings]
     keys = [event_of_report.get(report_keys[h[0]]) or ordered[copies[h[0]].members[0]].slug for h in happenings]
     carried = [key in carry["events"] for key in keys]
@@ -125,26 +127,29 @@ def _happenings(ordered: Sequence[Article], features: ArchiveFeatures, copies: l
 def _carry(ordered: Sequence[Article], copies: list[VersionGroup], report_keys: list[str],
            happenings: list[list[int]], keys: list[str], stories: list[str], carry: Carry, end: int,
            since: float) -> Carry:
-    """The state the next part needs: the articles from the day `since`, their reports and events."""
+    """The state the next part needs: the articles from the day `since`, their reports and events,
+    and the reports after the part that its events hold (the next part keeps them there)."""
     articles, reports, events = {}, {}, {}
     for number, happening in enumerate(happenings):
         state = carry["events"].get(keys[number])
         outlets = set(state[2]) if state else set()
-        first = state[0] if state else None
+        first = state[0] if state else ordered[copies[happening[0]].members[0]].date.timestamp() / SECONDS_PER_DAY
+        kept = False
         for r in happening:
             group, key = copies[r], report_keys[r]
+            outlets.update(ordered[m].source.casefold() for m in group.members)
+            if group.members[0] >= end:
+                reports[key], kept = [[], keys[number]], True
+                continue
             copied = list(carry["reports"][key][0]) if key in carry["reports"] else []
             copied += [[ordered[m].source.casefold(), ordered[m].url or ""] for m in group.members
                        if m < end and ordered[m].slug not in carry["articles"]]
-            outlets.update(outlet for outlet, _ in copied)
-            day = ordered[group.members[0]].date.timestamp() / SECONDS_PER_DAY
-            first = day if first is None else min(first, day)
             recent = [ordered[m].slug for m in group.members
                       if m < end and ordered[m].date.timestamp() / SECONDS_PER_DAY >= since]
             if recent:
-                reports[key] = [copied, keys[number]]
+                reports[key], kept = [copied, keys[number]], True
                 articles.update(dict.fromkeys(recent, key))
-        if any(reports.get(report_keys[r], [None, None])[1] == keys[number] for r in happening):
+        if kept:
             events[keys[number]] = [first, stories[number], sorted(outlets)]
     return {"articles": dict(sorted(articles.items())), "reports": dict(sorted(reports.items())),
             "events": dict(sorted(events.items()))}

@@ -31,7 +31,7 @@ SIZE = "\x1e#"       # ... and of its length alone
 SEP = "\x1f"
 ARCHIVE_MAPS = ("articles", "story_of", "event_of", "entities", "entity_of", "sources", "source_of", "related")
 INDEX_MAPS = ("by_entity", "by_source", "by_month", "stories", "event_pos", "events", "entity_stories", "co_entities")
-VERSION = 3
+VERSION = 4
 
 
 class Recorder:
