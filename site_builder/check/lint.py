@@ -39,7 +39,7 @@ def content_warnings(archive: Archive, now: datetime) -> list[Problem]:
     """Unknown entities and sources, broken related links, articles with no entities, future dates."""
     problems = []
     for a in sorted(archive.articles.values(), key=lambda a: a.path):
-        for name in a.entities:
+        for name in () if a.names_found else a.entities:
             if not archive.entities[archive.entity_of[name.casefold()]].known:
                 problems.append(Problem(a.path, a.line("entities"), f"unknown entity '{name}'",
                                         "add it (or it as an alias) to entities.yaml", "warning"))

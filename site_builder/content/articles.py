@@ -16,6 +16,7 @@ import yaml
 from frontmatter.default_handlers import YAMLHandler
 
 from ..core.errors import Problem
+from .mentions import article_names
 from ..core.model import Article, Entity, Registries, Source, StoryInfo
 from ..core.slugs import is_safe_slug, slugify
 from ..core.yamlload import describe, error_line, load_yaml
@@ -214,10 +215,14 @@ def _article_from(meta: dict[str, Any], body: str, rel: str, lines: dict[str, in
     if url and not re.match(r"^https?://", url, re.I):
         fields.problem("url", f"'url' must start with http:// or https://, not '{url[:40]}'", "give the full address")
         url = None
+    entities = fields.names("entities")
+    found = not entities
+    if found:
+        entities = article_names(title or "", body)
     article = Article(
         path=rel, slug=slug, title=title or "", date=when or datetime.min, source=source or "",
         body=body, url=url, wire=fields.text("wire"), dateline=fields.text("dateline"),
-        story=fields.text("story"), entities=fields.names("entities"), tags=fields.names("tags"),
+        story=fields.text("story"), entities=entities, names_found=found, tags=fields.names("tags"),
         related=fields.names("related"), summary=fields.text("summary") or "", draft=draft is True,
         date_only=date_only, lines=tuple(sorted(lines.items())),
         digest=hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest(),

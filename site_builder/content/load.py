@@ -20,7 +20,7 @@ from ..core.errors import Problem
 from ..core.model import Article, Registries
 
 PARALLEL_FROM = 400   # files; below this a process pool costs more than it saves
-CACHE_VERSION = 3
+CACHE_VERSION = 4
 SHARDS = 16
 
 

@@ -30,6 +30,7 @@ class Article:
     date_only: bool = False        # the front matter gave a date without a time
     lines: tuple[tuple[str, int], ...] = ()   # front-matter key -> line in the file
     digest: str = ""               # hash of the file's bytes
+    names_found: bool = False      # no entities were written: `entities` are the names its text mentions
 
     def line(self, key: str) -> int | None:
         return dict(self.lines).get(key)

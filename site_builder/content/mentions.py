@@ -1,0 +1,106 @@
+"""The names a text mentions, for articles that list no entities (an imported archive).
+
+Proper-noun phrases: runs of capitalised words ('Bill de Blasio', 'Strait of Hormuz'), joined
+by a few lowercase particles. A word that only starts a sentence or a quotation is a name only
+when it is rare in the language (`wordfreq`'s word frequencies, which ship with the package): so
+'The', 'After' and 'Bill' opening a sentence are not names, 'Moderna' is. A phrase of one common
+word ('Senate' aside) is not a name either. Nothing is downloaded; languages wordfreq does not
+know fall back to English frequencies.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from wordfreq import zipf_frequency
+
+MAX_NAMES = 12          # names kept per article, most mentioned first
+COMMON_WORD = 5.3       # a single word more frequent than this (Zipf scale) is not a name by itself
+OPENING_WORD = 3.5      # ... and one that opens a sentence must be rarer than this to be a name
+OPENERS = frozenset("""the a an after in on at for with when as but during last while under since before and or if by
+from to this that these those his her their its our my we he she they it i yesterday today meanwhile however also
+then now there here what why how where who""".split())   # a phrase opened by one of these ('After Joe Biden') is without it
+PARTICLES = frozenset({"of", "de", "del", "da", "di", "van", "von", "der", "bin", "al", "la", "le", "du", "the"})
+CALENDAR = frozenset("""monday tuesday wednesday thursday friday saturday sunday january february march april may
+june july august september october november december""".split())   # capitalised, but not names
+_WORD = re.compile(r"[^\W\d_][\w’'.\-]*", re.U)
+_SENTENCE_END = re.compile(r"[.!?:;\"“”«»()\[\]—–]\s*$")
+
+
+@lru_cache(maxsize=65536)
+def _frequency(word: str, language: str) -> float:
+    try:
+        return zipf_frequency(word, language)
+    except (LookupError, ValueError):
+        return zipf_frequency(word, "en")
+
+
+def _capitalised(word: str) -> bool:
+    return word[0].isupper() and not word.isupper() or (word.isupper() and 1 < len(word) <= 5)
+
+
+def article_names(title: str, body: str, language: str = "en") -> tuple[str, ...]:
+    """The names an article's body mentions, and its title's unless the title capitalises most
+    of its words (a headline in title case says nothing of what is a name)."""
+    words = title.split()
+    capitals = sum(1 for w in words if w[:1].isupper())
+    return mentioned_names((title + "\n" if capitals <= 0.6 * len(words) else "") + body, language)
+
+
+def mentioned_names(text: str, language: str = "en") -> tuple[str, ...]:
+    """The proper-noun phrases `text` mentions, most mentioned first (then in order of mention)."""
+    counts: dict[str, int] = {}
+    for paragraph in text.split("\n"):
+        for phrase, opening in _phrases(paragraph):
+            words = phrase.split()
+            if len(words) > 1 and words[0].casefold() in OPENERS:
+                words, opening = words[1:], False      # 'After Joe Biden' opening a sentence: 'Joe Biden'
+            while words and words[0].casefold() in PARTICLES:
+                words = words[1:]
+            if not words or (len(words) == 1 and words[0].casefold() in CALENDAR):
+                continue
+            if len(words) == 1:
+                limit = OPENING_WORD if opening else COMMON_WORD
+                if _frequency(words[0].strip(".'’").casefold(), language) > limit:
+                    continue
+            name = " ".join(words).strip(".'’-")
+            if len(name) > 1:
+                counts[name] = counts.get(name, 0) + 1
+    ranked = sorted(counts, key=lambda n: -counts[n])
+    return tuple(ranked[:MAX_NAMES])
+
+
+def _phrases(text: str) -> list[tuple[str, bool]]:
+    """Runs of capitalised words, and whether each opens a sentence."""
+    found: list[tuple[str, bool]] = []
+    run: list[str] = []
+    opening = True
+    start_of_run = True
+    pending: list[str] = []      # particles after a capitalised word, kept if another follows
+    position = 0
+    for match in _WORD.finditer(text):
+        word = match.group(0).rstrip(".'’-") or match.group(0)
+        between = text[position: match.start()]
+        position = match.end()
+        breaks = bool(_SENTENCE_END.search(between)) or bool(re.search(r"[,]", between))
+        if run and breaks:
+            found.append((" ".join(run), start_of_run))
+            run, pending = [], []
+        if _SENTENCE_END.search(between):
+            opening = True
+        if _capitalised(word):
+            if not run:
+                start_of_run = opening
+            run += pending + [word]
+            pending = []
+        elif run and word.casefold() in PARTICLES:
+            pending.append(word)
+        else:
+            if run:
+                found.append((" ".join(run), start_of_run))
+            run, pending = [], []
+        opening = bool(re.search(r"[.!?]$", match.group(0))) and not (
+            len(match.group(0)) <= 3 and match.group(0)[0].isupper())
+    if run:
+        found.append((" ".join(run), start_of_run))
+    return found
