@@ -28,9 +28,9 @@ from typing import Any, Protocol
 import orjson
 
 from ...core.store import DataError, read_cache, write_cache
-from .opendata import DATABASE, FTS_TABLE, SCHEMA, STORIES_JSON, Rows, Table, stories_json, write_sqlite
+from .opendata import DATABASE, FTS_TABLE, SCHEMA, STORIES_JSON, Rows, Table, csv_cells, stories_json, write_sqlite
 
-VERSION = 2
+VERSION = 3                      # 3: CSV cells that would be formulas prefixed with a quote
 SCHEMA_DIGEST = hashlib.blake2b(repr(SCHEMA).encode("utf-8"), digest_size=8).hexdigest()
 COPY_CHUNK = 1 << 30
 
@@ -177,7 +177,7 @@ def _write_rows(writer: Any, sink: _Sink, source: int | None, rows: Rows, digest
         else:
             _copy_run(source, sink, run)
             run = []
-            lengths.append(writer.writerow(row))
+            lengths.append(writer.writerow(csv_cells(row)))
     _copy_run(source, sink, run)
     sink.flush()
     return lengths
