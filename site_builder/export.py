@@ -72,8 +72,8 @@ def _stop(signum: int, frame: object) -> None:
 
 
 def datasette_command(database: Path, port: int) -> list[str]:
-    """Datasette serving `database` on 127.0.0.1 only."""
-    return [sys.executable, "-m", "datasette", "serve", str(database), "--host", "127.0.0.1", "--port", str(port)]
+    """Datasette serving `database` on 127.0.0.1 only, to requests whose Host names this server."""
+    return [sys.executable, "-m", "site_builder.serve.explore", str(database), str(port)]
 
 
 def explore(site: Path, port: int, drafts: bool = False) -> int:

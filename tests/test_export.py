@@ -1,6 +1,7 @@
 """`export` writes the open data outside the site; `explore` serves the database with Datasette."""
 from __future__ import annotations
 
+import http.client
 import importlib.util
 import json
 import os
@@ -116,5 +117,46 @@ def test_explore_serves_the_database_on_localhost_and_stops_with_it(built: Path)
             urllib.request.urlopen(url, timeout=2)
     finally:
         if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def _get(port: int, path: str, host: str) -> tuple[int, bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    try:
+        connection.putrequest("GET", path, skip_host=True)
+        connection.putheader("Host", host)
+        connection.endheaders()
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+@pytest.mark.skipif(importlib.util.find_spec("datasette") is None, reason="the explore extra is not installed")
+def test_explore_refuses_a_host_that_is_not_this_server(built: Path) -> None:
+    port = _free_port()
+    process = subprocess.Popen([sys.executable, "-m", "site_builder", "explore", "--site", str(built),
+                                "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
+    path = "/archive/articles.json?_shape=array&_col=body"
+    try:
+        for _ in range(120):
+            try:
+                status, _body = _get(port, path, f"127.0.0.1:{port}")
+                break
+            except OSError:
+                time.sleep(0.25)
+        assert status == 200
+        assert _get(port, path, f"localhost:{port}")[0] == 200
+        for foreign in (f"rebind.attacker.example:{port}", "rebind.attacker.example", f"127.0.0.1.nip.io:{port}", ""):
+            status, body = _get(port, path, foreign)      # a page of another site, its name pointed at 127.0.0.1
+            assert status == 403, foreign
+            assert b"body" not in body and b"Strait" not in body
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(20)
+        except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
