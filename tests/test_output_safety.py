@@ -285,6 +285,21 @@ def test_pagefind_that_fails_leaves_the_previous_output_whole(example_site: Path
     assert "late" in " ".join(snapshot(result.output))
 
 
+@pytest.mark.parametrize("cut", [': > "$out/pagefind-entry.json"',
+                                 'for f in "$out"/pagefind.*.pf_meta; do head -c 12 "$f" > "$f.x"; mv "$f.x" "$f"; done'])
+def test_an_index_cut_short_by_a_full_disk_is_a_located_error(example_site: Path, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch, cut: str) -> None:
+    from pagefind.service import get_executable
+    output, before = _edited_site(example_site)
+    script = (f'out=""; prev=""\nfor a in "$@"; do [ "$prev" = "--output-path" ] && out="$a"; prev="$a"; done\n'
+              f'"{get_executable()}" "$@" || exit $?\n{cut}')       # Pagefind's files as a full disk leaves them
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(fake_pagefind(tmp_path, script)))
+    with pytest.raises(SiteError, match=r"/pagefind/2025: search index not built: Pagefind left .* incomplete"
+                                        r".*\(free disk space"):
+        within(120, lambda: build(example_site, BuildOptions(jobs=1)))
+    assert snapshot(output) == before
+
+
 def test_a_file_in_the_place_of_the_bundle_is_an_error_not_a_hang(example_site: Path) -> None:
     output, _ = _edited_site(example_site)
     for path in sorted((output / "pagefind").rglob("*"), reverse=True):
