@@ -33,7 +33,7 @@ from site_builder.core.slugs import slugify  # noqa: E402
 from site_builder.intel.segments import compute_stories, related_coverage  # noqa: E402
 
 UTC = ZoneInfo("UTC")
-LEVELS = ("story", "event")
+LEVELS = ("story", "event", "copy")
 
 
 def _parse(item: tuple[Path, str]) -> Article | None:
@@ -92,12 +92,13 @@ def measure(site: Path, jobs: int, related: bool, weights: StoryWeights) -> tupl
     wall, cpu = time.perf_counter() - before, cpu_seconds() - cpu_before
     path_of = {a.slug: a.path for a in articles}
     computed = {"story": {path_of[v.slug]: s.id for s in stories for e in s.events for v in e.versions},
-                "event": {path_of[v.slug]: e.id for s in stories for e in s.events for v in e.versions}}
+                "event": {path_of[v.slug]: e.id for s in stories for e in s.events for v in e.versions},
+                "copy": {path_of[v.slug]: v.report_id for s in stories for e in s.events for v in e.versions}}
     lines = []
     for level in levels_of(site / "labels.csv"):
         labels = read_labels(site / "labels.csv", level)
-        lines.append(row(site.name, {"story": "stories", "event": "events"}[level], "site_builder", computed[level], labels))
-        lines += [row(site.name, {"story": "stories", "event": "events"}[level], name, grouping, labels) for name, grouping in baselines(articles).items()]
+        lines.append(row(site.name, {"story": "stories", "event": "events", "copy": "copies"}[level], "site_builder", computed[level], labels))
+        lines += [row(site.name, {"story": "stories", "event": "events", "copy": "copies"}[level], name, grouping, labels) for name, grouping in baselines(articles).items()]
     cost = (f"- {site.name}: {len(articles)} articles, {len(stories)} stories; story intelligence "
             f"{wall:.1f} s wall, {cpu:.1f} s CPU{'' if related else ' (without related coverage)'}, "
             f"peak {peak_mb():.0f} MB")
