@@ -17,6 +17,7 @@ from ..core.errors import Problem, SiteError, fail
 from ..core.model import month_key
 from .clock import StageClock
 from .fingerprint import input_fingerprint
+from .lock import LockWait, build_lock
 from .manifest import Manifest, folder_identity, load_manifest, manifest_path, save_manifest
 from .writer import (cannot_write, check_output_owned, commit, new_work_folder, output_refused, recover,
                      remove_own_folder, swap_in, write_file)
@@ -43,6 +44,8 @@ class BuildOptions:
     progress: Callable[[int, int], None] | None = None   # called with (done, total) while rendering
     keep_pages: bool = False     # return what pages were made from, for previews in serve
     publishing: AbstractContextManager[Any] | None = None   # held while output/ changes (serve waits on it)
+    lock_timeout: float | None = None    # seconds to wait for another build of the site or output; None: until it ends
+    waiting: Callable[[str], None] | None = None   # told, once, when this build waits for another
 
 
 @dataclass(frozen=True)
@@ -99,8 +102,9 @@ def build(site: Path, options: BuildOptions = BuildOptions(), loaded: Loaded | N
     config = load_config(site, {"base_url": options.base_url, "search": options.search})
     output = output_folder(site, config, options)
     try:
-        recover(output)
-        return _build(site, config, output, options, loaded)
+        with build_lock(site / config.paths.cache, output, LockWait(options.lock_timeout, options.waiting)):
+            recover(output)
+            return _build(site, config, output, options, loaded)
     except OSError as error:     # a full disk or a read-only folder: say so, never a traceback
         raise cannot_write(str(output), error) from error
 
