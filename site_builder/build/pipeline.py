@@ -19,8 +19,8 @@ from .clock import StageClock
 from .fingerprint import input_fingerprint
 from .lock import LockWait, build_lock
 from .manifest import Manifest, folder_identity, load_manifest, manifest_path, save_manifest
-from .writer import (cannot_write, check_output_owned, commit, new_work_folder, output_refused, recover,
-                     remove_own_folder, swap_in, write_file)
+from .writer import (STAGED, cannot_write, check_output_owned, commit, new_work_folder, output_refused, recover,
+                     remove_own_folder, swap_in, work_folder, write_file)
 
 if TYPE_CHECKING:
     from ..site.depends import Depends
@@ -156,7 +156,8 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions, load
         renderer = Renderer(config, site / config.paths.templates)
         routes = site_routes(archive, config.per_page, config.search)
         statics = _static_files(site, config)
-        staging = output.with_name(output.name + f".staging-{os.getpid()}")
+        work = work_folder(output)
+        staging = work / STAGED
         index = site_index(archive)
         digests = _digests(renderer)
         world = _world(config, options, digests)
@@ -174,7 +175,8 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions, load
               previous.outputs, output, staging, records)
     swapped = fresh or not previous.outputs     # the staged folder replaces the output whole
     try:
-        new_work_folder(staging)
+        new_work_folder(work)
+        new_work_folder(staging)          # its marker is the output's
         producing = time.perf_counter()
         produced = produce(job, options.jobs, options.progress)
         clock.share(time.perf_counter() - producing, produced.seconds)
@@ -189,14 +191,13 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions, load
         with clock.stage("search"):
             months = {r.output: month_key(archive.articles[r.key].date) for r in routes if r.kind == "article"}
             search = _stage_search(output, staging, config, options, _Changes(months, written, removed, swapped))
-    except BaseException:
-        remove_own_folder(staging)
-        raise
-    with options.publishing or nullcontext(), clock.stage("commit"):
-        if swapped:
-            swap_in(staging, output)
-        else:
-            commit(staging, output, written + search.written, removed + search.removed)
+        with options.publishing or nullcontext(), clock.stage("commit"):
+            if swapped:
+                swap_in(staging, output)
+            else:
+                commit(staging, output, written + search.written, removed + search.removed)
+    finally:
+        remove_own_folder(work)
     with clock.stage("manifest"):
         if remember:
             try:
