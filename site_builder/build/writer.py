@@ -42,6 +42,17 @@ def write_file(root: Path, relative: str, data: bytes) -> None:
         raise cannot_write(relative, error) from error
 
 
+def mount_hint(output: Path) -> str:
+    return (f"build into a folder inside it, such as --output {output}/site, and serve that folder "
+            "(a build replaces the whole output folder, all at once)")
+
+
+def unmovable(output: Path, error: OSError) -> SiteError:
+    """The output folder cannot be renamed: a mount point (a container volume), or in use."""
+    return fail(str(output), None, "the output folder cannot be replaced by another: it is a mount point or "
+                f"in use ({error.strerror or error})", mount_hint(output))
+
+
 def cannot_write(relative: str, error: OSError) -> SiteError:
     """A full disk or a read-only folder, as a located problem instead of a traceback."""
     return fail(relative, None, f"cannot write the output: {error.strerror or error}",
@@ -131,10 +142,15 @@ def commit(staging: Path, output: Path, written: list[str], removed: list[str]) 
 def replace_folder(new: Path, output: Path, previous: Path) -> Path:
     """Put the folder `new` in place of `output`; where the previous site now is (`new` after a
     swap in one step, else `previous`). A failure leaves `output` as it was."""
-    if can_exchange(output):
-        exchange(new, output)
-        return new
-    os.replace(output, previous)
+    try:
+        if can_exchange(output):
+            exchange(new, output)
+            return new
+        os.replace(output, previous)
+    except OSError as error:
+        if error.errno in (errno.EBUSY, errno.EXDEV):
+            raise unmovable(output, error) from error
+        raise
     try:
         os.replace(new, output)
     except BaseException:
@@ -246,10 +262,14 @@ def remove_own_folder(folder: Path) -> None:
 
 def check_output_owned(output: Path, setting: Problem, written_before: Callable[[], bool]) -> None:
     """Refuse to build into a folder that holds files site_builder did not write (without the
-    marker, `written_before()` tells whether the last build wrote every file in it).
+    marker, `written_before()` tells whether the last build wrote every file in it), or into a
+    mount point, which cannot be replaced by another folder.
 
     `setting` locates where the folder was chosen (`--output` or `[paths] output`); its
     message is the start of the error's."""
+    if os.path.ismount(output):
+        raise output_refused(setting, f"the output folder {output} is a mount point, which a build cannot replace",
+                             mount_hint(output))
     if not os.path.lexists(output) or is_own_folder(output) or written_before():
         return
     if not output.is_dir():
