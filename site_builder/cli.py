@@ -57,13 +57,17 @@ def main() -> None:
 @click.option("--output", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: output/).")
 @click.option("--no-search", is_flag=True, help="Skip the static search index.")
 @click.option("--timings", is_flag=True, help="After the summary, print the seconds each stage took.")
+@click.option("--lock-timeout", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
+              help="Give up when another build of this site or output folder still runs after SECONDS "
+                   "(default: wait until it ends).")
 def build(site: Path, base_url: str | None, drafts: bool, jobs: int | None, clean: bool, output: Path | None,
-          no_search: bool, timings: bool) -> None:
+          no_search: bool, timings: bool, lock_timeout: float | None) -> None:
     """Build the site into output/."""
     from .build.pipeline import BuildOptions, build as run_build
     with reported(), _progress() as progress:
         options = BuildOptions(base_url=base_url, drafts=drafts, clean=clean, output=output,
-                               search=False if no_search else None, progress=progress)
+                               search=False if no_search else None, progress=progress,
+                               lock_timeout=lock_timeout, waiting=_say_waiting)
         if jobs:
             options = dataclasses.replace(options, jobs=jobs)
         result = run_build(site, options)
@@ -75,6 +79,10 @@ def build(site: Path, base_url: str | None, drafts: bool, jobs: int | None, clea
     if timings:
         out.print(plain(("stages", "bold"), ": " + ", ".join(f"{name} {seconds:.2f} s"
                                                              for name, seconds in result.stages.items())))
+
+
+def _say_waiting(note: str) -> None:
+    err.print(plain(("waiting", "bold yellow"), f": {note}"), soft_wrap=True)
 
 
 @contextmanager

@@ -2,7 +2,10 @@
 
 Used by tests/test_faults.py to kill a build while `output/` is being changed: every rename
 and hard link the writer makes sleeps SLOW_COMMIT seconds, and stderr says "commit" when
-the writer starts putting a build in place and "committed" when it is done.
+the writer starts putting a build in place and "committed" when it is done. With DIE_AT=N
+the process ends at once (as if killed) instead of making its Nth rename or hard link; with
+DIE_AFTER=NAME it ends just after moving a file or folder of that name; with
+NO_EXCHANGE=1 the writer works as where the system has no `renameat2` (macOS, other Unix).
 """
 from __future__ import annotations
 
@@ -36,10 +39,28 @@ def announced(step: Callable[..., Any]) -> Callable[..., Any]:
     return announce
 
 
+def dying(call: Callable[..., Any], count: list[int], at: int, after: str) -> Callable[..., Any]:
+    def die(*args: Any, **kwargs: Any) -> Any:
+        count[0] += 1
+        if count[0] == at:
+            os._exit(137)
+        result = call(*args, **kwargs)
+        if os.path.basename(args[0]) == after:
+            os._exit(137)
+        return result
+    return die
+
+
 def main() -> None:
     delay = float(os.environ.get("SLOW_COMMIT", "0.005"))
     slow_os = types.SimpleNamespace(**{name: getattr(os, name) for name in dir(os) if not name.startswith("__")})
     slow_os.replace, slow_os.link = slowed(os.replace, delay), slowed(os.link, delay)
+    if "DIE_AT" in os.environ or "DIE_AFTER" in os.environ:
+        count, at, after = [0], int(os.environ.get("DIE_AT", "0")), os.environ.get("DIE_AFTER", "\0")
+        slow_os.replace = dying(slow_os.replace, count, at, after)
+        slow_os.link = dying(slow_os.link, count, at, after)
+    if os.environ.get("NO_EXCHANGE"):
+        writer._renameat2 = lambda: None       # type: ignore[assignment]
     writer.os = spare.os = slow_os          # type: ignore[assignment]
     build: Any = importlib.import_module("site_builder.build.pipeline")      # the names it imported from writer
     build.commit = announced(writer.commit)

@@ -75,10 +75,10 @@ class Child:
     """A build in another process whose writes into output/ are slowed (tests/slow_commit.py);
     `committing` is set when it starts changing output/, `committed` when it is done."""
 
-    def __init__(self, site: Path, delay: float) -> None:
+    def __init__(self, site: Path, delay: float, **env: str) -> None:
         command = [sys.executable, "-m", "tests.slow_commit", "build", "--site", str(site), "--no-search",
                    "--jobs", "1"]
-        self.process = subprocess.Popen(command, cwd=REPO, env=dict(os.environ, SLOW_COMMIT=str(delay)),
+        self.process = subprocess.Popen(command, cwd=REPO, env=dict(os.environ, SLOW_COMMIT=str(delay), **env),
                                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         self.committing, self.committed = threading.Event(), threading.Event()
         self.listener = threading.Thread(target=self._listen, daemon=True)
@@ -164,6 +164,84 @@ def test_a_build_killed_at_any_moment_leaves_a_usable_site(example_site: Path, t
         build(example_site, BuildOptions(search=False, jobs=1))
         assert snapshot(output) == expected, f"round {round_}"
     assert during_commit >= ROUNDS // 3, f"only {during_commit} of {ROUNDS} builds were killed while changing output/"
+
+
+def work_folders(site: Path) -> list[str]:
+    """What builds left beside output/ besides the spare and its record."""
+    return sorted(p.name for p in site.iterdir()
+                  if ".staging-" in p.name and p.name not in ("output.staging-spare", "output.staging-spare.json"))
+
+
+KILLS = [{"DIE_AT": "1"}, {"DIE_AT": "4"}, {"DIE_AT": "40"}, {"DIE_AT": "150"}, {"DIE_AFTER": writer.MARKER},
+         {"DIE_AT": "2"}, {"DIE_AT": "25"}, {"DIE_AFTER": writer.MARKER}]
+
+
+@pytest.mark.slow
+def test_every_folder_of_a_killed_build_is_removed_by_the_next_one(example_site: Path, tmp_path: Path) -> None:
+    """Builds killed at moments of their commit (linking the next site, moving files in, just after
+    moving the marker): the next build removes whatever they left beside output/."""
+    add_generated(example_site, 30)
+    build(example_site, BuildOptions(search=False, jobs=1))
+    rng = random.Random(12)
+    for round_, kill in enumerate(KILLS):
+        modify(example_site, rng, round_)
+        Child(example_site, 0, **kill).wait()
+        assert work_folders(example_site), f"round {round_}: the build was not killed halfway ({kill})"
+        build(example_site, BuildOptions(search=False, jobs=1))
+        assert work_folders(example_site) == [], f"round {round_} ({kill})"
+    assert snapshot(example_site / "output") == clean_build(example_site, tmp_path / "clean")
+
+
+@pytest.mark.slow
+def test_without_renameat2_a_kill_during_the_commit_leaves_a_whole_site(example_site: Path,
+                                                                        tmp_path: Path) -> None:
+    """Where two folders cannot be swapped in one step, the output is moved aside and the next one
+    moved in: killed anywhere (between the two moves too), output/ is, once recovered, the whole
+    previous site or the whole new one, and the next build equals a clean one."""
+    add_generated(example_site, 30)
+    output = example_site / "output"
+    build(example_site, BuildOptions(search=False, jobs=1))
+    rng = random.Random(13)
+    for round_, kill in enumerate([{"DIE_AT": "2"}, {"DIE_AFTER": "output"}, {"DIE_AT": "30"},
+                                   {"DIE_AFTER": "output"}, {"DIE_AT": "6"}, {"DIE_AFTER": writer.MARKER}]):
+        before = snapshot(output)
+        modify(example_site, rng, round_)
+        Child(example_site, 0, NO_EXCHANGE="1", **kill).wait()
+        expected = clean_build(example_site, tmp_path / "clean")
+        writer.recover(output)
+        after = snapshot(output)
+        assert after in (before, expected), (
+            f"round {round_} ({kill}): output/ is neither the previous site nor the new one: "
+            f"{len([k for k in after if after[k] != before.get(k)])} files changed, "
+            f"{len([k for k in before if k not in after])} missing")
+        build(example_site, BuildOptions(search=False, jobs=1))
+        assert snapshot(output) == expected, f"round {round_}"
+        assert work_folders(example_site) == []
+
+
+def test_without_renameat2_a_failure_between_the_two_moves_puts_the_output_back(
+        example_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    output = build(example_site, BuildOptions(search=False, jobs=1)).output
+    _edit_everything(example_site)
+    build(example_site, BuildOptions(search=False, jobs=1))
+    before = snapshot(output)
+    _edit_everything(example_site)
+    monkeypatch.setattr(writer, "_renameat2", lambda: None)
+    writer.can_exchange.cache_clear()
+    real_replace, failed = os.replace, []
+
+    def replace(source: object, target: object) -> None:
+        if Path(str(target)) == output and not failed:    # the next site moved in, after the output moved aside
+            failed.append(source)
+            raise OSError(errno.EIO, os.strerror(errno.EIO), str(target))
+        real_replace(source, target)               # type: ignore[arg-type]
+    monkeypatch.setattr(writer.os, "replace", replace)
+    with pytest.raises(SiteError, match="cannot write the output: Input/output error"):
+        build(example_site, BuildOptions(search=False, jobs=1))
+    assert failed and snapshot(output) == before
+    assert work_folders(example_site) == []
+    monkeypatch.undo()
+    writer.can_exchange.cache_clear()
 
 
 def _full_disk_after(calls: int):   # type: ignore[no-untyped-def]

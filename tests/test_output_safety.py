@@ -1,6 +1,7 @@
 """The output folder: never a user's files lost, never a removed page searchable, never a build that hangs."""
 from __future__ import annotations
 
+import errno
 import gzip
 import os
 import sqlite3
@@ -17,6 +18,7 @@ import pytest
 from site_builder.build import search
 from site_builder.build.pipeline import BuildOptions, BuildResult, build
 from site_builder.core.errors import SiteError
+from site_builder.build import writer
 from site_builder.build.writer import recover
 from tests.conftest import database_contents, write_article
 from tests.test_faults import snapshot
@@ -186,6 +188,60 @@ def test_a_swap_killed_halfway_is_put_back(tmp_path: Path) -> None:
     recover(output)
     assert (output / "index.html").read_text(encoding="utf-8") == "previous"
     assert (tmp_path / "output.staging-99999999" / "x").is_file()
+
+
+def _busy_output(monkeypatch: pytest.MonkeyPatch, output: Path) -> None:
+    """The output folder behaves as a mount point: it cannot be renamed or swapped (EBUSY)."""
+    real_replace, real_exchange = os.replace, writer.exchange
+
+    def busy(first: object, second: object) -> None:
+        if output in (Path(str(first)), Path(str(second))):
+            raise OSError(errno.EBUSY, os.strerror(errno.EBUSY), str(output))
+    monkeypatch.setattr(writer.os, "replace", lambda a, b: busy(a, b) or real_replace(a, b))
+    monkeypatch.setattr(writer, "exchange", lambda a, b: busy(a, b) or real_exchange(a, b))
+
+
+MOUNT_HINT = ("build into a folder inside it, such as --output {output}/site, and serve that folder "
+              "(a build replaces the whole output folder, all at once)")
+
+
+@pytest.mark.parametrize("first", [True, False])
+def test_an_output_folder_that_cannot_be_renamed_is_a_message_saying_what_to_do(
+        example_site: Path, monkeypatch: pytest.MonkeyPatch, first: bool) -> None:
+    """An empty mount point (a container volume), or an output already built there: the
+    rename fails with EBUSY, and the message says why and what to do; the output is kept."""
+    output = (example_site / "output").resolve()
+    if first:
+        output.mkdir()
+    else:
+        build(example_site, NO_SEARCH)
+        (example_site / "content/articles/pm-shehbaz-chairs-nsc-meeting-amid-iran-us-tensions.md").unlink()
+    before = snapshot(output)
+    _busy_output(monkeypatch, output)
+    with pytest.raises(SiteError) as raised:
+        build(example_site, NO_SEARCH)
+    [problem] = raised.value.problems
+    assert problem.path == str(output)
+    assert problem.message == ("the output folder cannot be replaced by another: it is a mount point or in use "
+                               "(Device or resource busy)")
+    assert problem.hint == MOUNT_HINT.format(output=output)
+    assert snapshot(output) == before
+    assert not list(example_site.glob("output.staging-[0-9]*"))
+
+
+def test_a_mount_point_as_output_is_refused_before_building(example_site: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    output = (example_site / "output").resolve()
+    output.mkdir()
+    real = os.path.ismount
+    monkeypatch.setattr(os.path, "ismount", lambda path: Path(path) == output or real(path))
+    with pytest.raises(SiteError) as raised:
+        build(example_site, BuildOptions(search=False, jobs=1, output=output))
+    [problem] = raised.value.problems
+    assert problem.path == "--output"
+    assert problem.message == f"the output folder {output} is a mount point, which a build cannot replace"
+    assert problem.hint == MOUNT_HINT.format(output=output)
+    assert list(output.iterdir()) == []
 
 
 # -- 2. removed pages leave the search index --------------------------------------------------------------

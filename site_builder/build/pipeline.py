@@ -17,9 +17,10 @@ from ..core.errors import Problem, SiteError, fail
 from ..core.model import month_key
 from .clock import StageClock
 from .fingerprint import input_fingerprint
+from .lock import LockWait, build_lock
 from .manifest import Manifest, folder_identity, load_manifest, manifest_path, save_manifest
-from .writer import (cannot_write, check_output_owned, commit, new_work_folder, output_refused, recover,
-                     remove_own_folder, swap_in, write_file)
+from .writer import (STAGED, cannot_write, check_output_owned, commit, new_work_folder, output_refused, recover,
+                     remove_own_folder, swap_in, work_folder, write_file)
 
 if TYPE_CHECKING:
     from ..site.depends import Depends
@@ -43,6 +44,8 @@ class BuildOptions:
     progress: Callable[[int, int], None] | None = None   # called with (done, total) while rendering
     keep_pages: bool = False     # return what pages were made from, for previews in serve
     publishing: AbstractContextManager[Any] | None = None   # held while output/ changes (serve waits on it)
+    lock_timeout: float | None = None    # seconds to wait for another build of the site or output; None: until it ends
+    waiting: Callable[[str], None] | None = None   # told, once, when this build waits for another
 
 
 @dataclass(frozen=True)
@@ -99,8 +102,9 @@ def build(site: Path, options: BuildOptions = BuildOptions(), loaded: Loaded | N
     config = load_config(site, {"base_url": options.base_url, "search": options.search})
     output = output_folder(site, config, options)
     try:
-        recover(output)
-        return _build(site, config, output, options, loaded)
+        with build_lock(site / config.paths.cache, output, LockWait(options.lock_timeout, options.waiting)):
+            recover(output)
+            return _build(site, config, output, options, loaded)
     except OSError as error:     # a full disk or a read-only folder: say so, never a traceback
         raise cannot_write(str(output), error) from error
 
@@ -152,7 +156,8 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions, load
         renderer = Renderer(config, site / config.paths.templates)
         routes = site_routes(archive, config.per_page, config.search)
         statics = _static_files(site, config)
-        staging = output.with_name(output.name + f".staging-{os.getpid()}")
+        work = work_folder(output)
+        staging = work / STAGED
         index = site_index(archive)
         digests = _digests(renderer)
         world = _world(config, options, digests)
@@ -170,7 +175,8 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions, load
               previous.outputs, output, staging, records)
     swapped = fresh or not previous.outputs     # the staged folder replaces the output whole
     try:
-        new_work_folder(staging)
+        new_work_folder(work)
+        new_work_folder(staging)          # its marker is the output's
         producing = time.perf_counter()
         produced = produce(job, options.jobs, options.progress)
         clock.share(time.perf_counter() - producing, produced.seconds)
@@ -185,14 +191,13 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions, load
         with clock.stage("search"):
             months = {r.output: month_key(archive.articles[r.key].date) for r in routes if r.kind == "article"}
             search = _stage_search(output, staging, config, options, _Changes(months, written, removed, swapped))
-    except BaseException:
-        remove_own_folder(staging)
-        raise
-    with options.publishing or nullcontext(), clock.stage("commit"):
-        if swapped:
-            swap_in(staging, output)
-        else:
-            commit(staging, output, written + search.written, removed + search.removed)
+        with options.publishing or nullcontext(), clock.stage("commit"):
+            if swapped:
+                swap_in(staging, output)
+            else:
+                commit(staging, output, written + search.written, removed + search.removed)
+    finally:
+        remove_own_folder(work)
     with clock.stage("manifest"):
         if remember:
             try:

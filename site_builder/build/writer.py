@@ -42,6 +42,17 @@ def write_file(root: Path, relative: str, data: bytes) -> None:
         raise cannot_write(relative, error) from error
 
 
+def mount_hint(output: Path) -> str:
+    return (f"build into a folder inside it, such as --output {output}/site, and serve that folder "
+            "(a build replaces the whole output folder, all at once)")
+
+
+def unmovable(output: Path, error: OSError) -> SiteError:
+    """The output folder cannot be renamed: a mount point (a container volume), or in use."""
+    return fail(str(output), None, "the output folder cannot be replaced by another: it is a mount point or "
+                f"in use ({error.strerror or error})", mount_hint(output))
+
+
 def cannot_write(relative: str, error: OSError) -> SiteError:
     """A full disk or a read-only folder, as a located problem instead of a traceback."""
     return fail(relative, None, f"cannot write the output: {error.strerror or error}",
@@ -83,25 +94,31 @@ class _Targets:
             self.known[folder] = real
 
 
+def work_folder(output: Path) -> Path:
+    """This build's work folder beside `output`. It holds the marker from the moment it exists (or
+    is empty), and every folder the build makes is inside it (`STAGED`, `NEXT`, `PREVIOUS`), so
+    whatever a killed build leaves is one folder the next build recognises and removes."""
+    return output.with_name(f"{output.name}.staging-{os.getpid()}")
+
+
+STAGED, NEXT, PREVIOUS = "site", "next", "previous"      # inside the work folder
+
+
 def commit(staging: Path, output: Path, written: list[str], removed: list[str]) -> None:
     """Put the staged files in place of their previous versions in `output`, and delete orphans.
 
-    Where the system can swap two folders in one step (Linux), the next site is made beside
-    `output` (the staged files and hard links to every file kept) and swapped in at once: a
-    reader, the server or a build killed at any moment sees the whole previous site or the
-    whole new one, never a mixture. The folder swapped out is kept as a spare (see `spare`), so
-    the next commit links only what changed. Elsewhere each file is moved in atomically, all or
-    nothing.
+    The next site is made beside `output`, in the work folder that holds `staging` (the staged
+    files and hard links to every file kept), and put in place of `output` whole: a reader, the
+    server or a build killed at any moment sees the whole previous site or the whole new one,
+    never a mixture. Where the system can swap two folders in one step (Linux's `renameat2`) it
+    is one step; elsewhere two renames (`output` into the work folder, the next site in its
+    place), and a build killed between them leaves no `output` but the previous site in the work
+    folder, which `recover` puts back. The folder swapped out is kept as a spare (see `spare`), so
+    the next commit links only what changed.
     """
-    if can_exchange(output):
-        _commit_whole(staging, output, written, removed)
-    else:
-        _commit_files(staging, output, written, removed)
-
-
-def _commit_whole(staging: Path, output: Path, written: list[str], removed: list[str]) -> None:
     targets = _Targets(output)
-    following = staging.with_name(staging.name + ".next")
+    work = staging.parent
+    following, previous = work / NEXT, work / PREVIOUS
     try:
         marker = [MARKER] if (staging / MARKER).is_file() else []   # should the folder have lost it
         places = {relative: targets.place(relative) for relative in [*written, *marker]}
@@ -113,13 +130,33 @@ def _commit_whole(staging: Path, output: Path, written: list[str], removed: list
         for place in gone:
             tree.remove(place)
         after = tree.final()
-        exchange(following, output)          # `following` now holds the previous site
-        keep_spare(output, following, Record(list(places.values()), gone, after, before))
+        swapped_out = replace_folder(following, output, previous)     # now holds the previous site
+        keep_spare(output, swapped_out, Record(list(places.values()), gone, after, before))
     except OSError as error:
         raise cannot_write(_named_in(error.filename, following, output), error) from error
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
-        shutil.rmtree(following, ignore_errors=True)
+        for folder in (staging, following, previous):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def replace_folder(new: Path, output: Path, previous: Path) -> Path:
+    """Put the folder `new` in place of `output`; where the previous site now is (`new` after a
+    swap in one step, else `previous`). A failure leaves `output` as it was."""
+    try:
+        if can_exchange(output):
+            exchange(new, output)
+            return new
+        os.replace(output, previous)
+    except OSError as error:
+        if error.errno in (errno.EBUSY, errno.EXDEV):
+            raise unmovable(output, error) from error
+        raise
+    try:
+        os.replace(new, output)
+    except BaseException:
+        os.replace(previous, output)
+        raise
+    return previous
 
 
 def _named_in(filename: object, following: Path, output: Path) -> str:
@@ -163,95 +200,30 @@ def can_exchange(output: Path) -> bool:
         shutil.rmtree(probe, ignore_errors=True)
 
 
-def _commit_files(staging: Path, output: Path, written: list[str], removed: list[str]) -> None:
-    """Move staged files into `output` (each move atomic), then delete orphans.
-
-    All or nothing: the files replaced or deleted are kept aside until every move succeeded,
-    and put back when one fails, so a failed commit leaves the previous output as it was.
-    """
-    aside = staging.with_name(staging.name + ".aside")
-    targets = _Targets(output)
-    made: set[Path] = set()
-    done: list[tuple[Path, Path | None]] = []      # (target, where its previous version is kept)
-    try:
-        marker = [MARKER] if (staging / MARKER).is_file() else []   # should the folder have lost it
-        for relative in [*written, *marker]:
-            target = targets(relative)
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            done.append((target, _set_aside(target, aside, len(done))))
-            os.replace(staging / relative, target)
-        for relative in removed:
-            target = targets(relative)
-            done.append((target, _set_aside(target, aside, len(done))))
-    except OSError as error:
-        _restore(done)
-        raise cannot_write(str(error.filename or output), error) from error
-    except BaseException:
-        _restore(done)
-        raise
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-        shutil.rmtree(aside, ignore_errors=True)
-    for relative in removed:
-        _prune_empty_dirs(targets(relative).parent, output)
-
-
-def _set_aside(target: Path, aside: Path, number: int) -> Path | None:
-    """Move the previous version of `target` into the flat folder `aside`, under a number."""
-    if not os.path.lexists(target):
-        return None
-    if not aside.exists():
-        new_work_folder(aside)
-    keep = aside / str(number)
-    os.replace(target, keep)
-    return keep
-
-
-def _restore(done: list[tuple[Path, Path | None]]) -> None:
-    for target, kept in reversed(done):
-        if kept is None:
-            target.unlink(missing_ok=True)
-        elif kept.exists():
-            os.replace(kept, target)
-
-
 def swap_in(staging: Path, output: Path) -> None:
-    """Replace the whole output folder by the staged one, keeping the old until the new is in place.
-
-    The old folder is kept under the staging folder's name, never under a name a user may have
-    chosen (such as `output.old`), and removed only when it is one site_builder wrote."""
-    old = staging.with_name(staging.name + ".previous")
-    had_output = output.exists()
+    """Replace the whole output folder by the staged one (see `commit`), keeping the previous
+    site as a spare without a record."""
     drop_spare(output, remove_own_folder)     # the previous site it held is replaced whole
-    if had_output and can_exchange(output):
-        try:
-            exchange(staging, output)          # in one step; `staging` now holds the previous site
-        except OSError as error:
-            remove_own_folder(staging)
-            raise cannot_write(str(output), error) from error
-        if is_own_folder(staging):
-            keep_unrecorded(output, staging, remove_own_folder)
-        return
     try:
-        if had_output:
-            os.replace(output, old)
-        os.replace(staging, output)
+        if os.path.lexists(output):
+            previous = replace_folder(staging, output, staging.parent / PREVIOUS)
+            keep_unrecorded(output, previous, remove_own_folder)
+        else:
+            os.replace(staging, output)
     except OSError as error:
-        if had_output and old.exists() and not output.exists():
-            os.replace(old, output)
-        remove_own_folder(staging)
         raise cannot_write(str(output), error) from error
-    remove_own_folder(old)
+    finally:
+        remove_own_folder(staging)
 
 
 def recover(output: Path) -> None:
-    """Tidy up after a build that was killed: put a set-aside output back, drop dead builds' work folders."""
+    """Tidy up after a build that was killed: put the previous site back where the build had
+    moved it aside and left no output (see `commit`), drop dead builds' work folders."""
     prefix = output.name + ".staging-"
     dead = [p for p in sorted(output.parent.glob(glob.escape(prefix) + "*"))
             if not _alive_build(p.name.removeprefix(prefix).split(".")[0])]
-    previous = [p for p in dead if p.name.endswith(".previous") and is_own_folder(p)]
+    previous = [p for p in dead if p.name.endswith(".previous") and is_own_folder(p)]   # an earlier version's
+    previous += [p / PREVIOUS for p in dead if is_own_folder(p) and _a_site(p / PREVIOUS)]
     if previous and not os.path.lexists(output):
         os.replace(max(previous, key=lambda p: p.stat().st_mtime), output)
     for leftover in dead:
@@ -260,6 +232,10 @@ def recover(output: Path) -> None:
     for path in output.parent.glob(glob.escape(record.name + TEMPORARY) + "*"):
         if not _alive_build(path.name.removeprefix(record.name + TEMPORARY)):
             path.unlink(missing_ok=True)
+
+
+def _a_site(folder: Path) -> bool:
+    return folder.is_dir() and not folder.is_symlink() and any(folder.iterdir())
 
 
 def new_work_folder(folder: Path) -> Path:
@@ -286,10 +262,14 @@ def remove_own_folder(folder: Path) -> None:
 
 def check_output_owned(output: Path, setting: Problem, written_before: Callable[[], bool]) -> None:
     """Refuse to build into a folder that holds files site_builder did not write (without the
-    marker, `written_before()` tells whether the last build wrote every file in it).
+    marker, `written_before()` tells whether the last build wrote every file in it), or into a
+    mount point, which cannot be replaced by another folder.
 
     `setting` locates where the folder was chosen (`--output` or `[paths] output`); its
     message is the start of the error's."""
+    if os.path.ismount(output):
+        raise output_refused(setting, f"the output folder {output} is a mount point, which a build cannot replace",
+                             mount_hint(output))
     if not os.path.lexists(output) or is_own_folder(output) or written_before():
         return
     if not output.is_dir():
@@ -323,14 +303,3 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
-
-
-def _prune_empty_dirs(folder: Path, root: Path) -> None:
-    root = root.resolve()
-    folder = folder.resolve()
-    while folder != root and folder.is_relative_to(root):
-        try:
-            folder.rmdir()
-        except OSError:
-            return
-        folder = folder.parent

@@ -4,8 +4,8 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Iterable
-from contextlib import AbstractContextManager
+from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,6 +13,7 @@ from typing import Any
 from rich.console import Console
 from rich.markup import escape
 
+from ..build.lock import build_lock
 from ..build.pipeline import BuildOptions, BuildResult, build, output_folder
 from ..core.config import CONFIG_NAME, Config, load_config
 from ..core.errors import Problem, SiteError
@@ -107,8 +108,10 @@ class SearchRefresher:
             with self._lock:
                 changed, self._changed = self._changed, set()
             try:
-                if load_config(self.site).search:
-                    report = index_site(output, changed=changed, publishing=self.publishing)
+                config = load_config(self.site)
+                if config.search:
+                    report = index_site(output, changed=changed,
+                                        publishing=_publishing(self.site / config.paths.cache, output, self.publishing))
                     self.console.print(f"[dim]search index updated: {report.pages} pages in {report.seconds:.1f} s[/]",
                                        highlight=False)
             except (SiteError, OSError, RuntimeError) as error:
@@ -121,6 +124,14 @@ class SearchRefresher:
                     self._running = False
                     return
                 self._pending = False
+
+
+@contextmanager
+def _publishing(cache: Path, output: Path, publishing: AbstractContextManager[Any] | None) -> Iterator[None]:
+    """The bundles move into `output/` under the build lock, as a build's files do (then `publishing`,
+    in the order a build takes them), so that no build of another process commits meanwhile."""
+    with build_lock(cache, output), publishing or nullcontext():
+        yield
 
 
 # -- build -----------------------------------------------------------------------------------------

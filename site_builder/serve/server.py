@@ -19,7 +19,7 @@ from rich.markup import escape
 from tornado.ioloop import IOLoop
 
 from ..build.pipeline import BuildOptions
-from ..core.terminal import printable
+from ..core.terminal import plain, printable
 from .watch import Snapshot, Watcher, snapshot
 from .rebuild import Builder, SearchRefresher, site_layout
 from .http import Hub, _listen, application
@@ -31,7 +31,8 @@ def serve(site: Path, *, host: str = "127.0.0.1", port: int = 5500, drafts: bool
     site = site.resolve()
     # Pagefind indexing takes seconds: rebuilds skip it and a background thread refreshes the index.
     publishing = threading.Lock()     # held by a build while it changes output/, and by each request
-    options = BuildOptions(drafts=drafts, output=output, index_search=False, keep_pages=True, publishing=publishing)
+    options = BuildOptions(drafts=drafts, output=output, index_search=False, keep_pages=True, publishing=publishing,
+                           waiting=lambda note: console.print(plain(("waiting", "yellow"), f": {note}"), soft_wrap=True))
     builder = Builder(site, options, console, site_layout(site, output), search=SearchRefresher(site, console, publishing))
     try:
         before = snapshot(builder.layout.inputs)
