@@ -15,6 +15,7 @@ from ..content.load import default_jobs
 from ..core.config import CONFIG_NAME, Config, config_line, host_warning, load_config
 from ..core.errors import Problem, SiteError, fail
 from ..core.model import month_key
+from ..core.pool import WorkerDied
 from .clock import StageClock
 from .fingerprint import input_fingerprint
 from .manifest import Manifest, folder_identity, load_manifest, manifest_path, save_manifest
@@ -172,7 +173,10 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions, load
     try:
         new_work_folder(staging)
         producing = time.perf_counter()
-        produced = produce(job, options.jobs, options.progress)
+        try:
+            produced = produce(job, options.jobs, options.progress)
+        except WorkerDied as died:
+            raise SiteError(died.problem(str(options.output or config.paths.output))) from None
         clock.share(time.perf_counter() - producing, produced.seconds)
         with clock.stage("render"):
             stale_static = [rel for rel, (_, sig) in statics.items()
