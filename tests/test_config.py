@@ -80,3 +80,22 @@ def test_every_numeric_setting_is_bounded() -> None:
                                                         ("stories.", type(Config().stories)))
                for f in dataclasses.fields(cls) if f.type in ("int", "float")]
     assert sorted(numeric) == sorted(LIMITS)
+
+
+def test_a_config_that_is_a_fifo_is_refused_without_being_opened(tmp_path: Path) -> None:
+    import os
+    import signal
+
+    def hung(signum: int, frame: object) -> None:
+        raise TimeoutError("site.toml was opened")
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(10)
+    try:
+        os.mkfifo(tmp_path / "site.toml")
+        with pytest.raises(SiteError) as caught:
+            load_config(tmp_path)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert str(caught.value) == ("site.toml: not a regular file but a FIFO (named pipe): not read "
+                                 "(remove it; the site's folders hold plain files and folders)")

@@ -205,7 +205,7 @@ def _load_content(site: Path, config: Config, drafts: bool, jobs: int, cache: bo
     try:
         parsed = parse_all(files, config.timezone, parse_cache, jobs)
     except WorkerDied as died:
-        raise SiteError(died.problem(config.paths.content)) from None
+        raise SiteError(died.located(config.paths.content)) from None
     articles = []
     for result in parsed:
         problems += result.problems

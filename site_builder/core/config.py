@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, get_type_hints
 
 from .errors import Problem, SiteError, fail
+from .walk import SPECIAL, Refused, refusal_problem, special_kind
 
 CONFIG_NAME = "site.toml"
 # Every numeric setting's range: beyond it a setting costs without bound (`[related] count =
@@ -185,6 +186,9 @@ def load_config(site: Path, overrides: dict[str, Any] | None = None) -> Config:
     text = ""
     data: dict[str, Any] = {}
     if file.exists():
+        kind = special_kind(file.stat().st_mode)
+        if kind is not None:      # a FIFO would be waited on forever
+            raise SiteError(refusal_problem(Refused(path, SPECIAL, what=kind), "", ""))
         text = file.read_text(encoding="utf-8", errors="replace")
         try:
             data = tomllib.loads(text)

@@ -26,7 +26,7 @@ class WorkerDied(Exception):
         self.exitcode = exitcode
         super().__init__(f"a worker process ended with exit code {exitcode}")
 
-    def problem(self, path: str) -> Problem:
+    def located(self, path: str) -> Problem:
         """The located message of the stage that used the workers (`path`: what it was making)."""
         if self.exitcode < 0:
             how = ": out of memory, or stopped by someone" if -self.exitcode == signal.SIGKILL else ""
