@@ -322,3 +322,60 @@ def test_a_file_changed_during_the_build_is_picked_up_next_time(example_site: Pa
     result = build(example_site, BuildOptions(search=False, jobs=1))
     assert ">After</h1>" in page.read_text(encoding="utf-8") and result.written > 0
     assert snapshot(output) == clean_build(example_site, example_site.parent / "clean")
+
+
+def _killed_in_the_worker(real):   # type: ignore[no-untyped-def]
+    """`real`, but a forked worker that runs it is killed with SIGKILL, as the kernel's out-of-memory killer does."""
+    parent = os.getpid()
+
+    def run(*args, **kwargs):   # type: ignore[no-untyped-def]
+        if os.getpid() != parent:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(*args, **kwargs)
+    return run
+
+
+@pytest.fixture
+def deadline() -> Iterator[None]:
+    """A build that waits on a dead worker fails the test instead of hanging it."""
+    def hung(signum: int, frame: object) -> None:
+        raise TimeoutError("the build waited on a dead worker")
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(60)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.mark.parametrize("stage", ["render", "parse"])
+def test_a_worker_killed_with_sigkill_fails_the_build_with_a_message(example_site: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                     deadline: None, stage: str) -> None:
+    from site_builder.build import workers
+    from site_builder.content import load
+    build(example_site, BuildOptions(search=False, jobs=1))
+    before = snapshot(example_site / "output")
+    for path in (example_site / "content/articles").glob("*.md"):
+        path.write_text(path.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    module, name = (workers, "_run") if stage == "render" else (load, "parse_article")
+    monkeypatch.setattr(module, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(module, name, _killed_in_the_worker(getattr(module, name)))
+    with pytest.raises(SiteError) as caught:
+        build(example_site, BuildOptions(search=False, jobs=2))
+    assert [str(p) for p in caught.value.problems] == [
+        f"{'output' if stage == 'render' else 'content'}: a worker process of the build stopped without finishing "
+        f"(killed by signal {int(signal.SIGKILL)}: out of memory, or stopped by someone) "
+        "(free memory, or build with fewer --jobs, then build again)"]
+    assert snapshot(example_site / "output") == before
+    assert not list(example_site.glob("output.staging-[0-9]*"))
+
+
+def test_pages_and_files_made_in_workers_are_those_made_in_one_process(example_site: Path, tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch,
+                                                                       deadline: None) -> None:
+    from site_builder.build import workers
+    from site_builder.content import load
+    one = build(example_site, BuildOptions(search=False, jobs=1, output=tmp_path / "one", remember=False))
+    monkeypatch.setattr(workers, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(load, "PARALLEL_FROM", 1)
+    two = build(example_site, BuildOptions(search=False, jobs=2, output=tmp_path / "two", remember=False))
+    assert snapshot(one.output) == snapshot(two.output) and one.written == two.written > 100

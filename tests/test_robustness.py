@@ -344,3 +344,63 @@ def test_a_story_id_listed_twice_is_an_error_naming_both_lines(site: Path) -> No
                                                encoding="utf-8")
     assert problems_of(site) == ["content/stories.yaml:4: duplicate story id 'talks', also at line 1 "
                                  "(give each story its own id, or merge the two)"]
+
+
+# -- folders nested without end and special files ------------------------------------------------
+@pytest.fixture
+def deadline():   # type: ignore[no-untyped-def]
+    """Opening a FIFO waits for a writer: a build that does fails the test instead of hanging it."""
+    import signal
+
+    def hung(signum: int, frame: object) -> None:
+        raise TimeoutError("the build waited on a special file")
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(60)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.fixture
+def nested(site: Path):   # type: ignore[no-untyped-def]
+    """An empty folder nested 1,000 deep under content/articles, made and removed a folder at a
+    time (the whole path is longer than the system takes; shutil.rmtree would recurse too deep)."""
+    fds = [os.open(site / "content/articles", os.O_RDONLY)]
+    for _ in range(1000):
+        os.mkdir("d", dir_fd=fds[-1])
+        fds.append(os.open("d", os.O_RDONLY, dir_fd=fds[-1]))
+    yield
+    os.close(fds.pop())
+    while len(fds) > 0:
+        os.rmdir("d", dir_fd=fds[-1])
+        os.close(fds.pop())
+
+
+def test_a_folder_nested_1000_deep_is_a_located_error_of_build_and_check(site: Path, nested: None) -> None:
+    problems = problems_of(site)
+    beyond = "content/articles/" + "/".join(["d"] * 32)
+    assert problems == [f"{beyond}: folder nested more than 32 deep below content/: not read "
+                        "(move its files into a folder nearer the top)"]
+    checked = run("check", "--site", str(site))
+    assert checked.returncode == 1 and "Traceback" not in checked.stderr + checked.stdout
+    assert "folder nested more than 32 deep" in checked.stdout + checked.stderr
+
+
+def test_special_files_are_refused_without_being_opened(site: Path, deadline: None) -> None:
+    import socket
+    for folder in ("templates", "static"):
+        (site / folder).mkdir()
+    os.mkfifo(site / "content/stories.yaml")
+    os.mkfifo(site / "content/articles/pipe.md")
+    os.mkfifo(site / "templates/base.html")
+    os.mkfifo(site / "pipe")
+    os.symlink("../../pipe", site / "content/articles/linked-pipe.md")
+    with socket.socket(socket.AF_UNIX) as listening:
+        listening.bind(str(site / "static/sock"))
+        problems = problems_of(site)
+    special = "not a regular file but {}: not read (remove it; the site's folders hold plain files and folders)"
+    assert problems == [f"content/articles/linked-pipe.md: {special.format('a FIFO (named pipe)')}",
+                        f"content/articles/pipe.md: {special.format('a FIFO (named pipe)')}",
+                        f"content/stories.yaml: {special.format('a FIFO (named pipe)')}",
+                        f"templates/base.html: {special.format('a FIFO (named pipe)')}",
+                        f"static/sock: {special.format('a socket')}"]

@@ -2,30 +2,29 @@
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
+
+from ..core.walk import walk_inputs
 
 PACKAGE = Path(__file__).parent.parent
 
 
-def _walk(root: Path, digest: "hashlib.blake2b") -> None:
+def _walk(root: Path, site: Path, digest: "hashlib.blake2b") -> None:
     if not root.is_dir():
         digest.update(f"missing {root}\n".encode())
         return
-    for folder, dirs, files in os.walk(root, followlinks=False):
-        # Python writes bytecode of modules imported late in a build: that is not a change of site_builder
-        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-        for name in sorted(files):
-            path = os.path.join(folder, name)
-            try:
-                info = os.lstat(path)
-            except OSError:
-                continue
-            # the change time moves on any write, even one that keeps the size and puts the
-            # modification time back (`touch -r`), and on a change of permissions; a name that is
-            # not UTF-8 holds surrogates: hashed as the bytes it was read from
-            digest.update(f"{path}\0{info.st_mtime_ns}\0{info.st_size}\0{info.st_mode}\0{info.st_ctime_ns}"
-                          f"\0{info.st_ino}\n".encode("utf-8", "surrogateescape"))
+    # Python writes bytecode of modules imported late in a build: that is not a change of site_builder
+    walk = walk_inputs(root, site, skip=("__pycache__",))
+    for found in walk.files:
+        # a link is stamped by what it leads to, which is what the build reads; the change time
+        # moves on any write, even one that keeps the size and puts the modification time back
+        # (`touch -r`), and on a change of permissions; a name that is not UTF-8 holds
+        # surrogates: hashed as the bytes it was read from
+        info = found.info
+        digest.update(f"{found.path}\0{found.linked}\0{info.st_mtime_ns}\0{info.st_size}\0{info.st_mode}"
+                      f"\0{info.st_ctime_ns}\0{info.st_ino}\n".encode("utf-8", "surrogateescape"))
+    for refused in walk.refused:
+        digest.update(f"refused {root}/{refused.rel}\0{refused.kind}\n".encode("utf-8", "surrogateescape"))
 
 
 def input_fingerprint(site: Path, folders: list[Path], options: str) -> str:
@@ -34,6 +33,7 @@ def input_fingerprint(site: Path, folders: list[Path], options: str) -> str:
     digest = hashlib.blake2b(options.encode(), digest_size=16)
     for path in (site / "site.toml",):
         digest.update(path.read_bytes() if path.exists() else b"no config")
-    for folder in (*folders, PACKAGE):
-        _walk(folder, digest)
+    for folder in folders:
+        _walk(folder, site, digest)
+    _walk(PACKAGE, PACKAGE, digest)
     return digest.hexdigest()

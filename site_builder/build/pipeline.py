@@ -15,6 +15,8 @@ from ..content.load import default_jobs
 from ..core.config import CONFIG_NAME, Config, config_line, host_warning, load_config
 from ..core.errors import Problem, SiteError, fail
 from ..core.model import month_key
+from ..core.pool import WorkerDied
+from ..core.walk import OUTSIDE, refusal_problem, walk_inputs
 from .clock import StageClock
 from .fingerprint import input_fingerprint
 from .lock import LockWait, build_lock
@@ -140,7 +142,8 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions, load
     from ..site.routes import ALWAYS_BUILT, site_routes
     from ..site.formats.datafiles import Records
     return_freed_arrays()
-    links_out = _links_out(site, (config.paths.templates, config.paths.static))
+    refused = _refused_inputs(site, (config.paths.templates, config.paths.static))
+    links_out = [p for p in refused if p.severity == "error"]
     store = ChunkStore(site / config.paths.cache / "analysis", trusted=not options.clean) if remember else None
     clock.seconds["load"] = time.perf_counter() - started     # the input fingerprint, the cache, imports
     if loaded is None:
@@ -151,7 +154,8 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions, load
     if content.errors or links_out:
         raise SiteError([*content.errors, *links_out])
     archive = loaded.checked()
-    warnings = (*content.warnings, *archive.problems, *host_warning(site, config))
+    warnings = (*content.warnings, *(p for p in refused if p.severity != "error"), *archive.problems,
+                *host_warning(site, config))
     with clock.stage("routes"):
         renderer = Renderer(config, site / config.paths.templates)
         routes = site_routes(archive, config.per_page, config.search)
@@ -178,7 +182,10 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions, load
         new_work_folder(work)
         new_work_folder(staging)          # its marker is the output's
         producing = time.perf_counter()
-        produced = produce(job, options.jobs, options.progress)
+        try:
+            produced = produce(job, options.jobs, options.progress)
+        except WorkerDied as died:
+            raise SiteError(died.located(str(options.output or config.paths.output))) from None
         clock.share(time.perf_counter() - producing, produced.seconds)
         with clock.stage("render"):
             stale_static = [rel for rel, (_, sig) in statics.items()
@@ -276,27 +283,26 @@ def _static_files(site: Path, config: Config) -> dict[str, tuple[Path, str]]:
     """Static files by output path: the package's assets, overridden and extended by the site's static/."""
     import hashlib
     files: dict[str, tuple[Path, str]] = {}
-    for root in (PACKAGE_STATIC, site / config.paths.static):
-        if root.is_dir():
-            for path in sorted(p for p in root.rglob("*") if p.is_file()):     # links out: see _links_out
-                digest = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
-                files["assets/" + path.relative_to(root).as_posix()] = (path, digest)
-    return files
+    for root, inside in ((PACKAGE_STATIC, PACKAGE_STATIC), (site / config.paths.static, site)):
+        for found in walk_inputs(root, inside).files:     # what is refused: see _refused_inputs
+            path = Path(found.path)
+            digest = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+            files["assets/" + found.rel] = (path, digest)
+    return dict(sorted(files.items()))
 
 
-def _links_out(site: Path, folders: tuple[str, ...]) -> list[Problem]:
-    """Links (to files or folders) in the templates and static folders that lead outside the site:
-    refused as those in content/ are, since what they lead to would be read and published."""
-    root = site.resolve()
+def _refused_inputs(site: Path, folders: tuple[str, ...]) -> list[Problem]:
+    """What the templates and static folders hold that is not read: links leading outside the
+    site (refused as those in content/ are, since what they lead to would be read and published),
+    special files, folders nested too deep (errors), links that loop (warnings)."""
     problems = []
     for name in folders:
-        for folder, dirs, files in os.walk(site / name, followlinks=False):
-            for entry in sorted((*dirs, *files)):
-                path = Path(folder, entry)
-                if path.is_symlink() and not path.resolve().is_relative_to(root):
-                    problems.append(Problem(path.relative_to(site).as_posix(), None,
-                                            "symbolic link points outside the site folder",
-                                            f"copy what it links to into {name}/ instead of linking it"))
+        for refused in walk_inputs(site / name, site).refused:
+            if refused.kind == OUTSIDE:
+                problems.append(Problem(f"{name}/{refused.rel}", None, "symbolic link points outside the site folder",
+                                        f"copy what it links to into {name}/ instead of linking it"))
+            else:
+                problems.append(refusal_problem(refused, name, name))
     return problems
 
 

@@ -7,9 +7,8 @@ back signatures, file names and what each context read, never page bytes.
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ from ..site.context import Contexts
 from ..site.depends import read_ids
 from .manifest import signature
 from ..core.errors import fail
+from ..core.pool import forked_map
 from ..site.formats.datafiles import Records, write_data_file
 from ..site.formats.outputs import data_bytes, data_context
 from ..site.render import Renderer
@@ -119,15 +119,14 @@ def produce(job: Job, jobs: int, progress: Callable[[int, int], None] | None = N
     produced = Produced({}, [], {})
     job.staging.mkdir(parents=True, exist_ok=True)
     results: Iterator[_Done]
-    if jobs <= 1 or total < PARALLEL_FROM:
+    parallel = jobs > 1 and total >= PARALLEL_FROM
+    if not parallel:
         ids: dict[str, int] = {}
         results = map(lambda bounds: _run(job, bounds, ids), chunks)
-        pool = None
     else:
         gc.freeze()     # the workers' collectors leave the inherited archive alone (and its memory shared)
-        pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_init_worker, initargs=(job,))
-        results = pool.imap(_run_in_worker, chunks)      # in order: the same result on every run
-    try:
+        results = forked_map(_run_in_worker, chunks, jobs, initializer=_init_worker, initargs=(job,))
+    try:     # in order: the same result on every run; a worker that dies raises WorkerDied
         for count, done in enumerate(results, start=1):
             produced.signatures.update(done.signatures)
             produced.written.extend(done.written)
@@ -136,9 +135,8 @@ def produce(job: Job, jobs: int, progress: Callable[[int, int], None] | None = N
                 produced.seconds[name] += seconds
             report(min(count * CHUNK, total), total)
     finally:
-        if pool is not None:
-            pool.terminate()
-            pool.join()
+        if isinstance(results, Generator):     # the workers stop, even when this stops early
+            results.close()
             gc.unfreeze()
     return produced
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from ..core.errors import Problem
 from .mentions import article_names
 from ..core.model import Article, Entity, Registries, Source, StoryInfo
 from ..core.slugs import is_safe_slug, slugify
+from ..core.walk import OUTSIDE, SPECIAL, Refused, refusal_problem, special_kind, walk_inputs
 from ..core.yamlload import describe, error_line, load_yaml
 
 ARTICLE_SUFFIX = ".md"
@@ -51,11 +51,15 @@ class Parsed:
 def read_text(path: Path, rel: str) -> tuple[str | None, list[Problem]]:
     """The file's text, or a located problem: not UTF-8, NUL bytes, too large, a link outside."""
     try:
-        size = path.stat().st_size      # before reading: a huge file is refused without loading it
-        raw = path.read_bytes() if size <= MAX_BYTES else b""
+        info = path.stat()      # before reading: a huge file is refused without loading it, a FIFO unopened
+        kind = special_kind(info.st_mode)
+        raw = path.read_bytes() if info.st_size <= MAX_BYTES and kind is None else b""
     except OSError as error:
         return None, [Problem(rel, None, f"{UNREADABLE}: {error.strerror}",
                                "check that the file exists and that you may read it")]
+    size = info.st_size
+    if kind is not None:
+        return None, [refusal_problem(Refused(rel, SPECIAL, what=kind), "", "")]
     if size > MAX_BYTES or len(raw) > MAX_BYTES:
         return None, [Problem(rel, 1, f"file is {max(size, len(raw)) // 2**20} MB, over the {MAX_BYTES // 2**20} MB limit",
                               "split it or remove embedded data")]
@@ -235,38 +239,34 @@ def _article_from(meta: dict[str, Any], body: str, rel: str, lines: dict[str, in
 
 
 def article_files(content: Path, site: Path) -> tuple[list[tuple[Path, str]], list[Problem]]:
-    """Every article file below content/, sorted; links that lead outside the site are refused.
-
-    Linked folders are not followed; those leading out of the site are reported."""
+    """Every article file below content/, sorted, and the problems of what is not read: links
+    that lead outside the site or loop, special files, folders nested too deep. Links that stay
+    inside the site are followed (`core.walk`)."""
     found: list[tuple[Path, str]] = []
     problems: list[Problem] = []
-    root = site.resolve()
-    top, base = str(content), content.relative_to(site).as_posix()
-
-    def relative(path: str) -> str:
-        return base + path[len(top):].replace(os.sep, "/")
-
-    for folder, dirs, files in os.walk(top, followlinks=False):
-        for name in dirs:
-            path = os.path.join(folder, name)
-            if os.path.islink(path) and not Path(path).resolve().is_relative_to(root):
-                problems.append(Problem(relative(path), None,
-                                        "symbolic link to a folder outside the site folder",
-                                        "copy the files into content/ instead of linking them"))
-        for name in files:
-            if not name.endswith(ARTICLE_SUFFIX):
-                continue
-            path = os.path.join(folder, name)
-            rel = relative(path)
-            if not utf8_name(rel):
-                problems.append(Problem(rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace"),
-                                        None, "file name is not UTF-8",
-                                        "rename it in UTF-8, e.g. convmv -f latin1 -t utf8 --notest FILE"))
-            elif os.path.islink(path) and not Path(path).resolve().is_relative_to(root):
+    base = content.relative_to(site).as_posix()
+    walk = walk_inputs(content, site)
+    for file in walk.files:
+        if not file.rel.endswith(ARTICLE_SUFFIX):
+            continue
+        rel = f"{base}/{file.rel}"
+        if not utf8_name(rel):
+            problems.append(Problem(rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace"),
+                                    None, "file name is not UTF-8",
+                                    "rename it in UTF-8, e.g. convmv -f latin1 -t utf8 --notest FILE"))
+        else:
+            found.append((Path(file.path), rel))
+    for refused in walk.refused:
+        rel = f"{base}/{refused.rel}"
+        if refused.kind == OUTSIDE and refused.folder:
+            problems.append(Problem(rel, None, "symbolic link to a folder outside the site folder",
+                                    "copy the files into content/ instead of linking them"))
+        elif refused.kind == OUTSIDE:
+            if refused.rel.endswith(ARTICLE_SUFFIX):      # other files are not read: nothing leaks
                 problems.append(Problem(rel, None, "symbolic link points outside the site folder",
                                         "copy the file into content/ instead of linking it"))
-            elif os.path.isfile(path):
-                found.append((Path(path), rel))
+        elif refused.rel not in REGISTRY_FILES:          # a registry's problems: see load_registries
+            problems.append(refusal_problem(refused, base, base))
     found.sort(key=lambda item: item[1].split("/"))
     problems.sort(key=lambda p: p.path.split("/"))
     return found, problems
@@ -348,6 +348,10 @@ def load_registries(content: Path, site: Path, read: RegistryReader = registry_i
         if path.is_symlink() and not path.resolve().is_relative_to(site.resolve()):
             problems.append(Problem(rel, None, "symbolic link points outside the site folder",
                                     "copy the file into content/ instead of linking it"))
+            continue
+        kind = special_kind(path.stat().st_mode)
+        if kind is not None:        # a FIFO would be waited on forever
+            problems.append(refusal_problem(Refused(rel, SPECIAL, what=kind), "", ""))
             continue
         kind = name.split(".")[0]
         items, found = read(path, rel, kind)

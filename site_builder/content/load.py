@@ -1,7 +1,6 @@
 """Discover and parse the whole content folder, collecting every problem in one pass."""
 from __future__ import annotations
 
-import multiprocessing
 import os
 import zlib
 from dataclasses import dataclass
@@ -16,7 +15,8 @@ from ..core.store import (DataError, article_data, article_from, cache_problem, 
 from ..core.config import Config
 from .articles import (REGISTRY_FILES, UNREADABLE, Parsed, RegistryItems, RegistryReader, article_files, duplicate_slugs,
                       load_registries, parse_article, registry_items)
-from ..core.errors import Problem
+from ..core.errors import Problem, SiteError
+from ..core.pool import WorkerDied, forked_map
 from ..core.model import Article, Registries
 
 PARALLEL_FROM = 400   # files; below this a process pool costs more than it saves
@@ -135,8 +135,7 @@ def parse_all(files: list[tuple[Path, str]], tz: str, cache: ParseCache, jobs: i
     todo = [i for i, r in enumerate(results) if r is None]
     work = [(files[i][0], files[i][1], tz) for i in todo]
     if jobs > 1 and len(work) >= PARALLEL_FROM:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            parsed = pool.map(_parse, work, chunksize=max(1, len(work) // (jobs * 8)))
+        parsed = list(forked_map(_parse, work, jobs, chunksize=max(1, len(work) // (jobs * 8))))
     else:
         parsed = [_parse(job) for job in work]
     for i, result in zip(todo, parsed):
@@ -203,7 +202,10 @@ def _load_content(site: Path, config: Config, drafts: bool, jobs: int, cache: bo
     problems += found
     parse_cache = ParseCache(site / config.paths.cache if cache else None,
                              f"parsed-{config.timezone.replace('/', '_')}", trusted)
-    parsed = parse_all(files, config.timezone, parse_cache, jobs)
+    try:
+        parsed = parse_all(files, config.timezone, parse_cache, jobs)
+    except WorkerDied as died:
+        raise SiteError(died.located(config.paths.content)) from None
     articles = []
     for result in parsed:
         problems += result.problems

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 import tomllib
 import zoneinfo
 from dataclasses import dataclass, field
@@ -9,8 +10,19 @@ from pathlib import Path
 from typing import Any, get_type_hints
 
 from .errors import Problem, SiteError, fail
+from .walk import SPECIAL, Refused, refusal_problem, special_kind
 
 CONFIG_NAME = "site.toml"
+# Every numeric setting's range: beyond it a setting costs without bound (`[related] count =
+# 100000000000` asked for 17.8 GB) or means nothing (a likelihood over 1).
+LIMITS: dict[str, tuple[float, float]] = {
+    "per_page": (1, 10_000), "feed_entries": (1, 10_000),
+    "related.count": (0, 100), "related.entities": (0, 100), "related.text": (0, 100),
+    "related.same_story": (0, 100), "related.time": (0, 100), "related.time_window_days": (0, 365),
+    "related.min_score": (0, 100),
+    "stories.entities": (0, 100), "stories.text": (0, 100), "stories.window_days": (0, 365),
+    "stories.threshold": (0, 1), "stories.version_threshold": (0, 1),
+}
 
 
 @dataclass(frozen=True)
@@ -73,8 +85,16 @@ class Config:
 
 
 def _line_of(text: str, key: str) -> int | None:
+    """The line setting `key` ("count", or "related.count" within its table), else None."""
+    table, _, name = key.rpartition(".")
+    current = ""
     for number, line in enumerate(text.splitlines(), start=1):
-        if line.strip().startswith(key):
+        stripped = line.strip()
+        if stripped.startswith("[") and not table:
+            continue
+        if stripped.startswith("["):
+            current = stripped.strip("[] \t")
+        elif (not table or current == table) and stripped.startswith(name):
             return number
     return None
 
@@ -124,17 +144,27 @@ def _check_values(config: Config, path: str, text: str) -> list[Problem]:
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         problems.append(Problem(path, _line_of(text, "timezone"), f"unknown time zone '{config.timezone}'",
                                 'use an IANA name such as "UTC" or "Europe/Berlin"'))
-    for key in ("per_page", "feed_entries"):
-        if getattr(config, key) < 1:
-            problems.append(Problem(path, _line_of(text, key), f"'{key}' must be at least 1, not {getattr(config, key)}",
-                                    f"for example: {key} = {getattr(Config(), key)}"))
-    if config.related.count < 0:
-        problems.append(Problem(path, _line_of(text, "count"), f"'related.count' must be 0 or more, not "
-                                f"{config.related.count}", "for example: count = 5"))
+    for key, (low, high) in LIMITS.items():
+        problems += _range_problems(config, key, low, high, path, text)
     if config.html_policy not in ("escape", "sanitize"):
         problems.append(Problem(path, _line_of(text, "html_policy"), "'html_policy' must be \"escape\" or \"sanitize\"",
                                 '"escape" shows raw HTML in bodies as text, "sanitize" keeps a safe subset'))
     return problems
+
+
+def _range_problems(config: Config, key: str, low: float, high: float, path: str, text: str) -> list[Problem]:
+    table, _, name = key.rpartition(".")
+    value = getattr(getattr(config, table) if table else config, name)
+    example = f"for example: {name} = {getattr(getattr(Config(), table) if table else Config(), name)}"
+    if not math.isfinite(value):
+        why = f"must be a finite number, not {value}"
+    elif value < low:
+        why = f"must be at least {low:g}, not {value}" if low else f"must be 0 or more, not {value}"
+    elif value > high:
+        why = f"must be at most {high:g}, not {value}"
+    else:
+        return []
+    return [Problem(path, _line_of(text, key), f"'{key}' {why}", example)]
 
 
 def host_warning(site: Path, config: Config) -> list[Problem]:
@@ -157,6 +187,9 @@ def load_config(site: Path, overrides: dict[str, Any] | None = None) -> Config:
     text = ""
     data: dict[str, Any] = {}
     if file.exists():
+        kind = special_kind(file.stat().st_mode)
+        if kind is not None:      # a FIFO would be waited on forever
+            raise SiteError(refusal_problem(Refused(path, SPECIAL, what=kind), "", ""))
         text = file.read_text(encoding="utf-8", errors="replace")
         try:
             data = tomllib.loads(text)
