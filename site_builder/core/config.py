@@ -21,7 +21,7 @@ LIMITS: dict[str, tuple[float, float]] = {
     "related.same_story": (0, 100), "related.time": (0, 100), "related.time_window_days": (0, 365),
     "related.min_score": (0, 100),
     "stories.entities": (0, 100), "stories.text": (0, 100), "stories.window_days": (0, 365),
-    "stories.threshold": (0, 1), "stories.version_threshold": (0, 1),
+    "stories.threshold": (0, 1), "stories.version_threshold": (0, 1), "stories.event_threshold": (0, 10),
 }
 
 
