@@ -144,3 +144,16 @@ def test_written_entities_are_kept_as_written(tmp_path: Path) -> None:
     path.write_text("---\ntitle: T\ndate: 2025-01-01\nsource: S\nentities: [Kelsham]\n---\nMayor Ilse Vandorp spoke.\n")
     article = parse_article(path, "content/articles/a.md", ZoneInfo("UTC")).article
     assert article is not None and article.entities == ("Kelsham",) and not article.names_found
+
+
+def test_two_events_of_several_reports_each_stay_apart_across_a_weaker_link() -> None:
+    """Two happenings of one subject and day, each told by three outlets: alike between them
+    (0.2, above the threshold) but much less than within (0.5)."""
+    reports = [Report(0.0, frozenset({outlet})) for outlet in "abcdef"]
+    pairs = [(i, j) for i in range(6) for j in range(i + 1, 6)]
+    scores = [0.5 if (i < 3) == (j < 3) else 0.2 for i, j in pairs]
+    alike = sp.coo_matrix((scores, tuple(zip(*pairs))), shape=(6, 6))
+    assert group_reports(reports, alike, 0.1) == [[0, 1, 2], [3, 4, 5]]
+    # one report alone still joins a group it is alike enough to on average
+    single = sp.coo_matrix(([0.5, 0.5, 0.5, 0.2, 0.2, 0.2], ([0, 0, 1, 0, 1, 2], [1, 2, 2, 3, 3, 3])), shape=(4, 4))
+    assert group_reports(reports[:4], single, 0.1) == [[0, 1, 2, 3]]

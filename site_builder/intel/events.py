@@ -6,8 +6,10 @@ and lede more than the rest), faded by the days between them (half at FADE_DAYS,
 EVENT_DAYS), and held to a higher bar the shorter the texts are (a sentence shares few words, and
 one rare word shared makes a high cosine). Reports are grouped by average linkage, most alike
 first: an event joins another only when its reports are alike on average, so one shared word or
-one shared day never joins two happenings, and the result depends on the texts alone, never on
-file names or the order of files within a day. An event holds one report per outlet, and reports
+one shared day never joins two happenings, and two events of several reports each merge only when
+they are nearly as alike between them as within the looser of the two (COHESION: two happenings of
+one subject and day, each told by several outlets, stay two). The result depends on the texts
+alone, never on file names or the order of files within a day. An event holds one report per outlet, and reports
 with different `story:` keys are different happenings. Two reports filed from different places
 (datelines that share no place) must be twice as alike.
 """
@@ -26,6 +28,7 @@ FADE_DAYS = 2.0        # at this many days apart, likeness counts half
 SHORT_TERMS = 40.0     # a report with fewer distinct terms must be more alike, by (SHORT_TERMS / terms)**2
 ELSEWHERE = 2.0        # ... and reports filed from different places, by this much
 BLOCK = 1000           # reports compared at a time
+COHESION = 0.8         # two events of several reports merge only when as alike as this share of their own reports
 
 
 @dataclass(frozen=True)
@@ -95,9 +98,12 @@ def group_reports(reports: Sequence[Report], similar: sp.coo_matrix, threshold: 
     story = {head: next((reports[m].story for m in group if reports[m].story), None) for head, group in members.items()}
     fixed = {head: reports[head].fixed is not None for head in members}
     sums: dict[int, dict[int, float]] = {head: {} for head in members}
+    within = dict.fromkeys(members, 0.0)     # summed likeness of the pairs inside each event
     for a, b, score in zip(similar.row.tolist(), similar.col.tolist(), similar.data.tolist()):
         a, b = head_of[a], head_of[b]
-        if a != b:
+        if a == b:
+            within[a] += score
+        else:
             sums[a][b] = sums[a].get(b, 0.0) + score
             sums[b][a] = sums[b].get(a, 0.0) + score
 
@@ -114,8 +120,11 @@ def group_reports(reports: Sequence[Report], similar: sp.coo_matrix, threshold: 
             break
         if (fixed[a] and fixed[b]) or outlets[a] & outlets[b] or (story[a] and story[b] and story[a] != story[b]):
             continue
+        if -score < COHESION * min(_cohesion(within[a], len(members[a])), _cohesion(within[b], len(members[b]))):
+            continue
         if len(sums[a]) < len(sums[b]):
             a, b = b, a
+        within[a] += within.pop(b) + sums[a][b]
         members[a] += members.pop(b)
         outlets[a] |= outlets.pop(b)
         merged_story, merged_fixed = story.pop(b), fixed.pop(b)
@@ -129,3 +138,9 @@ def group_reports(reports: Sequence[Report], similar: sp.coo_matrix, threshold: 
         for other in sums[a]:
             heapq.heappush(heap, (-average(a, other), min(a, other), max(a, other)))
     return sorted((sorted(group) for group in members.values()), key=lambda group: group[0])
+
+
+def _cohesion(within: float, size: int) -> float:
+    """How alike an event's reports are on average (0 for one report: a report alone joins any
+    event alike enough on average)."""
+    return within / (size * (size - 1) / 2) if size > 1 else 0.0

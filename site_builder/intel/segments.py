@@ -35,7 +35,7 @@ from .textsig import (SECONDS_PER_DAY, Analysis, ArchiveFeatures, ChunkAnalysis,
                       analysis_rows, archive_features, assemble, chunk_key, chunk_ranges, date_order, docs_of)
 
 SEGMENT_DAYS = 56.0
-VERSION = 2          # change when a part's results are computed differently
+VERSION = 3          # change when a part's results are computed differently
 
 StoryResults = tuple[tuple[Story, ...], dict[str, tuple[RelatedLink, ...]]]
 
