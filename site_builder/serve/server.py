@@ -34,7 +34,7 @@ def serve(site: Path, *, host: str = "127.0.0.1", port: int = 5500, drafts: bool
     options = BuildOptions(drafts=drafts, output=output, index_search=False, keep_pages=True, publishing=publishing)
     builder = Builder(site, options, console, site_layout(site, output), search=SearchRefresher(site, console, publishing))
     try:
-        before = snapshot(builder.layout.inputs)
+        before = snapshot(builder.layout.inputs, site)
         hub = Hub(builder.run(set()).state, builder.layout, host=host, publishing=publishing)
         asyncio.run(_serve_forever(hub, builder, before, host, port))
     except KeyboardInterrupt:
@@ -52,7 +52,7 @@ async def _serve_forever(hub: Hub, builder: Builder, before: Snapshot, host: str
             loop.add_callback(hub.publish, preview)
         loop.add_callback(hub.publish, builder.run(changed))
 
-    watcher = Watcher(lambda: builder.layout.inputs, rebuild, before, stop)
+    watcher = Watcher(lambda: builder.layout.inputs, rebuild, before, stop, builder.site)
     watcher.start()
     shown = f"[{host}]" if ":" in host else host
     builder.console.print(f"[bold]serving[/] {escape(printable(str(hub.layout.output)))} at "
