@@ -213,3 +213,86 @@ def test_a_build_that_could_not_record_itself_is_not_taken_for_the_last_recorded
     edit(example_site, HORMUZ, "The European Union has been URGING", "The European Union has been urging")
     built(example_site)
     assert_same_as_clean(example_site, tmp_path)
+
+
+# -- the cache folder belongs to site_builder: it removes only what it wrote ------------------------
+OTHER_PROGRAMS = ("embeddings.pickle", "other-app/state.json.tmp3999123", "other-app/download.tmp87654321.part",
+                  "analysis/someone-elses.json", "analysis/0123456789abcdef.npz.bak", "notes.txt.tmp1")
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def other_programs_files(folder: Path) -> dict[str, bytes]:
+    for rel in OTHER_PROGRAMS:
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_text(f"not site_builder's: {rel}", encoding="utf-8")
+    return files_of(folder)
+
+
+def test_a_cache_setting_naming_a_folder_of_other_files_is_refused_and_left_alone(example_site: Path) -> None:
+    shared = example_site.parent / "sharedcache"
+    before = other_programs_files(shared)
+    config = example_site / "site.toml"
+    lines = config.read_text(encoding="utf-8").count("\n")
+    config.write_text(config.read_text(encoding="utf-8") + '\n[paths]\ncache = "../sharedcache"\n', encoding="utf-8")
+    with pytest.raises(SiteError) as caught:
+        built(example_site)
+    assert str(caught.value) == (
+        f'site.toml:{lines + 3}: paths.cache = "../sharedcache": the cache folder {shared.resolve()} holds '
+        "embeddings.pickle, a file site_builder did not write (choose a folder of the cache's own, "
+        "such as .site-builder-cache, or move the other files out of it)")
+    assert files_of(shared) == before and not (example_site / "output").exists()
+    from site_builder.check.lint import check_site
+    with pytest.raises(SiteError):
+        check_site(example_site)
+    assert files_of(shared) == before
+
+
+@pytest.mark.parametrize("setting, relation", [
+    ("content", "is the content folder"), ("content/cache", "is inside the content folder"),
+    ("templates", "is the templates folder"), ("static/x", "is inside the static folder"),
+    ("output", "is the output folder"), (".", "contains the content folder"),
+])
+def test_a_cache_setting_overlapping_an_input_or_the_output_is_refused(example_site: Path, setting: str,
+                                                                       relation: str) -> None:
+    for name in ("templates", "static"):
+        (example_site / name).mkdir()
+    config = example_site / "site.toml"
+    lines = config.read_text(encoding="utf-8").count("\n")
+    config.write_text(config.read_text(encoding="utf-8") + f'\n[paths]\ncache = "{setting}"\n', encoding="utf-8")
+    before = files_of(example_site)
+    with pytest.raises(SiteError) as caught:
+        built(example_site)
+    message = str(caught.value)
+    assert message.startswith(f'site.toml:{lines + 3}: paths.cache = "{setting}": the cache folder ')
+    assert relation in message and message.endswith("(choose a separate folder such as .site-builder-cache)")
+    assert files_of(example_site) == before
+
+
+def test_a_marked_cache_removes_only_files_of_its_own_names(example_site: Path) -> None:
+    built(example_site)
+    cache = example_site / CACHE
+    before = other_programs_files(cache)
+    edit(example_site, HORMUZ, "The European Union has been urging", "The European Union had been urging")
+    assert built(example_site).written > 0
+    built(example_site, clean=True)
+    after = files_of(cache)
+    assert {rel: after.get(rel) for rel in OTHER_PROGRAMS} == {rel: before[rel] for rel in OTHER_PROGRAMS}
+    assert (cache / ".site-builder-cache.json").is_file()
+
+
+def test_an_earlier_versions_cache_without_the_marker_is_kept_and_used(example_site: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    built(example_site)
+    cache = example_site / CACHE
+    (cache / ".site-builder-cache.json").unlink()
+    kept = {rel for rel in files_of(cache) if rel.startswith("parsed-")}
+    edit(example_site, HORMUZ, "The European Union has been urging", "The European Union had been urging")
+    read = []
+    real = content_module.read_text
+    monkeypatch.setattr(content_module, "read_text", lambda path, rel: read.append(rel) or real(path, rel))
+    assert built(example_site).written > 0
+    assert read == [HORMUZ]      # the other files come from the parse cache
+    assert kept <= set(files_of(cache)) and (cache / ".site-builder-cache.json").is_file()

@@ -145,3 +145,16 @@ def test_a_same_size_edit_with_the_old_modification_time_is_seen(tmp_path: Path)
     path.write_text("two", encoding="utf-8")
     os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
     assert snapshot([tmp_path]) != first
+
+
+def test_an_edit_behind_a_linked_folder_inside_the_site_is_seen(tmp_path: Path) -> None:
+    from site_builder.serve.watch import changed_files
+    (tmp_path / "shared/more").mkdir(parents=True)
+    (tmp_path / "content/articles").mkdir(parents=True)
+    target = tmp_path / "shared/more/x.md"
+    target.write_text("one", encoding="utf-8")
+    os.symlink("../../shared/more", tmp_path / "content/articles/more")
+    first = snapshot([tmp_path / "content"], site=tmp_path)
+    target.write_text("two, longer", encoding="utf-8")
+    assert changed_files(first, snapshot([tmp_path / "content"], site=tmp_path)) == {
+        str(tmp_path / "content/articles/more/x.md")}

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..core.cachefolder import OLD_PICKLE, check_cache_folder, mark_cache_folder
 from ..core.store import cache_problem, remove_dead_temporaries, writable
 from ..content.load import default_jobs
 from ..core.config import CONFIG_NAME, Config, config_line, host_warning, load_config
@@ -102,7 +103,11 @@ def build(site: Path, options: BuildOptions = BuildOptions(), loaded: Loaded | N
     """Build the site; on any error raise SiteError and leave the previous output as it was.
     `loaded` is the site's content and archive when the caller has already loaded them (`check`)."""
     config = load_config(site, {"base_url": options.base_url, "search": options.search})
+    chosen = options.output.resolve() if options.output else None
+    if config_line(site, "cache") is not None:      # the line that chose the cache folder is named first
+        check_cache_folder(site, config, chosen)
     output = output_folder(site, config, options)
+    check_cache_folder(site, config, chosen)
     try:
         with build_lock(site / config.paths.cache, output, LockWait(options.lock_timeout, options.waiting)):
             recover(output)
@@ -228,9 +233,12 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions, load
 
 
 def _prepare_cache(folder: Path) -> OSError | None:
-    """Remove what dead builds and older versions left in the cache; why it cannot be written, if so."""
+    """Mark the cache folder as the cache; remove what dead builds and older versions left in it
+    (files of its own names only); why it cannot be written, if so."""
+    mark_cache_folder(folder)
     remove_dead_temporaries(folder)
-    for old in (*folder.glob("*.pickle"), folder / "analysis" / "results.pickle"):   # before the cache held data only
+    for old in (*(p for p in folder.glob("*.pickle") if OLD_PICKLE.fullmatch(p.name)),   # before the cache held
+                folder / "analysis" / "results.pickle"):                               # data only
         _forget(old)
     return writable(folder)
 

@@ -12,6 +12,7 @@ import orjson
 
 from ..core.store import (DataError, article_data, article_from, cache_problem, no_collection, problem_data, problem_from,
                         read_cache, write_cache)
+from ..core.cachefolder import check_cache_folder, mark_cache_folder
 from ..core.config import Config
 from .articles import (REGISTRY_FILES, UNREADABLE, Parsed, RegistryItems, RegistryReader, article_files, duplicate_slugs,
                       load_registries, parse_article, registry_items)
@@ -84,6 +85,7 @@ class ParseCache:
         stopped it, if any (the build goes on without the cache)."""
         if self.folder is None:
             return None
+        mark_cache_folder(self.folder)
         try:
             for n, entries in enumerate(self.shards):
                 gone = [rel for rel in entries if rel not in keep]
@@ -200,6 +202,8 @@ def _load_content(site: Path, config: Config, drafts: bool, jobs: int, cache: bo
         return Content((), Registries(), tuple(problems))
     files, found = article_files(content, site)
     problems += found
+    if cache:
+        check_cache_folder(site, config)
     parse_cache = ParseCache(site / config.paths.cache if cache else None,
                              f"parsed-{config.timezone.replace('/', '_')}", trusted)
     try:

@@ -18,11 +18,12 @@ from zoneinfo import ZoneInfo
 
 import orjson
 
+from .cachefolder import own_files
 from .errors import Problem
 from .model import Article, Event, RelatedLink, Story, Tie, Version
 
 TEMPORARY = ".tmp"       # `name.tmp<pid>`: a file being written by the process <pid>
-_TEMPORARY = re.compile(r"\.tmp(\d+)")
+_TEMPORARY = re.compile(r"\.tmp(\d+)$")
 DataError = (ValueError, TypeError, KeyError, IndexError, AttributeError)    # what a damaged file can raise
 
 
@@ -78,12 +79,11 @@ def read_cache(path: Path, version: int) -> Any:
 
 
 def remove_dead_temporaries(folder: Path) -> None:
-    """Delete the temporary files of writes that never finished (a build killed while saving)."""
-    if not folder.is_dir():
-        return
-    for path in folder.rglob(f"*{TEMPORARY}*"):
+    """Delete the temporary files of writes that never finished (a build killed while saving):
+    only those of the cache's own names, whatever else the folder holds."""
+    for path in own_files(folder):
         match = _TEMPORARY.search(path.name)
-        if match and path.is_file() and not _alive(int(match.group(1))):
+        if match and not _alive(int(match.group(1))):
             with suppress(OSError):      # a read-only cache: reported when the build tries to write it
                 path.unlink(missing_ok=True)
 

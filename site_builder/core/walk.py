@@ -12,7 +12,9 @@ from __future__ import annotations
 import os
 import stat
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
+from typing import NamedTuple
 
 from .errors import Problem
 
@@ -23,13 +25,14 @@ LOOP = "loop"
 SPECIAL = "special"
 DEEP = "deep"
 
+_NAME = attrgetter("name")
 _SPECIAL_KINDS = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"),
                   (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
 
 
-@dataclass(frozen=True)
-class Found:
-    """A regular file, as reached from the walked folder."""
+class Found(NamedTuple):
+    """A regular file, as reached from the walked folder (a tuple: hundreds of thousands are made
+    for every fingerprint)."""
 
     path: str          # the folder's path joined with the names on the way (through links)
     rel: str           # "/"-separated, from the walked folder
@@ -72,7 +75,7 @@ def walk_inputs(root: Path, site: Path, skip: tuple[str, ...] = ()) -> Walk:
         folder, rel, depth, here, above = stack.pop()
         try:
             with os.scandir(folder) as scan:
-                entries = sorted(scan, key=lambda e: e.name)
+                entries = sorted(scan, key=_NAME)
         except OSError:       # removed while walking, or not readable: its files are missing
             continue
         folders = []

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from ..core.cachefolder import ANALYSIS_NAME
 from ..core.store import atomic_file, read_cache, write_cache
 from .textsig import ChunkAnalysis, part_arrays, part_from_arrays
 
@@ -76,5 +77,5 @@ class ChunkStore:
         """Forget the chunks and parts of texts that are no longer in the archive (when this run analysed it)."""
         if self.used and self.folder.is_dir():
             for path in (*self.folder.glob("*.npz"), *self.folder.glob("*.json")):
-                if path.stem not in self.used:
+                if path.stem not in self.used and ANALYSIS_NAME.fullmatch(path.name):   # never another's file
                     path.unlink(missing_ok=True)

@@ -35,7 +35,7 @@ def serve(site: Path, *, host: str = "127.0.0.1", port: int = 5500, drafts: bool
                            waiting=lambda note: console.print(plain(("waiting", "yellow"), f": {note}"), soft_wrap=True))
     builder = Builder(site, options, console, site_layout(site, output), search=SearchRefresher(site, console, publishing))
     try:
-        before = snapshot(builder.layout.inputs)
+        before = snapshot(builder.layout.inputs, site)
         hub = Hub(builder.run(set()).state, builder.layout, host=host, publishing=publishing)
         asyncio.run(_serve_forever(hub, builder, before, host, port))
     except KeyboardInterrupt:
@@ -53,7 +53,7 @@ async def _serve_forever(hub: Hub, builder: Builder, before: Snapshot, host: str
             loop.add_callback(hub.publish, preview)
         loop.add_callback(hub.publish, builder.run(changed))
 
-    watcher = Watcher(lambda: builder.layout.inputs, rebuild, before, stop)
+    watcher = Watcher(lambda: builder.layout.inputs, rebuild, before, stop, builder.site)
     watcher.start()
     shown = f"[{host}]" if ":" in host else host
     builder.console.print(f"[bold]serving[/] {escape(printable(str(hub.layout.output)))} at "

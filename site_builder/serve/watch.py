@@ -7,6 +7,8 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from ..core.walk import walk_inputs
+
 
 
 
@@ -26,11 +28,18 @@ Snapshot = dict[str, tuple[int, int, int, int]]     # path -> (mtime_ns, size, i
 
 
 # -- watch -----------------------------------------------------------------------------------------
-def snapshot(inputs: Iterable[Path]) -> Snapshot:
-    """Modification time, size, inode and change time of every input file (folders are walked, not followed)."""
+def snapshot(inputs: Iterable[Path], site: Path | None = None) -> Snapshot:
+    """Modification time, size, inode and change time of every input file. With `site`, folders
+    are walked as the build reads them (`core.walk`: links that stay inside the site followed, a
+    linked file stamped by what it leads to); without, links to folders are not followed."""
     files: Snapshot = {}
     for path in inputs:
-        if path.is_dir():
+        if path.is_dir() and site is not None:
+            for found in walk_inputs(path, site, skip=(".git",)).files:
+                if not _ignored(os.path.basename(found.path)):
+                    info = found.info
+                    files[found.path] = (info.st_mtime_ns, info.st_size, info.st_ino, info.st_ctime_ns)
+        elif path.is_dir():
             _scan_folder(str(path), files)
         else:
             _stat_into(str(path), files)
@@ -81,9 +90,10 @@ class Watcher(threading.Thread):
     is lost only costs time."""
 
     def __init__(self, inputs: Callable[[], Iterable[Path]], on_change: Callable[[set[Path]], None],
-                 before: Snapshot, stop: threading.Event) -> None:
+                 before: Snapshot, stop: threading.Event, site: Path | None = None) -> None:
         super().__init__(name="site-builder-watcher", daemon=True)
         self.inputs, self.on_change, self.before, self.stop = inputs, on_change, before, stop
+        self.site = site          # folders are walked as the build reads them (see snapshot)
         self.wake = threading.Event()
         self._lock = threading.Lock()
         self._hints: set[str] = set()
@@ -106,7 +116,7 @@ class Watcher(threading.Thread):
             if after is None:
                 trusted = self._watching
                 started = time.monotonic()
-                after = snapshot(self.inputs())
+                after = snapshot(self.inputs(), self.site)
                 delay = max(MIN_POLL, (time.monotonic() - started) * POLL_COST)
             changed, self.before = changed_files(self.before, after), after
             if changed:
