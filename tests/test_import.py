@@ -317,3 +317,18 @@ def test_not_headlines(line: str) -> None:
 def test_split_teasers_leaves_ordinary_sentences() -> None:
     text = "Putin said that Israel had given Moscow assurances. The Kremlin said that Putin would receive Araqchi."
     assert split_teasers(text) == (text, ())
+
+
+def test_names_the_text_mentions_are_written_as_entities_and_the_new_ones_marked(site: Path) -> None:
+    raw = site / "mayor.txt"
+    raw.write_text("Kelsham bridge reopens after two years\n\nMayor Ilse Vandorp opened the Vandorp Bridge on "
+                   "Friday, and Orrin Structural said the repairs were finished. Officials in Tehran and the "
+                   "Kremlin were not asked. The Iranian foreign minister Abbas Araghchi was in Moscow.\n",
+                   encoding="utf-8")
+    report = import_paths([raw], site, date=DAY, source="Kelsham Gazette")
+    assert report.ok, report.lines()
+    post = next(iter(articles(site).values()))
+    assert "Abbas Araqchi" in post["entities"]           # the registry's alias, written as its canonical name
+    assert {"Mayor Ilse Vandorp", "Orrin Structural"} <= set(post["entities"])
+    assert {"Mayor Ilse Vandorp", "Orrin Structural"} <= set(post["review"]["new_entities"])
+    assert "Abbas Araqchi" not in post["review"]["new_entities"] and "Friday" not in post["entities"]

@@ -21,6 +21,7 @@ from ..core.config import StoryWeights, load_config
 from ..intel.versions import copy_score
 from ..core.errors import Problem
 from .html import MissingModule, looks_like_html, parse_html
+from ..content.mentions import article_names
 from .meta import (candidate_entities, dateline_of, entities_in, known_source, parse_page_date,
                           when_ago, wire_of)
 from .text import Block, RawItem, RawPage, decode, parse_text
@@ -106,6 +107,7 @@ class Draft:
     dateline: str | None = None
     entities: tuple[str, ...] = ()
     candidates: tuple[str, ...] = ()
+    new_names: tuple[str, ...] = ()     # of `entities`, those the registry lacks (found in the text)
     teasers: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
@@ -205,11 +207,26 @@ def _draft(item: RawItem, label: str, source: str, when: datetime | date, notes:
            registries: Registries) -> Draft:
     text = "\n".join([item.title, *(b.text for b in item.blocks)])
     dateline, dateline_wire = dateline_of(item.blocks[0].text)
+    known, new = _names(item, text, registries)
     return Draft(label, item.title, when, source, item.blocks, url=item.url,
-                 wire=dateline_wire or wire_of(text), dateline=dateline,
-                 entities=entities_in(text, registries.entities),
+                 wire=dateline_wire or wire_of(text), dateline=dateline, entities=(*known, *new), new_names=new,
                  candidates=candidate_entities(text, registries.entities),
                  teasers=item.teasers, notes=(*item.notes, *notes), author=item.author)
+
+
+def _names(item: RawItem, text: str, registries: Registries) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The registry's names the text mentions (canonical, aliases resolved), and the other names
+    it mentions (`content.mentions`), new to the registry."""
+    canonical = {n.casefold(): e.name for e in registries.entities for n in (e.name, *e.aliases)}
+    known = list(entities_in(text, registries.entities))
+    new: list[str] = []
+    taken = {n.casefold() for n in known}
+    for name in article_names(item.title, "\n".join(b.text for b in item.blocks)):
+        name = canonical.get(name.casefold(), name)
+        if name.casefold() not in taken:
+            taken.add(name.casefold())
+            (known if name.casefold() in canonical else new).append(name)
+    return tuple(known), tuple(new)
 
 
 def drafts_of(page: RawPage, path: Path, label: str, options: Options) -> tuple[Draft, ...]:
@@ -391,7 +408,8 @@ def front_matter(draft: Draft) -> dict[str, object]:
                 "entities": list(draft.entities), "related": list(draft.related)}
     meta.update({k: v for k, v in optional.items() if v})
     review = {"imported_from": draft.input, "sha256": draft.sha256, "imported_at": draft.imported_at,
-              "author": draft.author, "candidate_entities": list(draft.candidates),
+              "author": draft.author, "new_entities": list(draft.new_names),
+              "candidate_entities": list(draft.candidates),
               "teasers": list(draft.teasers), "notes": list(draft.notes)}
     meta["review"] = {k: v for k, v in review.items() if v}
     return meta
