@@ -23,6 +23,8 @@ then now there here what why how where who""".split())   # a phrase opened by on
 PARTICLES = frozenset({"of", "de", "del", "da", "di", "van", "von", "der", "bin", "al", "la", "le", "du", "the"})
 CALENDAR = frozenset("""monday tuesday wednesday thursday friday saturday sunday january february march april may
 june july august september october november december""".split())   # capitalised, but not names
+_DEMONYM = re.compile(r"(?:ian|ean|ese|ish)$", re.I)   # 'Russian', 'Chinese': a people's adjective, not a name
+_POSSESSIVE = re.compile(r"[’']s$")
 _WORD = re.compile(r"[^\W\d_][\w’'.\-]*", re.U)
 _SENTENCE_END = re.compile(r"[.!?:;\"“”«»()\[\]—–]\s*$")
 
@@ -57,7 +59,8 @@ def mentioned_names(text: str, language: str = "en") -> tuple[str, ...]:
                 words, opening = words[1:], False      # 'After Joe Biden' opening a sentence: 'Joe Biden'
             while words and words[0].casefold() in PARTICLES:
                 words = words[1:]
-            if not words or (len(words) == 1 and words[0].casefold() in CALENDAR):
+            words = [_POSSESSIVE.sub("", w) for w in words]
+            if not words or (len(words) == 1 and (words[0].casefold() in CALENDAR or _DEMONYM.search(words[0]))):
                 continue
             if len(words) == 1:
                 limit = OPENING_WORD if opening else COMMON_WORD
