@@ -3,7 +3,8 @@
     python benchmarks/generate.py OUTDIR --articles 10000 --seed 1
 
 Writes OUTDIR/site.toml, OUTDIR/content/articles/*.md, entities.yaml, sources.yaml,
-stories.yaml (the ~10% explicit stories) and OUTDIR/labels.csv (path, story, event).
+stories.yaml (the ~10% explicit stories) and OUTDIR/labels.csv (path, story, event, copy: each wire story
+and its copies are one report, which is its own event).
 """
 from __future__ import annotations
 
@@ -157,7 +158,7 @@ def headline(rng: random.Random, pools: Pools, plan: Plan, entities: list[str]) 
 
 
 def write_story(rng: random.Random, nprng: np.random.Generator, pools: Pools, plan: Plan, budget: int,
-                articles: Path, labels: list[tuple[str, str, str]]) -> int:
+                articles: Path, labels: list[tuple[str, str, str, str]]) -> int:
     """Write up to `budget` articles of one story; returns how many were written."""
     written = 0
     event = 0
@@ -178,7 +179,7 @@ def write_story(rng: random.Random, nprng: np.random.Generator, pools: Pools, pl
             text = front_matter(head, date, outlets[copy], wire, plan.id if plan.explicit else None,
                                 entities, [pools.general[rng.randrange(50)]], body[0][:120].replace('"', ""))
             (articles / f"{slug}.md").write_text(text + "\n" + "\n\n".join(body) + "\n", encoding="utf-8")
-            labels.append((f"content/articles/{slug}.md", plan.id, event_id))
+            labels.append((f"content/articles/{slug}.md", plan.id, event_id, event_id))
             written += 1
         event += 1
     return written
@@ -206,7 +207,7 @@ def generate(out: Path, articles: int, seed: int) -> None:
     folder = out / "content" / "articles"
     folder.mkdir(parents=True, exist_ok=True)
     (out / "site.toml").write_text('title = "Synthetic archive"\n', encoding="utf-8")
-    labels: list[tuple[str, str, str]] = []
+    labels: list[tuple[str, str, str, str]] = []
     remaining = articles
     for index, plan in enumerate(plans):
         share = remaining // (len(plans) - index)
@@ -214,7 +215,7 @@ def generate(out: Path, articles: int, seed: int) -> None:
     write_registries(out / "content", pools, plans)
     with (out / "labels.csv").open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["path", "story", "event"])
+        writer.writerow(["path", "story", "event", "copy"])
         writer.writerows(labels)
 
 

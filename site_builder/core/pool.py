@@ -10,6 +10,7 @@ import multiprocessing
 import multiprocessing.pool
 import signal
 from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from typing import Any, TypeVar
 
 from .errors import Problem
@@ -45,12 +46,14 @@ def forked_map(function: Callable[[T], R], items: Iterable[T], jobs: int, *, chu
     pool = multiprocessing.get_context("fork").Pool(jobs, initializer=initializer, initargs=initargs)
     started: dict[int, multiprocessing.process.BaseProcess] = {}
     try:
-        results = pool.imap(function, items, chunksize=chunksize)
+        # chunks made here: Pool.imap with a chunksize above 1 gives a plain generator, without
+        # the `next(timeout)` the watch needs
+        results = pool.imap(partial(_each, function), _chunks(items, chunksize))
         while True:
             for worker in getattr(pool, "_pool", ()):     # with the replacements of dead ones
                 started.setdefault(id(worker), worker)
             try:
-                yield results.next(timeout=WATCH_SECONDS)
+                yield from results.next(timeout=WATCH_SECONDS)
             except StopIteration:
                 return
             except multiprocessing.TimeoutError:
@@ -60,3 +63,18 @@ def forked_map(function: Callable[[T], R], items: Iterable[T], jobs: int, *, chu
     finally:
         pool.terminate()
         pool.join()
+
+
+def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    chunk: list[T] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _each(function: Callable[[T], R], chunk: list[T]) -> list[R]:
+    return [function(item) for item in chunk]
