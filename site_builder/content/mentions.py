@@ -22,7 +22,15 @@ from to this that these those his her their its our my we he she they it i yeste
 then now there here what why how where who""".split())   # a phrase opened by one of these ('After Joe Biden') is without it
 PARTICLES = frozenset({"of", "de", "del", "da", "di", "van", "von", "der", "bin", "al", "la", "le", "du", "the"})
 CALENDAR = frozenset("""monday tuesday wednesday thursday friday saturday sunday january february march april may
-june july august september october november december""".split())   # capitalised, but not names
+june july august september october november december jan feb mar apr jun jul aug sep sept oct nov dec mon tue
+wed thu fri sat sun""".split())   # capitalised, but not names
+TITLE_WORDS = frozenset(
+    "president prime minister foreign defence defense interior deputy chief secretary state ambassador "
+    "supreme leader ayatollah field marshal air admiral staff army naval general commander spokesperson "
+    "spokesman spokeswoman mr mrs ms dr sir senator governor mayor king queen prince former un us eu of the "
+    "speaker sen rep gov judge justice director chairman chairwoman chair pope professor prof rev lt sgt "
+    "iranian russian israeli american pakistani european french german british chinese ukrainian".split())
+# words of a title before a name ('Foreign Minister Abbas Araqchi', 'Speaker Nancy Pelosi'): the name is without them
 _DEMONYM = re.compile(r"(?:ian|ean|ese|ish)$", re.I)   # 'Russian', 'Chinese': a people's adjective, not a name
 _POSSESSIVE = re.compile(r"[’']s$")
 _WORD = re.compile(r"[^\W\d_][\w’'.\-]*", re.U)
@@ -60,6 +68,11 @@ def mentioned_names(text: str, language: str = "en") -> tuple[str, ...]:
             while words and words[0].casefold() in PARTICLES:
                 words = words[1:]
             words = [_POSSESSIVE.sub("", w) for w in words]
+            titled = len(words)
+            while len(words) > 1 and words[0].casefold().strip(".") in TITLE_WORDS:
+                words = words[1:]
+            if len(words) < titled and len(words) == 1 and _frequency(words[0].casefold(), language) > COMMON_WORD:
+                continue
             if not words or (len(words) == 1 and (words[0].casefold() in CALENDAR or _DEMONYM.search(words[0]))):
                 continue
             if len(words) == 1:
@@ -77,33 +90,39 @@ def _phrases(text: str) -> list[tuple[str, bool]]:
     """Runs of capitalised words, and whether each opens a sentence."""
     found: list[tuple[str, bool]] = []
     run: list[str] = []
-    opening = True
-    start_of_run = True
     pending: list[str] = []      # particles after a capitalised word, kept if another follows
+    opening = start_of_run = True
     position = 0
+
+    def flush() -> None:
+        if run:
+            found.append((" ".join(run), start_of_run))
+        run.clear()
+        pending.clear()
+
     for match in _WORD.finditer(text):
-        word = match.group(0).rstrip(".'’-") or match.group(0)
+        token = match.group(0)
+        word = token.rstrip("'’-") or token
+        if word.endswith(".") and "." not in word[:-1]:
+            word = word[:-1] or token
         between = text[position: match.start()]
         position = match.end()
-        breaks = bool(_SENTENCE_END.search(between)) or bool(re.search(r"[,]", between))
-        if run and breaks:
-            found.append((" ".join(run), start_of_run))
-            run, pending = [], []
+        if _SENTENCE_END.search(between) or "," in between:
+            flush()
         if _SENTENCE_END.search(between):
             opening = True
         if _capitalised(word):
             if not run:
                 start_of_run = opening
-            run += pending + [word]
-            pending = []
+            run.extend(pending + [word])
+            pending.clear()
         elif run and word.casefold() in PARTICLES:
             pending.append(word)
         else:
-            if run:
-                found.append((" ".join(run), start_of_run))
-            run, pending = [], []
-        opening = bool(re.search(r"[.!?]$", match.group(0))) and not (
-            len(match.group(0)) <= 3 and match.group(0)[0].isupper())
-    if run:
-        found.append((" ".join(run), start_of_run))
+            flush()
+        # a full stop ends the sentence, unless it ends an abbreviation ('U.S.', 'Mr.', 'Jan.')
+        opening = token[-1:] in ".!?" and "." not in token[:-1] and len(word) > 3
+        if opening:
+            flush()
+    flush()
     return found

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
+from ..content.mentions import CALENDAR, TITLE_WORDS
 from ..core.model import Entity, Source
 
 _DATELINE = re.compile(
@@ -16,15 +17,8 @@ _WIRES = (("Reuters", r"Reuters"), ("AP", r"Associated Press|\(AP\)|AP News"), (
           ("PTI", r"\(PTI\)"))
 _WIRE_PHRASES = (r"told {w}", r"\({w}\)", r"{w} reported", r"according to {w}", r"{w} reporting",
                  r"reporting by .{{0,60}}{w}", r"\b{w}\s*-\s*[A-Z]", r"{w} news agency")
-_TITLE_WORDS = frozenset(
-    "president prime minister foreign defence defense interior deputy chief secretary state ambassador "
-    "supreme leader ayatollah field marshal air admiral staff army naval general commander spokesperson "
-    "spokesman spokeswoman mr mrs ms dr sir senator governor mayor king queen prince former un us eu of the "
-    "iranian russian israeli american pakistani european french german british chinese ukrainian".split())
 _LEADING = frozenset("the a an but while and in at on as if speaking however meanwhile inside after "
                      "before when since".split())
-_CALENDAR = frozenset("monday tuesday wednesday thursday friday saturday sunday january february march april "
-                      "may june july august september october november december".split())
 _NAME_WORD = r"[A-Z](?:[\w’'-]|\.(?=\w))*"
 _CAPITALISED = re.compile(rf"{_NAME_WORD}(?:\s+(?:(?:of|the|al|bin|de|van|von)\s+)*{_NAME_WORD})*")
 _DEMONYM = re.compile(r"(?:ian|ean|ese|ish|i)$", re.I)
@@ -115,14 +109,14 @@ def _candidate(phrase: str) -> str | None:
     words = re.sub(r"[’']s$", "", phrase.strip(" .")).split()
     while words and words[0].lower() in _LEADING:
         words = words[1:]
-    words = [w for w in words if w.lower() not in _CALENDAR]
+    words = [w for w in words if w.lower() not in CALENDAR]
     if len(words) >= 2 and re.search(r"[’']s\b", " ".join(words[:-1])):
         return " ".join(words)                      # an institution: Prime Minister's Office
     titled = False
-    while words and words[0].lower().strip(".") in _TITLE_WORDS:
+    while words and words[0].lower().strip(".") in TITLE_WORDS:
         words, titled = words[1:], True
     if not words or (len(words) < 2 and not titled) or words[0].lower() in ("of", "the"):
         return None
-    if all(w.lower().strip(".") in _TITLE_WORDS or _DEMONYM.search(w) for w in words) or not words[-1][:1].isupper():
+    if all(w.lower().strip(".") in TITLE_WORDS or _DEMONYM.search(w) for w in words) or not words[-1][:1].isupper():
         return None
     return " ".join(words)
