@@ -157,3 +157,27 @@ def test_two_events_of_several_reports_each_stay_apart_across_a_weaker_link() ->
     # one report alone still joins a group it is alike enough to on average
     single = sp.coo_matrix(([0.5, 0.5, 0.5, 0.2, 0.2, 0.2], ([0, 0, 1, 0, 1, 2], [1, 2, 2, 3, 3, 3])), shape=(4, 4))
     assert group_reports(reports[:4], single, 0.1) == [[0, 1, 2, 3]]
+
+
+@pytest.mark.browser
+def test_a_story_told_by_many_outlets_fits_a_phone(tmp_path: Path, static_server, browser) -> None:
+    """Twelve outlets' reports of one happening: the matrix scrolls inside its region, the page
+    does not scroll sideways at 390 px (its hidden texts stay inside the region)."""
+    site = tmp_path / "many"
+    shutil.copytree(HAPPENINGS, site)
+    bridge = (site / "content" / "articles" / "bridge-reopens-after-repairs.md").read_text(encoding="utf-8")
+    for number in range(12):
+        text = bridge.replace("source: Kelsham Gazette", f"source: Outlet number {number}")
+        (site / "content" / "articles" / f"bridge-{number}.md").write_text(
+            text.replace("Friday morning", f"Friday morning, reporter {number} wrote"), encoding="utf-8")
+    output = build(site, BuildOptions(search=False, jobs=1)).output
+    story = next(p for p in (output / "stories").glob("*/index.html") if "Outlet number 11" in p.read_text("utf-8"))
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    try:
+        page.goto(static_server(output) + "/stories/" + story.parent.name + "/")
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        inner = page.evaluate("document.querySelector('.matrix-scroll').scrollWidth")
+    finally:
+        page.close()
+    assert inner > 390, "the matrix is not wider than the screen: the test shows nothing"
+    assert overflow <= 0, f"the page scrolls sideways by {overflow}px"
