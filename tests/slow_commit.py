@@ -5,7 +5,8 @@ and hard link the writer makes sleeps SLOW_COMMIT seconds, and stderr says "comm
 the writer starts putting a build in place and "committed" when it is done. With DIE_AT=N
 the process ends at once (as if killed) instead of making its Nth rename or hard link; with
 DIE_AFTER=NAME it ends just after moving a file or folder of that name; with
-NO_EXCHANGE=1 the writer works as where the system has no `renameat2` (macOS, other Unix).
+NO_EXCHANGE=1 the writer works as where the system has no `renameat2` (macOS, other Unix); with
+HOLD_UNTIL=PATH its first rename or hard link waits until PATH exists (at most ten minutes).
 """
 from __future__ import annotations
 
@@ -26,6 +27,18 @@ def slowed(call: Callable[..., Any], delay: float) -> Callable[..., Any]:
         time.sleep(delay)
         return call(*args, **kwargs)
     return slow
+
+
+def held(call: Callable[..., Any], path: str) -> Callable[..., Any]:
+    waiting = [True]
+
+    def hold(*args: Any, **kwargs: Any) -> Any:
+        deadline = time.monotonic() + 600
+        while waiting[0] and not os.path.exists(path) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        waiting[0] = False
+        return call(*args, **kwargs)
+    return hold
 
 
 def announced(step: Callable[..., Any]) -> Callable[..., Any]:
@@ -59,6 +72,9 @@ def main() -> None:
         count, at, after = [0], int(os.environ.get("DIE_AT", "0")), os.environ.get("DIE_AFTER", "\0")
         slow_os.replace = dying(slow_os.replace, count, at, after)
         slow_os.link = dying(slow_os.link, count, at, after)
+    if "HOLD_UNTIL" in os.environ:
+        slow_os.replace = held(slow_os.replace, os.environ["HOLD_UNTIL"])
+        slow_os.link = held(slow_os.link, os.environ["HOLD_UNTIL"])
     if os.environ.get("NO_EXCHANGE"):
         writer._renameat2 = lambda: None       # type: ignore[assignment]
     writer.os = spare.os = slow_os          # type: ignore[assignment]

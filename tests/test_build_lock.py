@@ -24,12 +24,12 @@ def second_build(site: Path, *options: str) -> subprocess.CompletedProcess[str]:
                            "--jobs", "1", *options], cwd=REPO, capture_output=True, text=True, timeout=600)
 
 
-def slow_first_build(site: Path, children: list[Child]) -> Child:
+def slow_first_build(site: Path, children: list[Child], **env: str) -> Child:
     """A build whose commit links every file slowly (no spare yet), started and in its commit."""
     add_generated(site, 40)
     build(site, NO_SEARCH)
     modify(site, __import__("random").Random(5), 1)
-    child = Child(site, 0.01)
+    child = Child(site, 0.01, **env)
     children.append(child)
     assert child.committing.wait(300), "the first build never reached its commit"
     return child
@@ -57,9 +57,11 @@ def test_a_second_build_waits_for_the_first_and_publishes_the_latest_site(exampl
 @pytest.mark.slow
 def test_a_second_build_with_a_timeout_gives_up_naming_the_first(example_site: Path,
                                                                  children: list[Child]) -> None:
-    first = slow_first_build(example_site, children)
+    release = example_site.parent / "release"
+    first = slow_first_build(example_site, children, HOLD_UNTIL=str(release))    # holds until the second ends
     started = time.perf_counter()
     second = second_build(example_site, "--lock-timeout", "0.5")
+    release.touch()
     assert time.perf_counter() - started < 60
     assert second.returncode == 1
     message = " ".join(second.stderr.split())

@@ -27,6 +27,7 @@ EVENT_DAYS = 4.0       # reports of one happening further apart are different ev
 FADE_DAYS = 2.0        # at this many days apart, likeness counts half
 SHORT_TERMS = 40.0     # a report with fewer distinct terms must be more alike, by (SHORT_TERMS / terms)**2
 ELSEWHERE = 2.0        # ... and reports filed from different places, by this much
+FAINT = 0.25           # pairs less alike than this share of the threshold count as nothing (linear memory)
 BLOCK = 1000           # reports compared at a time
 COHESION = 0.8         # two events of several reports merge only when as alike as this share of their own reports
 
@@ -59,11 +60,18 @@ def places(dateline: str | None) -> frozenset[str]:
     return frozenset(p.strip().casefold() for p in re.split(r"[/,;&]| and ", dateline or "") if p.strip())
 
 
-def likeness(vectors: sp.csr_matrix, days: np.ndarray, filed: Sequence[frozenset[str]]) -> sp.coo_matrix:
-    """Upper-triangle pairs of reports (sorted by day) within EVENT_DAYS, with how alike they are;
-    `filed` are the places of each report's dateline."""
+def likeness(vectors: sp.csr_matrix, days: np.ndarray, filed: Sequence[frozenset[str]],
+             floor: float = 0.0) -> sp.coo_matrix:
+    """Upper-triangle pairs of reports (sorted by day) within EVENT_DAYS, with how alike they are
+    when at least `floor` (fainter pairs count as nothing); `filed` are the places of each
+    report's dateline."""
     count = vectors.shape[0]
     sizes = np.diff(vectors.indptr).astype(np.float64)
+    names = sorted({place for found in filed for place in found})
+    column = {place: n for n, place in enumerate(names)}
+    where = sp.csr_matrix((np.ones(sum(map(len, filed))), [column[p] for found in filed for p in sorted(found)],
+                           np.concatenate(([0], np.cumsum([len(found) for found in filed])))), shape=(count, len(names)))
+    dated = np.diff(where.indptr) > 0
     rows, cols, data = [], [], []
     for begin in range(0, count, BLOCK):
         end = min(count, begin + BLOCK)
@@ -74,11 +82,15 @@ def likeness(vectors: sp.csr_matrix, days: np.ndarray, filed: Sequence[frozenset
         keep = (col > row) & (apart <= EVENT_DAYS) & (block.data > 0)
         row, col, apart = row[keep], col[keep], apart[keep]
         short = np.maximum(1.0, SHORT_TERMS / np.maximum(np.minimum(sizes[row], sizes[col]), 1.0)) ** 2
-        elsewhere = np.array([ELSEWHERE if filed[a] and filed[b] and not filed[a] & filed[b] else 1.0
-                              for a, b in zip(row.tolist(), col.tolist())])
-        rows.append(row)
-        cols.append(col)
-        data.append(block.data[keep] / (1.0 + (apart / FADE_DAYS) ** 2) / short / elsewhere)
+        value = block.data[keep] / (1.0 + (apart / FADE_DAYS) ** 2) / short
+        both = np.flatnonzero(dated[row] & dated[col])
+        if len(both):
+            shared = np.asarray(where[row[both]].multiply(where[col[both]]).sum(axis=1)).ravel()
+            value[both[shared == 0]] /= ELSEWHERE
+        strong = value >= floor
+        rows.append(row[strong])
+        cols.append(col[strong])
+        data.append(value[strong])
     if not rows:
         return sp.coo_matrix((count, count))
     return sp.coo_matrix((np.concatenate(data), (np.concatenate(rows), np.concatenate(cols))), shape=(count, count))

@@ -27,7 +27,7 @@ from .storymodel import same_story
 from .tokens import STOPWORDS, words
 from .textsig import SECONDS_PER_DAY, ArchiveFeatures
 from .similarity import EventFeatures, event_features, pair_evidence
-from .events import Report, group_reports, likeness, places, report_terms
+from .events import FAINT, Report, group_reports, likeness, places, report_terms
 from .versions import WINDOW_DAYS, Seeds, VersionGroup, group_versions
 
 PULL = 1.5   # an unlabelled event joins an explicit story only at PULL x threshold: "clearly alike"
@@ -121,7 +121,8 @@ def _happenings(ordered: Sequence[Article], features: ArchiveFeatures, copies: l
         reports.append(Report(float(features.days[group.members[0]]), frozenset(outlets), story, event))
     vectors = report_terms(features.analysis.story_terms, firsts)
     filed = [places(ordered[m].dateline) for m in firsts]
-    return group_reports(reports, likeness(vectors, features.days[firsts], filed), weights.event_threshold)
+    alike = likeness(vectors, features.days[firsts], filed, FAINT * weights.event_threshold)
+    return group_reports(reports, alike, weights.event_threshold)
 
 
 def _carry(ordered: Sequence[Article], copies: list[VersionGroup], report_keys: list[str],
