@@ -19,6 +19,10 @@ def dies_at_seven(n: int) -> int:
     return n
 
 
+def killed(bounds: tuple[int, int]) -> object:
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
 @pytest.mark.parametrize("chunksize", [1, 7, 1000])
 def test_results_come_in_order_whatever_the_chunk_size(chunksize: int) -> None:
     assert list(forked_map(square, range(100), 2, chunksize=chunksize)) == [n * n for n in range(100)]
@@ -29,3 +33,13 @@ def test_a_worker_killed_in_a_chunk_is_an_error_not_a_wait(chunksize: int) -> No
     with pytest.raises(WorkerDied) as raised:
         list(forked_map(dies_at_seven, range(40), 2, chunksize=chunksize))
     assert raised.value.exitcode == -signal.SIGKILL
+
+
+def test_a_text_analysis_worker_killed_is_an_error_not_a_wait(monkeypatch: pytest.MonkeyPatch) -> None:
+    from site_builder.intel import textsig
+
+    monkeypatch.setattr(textsig, "PARALLEL", 0)
+    monkeypatch.setattr(textsig, "_analyse_range", killed)
+    docs = [textsig.Doc("t", "", "a body of words") for _ in range(4)]
+    with pytest.raises(WorkerDied):
+        list(textsig.analysed(docs, textsig.chunk_ranges(0, 4)))

@@ -11,6 +11,7 @@ from ..content.load import Content, load_content
 from ..core.config import Config
 from ..core.errors import Problem, SiteError
 from ..core.model import Archive, Article, Registries
+from ..core.pool import WorkerDied
 from .names import entity_index, source_index
 from ..core.slugs import slugify
 from .segments import PartStore, story_intelligence
@@ -83,4 +84,7 @@ def load_archive(site: Path, config: Config, *, drafts: bool = False, jobs: int 
     if content.errors:
         return Loaded(content, None)
     with stage("graph"):
-        return Loaded(content, build_archive(content.articles, content.registries, config, store))
+        try:
+            return Loaded(content, build_archive(content.articles, content.registries, config, store))
+        except WorkerDied as died:
+            raise SiteError(died.located(config.paths.content)) from None

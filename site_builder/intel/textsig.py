@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
-import multiprocessing.pool
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..core.model import Article
+from ..core.pool import forked_map
 from .tokens import MIX, tokens
 
 SHINGLE = 3                       # words per shingle: short enough for a copy edited in every sentence
@@ -209,8 +209,7 @@ def analysed(docs: Sequence[Doc], ranges: list[tuple[int, int]]) -> Iterator[Chu
     work = sum(end - begin for begin, end in ranges)
     if work < PARALLEL or threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
         return (_analyse_chunk(docs[begin:end]) for begin, end in ranges)
-    pool = multiprocessing.get_context("fork").Pool(2, initializer=_share, initargs=(docs,))
-    return _collected(pool, pool.imap(_analyse_range, ranges))
+    return forked_map(_analyse_range, ranges, 2, initializer=_share, initargs=(docs,))
 
 
 def part_arrays(part: ChunkAnalysis) -> dict[str, np.ndarray]:
@@ -221,10 +220,6 @@ def part_from_arrays(arrays: dict[str, np.ndarray]) -> ChunkAnalysis:
     return ChunkAnalysis(**{name: arrays[name] for name in ChunkAnalysis.__dataclass_fields__})
 
 
-def _collected(pool: multiprocessing.pool.Pool, results: Iterator[ChunkAnalysis]) -> Iterator[ChunkAnalysis]:
-    yield from results
-    pool.close()
-    pool.join()
 _SHARED: list[Sequence[Doc]] = []
 
 
