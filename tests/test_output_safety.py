@@ -4,9 +4,11 @@ from __future__ import annotations
 import errno
 import gzip
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -304,6 +306,39 @@ def test_clean_and_incremental_builds_give_the_same_bytes_search_included(exampl
     assert snapshot(output) == incremental
 
 
+def _listing_order(parent: Path, names: list[str]) -> list[str]:
+    """The order `parent`'s file system lists `names` in, created in sorted order."""
+    folder = Path(tempfile.mkdtemp(dir=parent))
+    try:
+        for name in sorted(names):
+            (folder / name).mkdir()
+        return os.listdir(folder)
+    finally:
+        shutil.rmtree(folder)
+
+
+def test_clean_builds_on_two_file_systems_give_the_same_search_bytes(example_site: Path, tmp_path: Path) -> None:
+    memory = Path("/dev/shm")
+    if not memory.is_dir() or os.statvfs(memory).f_fsid == os.statvfs(tmp_path).f_fsid:
+        pytest.skip("needs /dev/shm on a file system of its own")
+    slugs = [f"wire-report-{n:02d}" for n in range(40)]
+    for n, slug in enumerate(slugs):
+        write_article(example_site, f"{slug}.md", f"---\ntitle: Wire report {n} on the strait\ndate: 2025-06-23\n"
+                                                  f"source: Outlet {n % 3}\n---\nShipping report number {n}.\n")
+    if _listing_order(tmp_path, slugs) == _listing_order(memory, slugs):
+        pytest.skip("both file systems list a folder in the same order")       # nothing here could tell
+    in_memory = Path(tempfile.mkdtemp(dir=memory, prefix="site-builder-test-"))
+    try:
+        disk = build(example_site, BuildOptions(jobs=1, clean=True, remember=False, output=tmp_path / "disk")).output
+        shm = build(example_site, BuildOptions(jobs=1, clean=True, remember=False, output=in_memory / "out")).output
+        on_disk, on_shm = snapshot(disk / "pagefind"), snapshot(shm / "pagefind")
+    finally:
+        shutil.rmtree(in_memory)
+    assert search.indexed_pages(disk / "pagefind" / "2025") == len(slugs) + 5
+    assert sorted(on_disk) == sorted(on_shm)
+    assert [name for name in on_disk if on_disk[name] != on_shm[name]] == []
+
+
 # -- 3. Pagefind under a time limit, and before the output changes -----------------------------------------
 def _edited_site(example_site: Path) -> tuple[Path, dict[str, bytes]]:
     output = build(example_site, BuildOptions(jobs=1)).output
@@ -347,12 +382,28 @@ def test_an_index_cut_short_by_a_full_disk_is_a_located_error(example_site: Path
                                                              monkeypatch: pytest.MonkeyPatch, cut: str) -> None:
     from pagefind.service import get_executable
     output, before = _edited_site(example_site)
-    script = (f'out=""; prev=""\nfor a in "$@"; do [ "$prev" = "--output-path" ] && out="$a"; prev="$a"; done\n'
-              f'"{get_executable()}" "$@" || exit $?\n{cut}')       # Pagefind's files as a full disk leaves them
+    script = (f'"{get_executable()}" "$@" || exit $?\n'      # then Pagefind's files as a full disk leaves them
+              f'for entry in $(find "{output}".staging-* -name pagefind-entry.json); do out=$(dirname "$entry"); {cut}; done')
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(fake_pagefind(tmp_path, script)))
     with pytest.raises(SiteError, match=r"/pagefind/2025: search index not built: Pagefind left .* incomplete"
                                         r".*\(free disk space"):
         within(120, lambda: build(example_site, BuildOptions(jobs=1)))
+    assert snapshot(output) == before
+
+
+def test_a_full_disk_while_writing_the_index_is_a_located_error(example_site: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from site_builder.build import pagefind_service
+    output, before = _edited_site(example_site)
+
+    def full_open(file: object, mode: str = "r", *args: object, **kwargs: object) -> object:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    monkeypatch.setattr(pagefind_service, "open", full_open, raising=False)
+    with pytest.raises(SiteError) as caught:
+        within(120, lambda: build(example_site, BuildOptions(jobs=1)))
+    assert str(caught.value) == (f"{output / 'pagefind' / '2025'}: search index not built: cannot write the index "
+                                 f"(No space left on device) (free disk space, then build again, or build with "
+                                 f"--no-search; the previous output was kept)")
     assert snapshot(output) == before
 
 

@@ -9,6 +9,8 @@ program under a time limit and merged in the browser (Pagefind's `mergeIndex`).
 - `<period>/`: one Pagefind bundle (`pagefind.js`, its worker and WebAssembly, `index/`, `fragment/`,
   `filter/`) for the article pages (`articles/<yyyy>/<mm>/…`) of one year, or of one month (`2024-03`)
   of a year of more than `PERIOD_CAP` pages: one Pagefind run holds a period's pages, never the archive.
+  Pagefind is given the pages in sorted order (`pagefind_service`), not a folder to walk, so a bundle's
+  bytes do not depend on the order a file system lists the pages in.
 
 A bundle is always written into a new folder and moved into place whole, so it never holds a page of an
 earlier build, and a failed or hung Pagefind leaves the previous one whole. A build indexes again only
@@ -22,10 +24,9 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import SiteError, fail
+from .pagefind_service import Page, ServiceFailed, ServiceNotStarted, ServiceTimedOut, write_index
 from .writer import new_work_folder
 
 BUNDLE_DIR = "pagefind"
@@ -206,15 +208,9 @@ def write_periods(periods: list[Period], root: Path, shown: Path, source: Callab
 
 def _write_period(period: Period, root: Path, shown: Path, source: Callable[[str], Path],
                   language: str | None) -> int:
-    """One period's bundle, from a folder of links to its pages alone; how many pages it holds."""
-    view = new_work_folder(root.parent.with_name(f"{root.parent.name}.search-{period.name}"))
-    try:
-        for page in period.pages:
-            _link(source(page), view / page)
-        root.mkdir(parents=True, exist_ok=True)
-        return write_bundle(view, root / period.name, shown / period.name, language).pages
-    finally:
-        shutil.rmtree(view, ignore_errors=True)
+    """One period's bundle, its pages given to Pagefind in sorted order; how many pages it holds."""
+    root.mkdir(parents=True, exist_ok=True)
+    return write_bundle(period.pages, source, root / period.name, shown / period.name, language).pages
 
 
 def _gather_ui(root: Path, periods: list[Period], shown: Path | None) -> None:
@@ -306,55 +302,57 @@ def _link(source: Path, target: Path) -> None:
         shutil.copyfile(source, target)
 
 
-def write_bundle(site: Path, bundle: Path, shown: Path, language: str | None) -> SearchReport:
-    """Run Pagefind over the HTML of `site`, writing a new bundle to `bundle`; errors name `shown`,
-    where the bundle is published."""
+def write_bundle(pages: tuple[str, ...], source: Callable[[str], Path], bundle: Path, shown: Path,
+                 language: str | None) -> SearchReport:
+    """Index `pages` (paths in the output, read from `source(page)`) in their order, writing a new bundle
+    to `bundle`; errors name `shown`, where the bundle is published."""
     from pagefind.service import get_executable
     executable = get_executable()
     if executable is None:
         raise _failed(shown, "Pagefind is not installed", "install site_builder again, or build with --no-search")
-    command = [str(executable), "--site", str(site), "--output-path", str(bundle), "--silent"]
-    if language:
-        command += ["--force-language", language]
-    timeout = TIMEOUT_SECONDS + TIMEOUT_PER_PAGE * _count_pages(site)
+    timeout = TIMEOUT_SECONDS + TIMEOUT_PER_PAGE * len(pages)
     started = time.perf_counter()
     try:
-        done = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout, check=False)
-    except subprocess.TimeoutExpired:
+        write_index(executable, _read_pages(pages, source, shown), bundle, language=language, timeout=timeout)
+    except ServiceTimedOut:
         raise _failed(shown, f"Pagefind did not finish within {timeout:.0f} s and was stopped",
                       "build again, or build with --no-search") from None
-    except OSError as error:
-        raise _failed(shown, f"cannot run Pagefind ({executable}): {error.strerror or error}",
+    except ServiceFailed as error:
+        raise _failed(shown, f"Pagefind failed: {error.reason}", "check that the disk has room and the folders "
+                      "are writable, then build again, or build with --no-search") from None
+    except ServiceNotStarted as error:
+        raise _failed(shown, f"cannot run Pagefind ({executable}): {error.reason}",
                       "install site_builder again, or build with --no-search") from None
-    if done.returncode != 0 or not (bundle / "pagefind-entry.json").is_file():
-        raise _failed(shown, f"Pagefind failed: {_reason(done)}", "check that the disk has room and the folders "
-                      "are writable, then build again, or build with --no-search")
+    except OSError as error:                                   # writing the bundle's files
+        raise _failed(shown, f"cannot write the index ({error.strerror or error})",
+                      "free disk space, then build again, or build with --no-search") from None
+    if not (bundle / "pagefind-entry.json").is_file():
+        raise _failed(shown, "Pagefind failed: it wrote no pagefind-entry.json", "check that the disk has room and "
+                      "the folders are writable, then build again, or build with --no-search")
     try:
         canonical_bundle(bundle)
-        pages = indexed_pages(bundle)
+        pages_held = indexed_pages(bundle)
     except (OSError, EOFError, ValueError, KeyError, TypeError) as error:   # a full disk cuts files short
         what = error.strerror if isinstance(error, OSError) and error.strerror else "a file cut short"
         raise _failed(shown, f"Pagefind left the index incomplete ({what})",
                       "free disk space, then build again, or build with --no-search") from None
-    return SearchReport(pages, time.perf_counter() - started, bundle)
+    return SearchReport(pages_held, time.perf_counter() - started, bundle)
 
 
-def _count_pages(site: Path) -> int:
-    return sum(1 for _ in site.rglob("*.html"))
+def _read_pages(pages: tuple[str, ...], source: Callable[[str], Path], shown: Path) -> Iterator[Page]:
+    """Each page as Pagefind takes it, read as it is sent; its address is the folder's (`/…/slug/`)."""
+    for page in pages:
+        try:
+            html = source(page).read_text(encoding="utf-8", errors="replace")
+        except OSError as error:
+            raise _failed(shown, f"cannot read the page {page} ({error.strerror or error})",
+                          "build again, or build with --no-search") from None
+        yield Page("/" + page.removesuffix("index.html"), page, html)
 
 
 def _failed(shown: Path, message: str, hint: str) -> SiteError:
     return fail(str(shown), None, f"search index not built: {message}",
                 f"{hint}; the previous output was kept")
-
-
-def _reason(done: subprocess.CompletedProcess[bytes]) -> str:
-    """The line of Pagefind's output that says what went wrong (a panic's message, an error)."""
-    text = (done.stderr or b"").decode("utf-8", "replace") + (done.stdout or b"").decode("utf-8", "replace")
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    telling = [line for line in lines if not line.startswith(("thread '", "stack backtrace", "note:"))]
-    reason = (telling or lines or [f"exit status {done.returncode}"])[0]
-    return reason if len(reason) <= 300 else reason[:300] + "…"
 
 
 def indexed_pages(bundle: Path) -> int:
