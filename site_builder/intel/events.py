@@ -23,6 +23,8 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from .similarity import idf
+
 EVENT_DAYS = 4.0       # reports of one happening further apart are different events
 FADE_DAYS = 2.0        # at this many days apart, likeness counts half
 SHORT_TERMS = 40.0     # a report with fewer distinct terms must be more alike, by (SHORT_TERMS / terms)**2
@@ -46,9 +48,8 @@ class Report:
 def report_terms(terms: sp.csr_matrix, rows: Sequence[int]) -> sp.csr_matrix:
     """The TF-IDF rows (unit length) of the reports whose texts are `rows` of `terms` (weighted
     term counts of every article around them, which give the words' rarity)."""
-    counts = sp.csr_matrix(terms, dtype=np.float64)
-    rarity = np.log((counts.shape[0] + 1) / (np.bincount(counts.indices, minlength=counts.shape[1]) + 1)) + 1.0
-    picked = sp.csr_matrix(counts[np.asarray(rows, dtype=np.int64)], copy=True)
+    rarity = idf(terms)
+    picked = sp.csr_matrix(terms[np.asarray(rows, dtype=np.int64)], dtype=np.float64, copy=True)
     picked.data = (1.0 + np.log(np.maximum(picked.data, 1.0))) * rarity[picked.indices]
     norms = np.sqrt(np.asarray(picked.multiply(picked).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
