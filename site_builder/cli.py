@@ -209,7 +209,7 @@ def import_(site: Path, inputs: tuple[Path, ...], source: str | None, when: str 
 @click.option("--drafts", is_flag=True, help="Include drafts.")
 def check(site: Path, as_json: bool, drafts: bool) -> None:
     """Lint the content, suggest aliases, and check every internal link of a test build."""
-    from .check.lint import check_site
+    from .check.lint import check_site, counts_by_kind
     with reported():
         report = check_site(site, drafts=drafts)
     if as_json:
@@ -217,9 +217,11 @@ def check(site: Path, as_json: bool, drafts: bool) -> None:
     else:
         print_problems(report.problems)
         colour = "red" if report.errors else "green"
+        kinds = " · ".join(f"{kind} {count:,}" for kind, count in counts_by_kind(report.problems).items())
         out.print(plain(("check", colour), f": {report.articles} articles, {report.pages} pages, "
                         f"{len(report.errors)} error{'s' * (len(report.errors) != 1)}, "
-                        f"{len(report.warnings)} warning{'s' * (len(report.warnings) != 1)}"))
+                        f"{len(report.warnings)} warning{'s' * (len(report.warnings) != 1)}"
+                        + (f" ({kinds})" if kinds else "")))
     sys.exit(EXIT_CONTENT if report.errors else 0)
 
 

@@ -1,6 +1,5 @@
 from pathlib import Path
 
-import pytest
 
 from site_builder.check.links import BrokenLink, check_links, parse_page, srcset_urls
 
