@@ -21,7 +21,7 @@ from ..core.pool import WorkerDied, forked_map
 from ..core.model import Article, Registries
 
 PARALLEL_FROM = 400   # files; below this a process pool costs more than it saves
-CACHE_VERSION = 4
+CACHE_VERSION = 5
 SHARDS = 16
 
 
