@@ -254,6 +254,14 @@ def check(site: Path, as_json: bool, drafts: bool) -> None:
 
 
 @main.command()
+@click.argument("which", type=click.Choice(["front-matter", "site"]))
+def schema(which: str) -> None:
+    """Print the JSON Schema of an article's front matter or of site.toml (for editors)."""
+    from .check.schemas import SCHEMAS
+    sys.stdout.write(json_text(SCHEMAS[which]()) + "\n")
+
+
+@main.command()
 @site_option
 @click.option("--format", "fmt", type=click.Choice(["sqlite", "csv", "json"]), required=True,
               help="sqlite: archive.sqlite with a full-text index; csv: a folder of one CSV per table; "

@@ -27,8 +27,34 @@ REGISTRY_FILES = ("stories.yaml", "entities.yaml", "sources.yaml")
 MAX_BYTES = 20 * 1024 * 1024
 UNREADABLE = "cannot read file"
 EARLIEST_YEAR = 1900           # a publication date before it is a placeholder (0001-01-01) or a typo
-KNOWN_KEYS = {"title", "date", "source", "url", "wire", "dateline", "story", "entities", "tags",
-              "related", "summary", "draft", "slug", "review"}
+
+
+@dataclass(frozen=True)
+class Key:
+    """One front-matter key: what it holds (`check.schemas` makes the JSON Schema from this table)."""
+
+    kind: str           # "text", "names", "date", "bool", "url", "slug" or "mapping"
+    about: str
+    required: bool = False
+
+
+FRONT_MATTER: dict[str, Key] = {
+    "title": Key("text", "The headline as the outlet published it.", required=True),
+    "date": Key("date", "When it was published: YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SS+HH:MM.", required=True),
+    "source": Key("text", "The outlet that published it (a name in sources.yaml).", required=True),
+    "url": Key("url", "The original address (http:// or https://)."),
+    "wire": Key("text", "The wire service the text came from, when the outlet republished it."),
+    "dateline": Key("text", "Where it was filed from ('ISLAMABAD')."),
+    "story": Key("slug", "The story it belongs to (an id of stories.yaml, or a new one)."),
+    "entities": Key("names", "The people, places and organisations it is about."),
+    "tags": Key("names", "Free tags."),
+    "related": Key("names", "Slugs of articles to list as related coverage."),
+    "summary": Key("text", "A one-sentence summary."),
+    "draft": Key("bool", "true: left out of builds unless --drafts."),
+    "slug": Key("slug", "The page's address (default: the file name)."),
+    "review": Key("mapping", "What `import` could not decide, for a person to check."),
+}
+KNOWN_KEYS = frozenset(FRONT_MATTER)
 _FRONT = re.compile(r"\A(---[ \t]*\r?\n)(.*?)(^---[ \t]*$)", re.S | re.M)
 
 
