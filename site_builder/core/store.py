@@ -49,8 +49,8 @@ def create_new(path: Path, text: str) -> None:
         handle.write(text)
 
 
-def write_cache(path: Path, version: int, data: Any) -> None:
-    """Save JSON-able `data` under a version number, atomically."""
+def write_cache(path: Path, version: str, data: Any) -> None:
+    """Save JSON-able `data` under its store's version (`core.schema`), atomically."""
     with atomic_file(path) as handle:
         handle.write(orjson.dumps({"version": version, "data": data}, option=orjson.OPT_SERIALIZE_NUMPY))
 
@@ -69,7 +69,7 @@ def no_collection() -> Iterator[None]:
             gc.enable()
 
 
-def read_cache(path: Path, version: int) -> Any:
+def read_cache(path: Path, version: str) -> Any:
     """The data saved with this version; None when missing, damaged or of another version."""
     try:
         saved = orjson.loads(path.read_bytes())
