@@ -39,12 +39,18 @@ SEGMENT_DAYS = 56.0
 # a part's results, kept by a hash of its inputs (the format: how they are computed)
 RESULTS = schema(PartStories, RelatedLink, format=4)
 
-# Fields of an article the story intelligence never reads, or reads through the chunk keys of
-# the texts' analysis; every other field, one added later too, is in the hash of its part.
-UNREAD = {"path": "the file's place", "title": "chunk key", "body": "chunk key", "summary": "chunk key",
-          "wire": "shown on pages only", "tags": "shown on pages only", "draft": "drafts are left out before",
-          "lines": "for messages", "digest": "the file's bytes, whose fields are here", "names_found": "for check"}
-PART_FIELDS = field_names(Article, tuple(UNREAD))
+# Fields of an article the story intelligence never reads; its texts (the fields of a `Doc`) are
+# hashed in the keys of their analysis. Every other field, one added later too, is in the hash of
+# the article's part.
+UNREAD = {"path": "the file's place", "wire": "shown on pages only", "tags": "shown on pages only",
+          "draft": "drafts are left out before", "lines": "for messages", "digest": "the file's bytes",
+          "names_found": "for check"}
+
+
+def part_fields(kind: type[Article]) -> tuple[str, ...]:
+    """The fields of an article (of type `kind`) hashed in its part's key."""
+    return field_names(kind, (*UNREAD, *field_names(Doc)))
+
 
 StoryResults = tuple[tuple[Story, ...], dict[str, tuple[RelatedLink, ...]]]
 
@@ -140,7 +146,7 @@ def _digest(*values: object) -> str:
 
 class ArchiveParts:
     """The date-ordered articles, their parts, and per part a hash of all it holds that the
-    story intelligence reads (texts, dates, names, `story:` and `related:` keys, outlets)."""
+    story intelligence reads: the texts' chunk keys and every other field but those `UNREAD`."""
 
     def __init__(self, articles: Sequence[Article], canonical: Callable[[str], str], store: PartStore | None) -> None:
         self.ordered = date_order(articles)
@@ -151,6 +157,7 @@ class ArchiveParts:
         ranges = [r for part in self.parts for r in chunk_ranges(part.begin, part.end)]
         self.texts = Texts(docs_of(self.ordered), ranges, store)
         keys = dict(zip((b for b, _ in ranges), self.texts.keys))
+        self.hashed = {kind: part_fields(kind) for kind in set(map(type, self.ordered))}
         self.digests, self.names = [], []
         for part in self.parts:
             fields = [self._fields(a) for a in self.ordered[part.begin: part.end]]
@@ -159,7 +166,7 @@ class ArchiveParts:
 
     def _fields(self, a: Article) -> tuple[list[str], list[Any]]:
         """The entities' pages, and every field of the article the story intelligence may read."""
-        return sorted({self.canonical(n) for n in a.entities}), [getattr(a, name) for name in PART_FIELDS]
+        return sorted({self.canonical(n) for n in a.entities}), [getattr(a, name) for name in self.hashed[type(a)]]
 
     def around(self, part: Part, days: float) -> Window:
         """The articles within `days` of the part, and the parts they are in."""
