@@ -246,6 +246,9 @@ def every_field_set(record: Any) -> Any:
 
 
 def test_a_kept_article_has_every_field_of_the_article() -> None:
+    parsed = load.Parsed(every_field_set(Article), (dataclasses.replace(every_field_set(Problem), severity="warning"),))
+    assert [f.name for f in dataclasses.fields(load.Parsed)] == ["article", "problems"]
+    assert load._parsed_from(load._parsed_data(parsed)) == parsed
     article = every_field_set(Article)
     assert article_from(article_data(article)) == article
     assert all(getattr(article_from(article_data(article)), f.name) == getattr(article, f.name)

@@ -1,4 +1,4 @@
-"""The one cache format: JSON data with a version number, written atomically.
+"""The one cache format: JSON data under its store's version (`core.schema`), written atomically.
 
 A cache can be shared (a CI cache, a synced folder), so it holds data only: what is read back is
 JSON, turned into the model's dataclasses field by field. A crafted cache file can at worst make
