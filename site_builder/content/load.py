@@ -10,9 +10,10 @@ from zoneinfo import ZoneInfo
 
 import orjson
 
-from ..core.store import (DataError, article_data, article_from, cache_problem, no_collection, problem_data, problem_from,
+from ..core.store import (DataError, article_data, article_from, cache_problem, problem_data, problem_from,
                         read_cache, write_cache)
 from ..core.cachefolder import check_cache_folder, mark_cache_folder
+from ..core.collector import no_collection
 from ..core.config import Config
 from ..core.schema import schema
 from .articles import (REGISTRY_FILES, UNREADABLE, Parsed, RegistryItems, RegistryReader, article_files, duplicate_slugs,

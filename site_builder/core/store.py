@@ -6,7 +6,6 @@ a build redo work (a file that does not decode is ignored), never run code.
 """
 from __future__ import annotations
 
-import gc
 import os
 import re
 from collections.abc import Iterator
@@ -53,20 +52,6 @@ def write_cache(path: Path, version: str, data: Any) -> None:
     """Save JSON-able `data` under its store's version (`core.schema`), atomically."""
     with atomic_file(path) as handle:
         handle.write(orjson.dumps({"version": version, "data": data}, option=orjson.OPT_SERIALIZE_NUMPY))
-
-
-@contextmanager
-def no_collection() -> Iterator[None]:
-    """Python's cyclic garbage collector paused: reading kept data back makes millions of small
-    objects and no cycles, and the collector's passes over them cost more than the reading
-    (an edit at 100,000 articles: 17.8 s of story intelligence with it, 7.7 s without)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def read_cache(path: Path, version: str) -> Any:

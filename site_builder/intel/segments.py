@@ -26,7 +26,7 @@ import orjson
 
 from ..core.config import Config, RelatedWeights, StoryWeights
 from ..core.schema import field_names, schema
-from ..core.store import no_collection
+from ..core.collector import no_collection
 from ..core.model import Article, RelatedLink, StoryInfo, Story
 from . import related as related_module
 from . import stories as stories_module

@@ -21,7 +21,7 @@ import orjson
 
 from ..core.model import Archive
 from ..core.schema import field_names
-from ..core.store import no_collection
+from ..core.collector import no_collection
 from .lookup import SiteIndex
 
 WHOLE = "\x1e*"      # the key of a read of a whole collection
