@@ -11,7 +11,7 @@ import orjson
 
 from ..core.errors import Problem
 from ..core.schema import schema
-from ..core.store import atomic_file
+from ..core.store import atomic_file, problem_data, problem_from
 
 def signature(kind: str, template: str, context: Any) -> str:
     """A hash of everything a page is made from: its kind, its template chain and its context.
@@ -58,7 +58,7 @@ def load_manifest(path: Path) -> Manifest:
         if data.get("version") != MANIFEST.version:
             return Manifest()
         return Manifest({str(k): str(v) for k, v in data["outputs"].items()}, str(data["inputs"]),
-                        tuple(Problem(**p) for p in data["warnings"]), str(data["folder"]))
+                        tuple(map(problem_from, data["warnings"])), str(data["folder"]))
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return Manifest()
 
@@ -66,6 +66,6 @@ def load_manifest(path: Path) -> Manifest:
 def save_manifest(path: Path, manifest: Manifest) -> None:
     """Write atomically: a build killed here leaves the old manifest whole."""
     data = {"version": MANIFEST.version, "inputs": manifest.inputs, "outputs": manifest.outputs,
-            "warnings": [p.as_dict() for p in manifest.warnings], "folder": manifest.folder}
+            "warnings": [problem_data(p) for p in manifest.warnings], "folder": manifest.folder}
     with atomic_file(path) as handle:     # Python's json: output names that are not UTF-8 are kept
         handle.write(json.dumps(data, sort_keys=True).encode("utf-8"))

@@ -24,7 +24,7 @@ from ..core.model import Article, Registries
 
 PARALLEL_FROM = 400   # files; below this a process pool costs more than it saves
 # what a shard keeps: stamps, parsed files and registry entries (the format: how they are parsed)
-PARSED = schema(Parsed, RegistryItems, format=4)
+PARSED = schema(Parsed, RegistryItems, format=5)
 SHARDS = 16
 
 

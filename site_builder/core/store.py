@@ -117,15 +117,16 @@ def date_from(data: list[Any]) -> datetime:
 
 
 def problem_data(problem: Problem) -> list[Any]:
-    return [problem.path, problem.line, problem.message, problem.hint, problem.severity]
+    return [problem.path, problem.line, problem.message, problem.hint, problem.severity, problem.kind,
+            list(problem.also)]
 
 
 def problem_from(data: list[Any]) -> Problem:
-    path, line, message, hint, severity = data
-    if not (isinstance(path, str) and isinstance(message, str) and isinstance(hint, str)
+    path, line, message, hint, severity, kind, also = data
+    if not (isinstance(path, str) and isinstance(message, str) and isinstance(hint, str) and isinstance(kind, str)
             and (line is None or isinstance(line, int)) and severity in ("error", "warning")):
         raise ValueError("not a problem")
-    return Problem(path, line, message, hint, severity)
+    return Problem(path, line, message, hint, severity, kind, tuple(map(str, also)))
 
 
 def article_data(a: Article) -> list[Any]:
