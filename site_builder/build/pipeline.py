@@ -138,14 +138,15 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions, load
     # Imported here, not at the top: a build with nothing to do stays well under a second.
     from ..intel.cache import ChunkStore
     from ..site.context import Contexts
-    from ..site.depends import Depends, Recorder, depends_path, load_depends, merge, save_depends, values
+    from ..site.depends import Depends, Recorder, merge, values
+    from .depends_file import depends_path, load_depends, save_depends
     from ..intel.archive import load_archive
     from ..site.lookup import site_index
     from .memory import return_freed_arrays
     from .workers import Job, produce
     from ..site.render import Renderer
     from ..site.routes import ALWAYS_BUILT, site_routes
-    from ..site.formats.datafiles import Records
+    from .datafiles import Records
     return_freed_arrays()
     refused = _refused_inputs(site, (config.paths.templates, config.paths.static))
     links_out = [p for p in refused if p.severity == "error"]
@@ -260,8 +261,7 @@ def _world(config: Config, options: BuildOptions, digests: dict[str, str]) -> st
     """Everything besides the archive that a context or page is made from."""
     import hashlib
 
-    from ..site.depends import VERSION
-    text = repr((VERSION, config, options.drafts, sorted(digests.items())))
+    text = repr((config, options.drafts, sorted(digests.items())))
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
