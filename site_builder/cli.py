@@ -257,7 +257,7 @@ def check(site: Path, as_json: bool, drafts: bool) -> None:
 @click.argument("which", type=click.Choice(["front-matter", "site"]))
 def schema(which: str) -> None:
     """Print the JSON Schema of an article's front matter or of site.toml (for editors)."""
-    from .check.schemas import SCHEMAS
+    from .check.jsonschemas import SCHEMAS
     sys.stdout.write(json_text(SCHEMAS[which]()) + "\n")
 
 

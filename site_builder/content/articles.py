@@ -31,7 +31,7 @@ EARLIEST_YEAR = 1900           # a publication date before it is a placeholder (
 
 @dataclass(frozen=True)
 class Key:
-    """One front-matter key: what it holds (`check.schemas` makes the JSON Schema from this table)."""
+    """One front-matter key: what it holds (`check.jsonschemas` makes the JSON Schema from this table)."""
 
     kind: str           # "text", "names", "date", "bool", "url", "slug" or "mapping"
     about: str

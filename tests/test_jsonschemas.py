@@ -14,7 +14,7 @@ import frontmatter
 import jsonschema
 import pytest
 
-from site_builder.check.schemas import SCHEMAS, front_matter_schema, site_schema
+from site_builder.check.jsonschemas import SCHEMAS, front_matter_schema, site_schema
 from site_builder.content.articles import parse_article
 from site_builder.core.config import load_config
 from site_builder.core.errors import SiteError
