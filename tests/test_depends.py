@@ -73,8 +73,7 @@ def test_a_field_added_to_the_archive_or_its_index_is_watched_without_listing_it
 def test_what_is_left_unwatched_is_read_by_no_page(example_site: Path) -> None:
     """Every page and data file of the example built with the unwatched fields unreadable."""
     from site_builder.site.context import Contexts
-    from site_builder.site.formats.outputs import data_bytes, data_context
-    from site_builder.site.routes import DATA_KINDS, site_routes
+    from site_builder.site.pages import page_kinds
 
     class Unreadable:
         def __getattribute__(self, name: str) -> Any:
@@ -84,13 +83,11 @@ def test_what_is_left_unwatched_is_read_by_no_page(example_site: Path) -> None:
     assert set(UNWATCHED) and set(UNWATCHED) <= {f.name for f in dataclasses.fields(archive)}
     hidden = dataclasses.replace(archive, **{name: Unreadable() for name in UNWATCHED})
     contexts = Contexts(hidden, index, config, Recorder())
-    routes = site_routes(hidden, config.per_page, config.search)
-    for route in routes:
-        if route.kind in DATA_KINDS:
-            context = data_context(route, contexts, routes)
-            if route.kind != "data-file":            # the data files: from the open data's tables below
-                data_bytes(route, context)
-        else:
-            contexts.build(route)
+    pages = page_kinds()
+    for route in pages.routes(hidden, config.per_page, config.search):
+        context = pages.context(contexts, route)
+        make = pages[route.kind].make
+        if make is not None:          # a feed, JSON, a chart; the data files come from the tables below
+            make(route, context)
     data = contexts.open_data()
     assert data.tables and all(data.rows(table) is not None for table in data.tables)

@@ -266,14 +266,14 @@ def test_after_a_field_is_added_to_the_article_every_file_is_parsed_and_every_pa
     import os
 
     from site_builder.build.pipeline import BuildOptions, build
-    from site_builder.site.context import Contexts
+    from site_builder.site.pages import Pages
     options = BuildOptions(search=False, jobs=1)
     build(example_site, options)
     parsed: list[str] = []
     made: list[str] = []
-    real_parse, real_build = load.parse_article, Contexts.build
+    real_parse, real_context = load.parse_article, Pages.context
     monkeypatch.setattr(load, "parse_article", lambda path, *a: parsed.append(path.name) or real_parse(path, *a))
-    monkeypatch.setattr(Contexts, "build", lambda self, route: made.append(route.output) or real_build(self, route))
+    monkeypatch.setattr(Pages, "context", lambda self, ctx, route: made.append(route.output) or real_context(self, ctx, route))
     files = sorted((example_site / "content" / "articles").glob("*.md"))
 
     def touched_build() -> None:
