@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from site_builder.core.config import load_config
-from site_builder.content.load import default_jobs
+from site_builder.core.pool import default_jobs
 from site_builder.intel.archive import load_archive
 from site_builder.site.context import Contexts
 from site_builder.site.render import PACKAGE_TEMPLATES

@@ -26,7 +26,7 @@ from ..site.render import Renderer
 from ..site.routes import DATA_KINDS, Route
 from .writer import cannot_write, plain_target, write_file
 
-WORK = ("contexts", "render", "data files")     # the stages of the stage clock a route's work is counted in
+WORK = ("render", "data files")     # the stages of the stage clock a route's work is counted in
 PARALLEL_FROM = 300      # routes; fewer are faster in this process than in a pool
 CHUNK = 64
 
@@ -82,7 +82,6 @@ def _run(job: Job, bounds: tuple[int, int], ids: dict[str, int]) -> _Done:
         done.signatures.append((route.output, sig))
         if recorder is not None:
             done.reads.append((route.output, read_ids(recorder.take(), ids)))
-        contexted = time.perf_counter()
         if job.previous.get(route.output) != sig or not (job.output / route.output).exists():
             if route.kind == "data-file":
                 done.written.append(write_open_data(route, job))
@@ -90,12 +89,7 @@ def _run(job: Job, bounds: tuple[int, int], ids: dict[str, int]) -> _Done:
                 for rel, data in route_bytes(route, context, job.renderer).items():
                     write_file(job.staging, rel, data)
                     done.written.append(rel)
-        finished = time.perf_counter()
-        if route.kind == "data-file":
-            done.seconds["data files"] += finished - started
-        else:
-            done.seconds["contexts"] += contexted - started
-            done.seconds["render"] += finished - contexted
+        done.seconds["data files" if route.kind == "data-file" else "render"] += time.perf_counter() - started
     return done
 
 

@@ -12,7 +12,7 @@ from ..core.config import load_config
 from ..core.errors import Problem, SiteError
 from ..intel.archive import analysis_store, load_archive
 from .links import check_links
-from ..content.load import default_jobs
+from ..core.pool import default_jobs
 from ..core.model import Archive
 
 
