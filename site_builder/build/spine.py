@@ -70,11 +70,11 @@ def build_site(site: Path, config: Config, output: Path, options: BuildOptions, 
             _publish(work / STAGED, output, plan.swapped, files, search)
     with clock.stage("commit"):
         unsaved = _remember(config, output, plan, pages, files, tuple(warnings))
+    cache_problems = dict.fromkeys((*cache.problems, *loaded.content.unsaved, *unsaved))
     return BuildResult(output, len(files.current), len(files.written), len(files.removed),
-                       time.perf_counter() - started, (*warnings, *dict.fromkeys((*cache.problems,
-                                                                                  *loaded.content.unsaved, *unsaved))),
-                       search.seconds, _pages_from(site, config, options, plan),
-                       frozenset((*files.written, *files.removed)), clock.seconds)
+                       time.perf_counter() - started, (*warnings, *cache_problems), search.seconds,
+                       _pages_from(site, config, options, plan), frozenset((*files.written, *files.removed)),
+                       clock.seconds)
 
 
 # -- load --------------------------------------------------------------------------------------------------
