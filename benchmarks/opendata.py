@@ -21,8 +21,8 @@ sys.path.insert(0, str(HERE.parent))
 from run import archive  # noqa: E402
 
 from site_builder.check.stories import load_archive  # noqa: E402
-from site_builder.site.formats.datafiles import row_digests  # noqa: E402
-from site_builder.site.formats.opendata import archive_listing, archive_tables, data_files, file_digests, write_data_file  # noqa: E402
+from site_builder.site.formats.opendata import (archive_listing, archive_tables, data_files, file_digests,  # noqa: E402
+                                                row_digests, write_data_file)
 
 
 def timed(make):  # type: ignore[no-untyped-def]

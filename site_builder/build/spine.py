@@ -24,15 +24,15 @@ from ..core.store import cache_problem, remove_dead_temporaries, writable
 from ..intel.archive import Loaded, load_archive
 from ..intel.cache import ChunkStore
 from ..site.context import Contexts
-from ..site.depends import VERSION as DEPENDS_VERSION
-from ..site.depends import Depends, Recorder, depends_path, load_depends, merge, save_depends, values
-from ..site.formats.datafiles import Records
+from ..site.depends import Depends, Recorder, merge, values
 from ..site.lookup import SiteIndex, site_index
 from ..site.preview import PageMaker
 from ..site.render import Renderer, template_digests
 from ..site.routes import ALWAYS_BUILT, Route, site_routes
 from .assets import copy_static, refused_inputs, static_files
 from .clock import StageClock
+from .datafiles import Records
+from .depends_file import depends_path, load_depends, save_depends
 from .last import LastBuild
 from .manifest import Manifest, folder_identity, save_manifest
 from .memory import return_freed_arrays
@@ -187,7 +187,7 @@ def _kept(known: Depends, world: str, now: dict[str, Any], outputs: dict[str, st
 
 def _world(config: Config, options: BuildOptions, digests: dict[str, str]) -> str:
     """Everything besides the archive that a context or page is made from."""
-    text = repr((DEPENDS_VERSION, config, options.drafts, sorted(digests.items())))
+    text = repr((config, options.drafts, sorted(digests.items())))
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 

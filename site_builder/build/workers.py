@@ -17,10 +17,10 @@ import numpy as np
 
 from ..site.context import Contexts
 from ..site.depends import read_ids
+from .datafiles import Records, write_data_file
 from .manifest import signature
 from ..core.errors import fail
 from ..core.pool import forked_map
-from ..site.formats.datafiles import Records, write_data_file
 from ..site.formats.outputs import data_bytes, data_context
 from ..site.render import Renderer
 from ..site.routes import DATA_KINDS, Route

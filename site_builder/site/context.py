@@ -8,12 +8,11 @@ from typing import Any
 
 from ..core.config import Config
 from ..intel.coverage import Copy, coverage_matrix, event_copies, lag_text, source_profile
-from .depends import WHOLE, Recorder, watched
+from .depends import WHOLE, Recorder, archive_fields, watched
 from .lookup import LISTED_ENTITIES, SiteIndex
 from .formats.jsonld import item_list_jsonld, news_article_jsonld
-from .formats.datafiles import row_digests
 from .formats.opendata import (DATABASE, EXAMPLES, FTS_TABLE, SCHEMA, STORIES_JSON, Rows, archive_listing, archive_tables,
-                       file_digests)
+                       file_digests, row_digests)
 from ..core.model import Archive, Article, Event, Story, Tie, Version, month_title
 from .routes import Route, entity_url, month_url, page_count, paged, source_url, story_url
 
@@ -95,7 +94,7 @@ class Contexts:
 
     def _make_open_data(self) -> OpenData:
         if self.recorder is not None:     # read whole, as noted: the data files change with any of them
-            for name in OPEN_DATA_READS:
+            for name in archive_fields(self._unwatched):
                 self.recorder.note(name, WHOLE)
         tables = archive_tables(self._unwatched)
         listing = archive_listing(self._unwatched)
@@ -323,10 +322,6 @@ class OpenData:
     def rows(self, table: str) -> list[int]:
         """The hash of each row of `table`."""
         return self.hashed[table]
-
-
-OPEN_DATA_READS = ("articles", "stories", "story_of", "event_of", "entities", "entity_of", "sources", "source_of",
-                   "related")
 
 
 def _share(part: int, whole: int) -> str | None:

@@ -221,13 +221,19 @@ def _tie(tie: Tie | None, archive: Archive) -> dict[str, Any] | None:
 
 def file_digests(row_hashes: Mapping[str, list[int]], listing: Any) -> dict[str, str]:
     """Per file of `data_files()`, a hash of what it is written from: it changes exactly when that does.
-    A table's is the hash of its rows' hashes (`datafiles.row_digests`, which writing a file needs
+    A table's is the hash of its rows' hashes (`row_digests`, which writing a file needs
     anyway), so that no table is serialised a second time."""
     def digest(*parts: Any) -> str:
         return hashlib.blake2b(orjson.dumps(parts), digest_size=16).hexdigest()
     by_table = {t.name: digest(t.name, row_hashes[t.name]) for t in SCHEMA}
     return {DATABASE: digest(*by_table.values()), STORIES_JSON: digest(listing),
             **{t.csv_name: by_table[t.name] for t in SCHEMA}}
+
+
+def row_digests(rows: Rows) -> list[int]:
+    """A 64-bit hash of each row."""
+    return [int.from_bytes(hashlib.blake2b(orjson.dumps(row), digest_size=8).digest(), "big", signed=True)
+            for row in rows]
 
 
 def write_sqlite(tables: Mapping[str, Rows], path: Path) -> None:
