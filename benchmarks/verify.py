@@ -60,7 +60,8 @@ def random_edit(rng: random.Random, folder: Path) -> tuple[str, Callable[[], Non
             rewrite(path, lambda t: re.sub(r"^date: (\S+)", lambda m: "date: " + (datetime.fromisoformat(m[1]) + timedelta(
                 days=int(pick * 20) - 10, hours=3)).isoformat(), t, count=1, flags=re.M))
         elif kind == "story":
-            rewrite(path, lambda t: t.replace("---\n", f"---\nstory: verify-{int(pick * 5)}\n", 1))
+            rewrite(path, lambda t: re.sub(r"^story: .*\n", "", t, count=1, flags=re.M).replace(   # one key only
+                "---\n", f"---\nstory: verify-{int(pick * 5)}\n", 1))
         elif kind == "new article":
             (folder / f"zz-verify-{pick:.6f}.md").write_text(path.read_text(encoding="utf-8").replace(
                 'title: "', 'title: "Second look: ', 1) + "\n\nWritten again.\n", encoding="utf-8")

@@ -78,7 +78,7 @@ def main() -> None:
     if os.environ.get("NO_EXCHANGE"):
         writer._renameat2 = lambda: None       # type: ignore[assignment]
     writer.os = spare.os = slow_os          # type: ignore[assignment]
-    build: Any = importlib.import_module("site_builder.build.pipeline")      # the names it imported from writer
+    build: Any = importlib.import_module("site_builder.build.spine")      # the names it imported from writer
     build.commit = announced(writer.commit)
     build.swap_in = announced(writer.swap_in)
     cli.main()

@@ -14,7 +14,7 @@ import numpy as np
 import orjson
 import pytest
 
-from site_builder.build import pipeline as build_module
+from site_builder.build import spine as build_module
 from site_builder.content import articles as content_module
 from site_builder.build.pipeline import BuildOptions, build
 from site_builder.core.errors import SiteError

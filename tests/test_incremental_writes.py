@@ -39,6 +39,15 @@ def test_timings_prints_every_stage_after_the_summary(example_site: Path) -> Non
     assert 0.5 * total <= sum(map(float, stages.values())) <= total + 0.05
 
 
+def test_the_stages_have_one_name_in_code_readme_and_timings() -> None:
+    """The steps of the spine, in their order, are the stages the README shows `--timings` print."""
+    from site_builder.build.clock import STAGES
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    shown = re.search(r"`stages: ([^`]*)`", readme.replace("\n", " "))
+    assert shown is not None
+    assert re.findall(r"([a-z][a-z ]*?) \d+\.\d\d s", shown.group(1)) == list(STAGES)
+
+
 def test_without_timings_only_the_summary_is_printed(example_site: Path) -> None:
     done = run_cli("build", "--site", str(example_site), "--no-search", "--jobs", "1")
     assert done.returncode == 0, done.stderr

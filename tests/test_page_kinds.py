@@ -10,7 +10,7 @@ import pytest
 from site_builder.build.pipeline import BuildOptions, build
 from site_builder.core.config import load_config
 from site_builder.core.errors import SiteError
-from site_builder.content.load import default_jobs
+from site_builder.core.pool import default_jobs
 from site_builder.intel.archive import load_archive
 from site_builder.site.pages import page_kinds
 from site_builder.site.render import PACKAGE_TEMPLATES

@@ -27,7 +27,7 @@ from ..site.render import Renderer
 from ..site.routes import Route
 from .writer import cannot_write, plain_target, write_file
 
-WORK = ("contexts", "render", "data files")     # the stages of the stage clock a route's work is counted in
+WORK = ("render", "data files")     # the stages of the stage clock a route's work is counted in
 PARALLEL_FROM = 300      # routes; fewer are faster in this process than in a pool
 CHUNK = 64
 
@@ -72,7 +72,6 @@ def _run(job: Job, bounds: tuple[int, int], ids: dict[str, int]) -> _Done:
         done.signatures.append((route.output, sig))
         if recorder is not None:
             done.reads.append((route.output, read_ids(recorder.take(), ids)))
-        contexted = time.perf_counter()
         if job.previous.get(route.output) != sig or not (job.output / route.output).exists():
             if kind.write is not None:
                 done.written.append(write_itself(route, job))
@@ -80,12 +79,7 @@ def _run(job: Job, bounds: tuple[int, int], ids: dict[str, int]) -> _Done:
                 for rel, data in job.pages.files(route, context, job.renderer).items():
                     write_file(job.staging, rel, data)
                     done.written.append(rel)
-        finished = time.perf_counter()
-        if kind.write is not None:     # the files of data/
-            done.seconds["data files"] += finished - started
-        else:
-            done.seconds["contexts"] += contexted - started
-            done.seconds["render"] += finished - contexted
+        done.seconds["data files" if kind.write is not None else "render"] += time.perf_counter() - started
     return done
 
 

@@ -15,7 +15,7 @@ from ..core.errors import Problem, SiteError
 from ..intel.aliases import suggest_aliases
 from ..intel.archive import analysis_store, load_archive
 from .links import check_links
-from ..content.load import default_jobs
+from ..core.pool import default_jobs
 from ..core.model import Archive
 
 

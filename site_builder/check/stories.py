@@ -6,7 +6,7 @@ from typing import Any
 
 from ..core.config import load_config
 from ..intel.archive import analysis_store, load_archive as load
-from ..content.load import default_jobs
+from ..core.pool import default_jobs
 from ..core.model import Archive
 from ..site.formats.opendata import archive_listing
 

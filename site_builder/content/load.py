@@ -1,7 +1,6 @@
 """Discover and parse the whole content folder, collecting every problem in one pass."""
 from __future__ import annotations
 
-import os
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -181,11 +180,6 @@ def _cached_items(cache: ParseCache) -> RegistryReader:
                 cache.put(rel, stamp, data)
         return found
     return read
-
-
-def default_jobs() -> int:
-    """Worker processes when none are asked for: one a CPU."""
-    return os.cpu_count() or 1
 
 
 def load_content(site: Path, config: Config, *, drafts: bool = False, jobs: int = 1,

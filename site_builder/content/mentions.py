@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from wordfreq import zipf_frequency
 
 MAX_NAMES = 12          # names kept per article, most mentioned first
 COMMON_WORD = 5.3       # a single word more frequent than this (Zipf scale) is not a name by itself
@@ -39,6 +38,8 @@ _SENTENCE_END = re.compile(r"[.!?:;\"“”«»()\[\]—–]\s*$")
 
 @lru_cache(maxsize=65536)
 def _frequency(word: str, language: str) -> float:
+    # imported when first needed: a tenth of a second, and most builds parse no article without names
+    from wordfreq import zipf_frequency
     try:
         return zipf_frequency(word, language)
     except (LookupError, ValueError):

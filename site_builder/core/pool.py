@@ -7,6 +7,7 @@ worker it started and stops the work, with `WorkerDied`, as soon as one of them 
 from __future__ import annotations
 
 import multiprocessing
+import os
 import multiprocessing.pool
 import signal
 from collections.abc import Callable, Iterable, Iterator
@@ -18,6 +19,11 @@ from .errors import Problem
 T = TypeVar("T")
 R = TypeVar("R")
 WATCH_SECONDS = 0.2      # how often the workers are looked at while no result comes
+
+
+def default_jobs() -> int:
+    """Worker processes when none are asked for: one a CPU."""
+    return os.cpu_count() or 1
 
 
 class WorkerDied(Exception):

@@ -78,12 +78,12 @@ def load_archive(site: Path, config: Config, *, drafts: bool = False, jobs: int 
                  stage: Callable[[str], AbstractContextManager[Any]] = lambda name: nullcontext()) -> Loaded:
     """config → content → stop on errors → the story intelligence: the one loader of build, check
     and stories, so each runs the intelligence once (reading back what `store` kept). `stage`
-    times the two parts, "load" and "graph" (the build's stage clock)."""
+    times the two parts, "load" and "story intelligence" (the build's stage clock)."""
     with stage("load"):
         content = load_content(site, config, drafts=drafts, jobs=jobs, cache=cache, trusted=trusted)
     if content.errors:
         return Loaded(content, None)
-    with stage("graph"):
+    with stage("story intelligence"):
         try:
             return Loaded(content, build_archive(content.articles, content.registries, config, store))
         except WorkerDied as died:

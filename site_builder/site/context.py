@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -95,7 +95,8 @@ class Contexts:
                 self.recorder.note(name, WHOLE)
         tables = archive_tables(self._unwatched)
         listing = archive_listing(self._unwatched)
-        return OpenData(tables, listing, file_digests(tables, listing))
+        hashed = {name: row_digests(rows) for name, rows in tables.items()}
+        return OpenData(tables, listing, file_digests(hashed, listing), hashed)
 
     def pagination(self, route: Route, base: str, total: int) -> dict[str, Any]:
         pages = page_count(total, self.config.per_page)
@@ -112,12 +113,10 @@ class OpenData:
     tables: dict[str, Rows]
     listing: dict[str, Any]
     digests: dict[str, str]       # file name -> hash of what it is written from
-    hashed: dict[str, list[int]] = field(default_factory=dict)    # table -> its row hashes, once asked for
+    hashed: dict[str, list[int]]  # table -> the hash of each of its rows
 
     def rows(self, table: str) -> list[int]:
-        """The hash of each row of `table` (only the files written need them)."""
-        if table not in self.hashed:
-            self.hashed[table] = row_digests(self.tables[table])
+        """The hash of each row of `table`."""
         return self.hashed[table]
 
 

@@ -219,11 +219,13 @@ def _tie(tie: Tie | None, archive: Archive) -> dict[str, Any] | None:
             "entities": [archive.entities[slug].name if slug in archive.entities else slug for slug in tie.entities]}
 
 
-def file_digests(tables: Mapping[str, Rows], listing: Any) -> dict[str, str]:
-    """Per file of `data_files()`, a hash of what it is written from: it changes exactly when that does."""
+def file_digests(row_hashes: Mapping[str, list[int]], listing: Any) -> dict[str, str]:
+    """Per file of `data_files()`, a hash of what it is written from: it changes exactly when that does.
+    A table's is the hash of its rows' hashes (`row_digests`, which writing a file needs
+    anyway), so that no table is serialised a second time."""
     def digest(*parts: Any) -> str:
         return hashlib.blake2b(orjson.dumps(parts), digest_size=16).hexdigest()
-    by_table = {t.name: digest(t.name, tables[t.name]) for t in SCHEMA}
+    by_table = {t.name: digest(t.name, row_hashes[t.name]) for t in SCHEMA}
     return {DATABASE: digest(*by_table.values()), STORIES_JSON: digest(listing),
             **{t.csv_name: by_table[t.name] for t in SCHEMA}}
 

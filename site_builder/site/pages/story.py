@@ -52,7 +52,7 @@ def _story(ctx: Contexts, route: Route) -> Context:
         {"date": ctx.when(first), "id": e.id, "number": begin + n + 1,
          "untimed_among_timed": first.date_only and human_day(first.date) in timed_days,
          "first": dict(ctx.link(e.versions[0].slug)), "articles": len(e.versions),
-         "reports": _reports(ctx, e), "tie": _tie(ctx, e.tie, story)}
+         "reports": _reports(ctx, e), "tie": _tie(ctx, e.tie, story, route.page)}
         for n, (e, first) in enumerate(zip(shown, firsts))]
     outlets = ctx.once("story outlets", story.id, lambda: _outlets(ctx, story))
     pages = len(bounds)
@@ -104,16 +104,18 @@ def _reports(ctx: Contexts, event: Event) -> list[dict[str, Any]]:
                  more_copies=max(len(copies) - 1 - SHOWN_COPIES, 0)) for copies in event.reports]
 
 
-def _tie(ctx: Contexts, tie: Tie | None, story: Story) -> dict[str, Any] | None:
-    """What tied an event to its computed story: the earlier event (a link on its page of the story)."""
+def _tie(ctx: Contexts, tie: Tie | None, story: Story, current: int) -> dict[str, Any] | None:
+    """What tied an event to its computed story: the earlier event (a link within the page when it
+    is on the `current` page of the story, else to its page)."""
     if tie is None:
         return None
     position = ctx.once("story positions", story.id, lambda: {e.id: n for n, e in enumerate(story.events)})
     earlier = story.events[position[tie.event]]
     page = next(n for n, (begin, end) in enumerate(story_pages(story, ctx.config.per_page), 1)
                 if begin <= position[tie.event] < end)
+    anchor = f"#event-{tie.event}"
     return {"event": tie.event, "title": ctx.archive.articles[earlier.versions[0].slug].title,
-            "url": ctx.url(paged(story_url(story.id), page)) + f"#event-{tie.event}",
+            "url": anchor if page == current else ctx.url(paged(story_url(story.id), page)) + anchor,
             "score": tie.score, "terms": list(tie.terms),
             "entities": [ctx.entity_ref(slug) for slug in tie.entities if slug in ctx.archive.entities]}
 
