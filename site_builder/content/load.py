@@ -180,6 +180,26 @@ def _cached_items(cache: ParseCache) -> RegistryReader:
     return read
 
 
+@dataclass(frozen=True)
+class ArticleFiles:
+    """The articles of the content folder as the build reads them, drafts included."""
+
+    articles: tuple[Article, ...]       # those that parse
+    names: frozenset[str]               # every article file's name without .md, parsed or not
+
+
+def load_articles(site: Path, config: Config, jobs: int = 1) -> ArticleFiles:
+    """Every article file below the content folder, through the build's walk (sub-folders and
+    links inside the site followed), parsed without the cache; nothing is written."""
+    content = site / config.paths.content
+    if not content.is_dir():
+        return ArticleFiles((), frozenset())
+    files, _ = article_files(content, site)
+    parsed = parse_all(files, config.timezone, ParseCache(None), jobs)
+    return ArticleFiles(tuple(p.article for p in parsed if p.article is not None),
+                        frozenset(Path(rel).stem for _, rel in files))
+
+
 def default_jobs() -> int:
     """Worker processes when none are asked for: one a CPU."""
     return os.cpu_count() or 1
