@@ -47,8 +47,8 @@ def archive(seed: int = 1, days: int = 200) -> list[Article]:
     return articles
 
 
-def intelligence(articles: list[Article], store: ChunkStore | None) -> segments.StoryResults:
-    return segments.story_intelligence(articles, (), slugify, Config(), {}, store)
+def intelligence(articles: list[Article], store: ChunkStore | None, jobs: int = 1) -> segments.StoryResults:
+    return segments.story_intelligence(articles, (), slugify, Config(), {}, store, jobs)
 
 
 def edited(rng: random.Random, articles: list[Article]) -> list[Article]:
@@ -166,6 +166,7 @@ def test_an_edit_carried_into_later_parts_reaches_them(short_parts, tmp_path: Pa
 
 
 def test_related_coverage_computed_in_a_second_process_is_the_same(short_parts, monkeypatch) -> None:
+    """With two --jobs, the related coverage is computed beside the stories; with one, never."""
     from site_builder.intel import textsig
     articles = archive(days=100)
     alone = intelligence(articles, None)
@@ -178,9 +179,11 @@ def test_related_coverage_computed_in_a_second_process_is_the_same(short_parts, 
         return real(self)
 
     monkeypatch.setattr(segments._Related, "gathered", gathered)
-    assert intelligence(articles, None) == alone
+    assert intelligence(articles, None, jobs=2) == alone
     assert len(pending) == len(segments.ArchiveParts(articles, slugify, None).parts)    # all in the second process
     assert any(alone[1].values())
+    pending.clear()
+    assert intelligence(articles, None, jobs=1) == alone and pending == []
 
 
 def test_check_and_stories_read_back_what_the_build_kept(example_site: Path, monkeypatch) -> None:

@@ -2,14 +2,10 @@
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
-from functools import partial
 from datetime import date, datetime, time, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -21,6 +17,7 @@ from ..content.load import load_articles
 from ..core.config import Config, StoryWeights, load_config
 from ..intel.versions import CopyIndex
 from ..core.errors import Problem
+from ..core.pool import WorkerDied, forked_map
 from .html import MissingModule, looks_like_html, parse_html
 from ..content.mentions import article_names
 from .meta import (candidate_entities, dateline_of, entities_in, known_source, parse_page_date,
@@ -501,18 +498,18 @@ def _unforeseen(path: Path, error: BaseException) -> Problem:
 def prepare_all(files: list[Input], options: Options, imported_at: str,
                 jobs: int) -> Iterator[tuple[tuple[Draft, ...], Problem | None]]:
     """Each input's drafts, in order; made by `jobs` processes when there are many inputs."""
-    work = partial(prepared, options=options, imported_at=imported_at)
-    if jobs <= 1 or len(files) < PARALLEL_FROM:
-        yield from map(work, files)
-        return
     done = 0
     try:
-        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            for result in pool.map(work, files, chunksize=8):
-                yield result
-                done += 1
-    except BrokenProcessPool:                     # a worker died (out of memory, a crash in C): go on alone
-        yield from map(work, files[done:])
+        for result in forked_map(_prepared, files, jobs if len(files) >= PARALLEL_FROM else 1, (options, imported_at),
+                                 chunksize=8):
+            yield result
+            done += 1
+    except WorkerDied:                     # a worker died (out of memory, a crash in C): go on alone
+        yield from (prepared(given, options, imported_at) for given in files[done:])
+
+
+def _prepared(shared: tuple[Options, str], given: Input) -> tuple[tuple[Draft, ...], Problem | None]:
+    return prepared(given, *shared)
 
 
 def import_paths(inputs: Sequence[Path], site: Path, *, source: str | None = None,

@@ -14,9 +14,6 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 import hashlib
-import multiprocessing
-import multiprocessing.pool
-import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -25,6 +22,7 @@ import numpy as np
 import orjson
 
 from ..core.config import Config, RelatedWeights, StoryWeights
+from ..core.pool import Background, can_fork
 from ..core.store import no_collection
 from ..core.model import Article, RelatedLink, StoryInfo, Story
 from . import related as related_module
@@ -87,13 +85,13 @@ class Texts:
 
     RECENT = 8     # chunks kept in memory once read: the windows of neighbouring parts share them
 
-    def __init__(self, docs: list[Doc], ranges: list[tuple[int, int]], store: PartStore | None) -> None:
+    def __init__(self, docs: list[Doc], ranges: list[tuple[int, int]], store: PartStore | None, jobs: int) -> None:
         self.docs, self.ranges, self.store = docs, ranges, store
         self.keys = [chunk_key(docs[b:e]) for b, e in ranges]
         self.kept: dict[int, ChunkAnalysis] = {}       # chunks the store could not take
         self.recent: dict[int, ChunkAnalysis] = {}
         missing = [n for n, key in enumerate(self.keys) if store is None or not store.has(key)]
-        results = analysed(docs, [ranges[n] for n in missing])
+        results = analysed(docs, [ranges[n] for n in missing], jobs)
         for n, part in zip(missing, results):
             if store is None or not store.put(self.keys[n], part):
                 self.kept[n] = part
@@ -133,14 +131,15 @@ class ArchiveParts:
     """The date-ordered articles, their parts, and per part a hash of all it holds that the
     story intelligence reads (texts, dates, names, `story:` and `related:` keys, outlets)."""
 
-    def __init__(self, articles: Sequence[Article], canonical: Callable[[str], str], store: PartStore | None) -> None:
+    def __init__(self, articles: Sequence[Article], canonical: Callable[[str], str], store: PartStore | None,
+                 jobs: int = 1) -> None:
         self.ordered = date_order(articles)
         self.canonical = canonical
         self.days = np.array([a.date.timestamp() / SECONDS_PER_DAY for a in self.ordered], dtype=np.float64)
         self.parts = parts_of(self.days)
         self.ends = [part.end for part in self.parts]
         ranges = [r for part in self.parts for r in chunk_ranges(part.begin, part.end)]
-        self.texts = Texts(docs_of(self.ordered), ranges, store)
+        self.texts = Texts(docs_of(self.ordered), ranges, store, jobs)
         keys = dict(zip((b for b, _ in ranges), self.texts.keys))
         self.digests, self.names = [], []
         for part in self.parts:
@@ -166,16 +165,18 @@ class ArchiveParts:
 
 
 def story_intelligence(articles: Sequence[Article], registry: Sequence[StoryInfo], canonical: Callable[[str], str],
-                       config: Config, names: Mapping[str, str], store: PartStore | None = None) -> StoryResults:
+                       config: Config, names: Mapping[str, str], store: PartStore | None = None,
+                       jobs: int = 1) -> StoryResults:
     """Stories and related coverage of the archive, part by part (see the module's docstring);
-    `store` keeps the texts' analyses and the parts' results between builds."""
+    `store` keeps the texts' analyses and the parts' results between builds; up to `jobs`
+    processes share a big archive's work."""
     with no_collection():
-        return _story_intelligence(articles, registry, canonical, config, names, store)
+        return _story_intelligence(articles, registry, canonical, config, names, store, jobs)
 
 
 def _story_intelligence(articles: Sequence[Article], registry: Sequence[StoryInfo], canonical: Callable[[str], str],
-                        config: Config, names: Mapping[str, str], store: PartStore | None) -> StoryResults:
-    archive = ArchiveParts(articles, canonical, store)
+                        config: Config, names: Mapping[str, str], store: PartStore | None, jobs: int) -> StoryResults:
+    archive = ArchiveParts(articles, canonical, store, jobs)
     reach = max(stories_module.horizon(config.stories), related_module.horizon(config.related))
     windows = [archive.around(part, reach) for part in archive.parts]
     features: dict[int, ArchiveFeatures] = {}
@@ -188,7 +189,8 @@ def _story_intelligence(articles: Sequence[Article], registry: Sequence[StoryInf
     found: list[PartStories] = []
     story_of: dict[str, str] = {}      # article slug -> story key
     event_of: dict[str, str] = {}
-    related = _Related(archive, config.related, names, store, parallel=archive.texts.analysed >= textsig.PARALLEL)
+    related = _Related(archive, config.related, names, store,
+                       jobs - 1 if archive.texts.analysed >= textsig.PARALLEL and can_fork() else 0)
     waiting = 0                        # the first part whose related coverage is not known yet
     try:
         for number, stories in enumerate(_stories(archive, windows, reach, config.stories, store, features_of)):
@@ -232,17 +234,19 @@ def _stories(archive: ArchiveParts, windows: list[Window], reach: float, weights
         carry = found.carry
 
 
+Links = dict[str, tuple[RelatedLink, ...]]
+
+
 class _Related:
-    """Related coverage part by part: read back from the store, or computed, in a second process
-    while the stories of later parts are computed when there is much to compute (a cold build)."""
+    """Related coverage part by part: read back from the store, or computed, in `workers` other
+    processes while the stories of later parts are computed when there is much to compute (a cold
+    build) and the build has the --jobs for them."""
 
     def __init__(self, archive: ArchiveParts, weights: RelatedWeights, names: Mapping[str, str],
-                 store: PartStore | None, parallel: bool) -> None:
+                 store: PartStore | None, workers: int) -> None:
         self.archive, self.weights, self.names, self.store = archive, weights, names, store
-        self.found: list[tuple[str, Any]] = []    # (key, links or the pending result of a second process)
-        self.pool: multiprocessing.pool.Pool | None = None
-        if parallel and threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
-            self.pool = multiprocessing.get_context("fork").Pool(1, initializer=_SHARED.append, initargs=(archive,))
+        self.found: list[tuple[str, Links | Callable[[], Links]]] = []    # (key, links or what gives them)
+        self.pool = Background(_related_job, workers, archive) if workers > 0 else None
 
     def add(self, number: int, window: Window, story_of: Mapping[str, str], event_of: Mapping[str, str],
             features_of: Callable[[int], ArchiveFeatures]) -> None:
@@ -258,8 +262,7 @@ class _Related:
             self.found.append(("", {slug: tuple(RelatedLink(s, score, tuple(why)) for s, score, why in links)
                                     for slug, links in kept.items()}))
         elif self.pool is not None:
-            self.found.append((key, self.pool.apply_async(_related_job, (number, window, memberships, self.weights,
-                                                                         named))))
+            self.found.append((key, self.pool.submit((number, window, memberships, self.weights, named))))
         else:
             self.found.append((key, _part_related(archive, number, window, dict((m[0], m[1]) for m in memberships),
                                                   dict((m[0], m[2]) for m in memberships), self.weights, named,
@@ -268,9 +271,8 @@ class _Related:
     def gathered(self) -> dict[str, tuple[RelatedLink, ...]]:
         """Every part's related coverage, kept in the store where computed now."""
         result: dict[str, tuple[RelatedLink, ...]] = {}
-        for key, links in self.found:
-            if not isinstance(links, dict):
-                links = links.get()
+        for key, found in self.found:
+            links = found if isinstance(found, dict) else found()
             if key and self.store is not None:
                 self.store.save(key, {slug: [[link.slug, link.score, list(link.reasons)] for link in found]
                                       for slug, found in links.items()})
@@ -279,17 +281,15 @@ class _Related:
 
     def close(self) -> None:
         if self.pool is not None:
-            self.pool.terminate()
-            self.pool.join()
+            self.pool.close()
 
 
-_SHARED: list[ArchiveParts] = []
+RelatedJob = tuple[int, Window, list[tuple[str, str, str]], RelatedWeights, Mapping[str, str]]
 
 
-def _related_job(number: int, window: Window, memberships: list[tuple[str, str, str]], weights: RelatedWeights,
-                 names: Mapping[str, str]) -> dict[str, tuple[RelatedLink, ...]]:
-    """In the second process: one part's related coverage (the archive is the parent's, inherited)."""
-    archive = _SHARED[0]
+def _related_job(archive: ArchiveParts, job: RelatedJob) -> Links:
+    """In another process: one part's related coverage (the archive is the parent's, inherited)."""
+    number, window, memberships, weights, names = job
     return _part_related(archive, number, window, {m[0]: m[1] for m in memberships}, {m[0]: m[2] for m in memberships},
                          weights, names, archive.features(window.low, window.high))
 
@@ -304,15 +304,16 @@ def _part_related(archive: ArchiveParts, number: int, window: Window, story_of: 
 
 
 def compute_stories(articles: Sequence[Article], registry: Sequence[StoryInfo], canonical: Callable[[str], str],
-                    weights: StoryWeights) -> tuple[Story, ...]:
+                    weights: StoryWeights, jobs: int = 1) -> tuple[Story, ...]:
     """The stories of `articles`: events of copies, grouped into stories, newest activity first."""
-    return story_intelligence(articles, registry, canonical, Config(stories=weights), {})[0]
+    return story_intelligence(articles, registry, canonical, Config(stories=weights), {}, jobs=jobs)[0]
 
 
 def related_coverage(articles: Sequence[Article], stories: Sequence[Story], canonical: Callable[[str], str],
-                     weights: RelatedWeights, names: Mapping[str, str] | None = None) -> dict[str, tuple[RelatedLink, ...]]:
+                     weights: RelatedWeights, names: Mapping[str, str] | None = None,
+                     jobs: int = 1) -> dict[str, tuple[RelatedLink, ...]]:
     """Up to `weights.count` related articles per article slug, explicit links first, for `stories`."""
-    archive = ArchiveParts(articles, canonical, None)
+    archive = ArchiveParts(articles, canonical, None, jobs)
     story_of = {v.slug: s.id for s in stories for e in s.events for v in e.versions}
     event_of = {v.slug: e.id for s in stories for e in s.events for v in e.versions}
     reach = related_module.horizon(weights)
