@@ -7,6 +7,7 @@ import random
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import orjson
 import pytest
 
 from site_builder.core.config import Config
@@ -209,3 +210,25 @@ def test_parts_that_read_the_same_articles_keep_their_own_results(monkeypatch, t
     first = intelligence(articles, ChunkStore(tmp_path / "kept"))
     assert set(first[1]) == {a.slug for a in articles}
     assert intelligence(articles, ChunkStore(tmp_path / "kept")) == first
+
+
+def test_what_a_part_carries_to_the_next_comes_back_from_the_cache_as_it_was(short_parts, tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """The carry is typed data between parts, JSON only in the cache, and the same once read back."""
+    computed: list[segments.Carry] = []
+    real = segments.part_stories_data
+
+    def kept(found: segments.PartStories) -> object:
+        computed.append(found.carry)
+        return real(found)
+    monkeypatch.setattr(segments, "part_stories_data", kept)
+    store = ChunkStore(tmp_path / "kept")
+    intelligence(archive(), store)
+    assert len(computed) >= 8 and any(c.reports and c.events and c.articles for c in computed)
+    report = next(r for c in computed for r in c.reports.values() if r.copies)
+    assert isinstance(report, segments.CarriedReport) and isinstance(report.copies[0], tuple)
+    for carry in computed:
+        assert segments.carry_from(orjson.loads(orjson.dumps(segments.carry_data(carry)))) == carry
+    read_back = [segments.part_stories_from(store.load(path.stem)) for path in (tmp_path / "kept").glob("stories-*.json")]
+    assert sorted(map(repr, (p.carry for p in read_back if p))) == sorted(map(repr, computed))
+    assert segments.part_stories_from({"versions": [], "events": []}) is None       # not a part's stories

@@ -27,7 +27,7 @@ from ..core.store import no_collection
 from ..core.model import Article, RelatedLink, StoryInfo, Story
 from . import related as related_module
 from . import stories as stories_module
-from .stories import PartStories, assemble_stories, part_stories
+from .stories import CarriedEvent, CarriedReport, Carry, PartStories, assemble_stories, part_stories
 from . import textsig
 from .textsig import (SECONDS_PER_DAY, Analysis, ArchiveFeatures, ChunkAnalysis, Doc, analysed,
                       analysis_rows, archive_features, assemble, chunk_key, chunk_ranges, date_order, docs_of)
@@ -218,20 +218,48 @@ def _memberships(part: PartStories, story_of: dict[str, str], event_of: dict[str
 def _stories(archive: ArchiveParts, windows: list[Window], reach: float, weights: StoryWeights,
              store: PartStore | None, features_of: Callable[[int], ArchiveFeatures]) -> Iterator[PartStories]:
     """Each part's events and stories, in time order."""
-    carry: stories_module.Carry = {"articles": {}, "reports": {}, "events": {}}
+    carry = Carry()
     for number, part in enumerate(archive.parts):
         low, high = windows[number].low, windows[number].high
-        key = "stories-" + _digest(VERSION, repr(weights), reach, part.first, archive.digest(windows[number]), carry)
-        kept = store.load(key) if store is not None else None
-        if isinstance(kept, dict):
-            found = PartStories(kept["versions"], kept["events"], kept["carry"])
-        else:
+        key = "stories-" + _digest(VERSION, repr(weights), reach, part.first, archive.digest(windows[number]),
+                                   carry_data(carry))
+        found = part_stories_from(store.load(key)) if store is not None else None
+        if found is None:
             found = part_stories(archive.ordered[low:high], features_of(number),
                                  (part.begin - low, part.end - low), carry, part.until, reach, weights)
             if store is not None:
-                store.save(key, {"versions": found.versions, "events": found.events, "carry": found.carry})
+                store.save(key, part_stories_data(found))
         yield found
         carry = found.carry
+
+
+def carry_data(carry: Carry) -> dict[str, Any]:
+    """The carry as JSON: "articles", slug -> report key; "reports", key -> [[outlet, url] of each
+    copy, event key]; "events", key -> [first day, story key, outlets]."""
+    return {"articles": dict(carry.articles),
+            "reports": {key: [[list(copy) for copy in r.copies], r.event] for key, r in carry.reports.items()},
+            "events": {key: [e.first_day, e.story, list(e.outlets)] for key, e in carry.events.items()}}
+
+
+def carry_from(data: Any) -> Carry:
+    """The carry `carry_data` gave (ValueError, KeyError or TypeError when it is not one)."""
+    return Carry({str(slug): str(report) for slug, report in data["articles"].items()},
+                 {str(key): CarriedReport(tuple((str(outlet), str(url)) for outlet, url in copies), str(event))
+                  for key, (copies, event) in data["reports"].items()},
+                 {str(key): CarriedEvent(float(first), str(story), tuple(map(str, outlets)))
+                  for key, (first, story, outlets) in data["events"].items()})
+
+
+def part_stories_data(found: PartStories) -> dict[str, Any]:
+    return {"versions": found.versions, "events": found.events, "carry": carry_data(found.carry)}
+
+
+def part_stories_from(data: Any) -> PartStories | None:
+    """A part's stories as `part_stories_data` kept them; None when they are not that."""
+    try:
+        return PartStories(data["versions"], data["events"], carry_from(data["carry"]))
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
 
 
 Links = dict[str, tuple[RelatedLink, ...]]
