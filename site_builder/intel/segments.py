@@ -24,7 +24,7 @@ import orjson
 from ..core.config import Config, RelatedWeights, StoryWeights
 from ..core.pool import Background, can_fork
 from ..core.store import no_collection
-from ..core.model import Article, RelatedLink, StoryInfo, Story
+from ..core.model import Article, RelatedLink, Relation, StoryInfo, Story
 from . import related as related_module
 from . import stories as stories_module
 from .stories import CarriedEvent, CarriedReport, Carry, PartStories, assemble_stories, part_stories
@@ -33,7 +33,7 @@ from .textsig import (SECONDS_PER_DAY, Analysis, ArchiveFeatures, ChunkAnalysis,
                       analysis_rows, archive_features, assemble, chunk_key, chunk_ranges, date_order, docs_of)
 
 SEGMENT_DAYS = 56.0
-VERSION = 3          # change when a part's results are computed differently
+VERSION = 4          # change when a part's results are computed or kept differently
 
 StoryResults = tuple[tuple[Story, ...], dict[str, tuple[RelatedLink, ...]]]
 
@@ -285,10 +285,9 @@ class _Related:
         memberships = [(a.slug, story_of[a.slug], event_of[a.slug]) for a in around]
         key = "related-" + _digest(VERSION, repr(self.weights), sorted(named.items()), archive.parts[number].first,
                                    archive.digest(window), memberships)
-        kept = self.store.load(key) if self.store is not None else None
-        if isinstance(kept, dict):
-            self.found.append(("", {slug: tuple(RelatedLink(s, score, tuple(why)) for s, score, why in links)
-                                    for slug, links in kept.items()}))
+        kept = links_from(self.store.load(key)) if self.store is not None else None
+        if kept is not None:
+            self.found.append(("", kept))
         elif self.pool is not None:
             self.found.append((key, self.pool.submit((number, window, memberships, self.weights, named))))
         else:
@@ -302,14 +301,32 @@ class _Related:
         for key, found in self.found:
             links = found if isinstance(found, dict) else found()
             if key and self.store is not None:
-                self.store.save(key, {slug: [[link.slug, link.score, list(link.reasons)] for link in found]
-                                      for slug, found in links.items()})
+                self.store.save(key, links_data(links))
             result.update(links)
         return result
 
     def close(self) -> None:
         if self.pool is not None:
             self.pool.close()
+
+
+def links_data(links: Links) -> dict[str, Any]:
+    """A part's related coverage as JSON: per article, [slug, score, [editor, shared names, same
+    story, by day, days, seconds]] per link."""
+    return {slug: [[link.slug, link.score, [w.editor, list(w.shared), w.same_story, w.by_day, w.days, w.seconds]]
+                   for link in found for w in (link.why,)] for slug, found in links.items()}
+
+
+def links_from(data: Any) -> Links | None:
+    """The related coverage `links_data` gave; None when it is not that."""
+    try:
+        return {str(slug): tuple(RelatedLink(str(other), float(score),
+                                             Relation(bool(editor), tuple(map(str, shared)), bool(same), bool(by_day),
+                                                      int(days), float(seconds)))
+                                 for other, score, (editor, shared, same, by_day, days, seconds) in links)
+                for slug, links in data.items()}
+    except (TypeError, ValueError, AttributeError):
+        return None
 
 
 RelatedJob = tuple[int, Window, list[tuple[str, str, str]], RelatedWeights, Mapping[str, str]]

@@ -7,7 +7,8 @@ from datetime import datetime
 from typing import Any
 
 from ..core.config import Config
-from ..intel.coverage import Copy, coverage_matrix, event_copies, lag_text, source_profile
+from ..intel.coverage import Copy, coverage_matrix, event_copies, source_profile
+from .wording import lag_text, reasons
 from .depends import WHOLE, Recorder, watched
 from .lookup import LISTED_ENTITIES, SiteIndex
 from .formats.jsonld import item_list_jsonld, news_article_jsonld
@@ -149,7 +150,7 @@ class Contexts:
                        lag="first report" if lags[copies[0].slug].position == 0
                        else lag_text(lags[copies[0].slug].lag_seconds, lags[copies[0].slug].by_day))
                   for copies in reports if copies is not mine]
-        related = [dict(self.link(r.slug), reasons=list(r.reasons)) for r in self.archive.related.get(a.slug, ())]
+        related = [dict(self.link(r.slug), reasons=list(reasons(r.why))) for r in self.archive.related.get(a.slug, ())]
         source_slug = self.archive.source_of[a.source.casefold()]
         slugs = self.index.entity_slugs(self.archive, a)
         entities = [self.entity_ref(e) for e in slugs[:LISTED_ENTITIES]]

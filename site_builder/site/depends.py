@@ -25,6 +25,7 @@ import orjson
 from ..core.store import DataError, no_collection, read_cache, write_cache
 from ..core.model import Archive, Story
 from .lookup import SiteIndex
+from .wording import reasons
 
 WHOLE = "\x1e*"      # the key of a read of a whole collection
 SIZE = "\x1e#"       # ... and of its length alone
@@ -142,7 +143,7 @@ def values(archive: Archive, index: SiteIndex) -> dict[str, Any]:
     stories = {story.id: _plain_story(story, events) for story in archive.stories}
     found: dict[str, Any] = {name: getattr(archive, name) for name in ARCHIVE_MAPS}
     found["articles"] = {slug: f"{a.path}\x01{a.digest}" if a.digest else a for slug, a in archive.articles.items()}
-    found["related"] = {slug: tuple((link.slug, link.score, link.reasons) for link in links)
+    found["related"] = {slug: tuple((link.slug, link.score, reasons(link.why)) for link in links)
                         for slug, links in archive.related.items()}
     found["stories"] = tuple(stories[story.id] for story in archive.stories)
     found |= {"i." + name: getattr(index, name) for name in INDEX_MAPS}

@@ -16,6 +16,7 @@ import orjson
 
 from ...intel.coverage import event_copies
 from ...core.model import Archive, Tie
+from ..wording import reasons
 
 DATABASE = "archive.sqlite"
 STORIES_JSON = "stories.json"
@@ -192,7 +193,7 @@ def archive_tables(archive: Archive) -> dict[str, Rows]:
             archive.story_of[slug], archive.event_of[slug]))
         named = dict.fromkeys(archive.entity_of[name.casefold()] for name in a.entities)
         tables["article_entities"] += [(slug, entity, n) for n, entity in enumerate(named)]
-        tables["related"] += [(slug, rank, link.slug, round(link.score, 4), _json(list(link.reasons)))
+        tables["related"] += [(slug, rank, link.slug, round(link.score, 4), _json(list(reasons(link.why))))
                               for rank, link in enumerate(archive.related.get(slug, ()), start=1)]
     return tables
 
