@@ -6,7 +6,7 @@ from pathlib import Path
 
 from site_builder.core.config import load_config
 from site_builder.content.load import default_jobs
-from site_builder.intel.archive import load_archive
+from site_builder.intel.archive import load_site
 from site_builder.site.context import Contexts
 from site_builder.site.render import PACKAGE_TEMPLATES
 from site_builder.site.routes import DATA_KINDS, PAGE_KINDS, TEMPLATES, site_routes
@@ -21,6 +21,6 @@ def test_every_html_kind_has_a_template_and_a_context() -> None:
 
 def test_every_route_is_of_a_known_kind(example_site: Path) -> None:
     config = load_config(example_site)
-    archive = load_archive(example_site, config, jobs=default_jobs()).checked()
+    archive = load_site(example_site, config, jobs=default_jobs()).checked()
     kinds = {route.kind for route in site_routes(archive, config.per_page, search=True)}
     assert kinds == set(PAGE_KINDS)

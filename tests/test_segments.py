@@ -190,7 +190,7 @@ def test_related_coverage_computed_in_a_second_process_is_the_same(short_parts, 
 def test_check_and_stories_read_back_what_the_build_kept(example_site: Path, monkeypatch) -> None:
     from site_builder.build.pipeline import BuildOptions, build
     from site_builder.check.lint import check_site
-    from site_builder.check.stories import story_listing
+    from site_builder.stories import story_listing
     build(example_site, BuildOptions(search=False, jobs=1))
     computed: list[int] = []
     real = segments.part_stories

@@ -201,7 +201,7 @@ def test_each_computed_event_says_what_tied_it_to_its_story(seed):
 
 def test_the_reason_is_on_the_story_page_and_in_the_json(tmp_path: Path):
     from site_builder.build.pipeline import BuildOptions, build
-    from site_builder.check.stories import story_listing
+    from site_builder.stories import story_listing
     stripped_site(tmp_path)
     build(tmp_path, BuildOptions(search=False, jobs=1))
     listing = story_listing(tmp_path)

@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-STAGES = ("load", "graph", "routes", "contexts", "render", "data files", "search", "commit", "manifest")
+STAGES = ("load", "story intelligence", "routes", "contexts", "render", "data files", "search", "commit", "manifest")
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""The build: load → graph → routes → contexts → what is stale → render → write → manifest."""
+"""The build: load → story intelligence → routes → contexts → what is stale → render → write → manifest."""
 from __future__ import annotations
 
 import json
@@ -139,7 +139,7 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions, load
     from ..intel.cache import ChunkStore
     from ..site.context import Contexts
     from ..site.depends import Depends, Recorder, depends_path, load_depends, merge, save_depends, values
-    from ..intel.archive import load_archive
+    from ..intel.archive import load_site
     from ..site.lookup import site_index
     from .memory import return_freed_arrays
     from .workers import Job, produce
@@ -152,7 +152,7 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions, load
     store = ChunkStore(site / config.paths.cache / "analysis", trusted=not options.clean) if remember else None
     clock.seconds["load"] = time.perf_counter() - started     # the input fingerprint, the cache, imports
     if loaded is None:
-        loaded = load_archive(site, config, drafts=options.drafts, jobs=options.jobs, cache=unwritable is None,
+        loaded = load_site(site, config, drafts=options.drafts, jobs=options.jobs, cache=unwritable is None,
                               trusted=not options.clean, store=None if links_out else store, stage=clock.stage)
     content = loaded.content
     cache_warnings += content.unsaved

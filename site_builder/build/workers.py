@@ -20,7 +20,7 @@ from ..site.depends import read_ids
 from .manifest import signature
 from ..core.errors import fail
 from ..core.pool import forked_map
-from ..site.formats.datafiles import Records, write_data_file
+from ..site.formats.datafiles import Records, update_data_file
 from ..site.formats.outputs import data_bytes, data_context
 from ..site.render import Renderer
 from ..site.routes import DATA_KINDS, Route
@@ -139,7 +139,7 @@ def write_open_data(route: Route, job: Job) -> str:
     target = plain_target(job.staging, route.output)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        write_data_file(route.key, data, target, plain_target(job.output, route.output), job.data_records)
+        update_data_file(route.key, data, target, plain_target(job.output, route.output), job.data_records)
     except FileExistsError:
         raise fail(route.output, None, "two pages write this output file", "report this as a bug") from None
     except OSError as error:

@@ -1,4 +1,5 @@
-"""The archive graph: entities and sources resolved, stories, events and related coverage."""
+"""The story intelligence over the whole archive: entities and sources resolved, stories, events
+and related coverage; and the loader of build, check and stories (content, then the intelligence)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
@@ -74,17 +75,17 @@ def analysis_store(site: Path, config: Config, trusted: bool = True) -> PartStor
     return ChunkStore(site / config.paths.cache / "analysis", trusted=trusted)
 
 
-def load_archive(site: Path, config: Config, *, drafts: bool = False, jobs: int = 1, cache: bool = True,
+def load_site(site: Path, config: Config, *, drafts: bool = False, jobs: int = 1, cache: bool = True,
                  trusted: bool = True, store: PartStore | None = None,
                  stage: Callable[[str], AbstractContextManager[Any]] = lambda name: nullcontext()) -> Loaded:
     """config → content → stop on errors → the story intelligence: the one loader of build, check
     and stories, so each runs the intelligence once (reading back what `store` kept). `stage`
-    times the two parts, "load" and "graph" (the build's stage clock)."""
+    times the two parts, "load" and "story intelligence" (the build's stage clock)."""
     with stage("load"):
         content = load_content(site, config, drafts=drafts, jobs=jobs, cache=cache, trusted=trusted)
     if content.errors:
         return Loaded(content, None)
-    with stage("graph"):
+    with stage("story intelligence"):
         try:
             return Loaded(content, build_archive(content.articles, content.registries, config, store, jobs))
         except WorkerDied as died:

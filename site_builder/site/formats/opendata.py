@@ -287,7 +287,7 @@ def data_files() -> Iterator[str]:
     yield STORIES_JSON
 
 
-def write_data_file(name: str, tables: Mapping[str, Rows], listing: Any, path: Path) -> None:
+def write_whole_data_file(name: str, tables: Mapping[str, Rows], listing: Any, path: Path) -> None:
     """Write one of `data_files()` at `path`, a new file (an existing one is an error)."""
     if name == DATABASE:
         write_sqlite(tables, path)
