@@ -130,7 +130,7 @@ def _watch(pool: multiprocessing.pool.Pool, started: Workers) -> None:
     _workers(pool, started)
     dead = [w.exitcode for w in started.values() if w.exitcode is not None]
     if dead:
-        raise WorkerDied(dead[0])
+        raise WorkerDied(dead[0]) from None
 
 
 def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
