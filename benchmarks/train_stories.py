@@ -29,9 +29,9 @@ from site_builder.intel.evaluate import read_labels, story_scores  # noqa: E402
 from site_builder.intel import storymodel  # noqa: E402
 from site_builder.intel.storymodel import FEATURES, pair_features  # noqa: E402
 from site_builder.intel.segments import compute_stories  # noqa: E402
-from site_builder.intel.textsig import analyse_archive, date_order  # noqa: E402
-from site_builder.intel.similarity import event_features, pair_evidence  # noqa: E402
-from site_builder.intel.versions import group_versions  # noqa: E402
+from site_builder.intel import stories  # noqa: E402
+from site_builder.intel.stories import cluster  # noqa: E402
+from site_builder.intel.storymodel import same_story  # noqa: E402
 
 
 @dataclass
@@ -47,18 +47,35 @@ class Site:
 
 
 def prepare(path: Path, weights: StoryWeights) -> Site:
+    """The candidate pairs of events exactly as the build finds them (events are happenings,
+    grouped from reports part by part), each labelled by its first articles' stories."""
     articles, registries = load(path, 2)
-    ordered = date_order(articles)
-    analysed = analyse_archive(ordered, canonical_of(registries))
-    groups = group_versions(ordered, weights.version_threshold, analysed.analysis)
-    events = event_features(analysed, [g.members for g in groups], "story")
-    pairs = pair_evidence(events, weights.window_days)
     labels = read_labels(path / "labels.csv")
-    event_label = np.array([labels.get(ordered[g.members[0]].path, f"?{n}") for n, g in enumerate(groups)])
-    middle = np.median(events.days)
-    newer = (events.days[pairs.rows] >= middle) & (events.days[pairs.cols] >= middle)
-    same = (event_label[pairs.rows] == event_label[pairs.cols]).astype(np.float64)
-    return Site(path.name, articles, registries, labels, pair_features(pairs, weights), same, newer)
+    path_of = {a.slug: a.path for a in articles}
+    found: list[tuple[object, list[str], list[float]]] = []
+    pairs_of_part: list[object] = []
+
+    def recording_same_story(pairs, weights):      # type: ignore[no-untyped-def]
+        pairs_of_part.append(pairs)
+        return same_story(pairs, weights)
+
+    def recording_cluster(similar, days, keys, *rest, **named):    # type: ignore[no-untyped-def]
+        found.append((pairs_of_part[-1], list(keys), list(days)))
+        return cluster(similar, days, keys, *rest, **named)
+
+    with patch.object(stories, "same_story", recording_same_story), patch.object(stories, "cluster", recording_cluster):
+        compute_stories(articles, registries.stories, canonical_of(registries), weights)
+    rows, same, days_of = [], [], []
+    for pairs, keys, days in found:
+        label = np.array([labels.get(path_of.get(k, ""), f"?{k}") for k in keys])
+        rows.append(pair_features(pairs, weights))
+        same.append((label[pairs.rows] == label[pairs.cols]).astype(np.float64))
+        day = np.array(days)
+        days_of.append(np.stack([day[pairs.rows], day[pairs.cols]], axis=1))
+    both = np.concatenate(days_of)
+    middle = np.median([a.date.timestamp() / 86400 for a in articles])
+    newer = (both[:, 0] >= middle) & (both[:, 1] >= middle)
+    return Site(path.name, articles, registries, labels, np.concatenate(rows), np.concatenate(same), newer)
 
 
 def fit(sites: list[Site], pick: str, l2: float = 0.01) -> np.ndarray:

@@ -22,8 +22,23 @@ out = make_console()
 EXIT_CONTENT = 1
 
 
+@dataclasses.dataclass(frozen=True)
+class Verbosity:
+    """What the global --quiet and --verbose ask for."""
+
+    quiet: bool = False
+    verbose: bool = False
+
+
+def verbosity() -> Verbosity:
+    context = click.get_current_context(silent=True)
+    found = context.find_root().obj if context else None
+    return found if isinstance(found, Verbosity) else Verbosity()
+
+
 def print_problems(problems: list[Problem] | tuple[Problem, ...]) -> None:
-    show_problems(err, problems)
+    """Every problem, or only the errors with --quiet."""
+    show_problems(err, [p for p in problems if p.severity == "error"] if verbosity().quiet else problems)
 
 
 @contextmanager
@@ -42,10 +57,20 @@ site_option = click.option("--site", "site", type=click.Path(file_okay=False, pa
                            show_default=True, help="The site folder.")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(context_settings={"help_option_names": ["-h", "--help"]},
+             epilog="Colours: off when the output is not a terminal, or when NO_COLOR is set (https://no-color.org/). "
+                    "Shell completion: eval \"$(_SITE_BUILDER_COMPLETE=bash_source site-builder)\" (zsh_source, "
+                    "fish_source for those shells).")
 @click.version_option(package_name="site_builder")
-def main() -> None:
+@click.option("--quiet", "-q", is_flag=True, help="Print errors only: no warnings, progress or summary.")
+@click.option("--verbose", "-v", is_flag=True, help="Print more: each stage's seconds and every file a build changed.")
+@click.pass_context
+def main(context: click.Context, quiet: bool, verbose: bool) -> None:
     """site-builder: static sites for story-timeline news archives."""
+    if quiet and verbose:
+        raise click.UsageError("--quiet and --verbose exclude each other")
+    context.obj = Verbosity(quiet, verbose)
+    out.quiet = quiet
 
 
 @main.command()
@@ -76,9 +101,12 @@ def build(site: Path, base_url: str | None, drafts: bool, jobs: int | None, clea
     out.print(plain(("built", "green"), f" {result.pages} pages ({result.written} written, {result.removed} removed) "
                     f"in {result.seconds:.2f} s{search}, {len(result.warnings)} warning"
                     f"{'s' if len(result.warnings) != 1 else ''} → {result.output}"))
-    if timings:
+    if timings or verbosity().verbose:
         out.print(plain(("stages", "bold"), ": " + ", ".join(f"{name} {seconds:.2f} s"
                                                              for name, seconds in result.stages.items())))
+    if verbosity().verbose:
+        for path in sorted(result.changed):
+            out.print(plain(("changed", "dim"), f" {path}"))
 
 
 def _say_waiting(note: str) -> None:
@@ -88,7 +116,7 @@ def _say_waiting(note: str) -> None:
 @contextmanager
 def _progress() -> Iterator[Any]:
     """A progress bar on a terminal; nothing when output is piped."""
-    if not err.is_terminal:
+    if not err.is_terminal or verbosity().quiet:
         yield None
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -209,7 +237,7 @@ def import_(site: Path, inputs: tuple[Path, ...], source: str | None, when: str 
 @click.option("--drafts", is_flag=True, help="Include drafts.")
 def check(site: Path, as_json: bool, drafts: bool) -> None:
     """Lint the content, suggest aliases, and check every internal link of a test build."""
-    from .check.lint import check_site
+    from .check.lint import check_site, counts_by_kind
     with reported():
         report = check_site(site, drafts=drafts)
     if as_json:
@@ -217,10 +245,20 @@ def check(site: Path, as_json: bool, drafts: bool) -> None:
     else:
         print_problems(report.problems)
         colour = "red" if report.errors else "green"
+        kinds = " · ".join(f"{kind} {count:,}" for kind, count in counts_by_kind(report.problems).items())
         out.print(plain(("check", colour), f": {report.articles} articles, {report.pages} pages, "
                         f"{len(report.errors)} error{'s' * (len(report.errors) != 1)}, "
-                        f"{len(report.warnings)} warning{'s' * (len(report.warnings) != 1)}"))
+                        f"{len(report.warnings)} warning{'s' * (len(report.warnings) != 1)}"
+                        + (f" ({kinds})" if kinds else "")))
     sys.exit(EXIT_CONTENT if report.errors else 0)
+
+
+@main.command()
+@click.argument("which", type=click.Choice(["front-matter", "site"]))
+def schema(which: str) -> None:
+    """Print the JSON Schema of an article's front matter or of site.toml (for editors)."""
+    from .check.jsonschemas import SCHEMAS
+    sys.stdout.write(json_text(SCHEMAS[which]()) + "\n")
 
 
 @main.command()

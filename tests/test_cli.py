@@ -1,5 +1,7 @@
 """The command line: exit status, summary lines, the fixed shape of `stories --json`, init and new."""
 import json
+import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -19,6 +21,33 @@ def test_build_summary_and_exit_status(example_site: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("built ") and " pages (" in done.stdout and "1 warning →" in done.stdout
     assert done.stderr.startswith('warning: site.toml:4: base_url "/" has no host')     # the example's base URL
+
+
+def test_quiet_prints_errors_only_and_verbose_prints_stages_and_changed_files(example_site: Path) -> None:
+    quiet = run("--quiet", "build", "--site", str(example_site), "--no-search")
+    assert (quiet.returncode, quiet.stdout, quiet.stderr) == (0, "", "")        # the base URL warning is not said
+    write_article(example_site, "late.md", "---\ntitle: Late news\ndate: 2025-06-24\nsource: Reuters\n---\nText.\n")
+    verbose = run("-v", "build", "--site", str(example_site), "--no-search")
+    assert verbose.returncode == 0, verbose.stderr
+    assert "\nstages: load " in verbose.stdout
+    assert "changed articles/2025/06/24/late/index.html" in verbose.stdout, verbose.stdout
+    write_article(example_site, "bad.md", "---\ntitle: x\nsource: y\n---\n")
+    failed = run("-q", "build", "--site", str(example_site), "--no-search")
+    assert failed.returncode == 1 and failed.stdout == ""
+    assert failed.stderr.startswith("error: content/articles/bad.md:1: missing required 'date'"), failed.stderr
+    assert "warning" not in failed.stderr
+    assert run("-q", "-v", "build", "--site", str(example_site)).returncode == 2
+
+
+def test_no_color_is_honoured_even_where_colour_is_forced(example_site: Path) -> None:
+    write_article(example_site, "bad.md", "---\ntitle: x\nsource: y\n---\n")
+    command = [sys.executable, "-m", "site_builder", "build", "--site", str(example_site), "--no-search"]
+    forced = subprocess.run(command, capture_output=True, text=True, env=os.environ | {"FORCE_COLOR": "1"})
+    assert "\x1b[1;31merror" in forced.stderr            # red, where colour is asked for
+    plain = subprocess.run(command, capture_output=True, text=True,
+                           env=os.environ | {"FORCE_COLOR": "1", "NO_COLOR": "1"})
+    assert not re.search(r"\x1b\[[0-9;]*3[0-7]m|\x1b\[[0-9;]*9[0-7]m|\x1b\[[0-9;]*;3[0-7]m", plain.stderr), plain.stderr
+    assert "NO_COLOR" in run("--help").stdout
 
 
 def test_content_error_exits_1_with_location(example_site: Path) -> None:

@@ -85,6 +85,15 @@ def test_new_with_an_unsafe_story_id_is_refused(example_site: Path) -> None:
     assert not (example_site / "content/articles/elsewhere.md").exists()
 
 
+@pytest.mark.parametrize("when", ["2025-13-01", "yesterday", "2025-02-30"])
+def test_new_with_a_date_that_is_no_date_is_refused_and_writes_nothing(example_site: Path, when: str) -> None:
+    done = run("new", "--site", str(example_site), "Elsewhere", "--source", "X", "--date", when)
+    assert done.returncode == 1 and done.stderr == (f"error: --date: '{when}' is not a date (give a date as "
+                                                    "YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS+HH:MM, e.g. 2025-06-23)\n"
+                                                    "failed: 1 error; nothing was written\n")
+    assert not (example_site / "content/articles/elsewhere.md").exists()
+
+
 # -- serve --host ---------------------------------------------------------------------------
 def fetch(url: str) -> tuple[int, str]:
     with urllib.request.urlopen(url, timeout=5) as response:

@@ -52,6 +52,9 @@ CASES = {
     "not-a-mapping.md": ("---\n- a\n- b\n---\nText\n",
                          "content/articles/not-a-mapping.md:2: front matter is not a mapping of keys to values "
                          "(write one 'key: value' per line)"),
+    "source-typo.md": ("---\ntitle: A\ndate: 2025-06-23\nsorce: X\n---\nText\n",
+                       "content/articles/source-typo.md:4: missing required 'source' (did you mean 'source'? rename "
+                       "'sorce:' to 'source:')"),
     "unsafe-slug.md": ("---\ntitle: A\nslug: ../../x\ndate: 2025-06-23\nsource: X\n---\nText\n",
                        "content/articles/unsafe-slug.md:3: slug '../../x' is not safe in a URL (use lowercase "
                        "letters, digits and single hyphens, at most 80 characters)"),
@@ -115,6 +118,21 @@ def test_unknown_key_is_a_warning_not_an_error(example_site: Path) -> None:
     assert [str(w) for w in result.warnings if w.path != "site.toml"] == [
         "content/articles/extra.md:5: unknown front-matter key 'author' (known keys: date, dateline, draft, entities, "
         "related, review, slug, source, story, summary, tags, title, url, wire)"]
+
+
+def test_a_key_one_slip_from_a_known_one_says_which_it_means(example_site: Path) -> None:
+    write_article(example_site, "typo.md", GOOD.replace("source: Daily8", "source: Daily8\nentitys: [Iran]"))
+    result = build(example_site, BuildOptions(search=False, jobs=1))
+    assert [str(w) for w in result.warnings if w.path != "site.toml"] == [
+        "content/articles/typo.md:5: unknown front-matter key 'entitys' (did you mean 'entities'?)"]
+
+
+def test_entities_written_as_one_string_with_commas_is_a_warning_that_shows_the_list(example_site: Path) -> None:
+    write_article(example_site, "string.md", GOOD.replace("source: Daily8", "source: Daily8\nentities: Iran, Oman"))
+    result = build(example_site, BuildOptions(search=False, jobs=1))
+    assert [str(w) for w in result.warnings if w.path != "site.toml"] == [
+        "content/articles/string.md:5: 'entities' is one name, 'Iran, Oman' (did you mean a list? write "
+        "entities: [Iran, Oman]; to keep one name with a comma, quote it in a list: entities: [\"Iran, Oman\"])"]
 
 
 def test_timezones_sort_correctly(example_site: Path) -> None:

@@ -1,7 +1,12 @@
 """What a context reads is recorded, and only reads whose value changed make a page stale."""
 from __future__ import annotations
 
-from site_builder.site.depends import SEP, SIZE, WHOLE, Recorder, Watched, WatchedList, changed_reads
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+from site_builder.site.depends import (SEP, SIZE, UNWATCHED, WHOLE, Recorder, Watched, WatchedList, changed_reads,
+                                       values, watched)
 
 
 def test_reads_of_keys_wholes_and_sizes_are_noted() -> None:
@@ -31,3 +36,58 @@ def test_only_changed_values_are_changed_reads() -> None:
                                           f"story_of{SEP}{SIZE}"}
     assert changed_reads(before, {"story_of": before["story_of"]}) is None
     assert changed_reads({"stories": ("s1",)}, {"stories": ("s2",)}) == {f"stories{SEP}{WHOLE}"}
+
+
+def example(site: Path) -> tuple[Any, Any, Any]:
+    from site_builder.core.config import load_config
+    from site_builder.intel.archive import load_site
+    from site_builder.site.lookup import site_index
+    config = load_config(site)
+    archive = load_site(site, config).checked()
+    return archive, site_index(archive), config
+
+
+def with_field(record: Any, name: str, value: Any) -> Any:
+    """`record` as an instance of a copy of its class with one field more."""
+    kind = dataclasses.make_dataclass(type(record).__name__, [(name, type(value), dataclasses.field(default=None))],
+                                      bases=(type(record),), frozen=True)
+    return kind(**{f.name: getattr(record, f.name) for f in dataclasses.fields(record)}, **{name: value})
+
+
+def test_a_field_added_to_the_archive_or_its_index_is_watched_without_listing_it(example_site: Path) -> None:
+    from site_builder.site.context import Contexts
+    archive, index, config = example(example_site)
+    grown, index = with_field(archive, "rumours", {"a": "b"}), with_field(index, "threads", ["x"])
+    recorder = Recorder()
+    seen, seen_index = watched(grown, index, recorder)
+    assert seen.rumours["a"] == "b" and list(seen_index.threads) == ["x"]
+    assert recorder.take() == {f"rumours{SEP}a", f"i.threads{SEP}{WHOLE}"}
+    now = values(grown, index)
+    assert {"rumours", "i.threads"} <= set(now)
+    later = values(with_field(archive, "rumours", {"a": "c"}), index)
+    assert changed_reads(now, later) == {f"rumours{SEP}a", f"rumours{SEP}{WHOLE}"}
+    Contexts(grown, index, config, recorder).open_data()        # the open data read every collection whole
+    assert f"rumours{SEP}{WHOLE}" in recorder.take()
+
+
+def test_what_is_left_unwatched_is_read_by_no_page(example_site: Path) -> None:
+    """Every page and data file of the example built with the unwatched fields unreadable."""
+    from site_builder.site.context import Contexts
+    from site_builder.site.pages import page_kinds
+
+    class Unreadable:
+        def __getattribute__(self, name: str) -> Any:
+            raise AssertionError(f"an unwatched field was read ({name})")
+
+    archive, index, config = example(example_site)
+    assert set(UNWATCHED) and set(UNWATCHED) <= {f.name for f in dataclasses.fields(archive)}
+    hidden = dataclasses.replace(archive, **{name: Unreadable() for name in UNWATCHED})
+    contexts = Contexts(hidden, index, config, Recorder())
+    pages = page_kinds()
+    for route in pages.routes(hidden, config.per_page, config.search):
+        context = pages.context(contexts, route)
+        make = pages[route.kind].make
+        if make is not None:          # a feed, JSON, a chart; the data files come from the tables below
+            make(route, context)
+    data = contexts.open_data()
+    assert data.tables and all(data.rows(table) is not None for table in data.tables)

@@ -218,7 +218,7 @@ def data_files(output: Path) -> dict[str, bytes]:
 
 def test_open_data_after_edits_equals_a_clean_builds_and_is_updated_not_rewritten(
         example_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from site_builder.site.formats import datafiles
+    from site_builder.build import datafiles
     build(example_site, NO_SEARCH)
     real_copy = os.copy_file_range
     for number, change in enumerate(DATA_EDITS):

@@ -1,4 +1,5 @@
 import asyncio
+import re
 import functools
 import http.server
 import threading
@@ -128,3 +129,20 @@ def test_search_in_a_browser(server: str) -> None:
             assert dialogs == []
         finally:
             browser.close()
+
+
+def test_excerpts_hold_the_article_not_the_page_furniture_and_filters_stay(example_site: Path) -> None:
+    """The story line ("event 1 of 2"), the outlet and date line and the entities' heading are not
+    indexed text (so no excerpt shows them); the story, source and entity filters are still read."""
+    import gzip
+    import json
+
+    from site_builder.build.pipeline import BuildOptions, build
+    output = build(example_site, BuildOptions(jobs=1)).output
+    fragments = [json.loads(gzip.decompress(p.read_bytes()).removeprefix(b"pagefind_dcd"))
+                 for p in (output / "pagefind").glob("*/fragment/*")]
+    assert len(fragments) == 5
+    for fragment in fragments:
+        assert not re.search(r"event \d+ of \d+", fragment["content"]), fragment["content"][:200]
+        assert "People, places and organisations" not in fragment["content"]
+        assert {"story", "source", "entity"} <= set(fragment["filters"]), fragment["filters"]

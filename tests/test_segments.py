@@ -232,3 +232,71 @@ def test_what_a_part_carries_to_the_next_comes_back_from_the_cache_as_it_was(sho
     read_back = [segments.part_stories_from(store.load(path.stem)) for path in (tmp_path / "kept").glob("stories-*.json")]
     assert sorted(map(repr, (p.carry for p in read_back if p))) == sorted(map(repr, computed))
     assert segments.part_stories_from({"versions": [], "events": []}) is None       # not a part's stories
+
+
+def test_every_field_the_story_intelligence_may_read_is_in_the_hash_of_its_part() -> None:
+    """A field is in its part's hash unless it is left unread (or is a text, hashed with its
+    analysis), a field added to the article too."""
+    from tests.test_schema import every_field_set, grown
+    articles = archive(days=30)
+    first = dataclasses.replace(articles[0], dateline=None)
+    articles[0] = first
+    digests = segments.ArchiveParts(articles, slugify, None).digests
+    other = every_field_set(Article)
+    texts = {f.name for f in dataclasses.fields(segments.Doc)}
+    for f in dataclasses.fields(Article):
+        if f.name in ("slug", "date"):        # the article's place in the archive: a part of its own
+            continue
+        changed = dataclasses.replace(first, **{f.name: getattr(other, f.name)})
+        now = segments.ArchiveParts([changed, *articles[1:]], slugify, None).digests
+        assert (now != digests) == (f.name not in segments.UNREAD), f.name
+        assert (f.name in segments.part_fields(Article)) == (f.name not in segments.UNREAD and f.name not in texts)
+    kind = grown(Article, "byline")
+    added = [kind(**{f.name: getattr(a, f.name) for f in dataclasses.fields(a)}) for a in articles]
+    kept = segments.ArchiveParts(added, slugify, None).digests
+    assert kept == segments.ArchiveParts([dataclasses.replace(a) for a in added], slugify, None).digests
+    added[0] = dataclasses.replace(added[0], byline="Someone")      # type: ignore[call-arg]
+    assert segments.ArchiveParts(added, slugify, None).digests != kept
+
+
+def test_the_story_intelligence_reads_no_field_it_leaves_unread(short_parts) -> None:
+    read: set[str] = set()
+
+    @dataclasses.dataclass(frozen=True)
+    class Watched(Article):
+        def __getattribute__(self, name: str) -> object:
+            read.add(name)
+            return super().__getattribute__(name)
+
+    articles = [Watched(**{f.name: getattr(a, f.name) for f in dataclasses.fields(a)})
+                for a in archive(days=60)]
+    articles[0] = dataclasses.replace(articles[0], dateline="LONDON", related=(articles[1].slug,), wire="Wire",
+                                      story="labelled", tags=("tag",), url="https://example.org/a")
+    read.clear()
+    assert intelligence(articles, None)[0]
+    fields = {f.name for f in dataclasses.fields(Article)}
+    assert read & fields and not read & set(segments.UNREAD), read & set(segments.UNREAD)
+    assert "dateline" in read
+
+
+def test_an_edited_dateline_gives_a_clean_computation(tmp_path: Path) -> None:
+    """Two outlets' reports of a fire, alike enough to be one event when filed from one place and
+    not from two: moving one report's dateline splits the event, in a kept build as in a clean one."""
+    rng = random.Random(3)
+    shared = [f"harbour{n}" for n in range(40)]
+
+    def text(own: str) -> str:
+        return "\n\n".join(" ".join(rng.choice(shared) if rng.random() < 0.3 else f"{own}{rng.randrange(200)}"
+                                    for _ in range(50)) for _ in range(3))
+
+    reports = [Article("a.md", "a", "Harbour fire", START, "Daily", text("a"), dateline="LONDON"),
+               Article("b.md", "b", "Fire at the harbour", START + timedelta(hours=2), "Post", text("b"),
+                       dateline="LONDON")]
+
+    def events(articles: list[Article], store: ChunkStore) -> list[list[str]]:
+        return sorted(sorted(v.slug for v in e.versions) for s in intelligence(articles, store)[0] for e in s.events)
+
+    assert events(reports, ChunkStore(tmp_path / "kept")) == [["a", "b"]]
+    moved = [reports[0], dataclasses.replace(reports[1], dateline="PARIS")]
+    assert events(moved, ChunkStore(tmp_path / "kept")) == events(moved, ChunkStore(tmp_path / "clean", trusted=False))
+    assert events(moved, ChunkStore(tmp_path / "clean", trusted=False)) == [["a"], ["b"]]

@@ -10,10 +10,8 @@ from typing import Any
 import orjson
 
 from ..core.errors import Problem
-from ..core.store import atomic_file
-
-VERSION = 3
-
+from ..core.schema import schema
+from ..core.store import atomic_file, problem_data, problem_from
 
 def signature(kind: str, template: str, context: Any) -> str:
     """A hash of everything a page is made from: its kind, its template chain and its context.
@@ -40,6 +38,9 @@ class Manifest:
     folder: str = ""
 
 
+MANIFEST = schema(Manifest, format=3)
+
+
 def folder_identity(folder: Path) -> str:
     """Device and inode of the output folder: a folder swapped in by a build that could not record
     itself (a read-only cache), or put back by hand, is not the one an older manifest describes."""
@@ -54,17 +55,17 @@ def load_manifest(path: Path) -> Manifest:
     """The last good build's manifest; empty when missing, unreadable or from another version."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("version") != VERSION:
+        if data.get("version") != MANIFEST.version:
             return Manifest()
         return Manifest({str(k): str(v) for k, v in data["outputs"].items()}, str(data["inputs"]),
-                        tuple(Problem(**p) for p in data["warnings"]), str(data["folder"]))
+                        tuple(map(problem_from, data["warnings"])), str(data["folder"]))
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return Manifest()
 
 
 def save_manifest(path: Path, manifest: Manifest) -> None:
     """Write atomically: a build killed here leaves the old manifest whole."""
-    data = {"version": VERSION, "inputs": manifest.inputs, "outputs": manifest.outputs,
-            "warnings": [p.as_dict() for p in manifest.warnings], "folder": manifest.folder}
+    data = {"version": MANIFEST.version, "inputs": manifest.inputs, "outputs": manifest.outputs,
+            "warnings": [problem_data(p) for p in manifest.warnings], "folder": manifest.folder}
     with atomic_file(path) as handle:     # Python's json: output names that are not UTF-8 are kept
         handle.write(json.dumps(data, sort_keys=True).encode("utf-8"))

@@ -124,8 +124,9 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions, load
     previous = Manifest() if fresh else load_manifest(manifest_file)
     if previous.folder != folder_identity(output):     # not the output folder it describes
         fresh, previous = True, Manifest()
-    inputs = input_fingerprint(site, [site / config.paths.content, site / config.paths.templates,
-                                      site / config.paths.static], repr((options.drafts, output, config)))
+    from ..site.kinds import installed_modules
+    inputs = input_fingerprint(site, [site / config.paths.content, site / config.paths.templates, site / config.paths.static],
+                               repr((options.drafts, output, config, installed_modules())))
     if previous.inputs == inputs and _all_exist(output, previous.outputs):
         seconds = time.perf_counter() - started
         clock.seconds["load"] = seconds
@@ -138,14 +139,15 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions, load
     # Imported here, not at the top: a build with nothing to do stays well under a second.
     from ..intel.cache import ChunkStore
     from ..site.context import Contexts
-    from ..site.depends import Depends, Recorder, depends_path, load_depends, merge, save_depends, values
+    from ..site.depends import Depends, Recorder, merge, values
+    from .depends_file import depends_path, load_depends, save_depends
     from ..intel.archive import load_site
     from ..site.lookup import site_index
     from .memory import return_freed_arrays
     from .workers import Job, produce
+    from ..site.pages import page_kinds
     from ..site.render import Renderer
-    from ..site.routes import ALWAYS_BUILT, site_routes
-    from ..site.formats.datafiles import Records
+    from .datafiles import Records
     return_freed_arrays()
     refused = _refused_inputs(site, (config.paths.templates, config.paths.static))
     links_out = [p for p in refused if p.severity == "error"]
@@ -162,13 +164,14 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions, load
     warnings = (*content.warnings, *(p for p in refused if p.severity != "error"), *archive.problems,
                 *host_warning(site, config))
     with clock.stage("routes"):
-        renderer = Renderer(config, site / config.paths.templates)
-        routes = site_routes(archive, config.per_page, config.search)
+        pages = page_kinds()
+        renderer = Renderer(config, site / config.paths.templates, pages.urls(config.base_path))
+        routes = pages.routes(archive, config.per_page, config.search)
         statics = _static_files(site, config)
         work = work_folder(output)
         staging = work / STAGED
         index = site_index(archive)
-        digests = _digests(renderer)
+        digests = _digests(renderer, pages.templates())
         world = _world(config, options, digests)
     with clock.stage("contexts"):
         depends_file = depends_path(manifest_file)
@@ -177,10 +180,10 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions, load
             known = Depends()
         now = values(archive, index)
         kept = _kept(known, world, now, previous.outputs, output) if remember else {}
-    todo = [r for r in routes if r.output not in kept or r.kind in ALWAYS_BUILT]
+    todo = [r for r in routes if r.output not in kept or pages[r.kind].always_built]
     recorder = Recorder() if remember else None
     records = Records(manifest_file.with_name(manifest_file.stem + "-opendata"), trusted=not fresh) if remember else None
-    job = Job(routes, todo, Contexts(archive, index, config, recorder), digests, renderer,
+    job = Job(pages, todo, Contexts(archive, index, config, recorder, pages.listed(routes)), digests, renderer,
               previous.outputs, output, staging, records)
     swapped = fresh or not previous.outputs     # the staged folder replaces the output whole
     try:
@@ -201,7 +204,7 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions, load
             | produced.signatures | {rel: sig for rel, (_, sig) in statics.items()}
         removed = [p for p in previous.outputs if p not in current]
         with clock.stage("search"):
-            months = {r.output: month_key(archive.articles[r.key].date) for r in routes if r.kind == "article"}
+            months = {r.output: month_key(archive.articles[r.key].date) for r in pages.article_pages(routes)}
             search = _stage_search(output, staging, config, options, _Changes(months, written, removed, swapped))
         with options.publishing or nullcontext(), clock.stage("commit"):
             if swapped:
@@ -226,7 +229,7 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions, load
     pages_from = None
     if options.keep_pages:
         from ..site.preview import PageMaker
-        pages_from = PageMaker(site, archive, index, config, renderer)
+        pages_from = PageMaker(site, archive, index, config, renderer, pages, pages.article_pages(routes))
     return BuildResult(output, len(current), len(written), len(removed), time.perf_counter() - started,
                        (*warnings, *dict.fromkeys(cache_warnings)), search.seconds, pages_from,
                        frozenset((*written, *removed)), clock.seconds)
@@ -260,8 +263,7 @@ def _world(config: Config, options: BuildOptions, digests: dict[str, str]) -> st
     """Everything besides the archive that a context or page is made from."""
     import hashlib
 
-    from ..site.depends import VERSION
-    text = repr((VERSION, config, options.drafts, sorted(digests.items())))
+    text = repr((config, options.drafts, sorted(digests.items())))
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
@@ -271,14 +273,16 @@ def _all_exist(output: Path, files: dict[str, str]) -> bool:
     return all(os.path.exists(root + relative) for relative in files)
 
 
-def _digests(renderer: Renderer) -> dict[str, str]:
-    """Per page kind, a hash of its templates and of the site-wide values every page shows."""
+def _digests(renderer: Renderer, templates: dict[str, str]) -> dict[str, str]:
+    """Per page kind (of `templates`, kind -> template), a hash of its templates and of the
+    site-wide values every page shows."""
     import jinja2
 
     from ..site.render import template_digests
-    shared = json.dumps(renderer.env.globals["site"], sort_keys=True) + renderer.html_policy
+    shared = json.dumps([renderer.env.globals["site"], renderer.env.globals["urls"]], sort_keys=True) \
+        + renderer.html_policy
     try:
-        return {kind: digest + shared for kind, digest in template_digests(renderer.env).items()}
+        return {kind: digest + shared for kind, digest in template_digests(renderer.env, templates).items()}
     except jinja2.TemplateSyntaxError as error:
         raise fail(error.filename or error.name or "template", error.lineno,
                    f"template error: {error.message}", "fix the template syntax") from None

@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..core.schema import schema
 from ..core.store import DataError, read_cache, write_cache
 
 SPARE = ".staging-spare"     # after `<output>`; `recover` leaves it alone (no process id in its name)
-VERSION = 2
 
 Folders = dict[str, tuple[int, int]]     # folder relative to the tree ("" for its root) -> (inode, mtime ns)
 
@@ -128,6 +128,9 @@ class Record:
     spare: Folders
 
 
+SPARE_RECORD = schema(Record, format=2)
+
+
 def take_spare(output: Path, work: Path, owned: Callable[[Path], bool]) -> tuple[WorkTree, Folders] | None:
     """The spare moved to `work` and brought up to date with `output`, with the output's folders;
     None when there is none to trust (then `mirror` makes what was moved to `work` the same as
@@ -161,7 +164,7 @@ def keep_spare(output: Path, work: Path, record: Record) -> None:
     except OSError:                  # another build's spare took the name meanwhile: keep that one
         return
     try:
-        write_cache(record_file(output), VERSION, {
+        write_cache(record_file(output), SPARE_RECORD.version, {
             "written": record.written, "removed": record.removed,
             "output": _folders_data(record.output), "spare": _folders_data(record.spare)})
     except OSError:                  # a full disk: the site is in place; without its record the
@@ -275,7 +278,7 @@ def _folders(data: dict[str, list[Any]]) -> Folders:
 
 
 def _read_record(path: Path) -> Record | None:
-    data = read_cache(path, VERSION)
+    data = read_cache(path, SPARE_RECORD.version)
     try:
         return Record([str(p) for p in data["written"]], [str(p) for p in data["removed"]],
                       _folders(data["output"]), _folders(data["spare"]))

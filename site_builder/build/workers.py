@@ -10,20 +10,21 @@ import gc
 import time
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from ..site.context import Contexts
 from ..site.depends import read_ids
+from .datafiles import Records, update_data_file
 from .manifest import signature
 from ..core.errors import fail
 from ..core.pool import forked_map
-from ..site.formats.datafiles import Records, update_data_file
-from ..site.formats.outputs import data_bytes, data_context
+from ..site.kinds import Target
+from ..site.pages import Pages
 from ..site.render import Renderer
-from ..site.routes import DATA_KINDS, Route
+from ..site.routes import Route
 from .writer import cannot_write, plain_target, write_file
 
 WORK = ("contexts", "render", "data files")     # the stages of the stage clock a route's work is counted in
@@ -33,7 +34,7 @@ CHUNK = 64
 
 @dataclass(frozen=True)
 class Job:
-    routes: list[Route]               # every route of the site (the sitemap lists them)
+    pages: Pages                      # the page kinds
     todo: list[Route]                 # the routes whose context to build
     contexts: Contexts
     digests: dict[str, str]           # page kind -> hash of its templates and site-wide values
@@ -60,38 +61,27 @@ class _Done:
     seconds: dict[str, float] = field(default_factory=lambda: dict.fromkeys(WORK, 0.0))
 
 
-def route_context(job: Job, route: Route) -> dict[str, Any]:
-    if route.kind in DATA_KINDS:
-        return data_context(route, job.contexts, job.routes)
-    return job.contexts.build(route)
-
-
-def route_bytes(route: Route, context: dict[str, Any], renderer: Renderer) -> dict[str, bytes]:
-    if route.kind in DATA_KINDS:
-        return data_bytes(route, context)
-    return {route.output: renderer.render(route.kind, context)}
-
-
 def _run(job: Job, bounds: tuple[int, int], ids: dict[str, int]) -> _Done:
     done = _Done()
     recorder = job.contexts.recorder
     for route in job.todo[bounds[0]:bounds[1]]:
         started = time.perf_counter()
-        context = route_context(job, route)
+        kind = job.pages[route.kind]
+        context = job.pages.context(job.contexts, route)
         sig = signature(route.kind, job.digests.get(route.kind, ""), context)
         done.signatures.append((route.output, sig))
         if recorder is not None:
             done.reads.append((route.output, read_ids(recorder.take(), ids)))
         contexted = time.perf_counter()
         if job.previous.get(route.output) != sig or not (job.output / route.output).exists():
-            if route.kind == "data-file":
-                done.written.append(write_open_data(route, job))
+            if kind.write is not None:
+                done.written.append(write_itself(route, job))
             else:
-                for rel, data in route_bytes(route, context, job.renderer).items():
+                for rel, data in job.pages.files(route, context, job.renderer).items():
                     write_file(job.staging, rel, data)
                     done.written.append(rel)
         finished = time.perf_counter()
-        if route.kind == "data-file":
+        if kind.write is not None:     # the files of data/
             done.seconds["data files"] += finished - started
         else:
             done.seconds["contexts"] += contexted - started
@@ -131,15 +121,16 @@ def produce(job: Job, jobs: int, progress: Callable[[int, int], None] | None = N
     return produced
 
 
-def write_open_data(route: Route, job: Job) -> str:
-    """Write one file of data/ (the database, a table's CSV or stories.json) straight into the
-    staging folder, from the previous build's file where it can: the largest files of the site,
-    never held in memory whole."""
-    data = job.contexts.open_data()
+def write_itself(route: Route, job: Job) -> str:
+    """Have the route's kind write its file straight into the staging folder (from the previous
+    build's file where it can: the files of data/)."""
+    write = job.pages[route.kind].write
+    assert write is not None
     target = plain_target(job.staging, route.output)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        update_data_file(route.key, data, target, plain_target(job.output, route.output), job.data_records)
+        write(route, job.contexts, Target(target, plain_target(job.output, route.output),
+                                          partial(update_data_file, records=job.data_records)))
     except FileExistsError:
         raise fail(route.output, None, "two pages write this output file", "report this as a bug") from None
     except OSError as error:

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import tempfile
+from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -10,6 +12,7 @@ from typing import Any
 from ..build.pipeline import BuildOptions, build
 from ..core.config import load_config
 from ..core.errors import Problem, SiteError
+from ..intel.aliases import suggest_aliases
 from ..intel.archive import analysis_store, load_site
 from .links import check_links
 from ..content.load import default_jobs
@@ -32,44 +35,65 @@ class CheckReport:
 
     def as_dict(self) -> dict[str, Any]:
         return {"articles": self.articles, "pages": self.pages, "errors": len(self.errors),
-                "warnings": len(self.warnings), "problems": [p.as_dict() for p in self.problems]}
+                "warnings": len(self.warnings), "kinds": counts_by_kind(self.problems),
+                "problems": [p.as_dict() for p in self.problems]}
 
 
 def content_warnings(archive: Archive, now: datetime) -> list[Problem]:
-    """Unknown entities and sources, broken related links, articles with no entities, future dates."""
+    """Unknown entities and sources and articles with no entities, each said once with its files;
+    broken related links and future dates, each where it is."""
     problems = []
+    grouped: dict[tuple[str, str], list[tuple[str, int | None, str]]] = defaultdict(list)
     for a in sorted(archive.articles.values(), key=lambda a: a.path):
         for name in () if a.names_found else a.entities:
             if not archive.entities[archive.entity_of[name.casefold()]].known:
-                problems.append(Problem(a.path, a.line("entities"), f"unknown entity '{name}'",
-                                        "add it (or it as an alias) to entities.yaml", "warning"))
+                grouped["unknown entity", name.casefold()].append((a.path, a.line("entities"), name))
         if not archive.sources[archive.source_of[a.source.casefold()]].known:
-            problems.append(Problem(a.path, a.line("source"), f"unknown source '{a.source}'",
-                                    "add it to sources.yaml", "warning"))
+            grouped["unknown source", a.source.casefold()].append((a.path, a.line("source"), a.source))
         for slug in a.related:
             if slug not in archive.articles:
                 problems.append(Problem(a.path, a.line("related"), f"related article '{slug}' does not exist",
-                                        "use the slug of an article in content/ (its file name without .md)"))
+                                        "use the slug of an article in content/ (its file name without .md)",
+                                        kind="missing related article"))
         if not a.entities:
-            problems.append(Problem(a.path, a.line("title"), "article has no entities",
-                                    "list the people, places and organisations it is about", "warning"))
+            grouped["no entities", ""].append((a.path, a.line("title"), ""))
         if a.date > now:
             problems.append(Problem(a.path, a.line("date"), f"date {a.date.isoformat()} is in the future",
-                                    "check the year and the time zone", "warning"))
+                                    "check the year and the time zone", "warning", kind="future date"))
+    for (kind, _), places in grouped.items():
+        path, line, name = places[0]
+        message, hint = {
+            "unknown entity": (f"unknown entity '{name}'", "add it (or it as an alias) to entities.yaml"),
+            "unknown source": (f"unknown source '{name}'", "add it to sources.yaml"),
+            "no entities": ("article has no entities", "list the people, places and organisations it is about"),
+        }[kind]
+        problems.append(Problem(path, line, message + in_files(len(places)), hint, "warning", kind=kind,
+                                also=tuple(_where(p, n) for p, n, _ in places[1:])))
     return problems
+
+
+def in_files(count: int) -> str:
+    return "" if count == 1 else f" (in {count:,} files; the first is here)"
+
+
+def _where(path: str, line: int | None) -> str:
+    return f"{path}:{line}" if line else path
 
 
 def alias_warnings(archive: Archive) -> list[Problem]:
-    from ..intel.aliases import suggest_aliases
-    problems = []
+    """One warning per likely alias, where its spelling is first written."""
     entities = [e for e in archive.entities.values() if e.known]
-    for suggestion in suggest_aliases(list(archive.articles.values()), entities,
-                                      lambda name: archive.entity_of.get(name.casefold(), name)):
-        for place, (written, other) in [(p, (suggestion.name, suggestion.other)) for p in suggestion.name_places] + \
-                [(p, (suggestion.other, suggestion.name)) for p in suggestion.other_places]:
-            problems.append(Problem(place.path, place.line, f"'{written}' looks like '{other}' "
-                                    f"(similarity {suggestion.score:.0f}%)", suggestion.hint, "warning"))
-    return problems
+    found = suggest_aliases(list(archive.articles.values()), entities,
+                            lambda name: archive.entity_of.get(name.casefold(), name))
+    return [Problem(s.places[0].path, s.places[0].line, f"'{s.name}' looks like '{s.other}' ({s.why})"
+                    + in_files(len(s.places)), s.hint, "warning", kind="alias suggestion",
+                    also=tuple(_where(p.path, p.line) for p in s.places[1:])) for s in found]
+
+
+def counts_by_kind(problems: Sequence[Problem]) -> dict[str, int]:
+    """How many problems of each kind, most first ("other" for those of no kind)."""
+    counts = Counter(p.kind or "other" for p in problems)
+    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
 
 def check_site(site: Path, *, drafts: bool = False) -> CheckReport:
@@ -92,5 +116,5 @@ def check_site(site: Path, *, drafts: bool = False) -> CheckReport:
             return CheckReport(tuple(problems + error.problems), len(content.articles), 0)
         for broken in check_links(result.output, config.base_path, site_url=config.site_url):
             problems.append(Problem(f"output/{broken.page}", None, f"broken link '{broken.url}': {broken.reason}",
-                                    "fix the template or the content that makes it"))
+                                    "fix the template or the content that makes it", kind="broken link"))
     return CheckReport(tuple(problems), len(content.articles), result.pages)

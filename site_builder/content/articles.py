@@ -1,6 +1,7 @@
 """Read content files: front matter and field checks into frozen Articles and registries."""
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
 from collections.abc import Callable
@@ -26,9 +27,41 @@ REGISTRY_FILES = ("stories.yaml", "entities.yaml", "sources.yaml")
 MAX_BYTES = 20 * 1024 * 1024
 UNREADABLE = "cannot read file"
 EARLIEST_YEAR = 1900           # a publication date before it is a placeholder (0001-01-01) or a typo
-_KNOWN_KEYS = {"title", "date", "source", "url", "wire", "dateline", "story", "entities", "tags",
-               "related", "summary", "draft", "slug", "review"}
+
+
+@dataclass(frozen=True)
+class Key:
+    """One front-matter key: what it holds (`check.jsonschemas` makes the JSON Schema from this table)."""
+
+    kind: str           # "text", "names", "date", "bool", "url", "slug" or "mapping"
+    about: str
+    required: bool = False
+
+
+FRONT_MATTER: dict[str, Key] = {
+    "title": Key("text", "The headline as the outlet published it.", required=True),
+    "date": Key("date", "When it was published: YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SS+HH:MM.", required=True),
+    "source": Key("text", "The outlet that published it (a name in sources.yaml).", required=True),
+    "url": Key("url", "The original address (http:// or https://)."),
+    "wire": Key("text", "The wire service the text came from, when the outlet republished it."),
+    "dateline": Key("text", "Where it was filed from ('ISLAMABAD')."),
+    "story": Key("slug", "The story it belongs to (an id of stories.yaml, or a new one)."),
+    "entities": Key("names", "The people, places and organisations it is about."),
+    "tags": Key("names", "Free tags."),
+    "related": Key("names", "Slugs of articles to list as related coverage."),
+    "summary": Key("text", "A one-sentence summary."),
+    "draft": Key("bool", "true: left out of builds unless --drafts."),
+    "slug": Key("slug", "The page's address (default: the file name)."),
+    "review": Key("mapping", "What `import` could not decide, for a person to check."),
+}
+KNOWN_KEYS = frozenset(FRONT_MATTER)
 _FRONT = re.compile(r"\A(---[ \t]*\r?\n)(.*?)(^---[ \t]*$)", re.S | re.M)
+
+
+def closest_key(key: str) -> str | None:
+    """The known front-matter key `key` is probably a typo of ('sorce' -> 'source'), if any."""
+    found = difflib.get_close_matches(key.casefold(), sorted(KNOWN_KEYS), n=1, cutoff=0.75)
+    return found[0] if found else None
 
 
 class _StrictHandler(YAMLHandler):
@@ -127,7 +160,7 @@ class _Fields:
         value = self.meta.get(key)
         if value is None or value == "":
             if required:
-                self.problem(key, f"missing required '{key}'", f"add a line '{key}: ...' to the front matter")
+                self.missing(key)
             return None
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             kind = "list" if isinstance(value, list) else type(value).__name__
@@ -135,11 +168,25 @@ class _Fields:
             return None
         return str(value).strip()
 
+    def missing(self, key: str, hint: str = "") -> None:
+        """A required `key` is missing: located at the unknown key that is probably it, if any."""
+        typo = next((str(k) for k in self.meta if str(k) not in KNOWN_KEYS and closest_key(str(k)) == key), None)
+        if typo:
+            self.problems.append(Problem(self.rel, self.lines.get(typo, 1), f"missing required '{key}'",
+                                         f"did you mean '{key}'? rename '{typo}:' to '{key}:'"))
+        else:
+            self.problem(key, f"missing required '{key}'", hint or f"add a line '{key}: ...' to the front matter")
+
     def names(self, key: str) -> tuple[str, ...]:
         value = self.meta.get(key)
         if value is None:
             return ()
         if isinstance(value, str):
+            if "," in value:
+                self.problems.append(Problem(
+                    self.rel, self.lines.get(key, 1), f"'{key}' is one name, '{value.strip()}'",
+                    f"did you mean a list? write {key}: [{value.strip()}]; to keep one name with a comma, "
+                    f'quote it in a list: {key}: ["{value.strip()}"]', "warning"))
             value = [value]
         if isinstance(value, list) and any(isinstance(v, bool) for v in value):
             self.problem(key, f"'{key}' holds a yes/no value: YAML reads no, yes, on and off as true/false",
@@ -192,14 +239,16 @@ def _article_from(meta: dict[str, Any], body: str, rel: str, lines: dict[str, in
                   tz: ZoneInfo, text: str) -> Parsed:
     fields = _Fields(meta, rel, lines)
     for key in meta:
-        if str(key) not in _KNOWN_KEYS:
+        if str(key) not in KNOWN_KEYS:
+            guess = closest_key(str(key))
             fields.problems.append(Problem(rel, lines.get(str(key), 1), f"unknown front-matter key '{key}'",
-                                           f"known keys: {', '.join(sorted(_KNOWN_KEYS))}", "warning"))
+                                           f"did you mean '{guess}'?" if guess else
+                                           f"known keys: {', '.join(sorted(KNOWN_KEYS))}", "warning"))
     title = fields.text("title", required=True)
     source = fields.text("source", required=True)
     when, date_only = None, False
     if meta.get("date") in (None, ""):
-        fields.problem("date", "missing required 'date'", "add a line 'date: 2025-06-23' or 'date: 2025-06-23T10:30:00+03:00'")
+        fields.missing("date", "add a line 'date: 2025-06-23' or 'date: 2025-06-23T10:30:00+03:00'")
     else:
         when, date_only, why = parse_date(meta["date"], tz)
         if when is None:

@@ -10,10 +10,12 @@ from zoneinfo import ZoneInfo
 
 import orjson
 
-from ..core.store import (DataError, article_data, article_from, cache_problem, no_collection, problem_data, problem_from,
+from ..core.store import (DataError, article_data, article_from, cache_problem, problem_data, problem_from,
                         read_cache, write_cache)
 from ..core.cachefolder import check_cache_folder, mark_cache_folder
+from ..core.collector import no_collection
 from ..core.config import Config
+from ..core.schema import schema
 from .articles import (REGISTRY_FILES, UNREADABLE, Parsed, RegistryItems, RegistryReader, article_files, duplicate_slugs,
                       load_registries, parse_article, registry_items)
 from ..core.errors import Problem, SiteError
@@ -21,7 +23,8 @@ from ..core.pool import WorkerDied, forked_map
 from ..core.model import Article, Registries
 
 PARALLEL_FROM = 400   # files; below this a process pool costs more than it saves
-CACHE_VERSION = 4
+# what a shard keeps: stamps, parsed files and registry entries (the format: how they are parsed)
+PARSED = schema(Parsed, RegistryItems, format=5)
 SHARDS = 16
 
 
@@ -57,7 +60,7 @@ class ParseCache:
         self.shards: list[dict[str, list[Any]]] = [{} for _ in range(SHARDS)]
         self.dirty: set[int] = set(range(SHARDS)) if not trusted else set()
         for n in range(SHARDS if folder is not None and trusted else 0):
-            data = read_cache(self._path(n), CACHE_VERSION)
+            data = read_cache(self._path(n), PARSED.version)
             if isinstance(data, dict):
                 self.shards[n] = data
 
@@ -91,7 +94,7 @@ class ParseCache:
                 for rel in gone:
                     del entries[rel]
                 if gone or n in self.dirty:
-                    write_cache(self._path(n), CACHE_VERSION, entries)
+                    write_cache(self._path(n), PARSED.version, entries)
         except OSError as error:
             return error
         self.dirty.clear()

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import yaml
 
 from ..core.config import load_config
+from .articles import parse_date
 from ..core.errors import Problem, SiteError, fail
 from ..core.store import create_new
 from ..core.slugs import is_safe_slug, slugify
@@ -73,6 +75,11 @@ def new_article(site: Path, title: str, *, source: str, when: str | None = None,
     config = load_config(site)
     if not title.strip():
         raise fail("title", None, "the title is empty", 'give a title: site-builder new "Title"')
+    if when is not None:
+        if parse_date(when, ZoneInfo(config.timezone))[0] is None:
+            raise SiteError(Problem("--date", None, f"'{when}' is not a date",
+                                    "give a date as YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS+HH:MM, e.g. 2025-06-23"))
+        when = when.strip()
     meta: dict[str, object] = {"title": title.strip(), "date": when or datetime.now(timezone.utc).replace(
         microsecond=0).isoformat(), "source": source}
     if story:

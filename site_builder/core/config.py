@@ -23,6 +23,7 @@ LIMITS: dict[str, tuple[float, float]] = {
     "stories.entities": (0, 100), "stories.text": (0, 100), "stories.window_days": (0, 365),
     "stories.threshold": (0, 1), "stories.version_threshold": (0, 1), "stories.event_threshold": (0, 10),
 }
+HTML_POLICIES = ("escape", "sanitize")
 
 
 @dataclass(frozen=True)
@@ -146,7 +147,7 @@ def _check_values(config: Config, path: str, text: str) -> list[Problem]:
                                 'use an IANA name such as "UTC" or "Europe/Berlin"'))
     for key, (low, high) in LIMITS.items():
         problems += _range_problems(config, key, low, high, path, text)
-    if config.html_policy not in ("escape", "sanitize"):
+    if config.html_policy not in HTML_POLICIES:
         problems.append(Problem(path, _line_of(text, "html_policy"), "'html_policy' must be \"escape\" or \"sanitize\"",
                                 '"escape" shows raw HTML in bodies as text, "sanitize" keeps a safe subset'))
     return problems

@@ -13,6 +13,8 @@ class Problem:
     message: str
     hint: str = ""
     severity: str = "error"  # "error" or "warning"
+    kind: str = ""           # what `check` counts it as: "unknown entity", "alias", …
+    also: tuple[str, ...] = ()   # the other places ("path:line") where the same problem is
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
@@ -20,8 +22,13 @@ class Problem:
         return f"{where}: {self.message}{fix}"
 
     def as_dict(self) -> dict[str, object]:
-        return {"path": self.path, "line": self.line, "message": self.message,
-                "hint": self.hint, "severity": self.severity}
+        found: dict[str, object] = {"path": self.path, "line": self.line, "message": self.message,
+                                    "hint": self.hint, "severity": self.severity}
+        if self.kind:
+            found["kind"] = self.kind
+        if self.also:
+            found["also"] = list(self.also)
+        return found
 
 
 class SiteError(Exception):

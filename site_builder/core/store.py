@@ -1,4 +1,4 @@
-"""The one cache format: JSON data with a version number, written atomically.
+"""The one cache format: JSON data under its store's version (`core.schema`), written atomically.
 
 A cache can be shared (a CI cache, a synced folder), so it holds data only: what is read back is
 JSON, turned into the model's dataclasses field by field. A crafted cache file can at worst make
@@ -6,7 +6,6 @@ a build redo work (a file that does not decode is ignored), never run code.
 """
 from __future__ import annotations
 
-import gc
 import os
 import re
 from collections.abc import Iterator
@@ -49,27 +48,13 @@ def create_new(path: Path, text: str) -> None:
         handle.write(text)
 
 
-def write_cache(path: Path, version: int, data: Any) -> None:
-    """Save JSON-able `data` under a version number, atomically."""
+def write_cache(path: Path, version: str, data: Any) -> None:
+    """Save JSON-able `data` under its store's version (`core.schema`), atomically."""
     with atomic_file(path) as handle:
         handle.write(orjson.dumps({"version": version, "data": data}, option=orjson.OPT_SERIALIZE_NUMPY))
 
 
-@contextmanager
-def no_collection() -> Iterator[None]:
-    """Python's cyclic garbage collector paused: reading kept data back makes millions of small
-    objects and no cycles, and the collector's passes over them cost more than the reading
-    (an edit at 100,000 articles: 17.8 s of story intelligence with it, 7.7 s without)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def read_cache(path: Path, version: int) -> Any:
+def read_cache(path: Path, version: str) -> Any:
     """The data saved with this version; None when missing, damaged or of another version."""
     try:
         saved = orjson.loads(path.read_bytes())
@@ -132,15 +117,16 @@ def date_from(data: list[Any]) -> datetime:
 
 
 def problem_data(problem: Problem) -> list[Any]:
-    return [problem.path, problem.line, problem.message, problem.hint, problem.severity]
+    return [problem.path, problem.line, problem.message, problem.hint, problem.severity, problem.kind,
+            list(problem.also)]
 
 
 def problem_from(data: list[Any]) -> Problem:
-    path, line, message, hint, severity = data
-    if not (isinstance(path, str) and isinstance(message, str) and isinstance(hint, str)
+    path, line, message, hint, severity, kind, also = data
+    if not (isinstance(path, str) and isinstance(message, str) and isinstance(hint, str) and isinstance(kind, str)
             and (line is None or isinstance(line, int)) and severity in ("error", "warning")):
         raise ValueError("not a problem")
-    return Problem(path, line, message, hint, severity)
+    return Problem(path, line, message, hint, severity, kind, tuple(map(str, also)))
 
 
 def article_data(a: Article) -> list[Any]:

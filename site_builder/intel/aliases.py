@@ -1,22 +1,26 @@
-"""Alias suggestions: spellings in front matter that look like one entity but resolve to two.
+"""Alias suggestions: spellings in front matter that name one entity but resolve to two.
 
-Compares unique names only (far fewer than articles), blocked by first letter of each word so
-that 10,000+ unique names never meet all others.
+Only where a suggestion is likely right: two spellings the same but for case, accents,
+punctuation and spaces (`U.S.` and `US`), or a name written in the articles that differs from a
+registry name or alias by a letter in one word (`Abbas Araghchi` for `Abbas Araqchi`, `Hormoz` for
+the alias `Hormuz`). Never a name inside a longer, different one (`United States`, `Visa policy of
+the United States`), never names that differ in a number (`2024 US Open`) or in a short word
+(`Men's singles`, `Women's singles`; `Iran`, `Iraq`). Each pair is said once. Names are looked up
+by a key, never compared all with all: time is linear in the names.
 """
 from __future__ import annotations
 
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 from ..core.model import Article, Entity
 
-SIMILARITY = 85.0     # rapidfuzz ratio, 0-100
-MIN_LENGTH = 4
-LAST_WORD = 80.0     # 'Strait of Hormuz' and 'Hormoz'
-CANDIDATE = 70.0     # WRatio cut for candidates, checked again by `_alike`
+ONE_LETTER = 5      # a word this long may differ from a registry spelling by one letter
+TWO_LETTERS = 8     # by two (a transliteration: 'Araghchi', 'Araqchi'), when it starts alike
 
 
 @dataclass(frozen=True)
@@ -29,28 +33,32 @@ class Place:
 
 @dataclass(frozen=True)
 class AliasSuggestion:
-    """Two spellings that probably name one entity; `places` say where each is written."""
+    """A spelling written in articles (`name`, at `places`, first first) that probably names the
+    entity spelled `other`; `why` says how alike they are, `hint` what to add where."""
 
     name: str
     other: str
-    score: float
-    name_places: tuple[Place, ...]
-    other_places: tuple[Place, ...]
+    why: str
+    places: tuple[Place, ...]
     hint: str
 
 
 def suggest_aliases(articles: Sequence[Article], registry_entities: Sequence[Entity],
                     canonical: Callable[[str], str]) -> list[AliasSuggestion]:
-    """Near-identical spellings that resolve to different entities, best first."""
+    """Spellings that resolve to different entities but are likely one, most written first."""
     places = _places(articles)
-    names = sorted(places, key=str.casefold)
-    found = []
-    for block in _blocks(names).values():
-        found += _similar_in(block, canonical)
+    registry = {spelling: e for e in registry_entities for spelling in (e.name, *e.aliases)}
+    found: dict[tuple[str, str], str] = {}
+    for name, other in _same_letters(list(places) + list(registry), canonical):
+        if name in places and (other in registry or (len(places[name]), name) < (len(places[other]), other)):
+            # the spelling written less often is the alias of the other
+            found.setdefault((name, other), "the same but for case, accents or punctuation")
+    for name, other, apart in _a_letter_apart([n for n in places if n not in registry], list(registry), canonical):
+        found.setdefault((name, other), f"{apart} letter{'s' * (apart > 1)} apart")
     known = {e.slug: e.name for e in registry_entities}
-    suggestions = [AliasSuggestion(a, b, round(score, 1), tuple(places[a]), tuple(places[b]),
-                                   _hint(a, b, canonical, known)) for a, b, score in sorted(set(found))]
-    suggestions.sort(key=lambda s: (-s.score, s.name.casefold(), s.other.casefold()))
+    suggestions = [AliasSuggestion(name, other, why, tuple(places[name]), _hint(name, other, canonical, known))
+                   for (name, other), why in found.items()]
+    suggestions.sort(key=lambda s: (-len(s.places), s.name.casefold(), s.other.casefold()))
     return suggestions
 
 
@@ -59,44 +67,63 @@ def _places(articles: Sequence[Article]) -> dict[str, list[Place]]:
     for article in sorted(articles, key=lambda a: a.path):
         for name in article.entities:
             places[name].append(Place(article.path, article.line("entities")))
-    return places
+    return dict(places)
 
 
-def _blocks(names: list[str]) -> dict[str, list[str]]:
-    """Names grouped by the initial of each word: a spelling slip rarely changes every initial."""
-    blocks: dict[str, list[str]] = defaultdict(list)
-    for name in names:
-        for initial in {w[0].casefold() for w in name.split() if w}:
-            blocks[initial].append(name)
-    return blocks
+def letters_key(name: str) -> str:
+    """`name` casefolded without accents, punctuation or spaces: 'U.S.' and 'us', 'São Paulo' and 'saopaulo'."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(ch for ch in decomposed if ch.isalnum())
 
 
-def _similar_in(block: list[str], canonical: Callable[[str], str]) -> list[tuple[str, str, float]]:
-    """Pairs in one block that look alike yet resolve to different entities."""
-    keys = [n.casefold() for n in block]
+def _same_letters(spellings: list[str], canonical: Callable[[str], str]) -> list[tuple[str, str]]:
+    """Pairs of spellings with one `letters_key` that resolve to different entities (both ways)."""
+    groups: dict[str, dict[str, str]] = defaultdict(dict)
+    for spelling in spellings:
+        if letters_key(spelling):
+            groups[letters_key(spelling)].setdefault(canonical(spelling), spelling)
+    return [(a, b) for group in groups.values() if len(group) > 1
+            for a in group.values() for b in group.values() if a != b]
+
+
+def _a_letter_apart(written: list[str], registry: list[str],
+                    canonical: Callable[[str], str]) -> list[tuple[str, str, int]]:
+    """Written names whose words are a registry spelling's but one, and that one a letter or two off.
+
+    Registry spellings are indexed by their words with one left out, so a name meets only the
+    spellings that share all its other words."""
+    index: dict[tuple[str, ...], list[tuple[str, str]]] = defaultdict(list)
+    for spelling in registry:
+        words = spelling.casefold().split()
+        for position, word in enumerate(words):
+            index[(*words[:position], "", *words[position + 1:])].append((word, spelling))
     found = []
-    for start in range(0, len(block), 2000):
-        scores = process.cdist(keys[start: start + 2000], keys, scorer=fuzz.WRatio, score_cutoff=CANDIDATE)
-        for i, j in zip(*scores.nonzero()):
-            a, b = block[start + int(i)], block[int(j)]
-            if a.casefold() < b.casefold() and min(len(a), len(b)) >= MIN_LENGTH \
-                    and canonical(a) != canonical(b) and _alike(a, b):
-                found.append((a, b, float(scores[i, j])))
+    for name in written:
+        words = name.casefold().split()
+        for position, word in enumerate(words):
+            for other_word, spelling in index.get((*words[:position], "", *words[position + 1:]), ()):
+                apart = _letters_apart(word, other_word)
+                if apart and canonical(name) != canonical(spelling):
+                    found.append((name, spelling, apart))
     return found
 
 
-def _alike(a: str, b: str) -> bool:
-    """A spelling variant, not a different name: whole strings or their last words nearly equal."""
-    if fuzz.ratio(a.casefold(), b.casefold()) >= SIMILARITY:
-        return True
-    last_a, last_b = a.split()[-1].casefold(), b.split()[-1].casefold()
-    return len(a.split()) != len(b.split()) and min(len(last_a), len(last_b)) >= 5 and \
-        fuzz.ratio(last_a, last_b) >= LAST_WORD
+def _letters_apart(word: str, other: str) -> int:
+    """How many letters two words differ by, when that is a slip or a transliteration (else 0)."""
+    if word == other or any(ch.isdigit() for ch in word + other):
+        return 0
+    shorter = min(len(word), len(other))
+    if shorter >= ONE_LETTER and Levenshtein.distance(word, other, score_cutoff=1) == 1:
+        return 1
+    if shorter >= TWO_LETTERS - 1 and abs(len(word) - len(other)) <= 1 and word[0] == other[0] \
+            and max(len(word), len(other)) >= TWO_LETTERS and Levenshtein.distance(word, other, score_cutoff=2) == 2:
+        return 2
+    return 0
 
 
-def _hint(a: str, b: str, canonical: Callable[[str], str], known: dict[str, str]) -> str:
-    for name, other in ((a, b), (b, a)):
-        slug = canonical(name)
+def _hint(name: str, other: str, canonical: Callable[[str], str], known: dict[str, str]) -> str:
+    for spelling, alias in ((other, name), (name, other)):
+        slug = canonical(spelling)
         if slug in known:
-            return f"add '{other}' to the aliases of '{known[slug]}' in entities.yaml"
-    return f"add an entity to entities.yaml with '{a}' as its name and '{b}' among its aliases"
+            return f"add '{alias}' to the aliases of '{known[slug]}' in entities.yaml"
+    return f"add an entity to entities.yaml with '{other}' as its name and '{name}' among its aliases"

@@ -14,9 +14,8 @@ import numpy as np
 
 from ..core.cachefolder import ANALYSIS_NAME
 from ..core.store import atomic_file, read_cache, write_cache
+from .segments import RESULTS
 from .textsig import ChunkAnalysis, part_arrays, part_from_arrays
-
-RESULTS_VERSION = 4
 
 
 class ChunkStore:
@@ -64,12 +63,12 @@ class ChunkStore:
     def load(self, key: str) -> Any:
         """A part's results saved under `key`; None when missing, damaged or not trusted."""
         self.used.add(key)
-        return read_cache(self.folder / f"{key}.json", RESULTS_VERSION) if self.trusted else None
+        return read_cache(self.folder / f"{key}.json", RESULTS.version) if self.trusted else None
 
     def save(self, key: str, data: Any) -> None:
         self.used.add(key)
         try:
-            write_cache(self.folder / f"{key}.json", RESULTS_VERSION, data)
+            write_cache(self.folder / f"{key}.json", RESULTS.version, data)
         except OSError as error:
             self.unsaved = error
 

@@ -121,11 +121,11 @@ class _Names(Generic[Item]):
         self.problems.append(Problem(
             place.path, place.line, f"{self.kind} '{name}' looks like '{other}' ({other_place}): "
                                     f"it mixes letters of {' and '.join(sorted(scripts_of(name)))}",
-            "retype the name in one alphabet"))
+            "retype the name in one alphabet", kind="look-alike letters"))
         return True
 
     def _warn(self, place: Place, message: str, hint: str) -> None:
-        self.problems.append(Problem(place.path, place.line, message, hint, "warning"))
+        self.problems.append(Problem(place.path, place.line, message, hint, "warning", kind="shared page"))
 
 
 def scripts_of(name: str) -> set[str]:

@@ -23,7 +23,8 @@ import orjson
 
 from ..core.config import Config, RelatedWeights, StoryWeights
 from ..core.pool import Background, can_fork
-from ..core.store import no_collection
+from ..core.schema import field_names, schema
+from ..core.collector import no_collection
 from ..core.model import Article, RelatedLink, Relation, StoryInfo, Story
 from . import related as related_module
 from . import stories as stories_module
@@ -33,7 +34,21 @@ from .textsig import (SECONDS_PER_DAY, Analysis, ArchiveFeatures, ChunkAnalysis,
                       analysis_rows, archive_features, assemble, chunk_key, chunk_ranges, date_order, docs_of)
 
 SEGMENT_DAYS = 56.0
-VERSION = 4          # change when a part's results are computed or kept differently
+# a part's results, kept by a hash of its inputs (the format: how they are computed)
+RESULTS = schema(PartStories, RelatedLink, format=4)
+
+# Fields of an article the story intelligence never reads; its texts (the fields of a `Doc`) are
+# hashed in the keys of their analysis. Every other field, one added later too, is in the hash of
+# the article's part.
+UNREAD = {"path": "the file's place", "wire": "shown on pages only", "tags": "shown on pages only",
+          "draft": "drafts are left out before", "lines": "for messages", "digest": "the file's bytes",
+          "names_found": "for check"}
+
+
+def part_fields(kind: type[Article]) -> tuple[str, ...]:
+    """The fields of an article (of type `kind`) hashed in its part's key."""
+    return field_names(kind, (*UNREAD, *field_names(Doc)))
+
 
 StoryResults = tuple[tuple[Story, ...], dict[str, tuple[RelatedLink, ...]]]
 
@@ -129,7 +144,7 @@ def _digest(*values: object) -> str:
 
 class ArchiveParts:
     """The date-ordered articles, their parts, and per part a hash of all it holds that the
-    story intelligence reads (texts, dates, names, `story:` and `related:` keys, outlets)."""
+    story intelligence reads: the texts' chunk keys and every other field but those `UNREAD`."""
 
     def __init__(self, articles: Sequence[Article], canonical: Callable[[str], str], store: PartStore | None,
                  jobs: int = 1) -> None:
@@ -141,15 +156,16 @@ class ArchiveParts:
         ranges = [r for part in self.parts for r in chunk_ranges(part.begin, part.end)]
         self.texts = Texts(docs_of(self.ordered), ranges, store, jobs)
         keys = dict(zip((b for b, _ in ranges), self.texts.keys))
+        self.hashed = {kind: part_fields(kind) for kind in set(map(type, self.ordered))}
         self.digests, self.names = [], []
         for part in self.parts:
             fields = [self._fields(a) for a in self.ordered[part.begin: part.end]]
             self.digests.append(_digest([keys[b] for b, _ in chunk_ranges(part.begin, part.end)], fields))
-            self.names.append({slug for field in fields for slug in field[3]})
+            self.names.append({slug for named, _ in fields for slug in named})
 
-    def _fields(self, a: Article) -> list[Any]:
-        return [a.slug, a.date.isoformat(), a.date_only, sorted({self.canonical(n) for n in a.entities}), a.entities,
-                a.story, a.source, a.url, a.related]
+    def _fields(self, a: Article) -> tuple[list[str], list[Any]]:
+        """The entities' pages, and every field of the article the story intelligence may read."""
+        return sorted({self.canonical(n) for n in a.entities}), [getattr(a, name) for name in self.hashed[type(a)]]
 
     def around(self, part: Part, days: float) -> Window:
         """The articles within `days` of the part, and the parts they are in."""
@@ -221,7 +237,7 @@ def _stories(archive: ArchiveParts, windows: list[Window], reach: float, weights
     carry = Carry()
     for number, part in enumerate(archive.parts):
         low, high = windows[number].low, windows[number].high
-        key = "stories-" + _digest(VERSION, repr(weights), reach, part.first, archive.digest(windows[number]),
+        key = "stories-" + _digest(RESULTS.version, repr(weights), reach, part.first, archive.digest(windows[number]),
                                    carry_data(carry))
         found = part_stories_from(store.load(key)) if store is not None else None
         if found is None:
@@ -283,7 +299,7 @@ class _Related:
         around = archive.ordered[window.low: window.high]
         named = {slug: self.names[slug] for n in window.parts for slug in archive.names[n] if slug in self.names}
         memberships = [(a.slug, story_of[a.slug], event_of[a.slug]) for a in around]
-        key = "related-" + _digest(VERSION, repr(self.weights), sorted(named.items()), archive.parts[number].first,
+        key = "related-" + _digest(RESULTS.version, repr(self.weights), sorted(named.items()), archive.parts[number].first,
                                    archive.digest(window), memberships)
         kept = links_from(self.store.load(key)) if self.store is not None else None
         if kept is not None:

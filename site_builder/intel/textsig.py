@@ -18,6 +18,7 @@ import scipy.sparse as sp
 
 from ..core.model import Article
 from ..core.pool import can_fork, forked_map
+from ..core.schema import field_names, schema
 from .tokens import MIX, tokens
 
 SHINGLE = 3                       # words per shingle: short enough for a copy edited in every sentence
@@ -40,7 +41,6 @@ FIELDS = 5                        # title, summary, lede (first paragraph), seco
 STORY_WEIGHTS = np.array([3.0, 2.0, 2.0, 1.0, 1.0])     # the inverted pyramid: the top says what it is about
 RELATED_WEIGHTS = np.array([3.0, 2.0, 2.0, 1.0, 0.0])   # related coverage reads the top two paragraphs only
 CHUNK = 500                       # articles hashed together (fewer than 2**16)
-ANALYSIS_VERSION = 2              # change when what a chunk's analysis holds or means changes
 PARALLEL = 2000                   # from this many articles on, the build's --jobs processes share the work
 
 
@@ -82,6 +82,10 @@ class ChunkAnalysis:
     rows: np.ndarray
     story: np.ndarray
     related: np.ndarray
+
+
+# a chunk's analysis, kept by a hash of its documents (the format: how the analysis is computed)
+ANALYSIS = schema(Doc, ChunkAnalysis, format=2)
 
 
 def _fields(doc: Doc) -> list[str]:
@@ -186,9 +190,10 @@ def analyse(docs: Sequence[Doc], jobs: int = 1) -> Analysis:
 
 def chunk_key(docs: Sequence[Doc]) -> str:
     """A hash of the texts of a chunk and of the analysis' version: its name in a ChunkStoreLike."""
-    digest = hashlib.blake2b(f"{ANALYSIS_VERSION}\0".encode(), digest_size=16)
+    digest = hashlib.blake2b(f"{ANALYSIS.version}\0".encode(), digest_size=16)
+    names = field_names(Doc)
     for doc in docs:
-        for text in (doc.title, doc.summary, doc.body):
+        for text in map(doc.__getattribute__, names):
             digest.update(text.encode("utf-8", "surrogatepass"))
             digest.update(b"\0")
     return digest.hexdigest()

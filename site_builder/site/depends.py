@@ -10,29 +10,36 @@ it had, so its signature and file stand without building it again. Anything outs
 """
 from __future__ import annotations
 
-import base64
-import binascii
 import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import orjson
 
-from ..core.store import DataError, no_collection, read_cache, write_cache
-from ..core.model import Archive, Story
+from ..core.model import Archive
+from ..core.schema import field_names
+from ..core.collector import no_collection
 from .lookup import SiteIndex
 from .wording import reasons
 
 WHOLE = "\x1e*"      # the key of a read of a whole collection
 SIZE = "\x1e#"       # ... and of its length alone
 SEP = "\x1f"
-ARCHIVE_MAPS = ("articles", "story_of", "event_of", "entities", "entity_of", "sources", "source_of", "related")
-INDEX_MAPS = ("by_entity", "by_source", "by_month", "stories", "event_pos", "events", "entity_stories", "co_entities")
-VERSION = 4
+# What of the archive no page reads: the build's warnings. Every other field of the archive and
+# of its index, one added later too, is seen through a view that records its reads.
+UNWATCHED = {"problems": "the build's warnings, printed, never on a page"}
+
+
+def archive_fields(archive: Archive) -> tuple[str, ...]:
+    """The archive's collections a context can read, by field name."""
+    return field_names(type(archive), tuple(UNWATCHED))
+
+
+def index_fields(index: SiteIndex) -> tuple[str, ...]:
+    return field_names(type(index))
 
 
 class Recorder:
@@ -123,11 +130,13 @@ class WatchedList(Sequence[Any]):
 
 def watched(archive: Archive, index: SiteIndex, recorder: Recorder) -> tuple[Archive, SiteIndex]:
     """The archive and index as contexts see them while their reads are recorded."""
-    views: dict[str, Any] = {name: Watched(name, getattr(archive, name), recorder) for name in ARCHIVE_MAPS}
-    views["stories"] = WatchedList("stories", archive.stories, recorder)
-    seen: dict[str, Any] = {name: Watched("i." + name, getattr(index, name), recorder) for name in INDEX_MAPS}
-    seen["newest"] = WatchedList("i.newest", index.newest, recorder)
+    views = {name: _view(name, getattr(archive, name), recorder) for name in archive_fields(archive)}
+    seen = {name: _view("i." + name, getattr(index, name), recorder) for name in index_fields(index)}
     return replace(archive, **views), replace(index, **seen)
+
+
+def _view(name: str, data: Any, recorder: Recorder) -> Any:
+    return Watched(name, data, recorder) if isinstance(data, Mapping) else WatchedList(name, data, recorder)
 
 
 def values(archive: Archive, index: SiteIndex) -> dict[str, Any]:
@@ -135,30 +144,17 @@ def values(archive: Archive, index: SiteIndex) -> dict[str, Any]:
 
     An article stands for its file: the same path and bytes parse to the same article under the
     same configuration (which is in `world`), and comparing its text would read every body again.
-    Stories, events and related links become tuples. Each collection is returned as its JSON: the
-    form it is kept in between builds, and bytes compare at once; only a collection whose bytes
-    differ is read back to tell which of its keys changed.
+    Each collection is returned as its JSON (records as objects of all their fields): the form it
+    is kept in between builds, and bytes compare at once; only a collection whose bytes differ is
+    read back to tell which of its keys changed.
     """
-    events: dict[str, tuple[Any, ...]] = {}
-    stories = {story.id: _plain_story(story, events) for story in archive.stories}
-    found: dict[str, Any] = {name: getattr(archive, name) for name in ARCHIVE_MAPS}
+    found: dict[str, Any] = {name: getattr(archive, name) for name in archive_fields(archive)}
     found["articles"] = {slug: f"{a.path}\x01{a.digest}" if a.digest else a for slug, a in archive.articles.items()}
+    # related coverage as the pages word it: facts that give the same words change no page
     found["related"] = {slug: tuple((link.slug, link.score, reasons(link.why)) for link in links)
                         for slug, links in archive.related.items()}
-    found["stories"] = tuple(stories[story.id] for story in archive.stories)
-    found |= {"i." + name: getattr(index, name) for name in INDEX_MAPS}
-    found["i.stories"] = {key: stories[key] for key in index.stories}
-    found["i.events"] = {key: events[key] for key in index.events}
-    found["i.newest"] = index.newest
+    found |= {"i." + name: getattr(index, name) for name in index_fields(index)}
     return {name: orjson.dumps(value) for name, value in found.items()}
-
-
-def _plain_story(story: Story, events: dict[str, tuple[Any, ...]]) -> tuple[Any, ...]:
-    for event in story.events:
-        tie = event.tie and (event.tie.event, event.tie.score, event.tie.entities, event.tie.terms)
-        events[event.id] = (event.id, event.date.isoformat(), tuple((v.slug, v.score, v.report) for v in event.versions), tie)
-    return (story.id, story.title, story.summary, story.explicit, story.status,
-            tuple(events[event.id] for event in story.events))
 
 
 def changed_reads(before: dict[str, Any], now: dict[str, Any]) -> set[str] | None:
@@ -244,33 +240,3 @@ def merge(old: Depends, inputs: str, world: str, kept: dict[str, int], built: di
     np.cumsum([len(a) for a in arrays], out=bounds[1:])
     ids = np.concatenate(arrays) if arrays else np.zeros(0, dtype=np.uint32)
     return Depends(inputs, world, tuple(order), bounds, ids, values)
-
-
-def depends_path(manifest: Path) -> Path:
-    """Beside the manifest of the same output folder."""
-    return manifest.with_name(manifest.stem.replace("manifest", "depends", 1) + ".json")
-
-
-def load_depends(path: Path) -> Depends:
-    """The last build's record; empty when missing, damaged or from another version."""
-    data = read_cache(path, VERSION)
-    try:
-        outputs = tuple(data["outputs"].split("\n")) if data["outputs"] else ()
-        bounds = np.frombuffer(base64.b64decode(data["bounds"], validate=True), dtype="<i8")
-        ids = np.frombuffer(base64.b64decode(data["ids"], validate=True), dtype="<u4")
-        if len(bounds) != len(outputs) + 1 or bounds[0] != 0 or bounds[-1] != len(ids) or np.any(np.diff(bounds) < 0):
-            return Depends()
-        values = {str(name): base64.b64decode(value, validate=True) for name, value in data["values"].items()}
-        found = Depends(str(data["inputs"]), str(data["world"]), outputs, bounds, ids, values)
-    except (*DataError, binascii.Error):
-        return Depends()
-    return found
-
-
-def save_depends(path: Path, depends: Depends) -> None:
-    """Write atomically, as the manifest; the arrays and the collections' JSON as bytes, in base64."""
-    write_cache(path, VERSION, {
-        "inputs": depends.inputs, "world": depends.world, "outputs": "\n".join(depends.outputs),
-        "bounds": base64.b64encode(depends.bounds.astype("<i8").tobytes()).decode("ascii"),
-        "ids": base64.b64encode(depends.ids.astype("<u4").tobytes()).decode("ascii"),
-        "values": {name: base64.b64encode(value).decode("ascii") for name, value in depends.values.items()}})

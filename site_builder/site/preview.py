@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from ..core.config import Config
@@ -22,6 +23,9 @@ from .lookup import SiteIndex
 from ..core.model import Archive, Article
 from .render import Renderer
 from .routes import Route
+
+if TYPE_CHECKING:
+    from .pages import Pages
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,8 @@ class PageMaker:
     index: SiteIndex
     config: Config
     renderer: Renderer
+    pages: Pages
+    article_pages: list[Route]      # the routes of articles' own pages
 
     def by_path(self) -> dict[str, Article]:
         return {a.path: a for a in self.archive.articles.values()}
@@ -55,9 +61,10 @@ def preview_pages(maker: PageMaker, changed: set[Path], drafts: bool = False) ->
         return None
     archive = dataclasses.replace(maker.archive, articles={**maker.archive.articles, **edited})
     contexts = Contexts(archive, maker.index, maker.config)
-    return {new.url_path + "index.html":
-            maker.renderer.render("article", contexts.build(Route("article", slug, new.url_path)))
-            for slug, new in edited.items()}
+    pages: dict[str, bytes] = {}
+    for route in (r for r in maker.article_pages if r.key in edited):
+        pages |= maker.pages.files(route, maker.pages.context(contexts, route), maker.renderer)
+    return pages
 
 
 def _same_place(old: Article, new: Article, archive: Archive, drafts: bool) -> bool:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -11,10 +10,8 @@ import jinja2
 from jinja2 import meta, nodes
 
 from ..core.config import Config
-from ..core.model import Article
 from ..core.errors import fail
 from .markdown import markdown_renderer
-from .routes import TEMPLATES
 
 PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
 
@@ -51,8 +48,9 @@ def referenced_templates(ast: nodes.Template) -> tuple[set[str], set[str]]:
     return required, maybe
 
 
-def template_digests(env: jinja2.Environment) -> dict[str, str]:
-    """For each page template, a hash of its source and every template it extends, includes or imports."""
+def template_digests(env: jinja2.Environment, templates: dict[str, str]) -> dict[str, str]:
+    """For each page kind of `templates` (kind -> its template), a hash of its template's source and
+    of every template it extends, includes or imports."""
     optional: set[str] = set()
     cache: dict[str, tuple[str, set[str]]] = {}
 
@@ -79,46 +77,42 @@ def template_digests(env: jinja2.Environment) -> dict[str, str]:
                 todo += source_and_refs(current)[1]
         return sorted(seen)
 
-    return {kind: hashlib.blake2b("".join(n + source_and_refs(n)[0] for n in closure(name)).encode(),
-                                  digest_size=12).hexdigest()
-            for kind, name in TEMPLATES.items()}
+    def digest(kind: str, name: str) -> str:
+        try:
+            return hashlib.blake2b("".join(n + source_and_refs(n)[0] for n in closure(name)).encode(),
+                                   digest_size=12).hexdigest()
+        except jinja2.TemplateNotFound as error:
+            if error.name != name:
+                raise
+            raise fail(name, None, f"the template of page kind '{kind}' is not found",
+                       f"add {name} to the site's templates/ folder") from None
+
+    return {kind: digest(kind, name) for kind, name in templates.items()}
 
 
 class Renderer:
-    """Turns a route's context into page bytes."""
+    """Turns a page's context into its bytes, through a template."""
 
-    def __init__(self, config: Config, site_templates: Path) -> None:
+    def __init__(self, config: Config, site_templates: Path, urls: dict[str, str]) -> None:
+        """`urls`: the addresses the templates link to (`urls.feed`), from the page kinds."""
         self.env = template_environment(site_templates)
         self.env.globals["site"] = {"title": config.title, "description": config.description,
                                     "language": config.language, "base": config.base_path,
                                     "search": config.search}
+        self.env.globals["urls"] = urls
         self.html_policy = config.html_policy
         self.markdown = lru_cache(maxsize=4096)(markdown_renderer(config.html_policy))
 
-    def render(self, kind: str, context: dict[str, Any]) -> bytes:
-        name = TEMPLATES[kind]
+    def render(self, name: str, context: dict[str, Any]) -> bytes:
+        """The page the template `name` makes of `context`."""
         try:
-            template = self.env.get_template(name)
-            if kind == "article":
-                context = dict(context, body=self.markdown(context["article"]["body"]))
-            elif kind == "changes":
-                context = dict(context, diff=changes_of(context))
-            return template.render(context).encode("utf-8")
+            return self.env.get_template(name).render(context).encode("utf-8")
         except jinja2.TemplateSyntaxError as error:
             raise fail(error.filename or name, error.lineno, f"template error: {error.message}",
                        "fix the template syntax") from None
         except jinja2.TemplateError as error:
             raise fail(template_path(self.env, name), None, f"template error: {error}",
                        "check the variable names the template uses") from None
-
-
-def changes_of(context: dict[str, Any]) -> Any:
-    """The diff between an event's earliest version and this one."""
-    from .diff import diff_versions
-    def version(item: dict[str, Any]) -> Article:
-        return Article(path="", slug="", title=item["title"], date=datetime.min, source=item["source"],
-                       body=item["body"])
-    return diff_versions(version(context["base"]), version(context["other"]))
 
 
 def template_path(env: jinja2.Environment, name: str) -> str:

@@ -229,6 +229,12 @@ def file_digests(tables: Mapping[str, Rows], listing: Any) -> dict[str, str]:
             **{t.csv_name: by_table[t.name] for t in SCHEMA}}
 
 
+def row_digests(rows: Rows) -> list[int]:
+    """A 64-bit hash of each row."""
+    return [int.from_bytes(hashlib.blake2b(orjson.dumps(row), digest_size=8).digest(), "big", signed=True)
+            for row in rows]
+
+
 def write_sqlite(tables: Mapping[str, Rows], path: Path) -> None:
     """The database at `path` (a new file): every table with its primary and foreign keys, and an
     FTS5 index over the articles' titles and bodies. Always made with the same statements, so the

@@ -23,22 +23,46 @@ import sqlite3
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypedDict
 
-import orjson
+from ..core.schema import schema
+from ..core.store import DataError, read_cache, write_cache
+from ..site.formats.opendata import (DATABASE, FTS_TABLE, SCHEMA, STORIES_JSON, Rows, Table, csv_cells, stories_json,
+                                     write_sqlite)
 
-from ...core.store import DataError, read_cache, write_cache
-from .opendata import DATABASE, FTS_TABLE, SCHEMA, STORIES_JSON, Rows, Table, csv_cells, stories_json, write_sqlite
-
-VERSION = 3                      # 3: CSV cells that would be formulas prefixed with a quote
 SCHEMA_DIGEST = hashlib.blake2b(repr(SCHEMA).encode("utf-8"), digest_size=8).hexdigest()
 COPY_CHUNK = 1 << 30
 
 
-def row_digests(rows: Rows) -> list[int]:
-    """A 64-bit hash of each row."""
-    return [int.from_bytes(hashlib.blake2b(orjson.dumps(row), digest_size=8).digest(), "big", signed=True)
-            for row in rows]
+class CsvRecord(TypedDict):
+    """A CSV file: its header's length in bytes, and each row's hash and length."""
+
+    header: int
+    rows: list[int]
+    lengths: list[int]
+
+
+class TableRecord(TypedDict):
+    """A table of the database: its hash, its rows' keys (flat) and hashes."""
+
+    digest: str
+    keys: list[Any]
+    rows: list[int]
+
+
+class DatabaseRecord(TypedDict):
+    tables: dict[str, TableRecord]
+
+
+class Described(TypedDict):
+    """What a record says of the file beside what it holds: the tables' schema and the file's identity."""
+
+    schema: str
+    identity: list[int]
+
+
+# the format: 3, CSV cells that would be formulas prefixed with a quote
+DATA_RECORD = schema(CsvRecord, DatabaseRecord, Described, format=3)
 
 
 @dataclass(frozen=True)
@@ -81,6 +105,7 @@ def update_data_file(name: str, data: Data, target: Path, published: Path, recor
         with open(target, "xb") as handle:
             handle.write(stories_json(data.listing))
         return
+    record: CsvRecord | DatabaseRecord
     if name == DATABASE:
         record = _write_database(data, target, previous)
     else:
@@ -91,7 +116,7 @@ def update_data_file(name: str, data: Data, target: Path, published: Path, recor
 
 
 def _previous(published: Path, record_path: Path) -> Previous | None:
-    data = read_cache(record_path, VERSION)
+    data = read_cache(record_path, DATA_RECORD.version)
     try:
         if data is None or data["schema"] != SCHEMA_DIGEST or data["identity"] != _identity(published):
             return None
@@ -105,10 +130,10 @@ def _identity(path: Path) -> list[int]:
     return [info.st_ino, info.st_size, info.st_mtime_ns]
 
 
-def _save(path: Path, target: Path, record: dict[str, Any]) -> None:
+def _save(path: Path, target: Path, record: CsvRecord | DatabaseRecord) -> None:
     """Record what `target` holds; a cache that cannot be written only means a whole file next time."""
     try:
-        write_cache(path, VERSION, {**record, "schema": SCHEMA_DIGEST, "identity": _identity(target)})
+        write_cache(path, DATA_RECORD.version, {**record, "schema": SCHEMA_DIGEST, "identity": _identity(target)})
     except OSError:
         with suppress(OSError):          # the record it replaces names the previous file: not trusted now
             path.unlink(missing_ok=True)
@@ -140,7 +165,7 @@ class _Sink:
         self.size = 0
 
 
-def _write_csv(table: Table, rows: Rows, digests: list[int], target: Path, previous: Previous | None) -> dict[str, Any]:
+def _write_csv(table: Table, rows: Rows, digests: list[int], target: Path, previous: Previous | None) -> CsvRecord:
     """One table as CSV at `target` (RFC 4180: a header row, CRLF line ends, quoted where needed)."""
     fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
@@ -220,7 +245,7 @@ def _write_all(fd: int, data: bytes) -> int:
 
 
 # -- the database --------------------------------------------------------------------------------------
-def _write_database(data: Data, target: Path, previous: Previous | None) -> dict[str, Any]:
+def _write_database(data: Data, target: Path, previous: Previous | None) -> DatabaseRecord:
     """The database at `target`: the previous one updated where its record allows, else written whole.
     A table whose hash is the recorded one is left as it is, its record kept."""
     old = _old_tables(previous) if previous else None
@@ -230,7 +255,7 @@ def _write_database(data: Data, target: Path, previous: Previous | None) -> dict
     scratch = target.with_name(f"{target.name}.update")
     shutil.copyfile(previous.file, scratch)          # copy_file_range or sendfile: in the kernel
     try:
-        tables: dict[str, Any] = {}
+        tables: dict[str, TableRecord] = {}
         stale = False
         db = sqlite3.connect(scratch, isolation_level=None)
         try:
@@ -266,7 +291,7 @@ def _forget_removed(db: sqlite3.Connection, target: Path) -> None:
     db.execute("VACUUM INTO ?", (str(target),))
 
 
-def _table_record(table: Table, data: Data) -> dict[str, Any]:
+def _table_record(table: Table, data: Data) -> TableRecord:
     """A table's hash, and its rows' keys and hashes."""
     keys = _keys(table, data.tables[table.name])
     return {"digest": data.digests[table.csv_name], "keys": _flat(keys, len(table.pk)), "rows": data.rows(table.name)}

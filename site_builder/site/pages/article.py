@@ -1,0 +1,63 @@
+"""An article's page: its versions, its story's previous and next events, the event's other
+reports, related coverage, its entities and its JSON-LD."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ...intel.coverage import event_copies
+from ..wording import lag_text, reasons
+from ..context import Contexts
+from ..formats.jsonld import news_article_jsonld
+from ..kinds import Context, PageGroup, PageKind
+from ..lookup import LISTED_ENTITIES
+from ..render import Renderer
+from ..routes import Route, RouteInput
+
+
+def _article(ctx: Contexts, route: Route) -> Context:
+    a = ctx.archive.articles[route.key]
+    event_id = ctx.archive.event_of[a.slug]
+    story_id, position = ctx.index.event_pos[event_id]
+    story = ctx.index.stories[story_id]
+    event = ctx.index.events[event_id]
+    neighbour = {name: ctx.link(story.events[i].versions[0].slug) if 0 <= i < len(story.events) else None
+                 for name, i in (("previous", position - 1), ("next", position + 1))}
+    reports = event.reports
+    mine = next(copies for copies in reports if any(v.slug == a.slug for v in copies))
+    versions = [dict(ctx.link(v.slug), current=v.slug == a.slug, score=round(v.score, 2),
+                     changes=ctx.url(ctx.archive.articles[v.slug].url_path + "changes/") if i else None)
+                for i, v in enumerate(mine)]
+    lags = {c.slug: c for c in event_copies(event, ctx.archive.articles, ctx.archive.source_of)}
+    others = [dict(ctx.link(copies[0].slug), copies=len(copies) - 1,
+                   lag="first report" if lags[copies[0].slug].position == 0
+                   else lag_text(lags[copies[0].slug].lag_seconds, lags[copies[0].slug].by_day))
+              for copies in reports if copies is not mine]
+    related = [dict(ctx.link(r.slug), reasons=list(reasons(r.why))) for r in ctx.archive.related.get(a.slug, ())]
+    source_slug = ctx.archive.source_of[a.source.casefold()]
+    slugs = ctx.index.entity_slugs(ctx.archive, a)
+    entities = [ctx.entity_ref(e) for e in slugs[:LISTED_ENTITIES]]
+    jsonld = news_article_jsonld(
+        headline=a.title, url=ctx.absolute(a.url_path), date_published=a.date, date_modified=None,
+        dateline=a.dateline, publisher=a.source, based_on=a.url or a.wire, about=[e["name"] for e in entities],
+        description=a.summary, in_language=ctx.config.language)
+    return {"jsonld": jsonld, "article": dict(ctx.link(a.slug), wire=a.wire, dateline=a.dateline, original=a.url,
+                                             tags=list(a.tags), body=a.body, digest=a.digest,
+                                             entities=entities, entities_more=len(slugs) - len(entities),
+                                             source_home=ctx.archive.sources[source_slug].home,
+                                             absolute=ctx.absolute(a.url_path)),
+            "story": dict(ctx.story_ref(story), position=position + 1), "neighbours": neighbour,
+            "versions": versions if len(versions) > 1 else [], "reports": others, "related": related,
+            "language": ctx.config.language}
+
+
+def _with_body(context: Context, renderer: Renderer) -> Context:
+    """The body as HTML (not hashed: the context holds its Markdown)."""
+    return dict(context, body=renderer.markdown(context["article"]["body"]))
+
+
+def _routes(site: RouteInput) -> Iterable[Route]:
+    return [Route("article", slug, article.url_path) for slug, article in site.archive.articles.items()]
+
+
+PAGES = PageGroup((PageKind("article", _article, template="article.html", prepare=_with_body,
+                            about_article=True, article_page=True),), routes=_routes, order=80)
