@@ -49,7 +49,7 @@ def test_story_events_are_in_time_order_everywhere(story_site: Path) -> None:
     output = build(story_site, BuildOptions(search=False, jobs=1)).output
     page = (output / "stories/day/index.html").read_text(encoding="utf-8")
     assert story_titles(page) == IN_ORDER
-    timeline = page[page.index('<ol class="timeline">'):]
+    timeline = page[page.index('<ol class="timeline"'):]
     timeline = timeline[:timeline.index("</ol>")]
     assert re.findall(r'<time datetime="([^"]+)"', timeline) == [
         "2025-06-23T09:30:00+03:30", "2025-06-23T04:15:00-05:00", "2025-06-23T12:00:00+00:00",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
@@ -16,66 +17,124 @@ from ..formats.jsonld import item_list_jsonld
 from ..formats.timelinejs import TimelineEvent, timeline_json
 from ..kinds import Context, PageGroup, PageKind
 from ..render import Renderer
-from ..routes import Route, RouteInput, source_url, story_url
+from ..routes import Route, RouteInput, paged, source_url, story_url
 from .feed import feed_context, feed_files
+
+
+MATRIX_OUTLETS = 10     # the coverage matrix's columns: a story's busiest outlets (the rest counted)
+OVERVIEW_OUTLETS = 8    # outlets named in the overview at the top of the page
+SHOWN_COPIES = 20       # copies listed under a report on the story page (its article page lists all)
+CELL_COPIES = 3         # copies listed in one cell of the matrix
+
+
+def story_pages(story: Story, per_page: int) -> list[tuple[int, int]]:
+    """The story's events page by page, as (first, end) indices: whole events, oldest first, up to
+    `per_page` articles a page (an event of more has a page of its own), so a page's size follows
+    what it lists however large the story."""
+    bounds, begin, count = [], 0, 0
+    for number, event in enumerate(story.events):
+        if count and count + len(event.versions) > per_page:
+            bounds.append((begin, number))
+            begin, count = number, 0
+        count += len(event.versions)
+    bounds.append((begin, len(story.events)))
+    return bounds
 
 
 def _story(ctx: Contexts, route: Route) -> Context:
     story = ctx.index.stories[route.key]
-    firsts = [ctx.archive.articles[e.versions[0].slug] for e in story.events]
+    bounds = story_pages(story, ctx.config.per_page)
+    begin, end = bounds[route.page - 1]
+    shown = story.events[begin:end]
+    base = story_url(story.id)
+    firsts = [ctx.archive.articles[e.versions[0].slug] for e in shown]
     timed_days = {human_day(a.date) for a in firsts if not a.date_only}
     events: list[dict[str, Any]] = [
-        {"date": ctx.when(first), "id": e.id,
+        {"date": ctx.when(first), "id": e.id, "number": begin + n + 1,
          "untimed_among_timed": first.date_only and human_day(first.date) in timed_days,
-         "versions": [dict(ctx.link(v.slug), score=round(v.score, 2)) for v in e.versions],
+         "first": dict(ctx.link(e.versions[0].slug)), "articles": len(e.versions),
          "reports": _reports(ctx, e), "tie": _tie(ctx, e.tie, story)}
-        for e, first in zip(story.events, firsts)]
-    sources: dict[str, int] = {}
-    for e in story.events:
-        for v in e.versions:
-            name = ctx.archive.articles[v.slug].source
-            sources[name] = sources.get(name, 0) + 1
+        for n, (e, first) in enumerate(zip(shown, firsts))]
+    outlets = ctx.once("story outlets", story.id, lambda: _outlets(ctx, story))
+    pages = len(bounds)
     return {"story": dict(ctx.story_ref(story), id=story.id, explicit=story.explicit, status=story.status,
-                          timeline=ctx.url(story_url(story.id, "timeline.json"))),
-            "events": events, "sources": sorted(sources.items(), key=lambda kv: (-kv[1], kv[0])),
-            "matrix": _matrix(ctx, story),
+                          timeline=ctx.url(story_url(story.id, "timeline.json")),
+                          feed=ctx.url(story_url(story.id, "feed.xml")), outlets=len(outlets)),
+            "events": events, "overview": _overview(outlets),
+            "pagination": {"page": route.page, "pages": pages, "first": begin + 1, "last": end,
+                           "events": len(story.events),
+                           "prev": ctx.url(paged(base, route.page - 1)) + "#timeline" if route.page > 1 else None,
+                           "next": ctx.url(paged(base, route.page + 1)) + "#timeline" if route.page < pages else None},
+            "matrix": _matrix(ctx, story, shown, outlets),
             "jsonld": item_list_jsonld(name=story.title, url=ctx.absolute(route.url), items=[
-                (e["versions"][0]["title"], ctx.absolute(e["versions"][0]["url"][len(ctx.base):]))
-                for e in events]),
+                (e["first"]["title"], ctx.absolute(e["first"]["url"][len(ctx.base):])) for e in events]),
             "feeds": [{"title": f"{story.title}: latest", "url": ctx.url(story_url(story.id, "feed.xml"))}]}
 
 
+def _outlets(ctx: Contexts, story: Story) -> list[dict[str, Any]]:
+    """Every outlet of the story with its articles and the events it reported first, busiest first."""
+    counts: Counter[str] = Counter()
+    first: Counter[str] = Counter()
+    for event in story.events:
+        for number, version in enumerate(event.versions):
+            slug = ctx.archive.source_of[ctx.archive.articles[version.slug].source.casefold()]
+            counts[slug] += 1
+            first[slug] += number == 0
+    return [{"slug": slug, "name": ctx.archive.sources[slug].name, "url": ctx.url(source_url(slug)),
+             "count": count, "first": first[slug]}
+            for slug, count in sorted(counts.items(), key=lambda kv: (-kv[1], ctx.archive.sources[kv[0]].name))]
+
+
+def _overview(outlets: list[dict[str, Any]]) -> dict[str, Any]:
+    """Who covered the story, in a few lines: the busiest outlets, and how many others."""
+    rest = outlets[OVERVIEW_OUTLETS:]
+    return {"top": outlets[:OVERVIEW_OUTLETS], "most": outlets[0]["count"] if outlets else 0,
+            "others": len(rest), "others_articles": sum(o["count"] for o in rest)}
+
+
 def _reports(ctx: Contexts, event: Event) -> list[dict[str, Any]]:
-    """An event's reports in order: who reported first, who followed and how late, each with its copies."""
+    """An event's reports in order: who reported first, who followed and how late, each with its
+    first SHOWN_COPIES copies (and how many more)."""
     lags = {c.slug: c for c in event_copies(event, ctx.archive.articles, ctx.archive.source_of)}
 
     def entry(version: Version) -> dict[str, Any]:
         copy = lags[version.slug]
         return dict(ctx.link(version.slug), score=round(version.score, 2),
                     lag="first report" if copy.position == 0 else lag_text(copy.lag_seconds, copy.by_day))
-    return [dict(entry(copies[0]), copies=[entry(v) for v in copies[1:]]) for copies in event.reports]
+    return [dict(entry(copies[0]), copies=[entry(v) for v in copies[1:SHOWN_COPIES + 1]],
+                 more_copies=max(len(copies) - 1 - SHOWN_COPIES, 0)) for copies in event.reports]
 
 
 def _tie(ctx: Contexts, tie: Tie | None, story: Story) -> dict[str, Any] | None:
-    """What tied an event to its computed story: the earlier event (a link within the page)."""
+    """What tied an event to its computed story: the earlier event (a link on its page of the story)."""
     if tie is None:
         return None
-    earlier = next(e for e in story.events if e.id == tie.event)
+    position = ctx.once("story positions", story.id, lambda: {e.id: n for n, e in enumerate(story.events)})
+    earlier = story.events[position[tie.event]]
+    page = next(n for n, (begin, end) in enumerate(story_pages(story, ctx.config.per_page), 1)
+                if begin <= position[tie.event] < end)
     return {"event": tie.event, "title": ctx.archive.articles[earlier.versions[0].slug].title,
+            "url": ctx.url(paged(story_url(story.id), page)) + f"#event-{tie.event}",
             "score": tie.score, "terms": list(tie.terms),
             "entities": [ctx.entity_ref(slug) for slug in tie.entities if slug in ctx.archive.entities]}
 
 
-def _matrix(ctx: Contexts, story: Story) -> dict[str, Any]:
-    """The story's coverage matrix: events (rows) × outlets (columns), each cell the outlet's copies."""
-    matrix = coverage_matrix(story, ctx.archive.articles, ctx.archive.source_of)
+def _matrix(ctx: Contexts, story: Story, events: tuple[Event, ...], outlets: list[dict[str, Any]]) -> dict[str, Any]:
+    """The page's events (rows) × the story's MATRIX_OUTLETS busiest outlets (columns), each cell the
+    outlet's copies; what the other outlets published of each event is counted in a last column."""
+    columns = [o["slug"] for o in outlets[:MATRIX_OUTLETS]]
+    matrix = coverage_matrix(replace(story, events=events), ctx.archive.articles, ctx.archive.source_of)
+    column = {slug: n for n, slug in enumerate(matrix.sources)}
     rows = []
-    for event, cells in zip(story.events, matrix.rows):
+    for event, cells in zip(events, matrix.rows):
         first = ctx.archive.articles[event.versions[0].slug]
-        rows.append({"id": event.id, "title": first.title, "date": ctx.when(first),
-                     "cells": [[_matrix_cell(ctx, c) for c in cell] for cell in cells]})
-    return {"sources": [{"name": ctx.archive.sources[s].name, "url": ctx.url(source_url(s))}
-                        for s in matrix.sources], "rows": rows}
+        shown = [cells[column[s]] if s in column else () for s in columns]
+        others = sum(len(cell) for s, cell in zip(matrix.sources, cells) if s not in columns)
+        rows.append({"id": event.id, "title": first.title, "date": ctx.when(first), "others": others,
+                     "cells": [{"copies": [_matrix_cell(ctx, c) for c in cell[:CELL_COPIES]],
+                                "more": max(len(cell) - CELL_COPIES, 0)} for cell in shown]})
+    return {"sources": [{"name": o["name"], "url": o["url"]} for o in outlets[:MATRIX_OUTLETS]],
+            "rows": rows, "others": len(outlets) - len(columns)}
 
 
 def _matrix_cell(ctx: Contexts, copy: Copy) -> dict[str, Any]:
@@ -134,7 +193,9 @@ def _with_diff(context: Context, renderer: Renderer) -> Context:
 def _routes(site: RouteInput) -> Iterable[Route]:
     for story in site.archive.stories:
         base = story_url(story.id)
-        yield from (Route("story", story.id, base), Route("story-feed", story.id, base + "feed.xml"),
+        yield from (Route("story", story.id, paged(base, n), n)
+                    for n in range(1, len(story_pages(story, site.per_page)) + 1))
+        yield from (Route("story-feed", story.id, base + "feed.xml"),
                     Route("story-timeline", story.id, base + "timeline.json"),
                     Route("story-chart", story.id, base + "coverage.svg"))
         for event in story.events:
