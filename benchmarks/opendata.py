@@ -20,9 +20,9 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 from run import archive  # noqa: E402
 
-from site_builder.check.stories import load_archive  # noqa: E402
+from site_builder.stories import site_archive  # noqa: E402
 from site_builder.site.formats.opendata import (archive_listing, archive_tables, data_files, file_digests,  # noqa: E402
-                                                row_digests, write_data_file)
+                                                row_digests, write_whole_data_file)
 
 
 def timed(make):  # type: ignore[no-untyped-def]
@@ -33,7 +33,7 @@ def timed(make):  # type: ignore[no-untyped-def]
 
 def measure(size: int, seed: int) -> list[str]:
     site = archive(size, seed)
-    loaded, load_seconds = timed(lambda: load_archive(site))
+    loaded, load_seconds = timed(lambda: site_archive(site))
     tables, t_tables = timed(lambda: archive_tables(loaded))
     listing, t_listing = timed(lambda: archive_listing(loaded))
     _, t_digests = timed(lambda: file_digests({name: row_digests(rows) for name, rows in tables.items()}, listing))
@@ -43,7 +43,7 @@ def measure(size: int, seed: int) -> list[str]:
     with tempfile.TemporaryDirectory(dir=HERE / "work") as folder:
         for name in data_files():
             path = Path(folder) / name
-            _, seconds = timed(lambda: write_data_file(name, tables, listing, path))
+            _, seconds = timed(lambda: write_whole_data_file(name, tables, listing, path))
             total += seconds
             size_total += path.stat().st_size
             rows.append(f"| {size:,} | {name} | {seconds:.2f} | {path.stat().st_size / 1e6:,.1f} | |")

@@ -86,9 +86,9 @@ def measure(site: Path, jobs: int, related: bool, weights: StoryWeights) -> tupl
     articles, registries = load(site, jobs)
     canonical = canonical_of(registries)
     before, cpu_before = time.perf_counter(), cpu_seconds()
-    stories = compute_stories(articles, registries.stories, canonical, weights)
+    stories = compute_stories(articles, registries.stories, canonical, weights, jobs)
     if related:
-        related_coverage(articles, stories, canonical, RelatedWeights())
+        related_coverage(articles, stories, canonical, RelatedWeights(), jobs=jobs)
     wall, cpu = time.perf_counter() - before, cpu_seconds() - cpu_before
     path_of = {a.slug: a.path for a in articles}
     computed = {"story": {path_of[v.slug]: s.id for s in stories for e in s.events for v in e.versions},

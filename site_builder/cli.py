@@ -137,7 +137,7 @@ def _progress() -> Iterator[Any]:
 @click.option("--drafts", is_flag=True, help="Include drafts.")
 def stories(site: Path, as_json: bool, labels: Path | None, level: str | None, drafts: bool) -> None:
     """Print the computed story timelines."""
-    from .check.stories import story_listing, story_evaluation
+    from .stories import story_listing, story_evaluation
     if level and not labels:
         raise click.UsageError("--level needs --eval LABELS.csv")
     with reported():

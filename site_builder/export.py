@@ -16,8 +16,8 @@ from pathlib import Path
 from .core.store import TEMPORARY
 from .core.config import load_config
 from .core.errors import fail
-from .check.stories import load_archive
-from .site.formats.opendata import DATABASE, SCHEMA, STORIES_JSON, archive_listing, archive_tables, write_data_file
+from .stories import site_archive
+from .site.formats.opendata import DATABASE, SCHEMA, STORIES_JSON, archive_listing, archive_tables, write_whole_data_file
 
 FORMATS = {"sqlite": DATABASE, "csv": "archive-csv", "json": STORIES_JSON}    # format -> default output
 
@@ -41,11 +41,11 @@ def export_data(site: Path, fmt: str, target: Path | None = None, force: bool = 
         destinations = {t.csv_name: _destination(target / t.csv_name, True) for t in SCHEMA}
     else:
         destinations = {FORMATS[fmt]: _destination(target, force)}
-    archive = load_archive(site, drafts)
+    archive = site_archive(site, drafts)
     tables, listing = archive_tables(archive), archive_listing(archive)
     try:
         for name, destination in destinations.items():
-            destination.write(lambda path: write_data_file(name, tables, listing, path))
+            destination.write(lambda path: write_whole_data_file(name, tables, listing, path))
     except OSError as error:
         raise fail(str(target), None, f"cannot write the export: {error.strerror or error}",
                    "free disk space or choose a writable --output") from error

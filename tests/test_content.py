@@ -140,7 +140,7 @@ def test_timezones_sort_correctly(example_site: Path) -> None:
         "2025-06-23", "2025-06-24T01:00:00+05:00"))     # 20:00 UTC on the 23rd
     write_article(example_site, "late.md", GOOD.replace("title: Fine", "title: Late").replace(
         "2025-06-23", "2025-06-23T21:00:00+00:00"))
-    from site_builder.check.stories import story_listing
+    from site_builder.stories import story_listing
     dates = {v["slug"]: v["date"] for s in story_listing(example_site)["stories"] for e in s["events"]
              for v in e["versions"]}
     assert dates["early"] == "2025-06-24T01:00:00+05:00"

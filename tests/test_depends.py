@@ -40,10 +40,10 @@ def test_only_changed_values_are_changed_reads() -> None:
 
 def example(site: Path) -> tuple[Any, Any, Any]:
     from site_builder.core.config import load_config
-    from site_builder.intel.archive import load_archive
+    from site_builder.intel.archive import load_site
     from site_builder.site.lookup import site_index
     config = load_config(site)
-    archive = load_archive(site, config).checked()
+    archive = load_site(site, config).checked()
     return archive, site_index(archive), config
 
 

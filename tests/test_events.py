@@ -16,7 +16,7 @@ import pytest
 import scipy.sparse as sp
 
 from site_builder.build.pipeline import BuildOptions, build
-from site_builder.check.stories import load_archive, story_listing
+from site_builder.stories import site_archive, story_listing
 from site_builder.content.articles import parse_article
 from site_builder.content.mentions import article_names, mentioned_names
 from site_builder.intel.coverage import coverage_matrix
@@ -77,7 +77,7 @@ def test_the_same_events_whatever_the_file_names_and_their_order_within_a_day(tm
 
 
 def test_the_coverage_matrix_is_a_row_per_happening(site: Path) -> None:
-    archive = load_archive(site)
+    archive = site_archive(site)
     story = next(s for s in archive.stories if BRIDGE & {v.slug for e in s.events for v in e.versions})
     matrix = coverage_matrix(story, archive.articles, archive.source_of)
     assert len(matrix.rows) == 1 and len(matrix.sources) == 3
@@ -87,7 +87,7 @@ def test_the_coverage_matrix_is_a_row_per_happening(site: Path) -> None:
 
 
 def test_the_events_other_reports_are_listed_and_spend_no_related_slot(site: Path) -> None:
-    archive = load_archive(site)
+    archive = site_archive(site)
     related = {link.slug for link in archive.related.get("bridge-reopens-after-repairs", ())}
     assert not related & BRIDGE
     page = next((site / "output" / "articles").rglob("bridge-reopens-after-repairs/index.html")).read_text("utf-8")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-import site_builder.intel.archive as graph_module
+import site_builder.intel.archive as archive_module
 from site_builder.build import writer
 from site_builder.build.pipeline import BuildOptions, build
 from site_builder.core.errors import SiteError
@@ -309,12 +309,12 @@ def test_a_file_changed_during_the_build_is_picked_up_next_time(example_site: Pa
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     build(example_site, BuildOptions(search=False, jobs=1))
     path = write_article(example_site, "moving.md", "---\ntitle: Before\ndate: 2025-06-23\nsource: X\n---\nOne.\n")
-    real_graph = graph_module.build_archive
+    real_graph = archive_module.build_archive
 
     def graph_then_edit(*args: object, **kwargs: object) -> object:
         path.write_text(path.read_text(encoding="utf-8").replace("Before", "After"), encoding="utf-8")
         return real_graph(*args, **kwargs)   # type: ignore[arg-type]
-    monkeypatch.setattr(graph_module, "build_archive", graph_then_edit)   # after the load
+    monkeypatch.setattr(archive_module, "build_archive", graph_then_edit)   # after the load
     output = build(example_site, BuildOptions(search=False, jobs=1)).output
     page = output / "articles/2025/06/23/moving/index.html"
     assert ">Before</h1>" in page.read_text(encoding="utf-8")        # what was loaded

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from site_builder.cli import main
 from site_builder.importer.plan import import_paths
-from site_builder.check.stories import story_listing
+from site_builder.stories import story_listing
 
 RAW = Path(__file__).parent / "fixtures" / "raw"
 REPO = Path(__file__).parent.parent

@@ -8,7 +8,9 @@ import ast
 import hashlib
 import json
 import re
+import os
 import shutil
+import signal
 import sys
 import tomllib
 from datetime import datetime, timedelta, timezone
@@ -110,6 +112,26 @@ def test_many_files_are_read_in_parallel_and_written_in_order(site: Path, tmp_pa
     assert report.ok and len(report.written) == count
     titles = [frontmatter.load(site / path)["title"] for path in report.written]
     assert titles == [f"Bridge number {n} reopens" for n in range(count)]
+
+
+def test_a_reading_worker_killed_leaves_the_rest_to_this_process(site: Path, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "many"
+    folder.mkdir()
+    count = importer.PARALLEL_FROM + 4
+    for n in range(count):
+        (folder / f"{n:02d}.txt").write_text(f"Ferry number {n} sails again\n\nThe ferry number {n} sailed on "
+                                             f"Monday after {n + 2} weeks in the yard, the port said.\n", encoding="utf-8")
+    parent, real = os.getpid(), importer.prepared
+
+    def killed_in_a_worker(given, options, imported_at):   # type: ignore[no-untyped-def]
+        if os.getpid() != parent:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(given, options, imported_at)
+    monkeypatch.setattr(importer, "prepared", killed_in_a_worker)
+    report = import_paths([folder], site, date=DAY, jobs=2)
+    assert report.ok and [frontmatter.load(site / path)["title"] for path in report.written] == [
+        f"Ferry number {n} sails again" for n in range(count)]
 
 
 @given(types=st.one_of(TEXT, st.lists(TEXT, max_size=3), JSON), published=JSON, extra=JSON,

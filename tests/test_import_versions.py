@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from pathlib import Path
 
-from site_builder.check.stories import story_listing
+from site_builder.stories import story_listing
 from site_builder.importer.plan import import_paths
 
 TEXT = ("Harbour pilots strike over pay\n\nHarbour pilots in the port walked out on Monday over a pay dispute "

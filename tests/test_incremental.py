@@ -111,10 +111,10 @@ def test_what_tied_an_event_to_its_story_is_part_of_the_story(example_site: Path
 
     from site_builder.core.config import load_config
     from site_builder.core.model import Tie
-    from site_builder.intel.archive import load_archive
+    from site_builder.intel.archive import load_site
     from site_builder.site.depends import values
     from site_builder.site.lookup import site_index
-    archive = load_archive(example_site, load_config(example_site, {})).checked()
+    archive = load_site(example_site, load_config(example_site, {})).checked()
     story = archive.stories[0]
     tied = replace(story, events=(replace(story.events[0], tie=Tie("other-event", 0.9, ("iran",), ("strikes",))),
                                   *story.events[1:]))

@@ -11,7 +11,7 @@ from site_builder.build.pipeline import BuildOptions, build
 from site_builder.core.config import load_config
 from site_builder.core.errors import SiteError
 from site_builder.core.pool import default_jobs
-from site_builder.intel.archive import load_archive
+from site_builder.intel.archive import load_site
 from site_builder.site.pages import page_kinds
 from site_builder.site.render import PACKAGE_TEMPLATES
 
@@ -24,7 +24,7 @@ def test_every_kind_makes_its_bytes_one_way_and_its_template_exists() -> None:
 
 def test_every_route_is_of_a_declared_kind(example_site: Path) -> None:
     config = load_config(example_site)
-    archive = load_archive(example_site, config, jobs=default_jobs()).checked()
+    archive = load_site(example_site, config, jobs=default_jobs()).checked()
     pages = page_kinds()
     kinds = {route.kind for route in pages.routes(archive, config.per_page, search=True)}
     assert kinds == set(pages.kinds)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from site_builder.build.pipeline import BuildOptions, build
-from site_builder.check.stories import story_listing
+from site_builder.stories import story_listing
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 # One explicit story; the files' names, their order on disk and their time zones all disagree with

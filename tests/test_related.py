@@ -3,10 +3,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from site_builder.core.config import RelatedWeights
-from site_builder.core.model import Article, Event, Story, Version
-from site_builder.intel.related import when
+from site_builder.core.model import Article, Event, Relation, Story, Version
+from site_builder.intel.related import relation
 from site_builder.intel.segments import related_coverage
 from site_builder.core.slugs import slugify
+from site_builder.site.wording import reasons, relative_time
 
 WHEN = datetime(2025, 1, 1, 12, tzinfo=timezone.utc)
 
@@ -26,14 +27,20 @@ def test_related_ranked_with_reasons_and_editor_links_first():
     related = related_coverage(articles, stories, slugify, RelatedWeights(), names={"rare-person": "Rare P."})
     links = related["a"]
     assert [link.slug for link in links][:2] == ["z", "b"]
-    assert links[0].reasons == ("linked by the editor",)
-    assert links[1].reasons == ("shares Rare P., Iran", "same story", "3 hours later")
+    assert links[0].why == Relation(editor=True) and reasons(links[0].why) == ("linked by the editor",)
+    assert links[1].why == Relation(False, ("Rare P.", "Iran"), True, False, 0, 3 * 3600.0)
+    assert reasons(links[1].why) == ("shares Rare P., Iran", "same story", "3 hours later")
     assert "a2" not in [link.slug for link in links]  # own version
     assert set(related) == {a.slug for a in articles}
 
 
 def test_when_phrases():
     a = article("a", [], 0, "x")
-    assert when(a, article("b", [], 1, "x")) == "1 hour later"
-    assert when(a, article("b", [], -50, "x")) == "2 days earlier"
-    assert when(a, article("b", [], 0.2, "x")) == "within the hour"
+
+    def when(other: Article) -> str:
+        return relative_time(relation(a, other, {}, {}, {}, None))
+    assert when(article("b", [], 1, "x")) == "1 hour later"
+    assert when(article("b", [], -50, "x")) == "2 days earlier"
+    assert when(article("b", [], 0.2, "x")) == "within the hour"
+    assert relative_time(Relation(by_day=True, days=-1, seconds=-3600.0)) == "1 day earlier"
+    assert relative_time(Relation(by_day=True, days=0, seconds=7200.0)) == "same day"

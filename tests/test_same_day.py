@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from site_builder.build.pipeline import BuildOptions, build
-from site_builder.check.stories import story_listing
+from site_builder.stories import story_listing
 
 SAME_DAY = Path(__file__).resolve().parent / "fixtures" / "sameday"
 IN_TIME_ORDER = [

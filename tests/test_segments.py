@@ -7,6 +7,7 @@ import random
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import orjson
 import pytest
 
 from site_builder.core.config import Config
@@ -47,8 +48,8 @@ def archive(seed: int = 1, days: int = 200) -> list[Article]:
     return articles
 
 
-def intelligence(articles: list[Article], store: ChunkStore | None) -> segments.StoryResults:
-    return segments.story_intelligence(articles, (), slugify, Config(), {}, store)
+def intelligence(articles: list[Article], store: ChunkStore | None, jobs: int = 1) -> segments.StoryResults:
+    return segments.story_intelligence(articles, (), slugify, Config(), {}, store, jobs)
 
 
 def edited(rng: random.Random, articles: list[Article]) -> list[Article]:
@@ -166,6 +167,7 @@ def test_an_edit_carried_into_later_parts_reaches_them(short_parts, tmp_path: Pa
 
 
 def test_related_coverage_computed_in_a_second_process_is_the_same(short_parts, monkeypatch) -> None:
+    """With two --jobs, the related coverage is computed beside the stories; with one, never."""
     from site_builder.intel import textsig
     articles = archive(days=100)
     alone = intelligence(articles, None)
@@ -178,15 +180,17 @@ def test_related_coverage_computed_in_a_second_process_is_the_same(short_parts, 
         return real(self)
 
     monkeypatch.setattr(segments._Related, "gathered", gathered)
-    assert intelligence(articles, None) == alone
+    assert intelligence(articles, None, jobs=2) == alone
     assert len(pending) == len(segments.ArchiveParts(articles, slugify, None).parts)    # all in the second process
     assert any(alone[1].values())
+    pending.clear()
+    assert intelligence(articles, None, jobs=1) == alone and pending == []
 
 
 def test_check_and_stories_read_back_what_the_build_kept(example_site: Path, monkeypatch) -> None:
     from site_builder.build.pipeline import BuildOptions, build
     from site_builder.check.lint import check_site
-    from site_builder.check.stories import story_listing
+    from site_builder.stories import story_listing
     build(example_site, BuildOptions(search=False, jobs=1))
     computed: list[int] = []
     real = segments.part_stories
@@ -206,6 +210,28 @@ def test_parts_that_read_the_same_articles_keep_their_own_results(monkeypatch, t
     first = intelligence(articles, ChunkStore(tmp_path / "kept"))
     assert set(first[1]) == {a.slug for a in articles}
     assert intelligence(articles, ChunkStore(tmp_path / "kept")) == first
+
+
+def test_what_a_part_carries_to_the_next_comes_back_from_the_cache_as_it_was(short_parts, tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """The carry is typed data between parts, JSON only in the cache, and the same once read back."""
+    computed: list[segments.Carry] = []
+    real = segments.part_stories_data
+
+    def kept(found: segments.PartStories) -> object:
+        computed.append(found.carry)
+        return real(found)
+    monkeypatch.setattr(segments, "part_stories_data", kept)
+    store = ChunkStore(tmp_path / "kept")
+    intelligence(archive(), store)
+    assert len(computed) >= 8 and any(c.reports and c.events and c.articles for c in computed)
+    report = next(r for c in computed for r in c.reports.values() if r.copies)
+    assert isinstance(report, segments.CarriedReport) and isinstance(report.copies[0], tuple)
+    for carry in computed:
+        assert segments.carry_from(orjson.loads(orjson.dumps(segments.carry_data(carry)))) == carry
+    read_back = [segments.part_stories_from(store.load(path.stem)) for path in (tmp_path / "kept").glob("stories-*.json")]
+    assert sorted(map(repr, (p.carry for p in read_back if p))) == sorted(map(repr, computed))
+    assert segments.part_stories_from({"versions": [], "events": []}) is None       # not a part's stories
 
 
 def test_every_field_the_story_intelligence_may_read_is_in_the_hash_of_its_part() -> None:

@@ -11,7 +11,7 @@ import pytest
 
 from site_builder.build.pipeline import BuildOptions, build
 from site_builder.core.errors import SiteError
-from site_builder.check.stories import story_listing
+from site_builder.stories import story_listing
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

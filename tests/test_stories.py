@@ -15,6 +15,7 @@ from site_builder.content.articles import article_files, load_registries, parse_
 from site_builder.core.model import Article, Registries
 from site_builder.core.slugs import slugify
 from site_builder.intel.segments import compute_stories, related_coverage
+from site_builder.site.wording import reasons
 
 CONTENT = Path(__file__).resolve().parent.parent / "content"
 REUTERS = "iran-supreme-leader-asks-putin-to-do-more-after-us-strikes"
@@ -81,8 +82,8 @@ def test_related_coverage_of_reuters_lists_hormuz_and_nsc_with_reasons(seed):
     related = related_coverage(articles, stories, canonical, RelatedWeights(), names=names)
     links = {link.slug: link for link in related[REUTERS]}
     assert HORMUZ in links and NSC in links and COPY not in links
-    assert "same story" in links[NSC].reasons and "same day" in links[NSC].reasons
-    assert any(r.startswith("shares ") and "Iran" in r for r in links[HORMUZ].reasons)
+    assert "same story" in reasons(links[NSC].why) and "same day" in reasons(links[NSC].why)
+    assert any(r.startswith("shares ") and "Iran" in r for r in reasons(links[HORMUZ].why))
 
 
 def test_explicit_story_wins_and_uses_the_registry(tmp_path: Path):
@@ -200,7 +201,7 @@ def test_each_computed_event_says_what_tied_it_to_its_story(seed):
 
 def test_the_reason_is_on_the_story_page_and_in_the_json(tmp_path: Path):
     from site_builder.build.pipeline import BuildOptions, build
-    from site_builder.check.stories import story_listing
+    from site_builder.stories import story_listing
     stripped_site(tmp_path)
     build(tmp_path, BuildOptions(search=False, jobs=1))
     listing = story_listing(tmp_path)

@@ -97,7 +97,7 @@ class Data(Protocol):
     def rows(self, table: str) -> list[int]: ...
 
 
-def write_data_file(name: str, data: Data, target: Path, published: Path, records: Records | None) -> None:
+def update_data_file(name: str, data: Data, target: Path, published: Path, records: Records | None) -> None:
     """Write one file of data/ at `target` (a new file), from `published` (the file of the last
     build) where its record allows; then record what `target` holds."""
     previous = _previous(published, records.path(name)) if records and records.trusted else None

@@ -21,7 +21,7 @@ from ..core.errors import Problem, SiteError, fail
 from ..core.model import Archive, month_key
 from ..core.pool import WorkerDied
 from ..core.store import cache_problem, remove_dead_temporaries, writable
-from ..intel.archive import Loaded, load_archive
+from ..intel.archive import Loaded, load_site
 from ..intel.cache import ChunkStore
 from ..site.context import Contexts
 from ..site.depends import Depends, Recorder, merge, values
@@ -51,8 +51,8 @@ def build_site(site: Path, config: Config, output: Path, options: BuildOptions, 
     with clock.stage("load"):
         cache = _open_cache(site, config, options, last)
         refused = refused_inputs(site, (config.paths.templates, config.paths.static))
-    # The content, then its story intelligence (each timed by load_archive under its stage's name).
-    loaded = loaded or load_archive(site, config, drafts=options.drafts, jobs=options.jobs, cache=cache.writable,
+    # The content, then its story intelligence (each timed by load_site under its stage's name).
+    loaded = loaded or load_site(site, config, drafts=options.drafts, jobs=options.jobs, cache=cache.writable,
                                     trusted=not options.clean, store=None if _errors(refused) else cache.store,
                                     stage=clock.stage)
     archive, warnings = _checked(site, config, loaded, refused)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -17,7 +17,7 @@ import numpy as np
 
 from ..site.context import Contexts
 from ..site.depends import read_ids
-from .datafiles import Records, write_data_file
+from .datafiles import Records, update_data_file
 from .manifest import signature
 from ..core.errors import fail
 from ..core.pool import forked_map
@@ -83,16 +83,9 @@ def _run(job: Job, bounds: tuple[int, int], ids: dict[str, int]) -> _Done:
     return done
 
 
-_WORKER: list[tuple[Job, dict[str, int]]] = []   # set once in each forked worker, by _init_worker
-
-
-def _init_worker(job: Job) -> None:
-    _WORKER.append((job, {}))
-
-
-def _run_in_worker(bounds: tuple[int, int]) -> _Done:
-    job, ids = _WORKER[0]
-    return _run(job, bounds, ids)
+def _run_chunk(work: tuple[Job, dict[str, int]], bounds: tuple[int, int]) -> _Done:
+    """One chunk of the pages; `work` is the job and the ids made so far in this process."""
+    return _run(work[0], bounds, work[1])
 
 
 def produce(job: Job, jobs: int, progress: Callable[[int, int], None] | None = None) -> Produced:
@@ -102,14 +95,10 @@ def produce(job: Job, jobs: int, progress: Callable[[int, int], None] | None = N
     report = progress or (lambda done, total: None)
     produced = Produced({}, [], {})
     job.staging.mkdir(parents=True, exist_ok=True)
-    results: Iterator[_Done]
     parallel = jobs > 1 and total >= PARALLEL_FROM
-    if not parallel:
-        ids: dict[str, int] = {}
-        results = map(lambda bounds: _run(job, bounds, ids), chunks)
-    else:
+    if parallel:
         gc.freeze()     # the workers' collectors leave the inherited archive alone (and its memory shared)
-        results = forked_map(_run_in_worker, chunks, jobs, initializer=_init_worker, initargs=(job,))
+    results = forked_map(_run_chunk, chunks, jobs if parallel else 1, (job, {}))
     try:     # in order: the same result on every run; a worker that dies raises WorkerDied
         for count, done in enumerate(results, start=1):
             produced.signatures.update(done.signatures)
@@ -121,6 +110,7 @@ def produce(job: Job, jobs: int, progress: Callable[[int, int], None] | None = N
     finally:
         if isinstance(results, Generator):     # the workers stop, even when this stops early
             results.close()
+        if parallel:
             gc.unfreeze()
     return produced
 
@@ -134,7 +124,7 @@ def write_itself(route: Route, job: Job) -> str:
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         write(route, job.contexts, Target(target, plain_target(job.output, route.output),
-                                          partial(write_data_file, records=job.data_records)))
+                                          partial(update_data_file, records=job.data_records)))
     except FileExistsError:
         raise fail(route.output, None, "two pages write this output file", "report this as a bug") from None
     except OSError as error:

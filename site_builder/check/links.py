@@ -5,11 +5,12 @@ import os
 import posixpath
 import re
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+from ..core.pool import forked_map
 
 # (tag, attribute) pairs that point at another resource.
 LINK_ATTRIBUTES = frozenset({
@@ -198,9 +199,8 @@ def _parse_all(output: Path, pages: Sequence[str], jobs: int) -> dict[str, PageL
     size = -(-len(pages) // (jobs * 4))
     chunks = [pages[start:start + size] for start in range(0, len(pages), size)]
     parsed: dict[str, PageLinks] = {}
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        for result in pool.map(_parse_files, [output] * len(chunks), chunks):
-            parsed.update(result)
+    for result in forked_map(_parse_files, chunks, jobs, output):
+        parsed.update(result)
     return parsed
 
 

@@ -13,7 +13,7 @@ from ..build.pipeline import BuildOptions, build
 from ..core.config import load_config
 from ..core.errors import Problem, SiteError
 from ..intel.aliases import suggest_aliases
-from ..intel.archive import analysis_store, load_archive
+from ..intel.archive import analysis_store, load_site
 from .links import check_links
 from ..core.pool import default_jobs
 from ..core.model import Archive
@@ -99,7 +99,7 @@ def counts_by_kind(problems: Sequence[Problem]) -> dict[str, int]:
 def check_site(site: Path, *, drafts: bool = False) -> CheckReport:
     """Lint, then build into a temporary folder and check every internal link and anchor."""
     config = load_config(site)
-    loaded = load_archive(site, config, drafts=drafts, jobs=default_jobs(), store=analysis_store(site, config))
+    loaded = load_site(site, config, drafts=drafts, jobs=default_jobs(), store=analysis_store(site, config))
     content, archive = loaded.content, loaded.archive
     problems = list(content.problems)
     if archive is None:

@@ -43,9 +43,8 @@ class Content:
         return [p for p in self.problems if p.severity == "warning"]
 
 
-def _parse(job: tuple[Path, str, str]) -> Parsed:
-    path, rel, tz = job
-    return parse_article(path, rel, ZoneInfo(tz))
+def _parse(tz: str, file: tuple[Path, str]) -> Parsed:
+    return parse_article(file[0], file[1], ZoneInfo(tz))
 
 
 class ParseCache:
@@ -137,11 +136,9 @@ def parse_all(files: list[tuple[Path, str]], tz: str, cache: ParseCache, jobs: i
     results: list[Parsed | None] = [_parsed_from(cache.get(rel, stamp)) if stamp else None
                                     for (_, rel), stamp in zip(files, stamps)]
     todo = [i for i, r in enumerate(results) if r is None]
-    work = [(files[i][0], files[i][1], tz) for i in todo]
-    if jobs > 1 and len(work) >= PARALLEL_FROM:
-        parsed = list(forked_map(_parse, work, jobs, chunksize=max(1, len(work) // (jobs * 8))))
-    else:
-        parsed = [_parse(job) for job in work]
+    work = [files[i] for i in todo]
+    jobs = jobs if len(work) >= PARALLEL_FROM else 1
+    parsed = list(forked_map(_parse, work, jobs, tz, chunksize=max(1, len(work) // (jobs * 8))))
     for i, result in zip(todo, parsed):
         results[i] = result
         stamp = stamps[i]
@@ -180,6 +177,26 @@ def _cached_items(cache: ParseCache) -> RegistryReader:
                 cache.put(rel, stamp, data)
         return found
     return read
+
+
+@dataclass(frozen=True)
+class ArticleFiles:
+    """The articles of the content folder as the build reads them, drafts included."""
+
+    articles: tuple[Article, ...]       # those that parse
+    names: frozenset[str]               # every article file's name without .md, parsed or not
+
+
+def load_articles(site: Path, config: Config, jobs: int = 1) -> ArticleFiles:
+    """Every article file below the content folder, through the build's walk (sub-folders and
+    links inside the site followed), parsed without the cache; nothing is written."""
+    content = site / config.paths.content
+    if not content.is_dir():
+        return ArticleFiles((), frozenset())
+    files, _ = article_files(content, site)
+    parsed = parse_all(files, config.timezone, ParseCache(None), jobs)
+    return ArticleFiles(tuple(p.article for p in parsed if p.article is not None),
+                        frozenset(Path(rel).stem for _, rel in files))
 
 
 def load_content(site: Path, config: Config, *, drafts: bool = False, jobs: int = 1,

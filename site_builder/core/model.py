@@ -151,10 +151,22 @@ class Story:
 
 
 @dataclass(frozen=True)
+class Relation:
+    """Why an article is related to another, as facts (the site puts them in words)."""
+
+    editor: bool = False            # listed in the article's `related:`
+    shared: tuple[str, ...] = ()    # display names of the rarest entities both name, rarest first
+    same_story: bool = False
+    by_day: bool = False            # either is dated by day alone: compare `days`
+    days: int = 0                   # the other's calendar day minus this one's
+    seconds: float = 0.0            # the other's time minus this one's
+
+
+@dataclass(frozen=True)
 class RelatedLink:
     slug: str
     score: float
-    reasons: tuple[str, ...]
+    why: Relation
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ import orjson
 
 from .cachefolder import own_files
 from .errors import Problem
-from .model import Article, Event, RelatedLink, Story, Tie, Version
+from .model import Article, Event, Story, Tie, Version
 
 TEMPORARY = ".tmp"       # `name.tmp<pid>`: a file being written by the process <pid>
 _TEMPORARY = re.compile(r"\.tmp(\d+)$")
@@ -173,13 +173,3 @@ def stories_from(data: list[Any]) -> tuple[Story, ...]:
                                                                     for slug, score, report in versions), _tie_from(tie))
                              for eid, when, versions, tie in events), str(status))
                  for id_, title, summary, explicit, status, events in data)
-
-
-def related_data(related: dict[str, tuple[RelatedLink, ...]]) -> dict[str, Any]:
-    return {slug: [[link.slug, link.score, link.reasons] for link in links] for slug, links in related.items()}
-
-
-def related_from(data: dict[str, Any]) -> dict[str, tuple[RelatedLink, ...]]:
-    return {str(slug): tuple(RelatedLink(str(other), float(score), tuple(str(r) for r in reasons))
-                             for other, score, reasons in links)
-            for slug, links in data.items()}

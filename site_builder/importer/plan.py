@@ -2,24 +2,22 @@
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
-from functools import partial
 from datetime import date, datetime, time, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import yaml
 
-from ..content.articles import implausible_date, load_registries, parse_article
-from ..core.config import StoryWeights, load_config
-from ..intel.versions import copy_score
+from ..content.articles import implausible_date, load_registries
+from ..content.load import load_articles
+from ..core.config import Config, StoryWeights, load_config
+from ..intel.versions import CopyIndex
 from ..core.errors import Problem
+from ..core.pool import WorkerDied, forked_map
 from .html import MissingModule, looks_like_html, parse_html
 from ..content.mentions import article_names
 from .meta import (candidate_entities, dateline_of, entities_in, known_source, parse_page_date,
@@ -33,8 +31,7 @@ ARTICLES = "articles"          # the folder of imported articles, in the site's 
 UNKNOWN_SOURCE = "Unknown source"
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".html", ".htm", ".xhtml", ""})
 PARALLEL_FROM = 16            # inputs from which pages are read by several processes
-SHINGLE = 4                   # words per shingle of the index that finds an article's likeliest earlier copies
-CANDIDATES = 5                # ... of which this many are tested as the build tests a version
+CANDIDATES = 5                # an article's likeliest earlier copies tested as the build tests a version
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)     # libyaml's when built with it: the same text, faster
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "′": "'", "“": '"', "”": '"', "„": '"', "″": '"'})
 _ESCAPE_INLINE = re.compile(r"([\\`*_\[\]<>|~])")
@@ -257,11 +254,6 @@ def text_key(body: str) -> str:
     return " ".join(text.casefold().split())
 
 
-def shingles(key: str) -> frozenset[str]:
-    words = re.findall(r"\w+", key)
-    return frozenset(" ".join(words[i:i + SHINGLE]) for i in range(max(len(words) - SHINGLE + 1, 1)))
-
-
 @dataclass(frozen=True)
 class Known:
     """An article already in the archive (or written earlier in this import)."""
@@ -270,30 +262,30 @@ class Known:
     slug: str
     url: str | None
     key: str
-    shingles: frozenset[str]
-    article: Article | None = None     # as the build sees it, to test for a version
 
 
 class Corpus:
-    """Existing articles with an inverted shingle index, for duplicate and near-duplicate checks."""
+    """Existing articles, for duplicate checks, with intel's copy index for near-duplicates."""
 
-    def __init__(self, known: Iterable[Known], folder: str = f"content/{ARTICLES}", tz: ZoneInfo = ZoneInfo("UTC"),
-                 threshold: float = StoryWeights().version_threshold) -> None:
+    def __init__(self, articles: Sequence[Article] = (), folder: str = f"content/{ARTICLES}",
+                 tz: ZoneInfo = ZoneInfo("UTC"), threshold: float = StoryWeights().version_threshold,
+                 taken: Iterable[str] = ()) -> None:
         self.folder = folder            # where new articles go, relative to the site
         self.tz = tz                    # the site's time zone, for drafts dated without a time
-        self.threshold = threshold      # the site's [stories] version_threshold
-        self.items: list[Known] = []
-        self.index: dict[str, list[int]] = {}
-        self.slugs: set[str] = set()
+        self.copies = CopyIndex(articles, threshold, CANDIDATES)
+        self.slugs: set[str] = {name.casefold() for name in taken}
+        self.by_path: dict[str, Known] = {}
         self.by_key: dict[str, Known] = {}
         self.by_url: dict[str, Known] = {}
-        for item in known:
-            self.add(item)
+        for article in articles:
+            self._know(Known(article.path, article.slug, article.url, text_key(article.body)))
 
-    def add(self, item: Known) -> None:
-        for shingle in item.shingles:
-            self.index.setdefault(shingle, []).append(len(self.items))
-        self.items.append(item)
+    def add(self, item: Known, article: Article) -> None:
+        self.copies.add(article)
+        self._know(item)
+
+    def _know(self, item: Known) -> None:
+        self.by_path[item.path] = item
         self.slugs.add(item.slug.casefold())
         self.by_key.setdefault(item.key, item)
         if item.url:
@@ -303,37 +295,18 @@ class Corpus:
         """The first article with the same text, else the first with the same URL."""
         return self.by_key.get(key) or (self.by_url.get(url) if url else None)
 
-    def nearest(self, grams: frozenset[str]) -> list[Known]:
-        """The articles sharing most shingles (by containment in the smaller text), most first."""
-        counts: dict[int, int] = {}
-        for shingle in grams:
-            for i in self.index.get(shingle, ()):
-                counts[i] = counts.get(i, 0) + 1
-        ranked = sorted(counts, key=lambda i: (-counts[i] / min(len(grams), len(self.items[i].shingles)), i))
-        return [self.items[i] for i in ranked[:CANDIDATES]]
-
-    def version_of(self, article: Article, grams: frozenset[str]) -> tuple[Known, float] | None:
+    def version_of(self, article: Article) -> tuple[Known, float] | None:
         """The likeliest earlier article that `article` is a copy of, as the build decides it, and its score."""
-        for known in self.nearest(grams):
-            if known.article is not None:
-                earlier, later = sorted((known.article, article), key=lambda a: (a.date, a.slug))
-                score = copy_score(earlier, later, self.threshold)
-                if score is not None:
-                    return known, score
-        return None
+        found = self.copies.copy_of(article)
+        return (self.by_path[found[0].path], found[1]) if found else None
 
 
-def existing_corpus(site: Path, folder: str, tz: ZoneInfo, threshold: float) -> Corpus:
-    """Every article file that parses, plus the file names taken in `folder` (relative to the site)."""
-    corpus = Corpus((), folder, tz, threshold)
-    for path in sorted((site / folder).glob("*.md")) if (site / folder).is_dir() else ():
-        rel = path.relative_to(site).as_posix()
-        parsed = parse_article(path, rel, tz)
-        if parsed.article is not None:
-            key = text_key(parsed.article.body)
-            corpus.add(Known(rel, path.stem, parsed.article.url, key, shingles(key), parsed.article))
-        corpus.slugs.add(path.stem.casefold())
-    return corpus
+def existing_corpus(site: Path, config: Config, jobs: int = 1) -> Corpus:
+    """Every article of the content folder as the build loads it (sub-folders and drafts
+    included), and every article file's name taken."""
+    existing = load_articles(site, config, jobs)
+    return Corpus(existing.articles, f"{config.paths.content}/{ARTICLES}", ZoneInfo(config.timezone),
+                  config.stories.version_threshold, existing.names)
 
 
 def free_slug(title: str, taken: set[str]) -> str:
@@ -370,15 +343,14 @@ def plan(drafts: tuple[Draft, ...], corpus: Corpus) -> Plan:
             skipped.append(Skipped(draft.input, draft.title, f"duplicate of {same.path}"))
             slugs.append(same.slug)
             continue
-        grams = shingles(key)
         draft = replace(draft, slug=free_slug(draft.title, corpus.slugs), folder=corpus.folder)
         article = as_article(draft, corpus.tz)
-        found = corpus.version_of(article, grams)
+        found = corpus.version_of(article)
         if found is not None:
             near, score = found
             versions.append(NewVersion(draft.path, near.path, round(score, 2)))
             draft = replace(draft, notes=(*draft.notes, f"new version of {near.path} (similarity {score:.2f})"))
-        corpus.add(Known(draft.path, draft.slug, draft.url, key, grams, article))
+        corpus.add(Known(draft.path, draft.slug, draft.url, key), article)
         keep.append(draft)
         slugs.append(draft.slug)
     return Plan(_linked(keep, slugs), tuple(skipped), tuple(versions), tuple(slugs))
@@ -526,18 +498,18 @@ def _unforeseen(path: Path, error: BaseException) -> Problem:
 def prepare_all(files: list[Input], options: Options, imported_at: str,
                 jobs: int) -> Iterator[tuple[tuple[Draft, ...], Problem | None]]:
     """Each input's drafts, in order; made by `jobs` processes when there are many inputs."""
-    work = partial(prepared, options=options, imported_at=imported_at)
-    if jobs <= 1 or len(files) < PARALLEL_FROM:
-        yield from map(work, files)
-        return
     done = 0
     try:
-        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            for result in pool.map(work, files, chunksize=8):
-                yield result
-                done += 1
-    except BrokenProcessPool:                     # a worker died (out of memory, a crash in C): go on alone
-        yield from map(work, files[done:])
+        for result in forked_map(_prepared, files, jobs if len(files) >= PARALLEL_FROM else 1, (options, imported_at),
+                                 chunksize=8):
+            yield result
+            done += 1
+    except WorkerDied:                     # a worker died (out of memory, a crash in C): go on alone
+        yield from (prepared(given, options, imported_at) for given in files[done:])
+
+
+def _prepared(shared: tuple[Options, str], given: Input) -> tuple[tuple[Draft, ...], Problem | None]:
+    return prepared(given, *shared)
 
 
 def import_paths(inputs: Sequence[Path], site: Path, *, source: str | None = None,
@@ -552,11 +524,12 @@ def import_paths(inputs: Sequence[Path], site: Path, *, source: str | None = Non
     options = Options(site, registries, tz, source, date, dry_run)
     files, skipped, failures = input_files(inputs, site)
     failures = [*problems, *failures]
-    corpus = existing_corpus(site, f"{config.paths.content}/{ARTICLES}", tz, config.stories.version_threshold)
+    jobs = jobs or os.cpu_count() or 1
+    corpus = existing_corpus(site, config, jobs)
     written: list[str] = []
     versions: list[NewVersion] = []
     imported_at = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
-    for given, (drafts, problem) in zip(files, prepare_all(files, options, imported_at, jobs or os.cpu_count() or 1)):
+    for given, (drafts, problem) in zip(files, prepare_all(files, options, imported_at, jobs)):
         result, problem = _planned(given, drafts, corpus) if drafts else (None, problem)
         if problem is not None or result is None:
             failures += [problem] if problem else []

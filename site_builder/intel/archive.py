@@ -1,4 +1,5 @@
-"""The archive graph: entities and sources resolved, stories, events and related coverage."""
+"""The story intelligence over the whole archive: entities and sources resolved, stories, events
+and related coverage; and the loader of build, check and stories (content, then the intelligence)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
@@ -18,9 +19,10 @@ from .segments import PartStore, story_intelligence
 
 
 def build_archive(articles: Sequence[Article], registries: Registries, config: Config,
-                  cache: PartStore | None = None) -> Archive:
+                  cache: PartStore | None = None, jobs: int = 1) -> Archive:
     """Everything computed over the whole archive; articles newest first. `cache` keeps the text
-    analysis and the story intelligence of the archive's parts between builds (`segments`)."""
+    analysis and the story intelligence of the archive's parts between builds (`segments`); up to
+    `jobs` processes share a big archive's work."""
     ordered = sorted(articles, key=lambda a: (a.date, a.slug), reverse=True)
     entity_names = entity_index(ordered, registries.entities)
     source_names = source_index(ordered, registries.sources)
@@ -30,7 +32,7 @@ def build_archive(articles: Sequence[Article], registries: Registries, config: C
         return entity_of.get(name.casefold()) or slugify(name)
 
     stories, related = story_intelligence(ordered, registries.stories, canonical, config,
-                                          {slug: entity.name for slug, entity in entities.items()}, cache)
+                                          {slug: entity.name for slug, entity in entities.items()}, cache, jobs)
     story_of, event_of = {}, {}
     for story in stories:
         for event in story.events:
@@ -73,7 +75,7 @@ def analysis_store(site: Path, config: Config, trusted: bool = True) -> PartStor
     return ChunkStore(site / config.paths.cache / "analysis", trusted=trusted)
 
 
-def load_archive(site: Path, config: Config, *, drafts: bool = False, jobs: int = 1, cache: bool = True,
+def load_site(site: Path, config: Config, *, drafts: bool = False, jobs: int = 1, cache: bool = True,
                  trusted: bool = True, store: PartStore | None = None,
                  stage: Callable[[str], AbstractContextManager[Any]] = lambda name: nullcontext()) -> Loaded:
     """config → content → stop on errors → the story intelligence: the one loader of build, check
@@ -85,6 +87,6 @@ def load_archive(site: Path, config: Config, *, drafts: bool = False, jobs: int 
         return Loaded(content, None)
     with stage("story intelligence"):
         try:
-            return Loaded(content, build_archive(content.articles, content.registries, config, store))
+            return Loaded(content, build_archive(content.articles, content.registries, config, store, jobs))
         except WorkerDied as died:
             raise SiteError(died.located(config.paths.content)) from None

@@ -1,6 +1,6 @@
 """Who covered what, when: each copy's lag behind its event's first report, a story's events ×
 outlets matrix (a row per happening, every outlet that reported it) and an outlet's profile; pure
-functions over the model."""
+functions over the model, in numbers (`site.wording` puts them in words)."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -53,21 +53,6 @@ def wire_of(article: Article, source: str) -> str | None:
 
 def _headline(title: str) -> str:
     return " ".join(title.split()).casefold()
-
-
-def lag_text(seconds: int, by_day: bool) -> str:
-    """'first report', 'same day', '+2 days', '+45 min', '+3 h 05 min', '+2 d 4 h'."""
-    if by_day:
-        days = seconds // 86400
-        return "same day" if days == 0 else f"+{days} day{'s' if days != 1 else ''}"
-    minutes = seconds // 60
-    if minutes < 60:
-        return f"+{minutes} min"
-    hours, minutes = divmod(minutes, 60)
-    if hours < 24:
-        return f"+{hours} h {minutes:02d} min"
-    days, hours = divmod(hours, 24)
-    return f"+{days} d {hours} h"
 
 
 @dataclass(frozen=True)

@@ -13,12 +13,12 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..core.config import RelatedWeights
-from ..core.model import Article, RelatedLink
+from ..core.model import Article, RelatedLink, Relation
 from .textsig import ArchiveFeatures
 from .similarity import EventFeatures, blockwise_scores, closeness, event_features, idf, windowed_factors
 
-EDITOR = "linked by the editor"
 SHOWN_ENTITIES = 3
+EDITOR = Relation(editor=True)
 
 
 def part_related(ordered: Sequence[Article], features: ArchiveFeatures, core: tuple[int, int],
@@ -27,7 +27,7 @@ def part_related(ordered: Sequence[Article], features: ArchiveFeatures, core: tu
     """Up to `weights.count` related articles for each article of `ordered[core[0]:core[1]]`,
     explicit links first, found among `ordered` (the part and its horizon; `features` are theirs).
 
-    `names` maps entity slugs to display names for the reasons; else the name as written is shown.
+    `names` maps entity slugs to display names for the reasons; else the name as written is given.
     """
     each = event_features(features, None, "related")
     scores = _scores(ordered, each, story_of, event_of, weights, core)
@@ -88,17 +88,16 @@ def _plain_links(ordered: Sequence[Article], row: np.ndarray, col: np.ndarray, d
     same = ((story[row] == story[col]) & (story[row] >= 0)).tolist()
     slugs = [a.slug for a in ordered]
     found: dict[int, list[RelatedLink]] = {}
-    for index, other, score, together, common, when_ in zip(row.tolist(), col.tolist(), data.tolist(), same,
-                                                          shared, _whens(ordered, row, col)):
-        why = (("shares " + common, "same story", when_) if together else ("shares " + common, when_)) if common \
-            else (("same story", when_) if together else (when_,))
+    for index, other, score, together, common, (by_day, days, seconds) in zip(
+            row.tolist(), col.tolist(), data.tolist(), same, shared, _times(ordered, row, col)):
+        why = Relation(False, common, together, by_day, days, seconds)
         found.setdefault(index, []).append(RelatedLink(slugs[other], round(score, 3), why))
     return found
 
 
 def _shared_names(row: np.ndarray, col: np.ndarray, features: ArchiveFeatures, rarity: np.ndarray,
-                  names: Mapping[str, str] | None, written: _Written) -> list[str]:
-    """Per pair, the display names of up to SHOWN_ENTITIES rarest entities both name, joined ('' if none)."""
+                  names: Mapping[str, str] | None, written: _Written) -> list[tuple[str, ...]]:
+    """Per pair, the display names of up to SHOWN_ENTITIES rarest entities both name."""
     entities, slugs = features.entities, features.entity_slugs
     width = max(entities.shape[1], 1)
     position = np.empty(len(slugs), dtype=np.int64)
@@ -120,33 +119,15 @@ def _shared_names(row: np.ndarray, col: np.ndarray, features: ArchiveFeatures, r
     rows = row.tolist()
     for k, e in zip(pair[keep].tolist(), entity[keep].tolist()):
         shown[k].append(display[e] or written[rows[k]][slugs[e]])
-    return [", ".join(s) for s in shown]
+    return [tuple(s) for s in shown]
 
 
-def _whens(ordered: Sequence[Article], row: np.ndarray, col: np.ndarray) -> list[str]:
-    """`when` for many pairs: the other article's time relative to the first."""
+def _times(ordered: Sequence[Article], row: np.ndarray, col: np.ndarray) -> zip[tuple[bool, int, float]]:
+    """Per pair: whether either is dated by day alone, the other's calendar day and time minus the first's."""
     stamps = np.array([a.date.timestamp() for a in ordered], dtype=np.float64)
     days = np.array([a.date.date().toordinal() for a in ordered], dtype=np.int64)
     dated = np.array([a.date_only for a in ordered], dtype=bool)
-    seconds = stamps[col] - stamps[row]
-    phrases: dict[tuple[int, str, bool], str] = {}
-
-    def phrase(amount: int, unit: str, later: bool) -> str:
-        key = (amount, unit, later)
-        return phrases[key] if key in phrases else phrases.setdefault(key, _ago(amount, unit, later))
-
-    result = []
-    for by_day, gap, second in zip((dated[row] | dated[col]).tolist(), (days[col] - days[row]).tolist(),
-                                   seconds.tolist()):
-        hours = abs(second) / 3600
-        if by_day:
-            result.append("same day" if gap == 0 else phrase(abs(gap), "day", gap > 0))
-        elif hours < 1:
-            result.append("within the hour")
-        else:
-            result.append(phrase(round(hours), "hour", second > 0) if hours < 24 else
-                          phrase(round(hours / 24), "day", second > 0))
-    return result
+    return zip((dated[row] | dated[col]).tolist(), (days[col] - days[row]).tolist(), (stamps[col] - stamps[row]).tolist())
 
 
 def _scores(ordered: Sequence[Article], features: EventFeatures, story_of: Mapping[str, str],
@@ -189,28 +170,24 @@ def _links(index: int, ordered: Sequence[Article], picked: list[tuple[int, float
            story_of: Mapping[str, str], written: _Written,
            names: Mapping[str, str] | None, weights: RelatedWeights) -> tuple[RelatedLink, ...]:
     article = ordered[index]
-    links = [RelatedLink(s, 1.0, (EDITOR,)) for s in dict.fromkeys(article.related) if s != article.slug]
+    links = [RelatedLink(s, 1.0, EDITOR) for s in dict.fromkeys(article.related) if s != article.slug]
     shown = {link.slug for link in links} | {article.slug}
     for other, score in picked:
         candidate = ordered[other]
         if candidate.slug not in shown and len(links) < weights.count:
             shown.add(candidate.slug)
             links.append(RelatedLink(candidate.slug, round(score, 3),
-                                     reasons(article, candidate, story_of, written[index], written[other], names)))
+                                     relation(article, candidate, story_of, written[index], written[other], names)))
     return tuple(links[: weights.count])
 
 
-def reasons(article: Article, other: Article, story_of: Mapping[str, str], mine: Mapping[str, str],
-            theirs: Mapping[str, str], names: Mapping[str, str] | None) -> tuple[str, ...]:
-    """Human reasons: the rarest shared entities, the same story, and when (`mine`: rarest first)."""
-    found = []
-    shared = shared_entities(mine, theirs, names)
-    if shared:
-        found.append("shares " + ", ".join(shared))
-    if story_of.get(article.slug) is not None and story_of.get(article.slug) == story_of.get(other.slug):
-        found.append("same story")
-    found.append(when(article, other))
-    return tuple(found)
+def relation(article: Article, other: Article, story_of: Mapping[str, str], mine: Mapping[str, str],
+             theirs: Mapping[str, str], names: Mapping[str, str] | None) -> Relation:
+    """Why `other` is related to `article`: the rarest shared entities (`mine`: rarest first), the
+    same story, and how far apart in time."""
+    same = story_of.get(article.slug) is not None and story_of.get(article.slug) == story_of.get(other.slug)
+    return Relation(False, tuple(shared_entities(mine, theirs, names)), same, article.date_only or other.date_only,
+                    (other.date.date() - article.date.date()).days, (other.date - article.date).total_seconds())
 
 
 def shared_entities(mine: Mapping[str, str], theirs: Mapping[str, str], names: Mapping[str, str] | None) -> list[str]:
@@ -218,23 +195,3 @@ def shared_entities(mine: Mapping[str, str], theirs: Mapping[str, str], names: M
     ordered rarest first."""
     common = [s for s in mine if s in theirs][:SHOWN_ENTITIES]
     return [(names or {}).get(s) or mine[s] for s in common]
-
-
-def when(article: Article, other: Article) -> str:
-    """'same day', '3 hours later', '2 days earlier': the other article's time relative to this one."""
-    if article.date_only or other.date_only:
-        days = (other.date.date() - article.date.date()).days
-        return "same day" if days == 0 else _ago(abs(days), "day", days > 0)
-    seconds = (other.date - article.date).total_seconds()
-    hours = abs(seconds) / 3600
-    if hours < 1:
-        return "within the hour"
-    if hours < 24:
-        return _ago(round(hours), "hour", seconds > 0)
-    return _ago(round(hours / 24), "day", seconds > 0)
-
-
-def _ago(amount: int, unit: str, later: bool) -> str:
-    return f"{amount} {unit}{'s' if amount != 1 else ''} {'later' if later else 'earlier'}"
-
-

@@ -14,9 +14,6 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 import hashlib
-import multiprocessing
-import multiprocessing.pool
-import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -25,12 +22,13 @@ import numpy as np
 import orjson
 
 from ..core.config import Config, RelatedWeights, StoryWeights
+from ..core.pool import Background, can_fork
 from ..core.schema import field_names, schema
 from ..core.collector import no_collection
-from ..core.model import Article, RelatedLink, StoryInfo, Story
+from ..core.model import Article, RelatedLink, Relation, StoryInfo, Story
 from . import related as related_module
 from . import stories as stories_module
-from .stories import PartStories, assemble_stories, part_stories
+from .stories import CarriedEvent, CarriedReport, Carry, PartStories, assemble_stories, part_stories
 from . import textsig
 from .textsig import (SECONDS_PER_DAY, Analysis, ArchiveFeatures, ChunkAnalysis, Doc, analysed,
                       analysis_rows, archive_features, assemble, chunk_key, chunk_ranges, date_order, docs_of)
@@ -102,13 +100,13 @@ class Texts:
 
     RECENT = 8     # chunks kept in memory once read: the windows of neighbouring parts share them
 
-    def __init__(self, docs: list[Doc], ranges: list[tuple[int, int]], store: PartStore | None) -> None:
+    def __init__(self, docs: list[Doc], ranges: list[tuple[int, int]], store: PartStore | None, jobs: int) -> None:
         self.docs, self.ranges, self.store = docs, ranges, store
         self.keys = [chunk_key(docs[b:e]) for b, e in ranges]
         self.kept: dict[int, ChunkAnalysis] = {}       # chunks the store could not take
         self.recent: dict[int, ChunkAnalysis] = {}
         missing = [n for n, key in enumerate(self.keys) if store is None or not store.has(key)]
-        results = analysed(docs, [ranges[n] for n in missing])
+        results = analysed(docs, [ranges[n] for n in missing], jobs)
         for n, part in zip(missing, results):
             if store is None or not store.put(self.keys[n], part):
                 self.kept[n] = part
@@ -148,14 +146,15 @@ class ArchiveParts:
     """The date-ordered articles, their parts, and per part a hash of all it holds that the
     story intelligence reads: the texts' chunk keys and every other field but those `UNREAD`."""
 
-    def __init__(self, articles: Sequence[Article], canonical: Callable[[str], str], store: PartStore | None) -> None:
+    def __init__(self, articles: Sequence[Article], canonical: Callable[[str], str], store: PartStore | None,
+                 jobs: int = 1) -> None:
         self.ordered = date_order(articles)
         self.canonical = canonical
         self.days = np.array([a.date.timestamp() / SECONDS_PER_DAY for a in self.ordered], dtype=np.float64)
         self.parts = parts_of(self.days)
         self.ends = [part.end for part in self.parts]
         ranges = [r for part in self.parts for r in chunk_ranges(part.begin, part.end)]
-        self.texts = Texts(docs_of(self.ordered), ranges, store)
+        self.texts = Texts(docs_of(self.ordered), ranges, store, jobs)
         keys = dict(zip((b for b, _ in ranges), self.texts.keys))
         self.hashed = {kind: part_fields(kind) for kind in set(map(type, self.ordered))}
         self.digests, self.names = [], []
@@ -182,16 +181,18 @@ class ArchiveParts:
 
 
 def story_intelligence(articles: Sequence[Article], registry: Sequence[StoryInfo], canonical: Callable[[str], str],
-                       config: Config, names: Mapping[str, str], store: PartStore | None = None) -> StoryResults:
+                       config: Config, names: Mapping[str, str], store: PartStore | None = None,
+                       jobs: int = 1) -> StoryResults:
     """Stories and related coverage of the archive, part by part (see the module's docstring);
-    `store` keeps the texts' analyses and the parts' results between builds."""
+    `store` keeps the texts' analyses and the parts' results between builds; up to `jobs`
+    processes share a big archive's work."""
     with no_collection():
-        return _story_intelligence(articles, registry, canonical, config, names, store)
+        return _story_intelligence(articles, registry, canonical, config, names, store, jobs)
 
 
 def _story_intelligence(articles: Sequence[Article], registry: Sequence[StoryInfo], canonical: Callable[[str], str],
-                        config: Config, names: Mapping[str, str], store: PartStore | None) -> StoryResults:
-    archive = ArchiveParts(articles, canonical, store)
+                        config: Config, names: Mapping[str, str], store: PartStore | None, jobs: int) -> StoryResults:
+    archive = ArchiveParts(articles, canonical, store, jobs)
     reach = max(stories_module.horizon(config.stories), related_module.horizon(config.related))
     windows = [archive.around(part, reach) for part in archive.parts]
     features: dict[int, ArchiveFeatures] = {}
@@ -204,7 +205,8 @@ def _story_intelligence(articles: Sequence[Article], registry: Sequence[StoryInf
     found: list[PartStories] = []
     story_of: dict[str, str] = {}      # article slug -> story key
     event_of: dict[str, str] = {}
-    related = _Related(archive, config.related, names, store, parallel=archive.texts.analysed >= textsig.PARALLEL)
+    related = _Related(archive, config.related, names, store,
+                       jobs - 1 if archive.texts.analysed >= textsig.PARALLEL and can_fork() else 0)
     waiting = 0                        # the first part whose related coverage is not known yet
     try:
         for number, stories in enumerate(_stories(archive, windows, reach, config.stories, store, features_of)):
@@ -232,33 +234,63 @@ def _memberships(part: PartStories, story_of: dict[str, str], event_of: dict[str
 def _stories(archive: ArchiveParts, windows: list[Window], reach: float, weights: StoryWeights,
              store: PartStore | None, features_of: Callable[[int], ArchiveFeatures]) -> Iterator[PartStories]:
     """Each part's events and stories, in time order."""
-    carry: stories_module.Carry = {"articles": {}, "reports": {}, "events": {}}
+    carry = Carry()
     for number, part in enumerate(archive.parts):
         low, high = windows[number].low, windows[number].high
-        key = "stories-" + _digest(RESULTS.version, repr(weights), reach, part.first, archive.digest(windows[number]), carry)
-        kept = store.load(key) if store is not None else None
-        if isinstance(kept, dict):
-            found = PartStories(kept["versions"], kept["events"], kept["carry"])
-        else:
+        key = "stories-" + _digest(RESULTS.version, repr(weights), reach, part.first, archive.digest(windows[number]),
+                                   carry_data(carry))
+        found = part_stories_from(store.load(key)) if store is not None else None
+        if found is None:
             found = part_stories(archive.ordered[low:high], features_of(number),
                                  (part.begin - low, part.end - low), carry, part.until, reach, weights)
             if store is not None:
-                store.save(key, {"versions": found.versions, "events": found.events, "carry": found.carry})
+                store.save(key, part_stories_data(found))
         yield found
         carry = found.carry
 
 
+def carry_data(carry: Carry) -> dict[str, Any]:
+    """The carry as JSON: "articles", slug -> report key; "reports", key -> [[outlet, url] of each
+    copy, event key]; "events", key -> [first day, story key, outlets]."""
+    return {"articles": dict(carry.articles),
+            "reports": {key: [[list(copy) for copy in r.copies], r.event] for key, r in carry.reports.items()},
+            "events": {key: [e.first_day, e.story, list(e.outlets)] for key, e in carry.events.items()}}
+
+
+def carry_from(data: Any) -> Carry:
+    """The carry `carry_data` gave (ValueError, KeyError or TypeError when it is not one)."""
+    return Carry({str(slug): str(report) for slug, report in data["articles"].items()},
+                 {str(key): CarriedReport(tuple((str(outlet), str(url)) for outlet, url in copies), str(event))
+                  for key, (copies, event) in data["reports"].items()},
+                 {str(key): CarriedEvent(float(first), str(story), tuple(map(str, outlets)))
+                  for key, (first, story, outlets) in data["events"].items()})
+
+
+def part_stories_data(found: PartStories) -> dict[str, Any]:
+    return {"versions": found.versions, "events": found.events, "carry": carry_data(found.carry)}
+
+
+def part_stories_from(data: Any) -> PartStories | None:
+    """A part's stories as `part_stories_data` kept them; None when they are not that."""
+    try:
+        return PartStories(data["versions"], data["events"], carry_from(data["carry"]))
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+
+
+Links = dict[str, tuple[RelatedLink, ...]]
+
+
 class _Related:
-    """Related coverage part by part: read back from the store, or computed, in a second process
-    while the stories of later parts are computed when there is much to compute (a cold build)."""
+    """Related coverage part by part: read back from the store, or computed, in `workers` other
+    processes while the stories of later parts are computed when there is much to compute (a cold
+    build) and the build has the --jobs for them."""
 
     def __init__(self, archive: ArchiveParts, weights: RelatedWeights, names: Mapping[str, str],
-                 store: PartStore | None, parallel: bool) -> None:
+                 store: PartStore | None, workers: int) -> None:
         self.archive, self.weights, self.names, self.store = archive, weights, names, store
-        self.found: list[tuple[str, Any]] = []    # (key, links or the pending result of a second process)
-        self.pool: multiprocessing.pool.Pool | None = None
-        if parallel and threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
-            self.pool = multiprocessing.get_context("fork").Pool(1, initializer=_SHARED.append, initargs=(archive,))
+        self.found: list[tuple[str, Links | Callable[[], Links]]] = []    # (key, links or what gives them)
+        self.pool = Background(_related_job, workers, archive) if workers > 0 else None
 
     def add(self, number: int, window: Window, story_of: Mapping[str, str], event_of: Mapping[str, str],
             features_of: Callable[[int], ArchiveFeatures]) -> None:
@@ -269,13 +301,11 @@ class _Related:
         memberships = [(a.slug, story_of[a.slug], event_of[a.slug]) for a in around]
         key = "related-" + _digest(RESULTS.version, repr(self.weights), sorted(named.items()), archive.parts[number].first,
                                    archive.digest(window), memberships)
-        kept = self.store.load(key) if self.store is not None else None
-        if isinstance(kept, dict):
-            self.found.append(("", {slug: tuple(RelatedLink(s, score, tuple(why)) for s, score, why in links)
-                                    for slug, links in kept.items()}))
+        kept = links_from(self.store.load(key)) if self.store is not None else None
+        if kept is not None:
+            self.found.append(("", kept))
         elif self.pool is not None:
-            self.found.append((key, self.pool.apply_async(_related_job, (number, window, memberships, self.weights,
-                                                                         named))))
+            self.found.append((key, self.pool.submit((number, window, memberships, self.weights, named))))
         else:
             self.found.append((key, _part_related(archive, number, window, dict((m[0], m[1]) for m in memberships),
                                                   dict((m[0], m[2]) for m in memberships), self.weights, named,
@@ -284,28 +314,43 @@ class _Related:
     def gathered(self) -> dict[str, tuple[RelatedLink, ...]]:
         """Every part's related coverage, kept in the store where computed now."""
         result: dict[str, tuple[RelatedLink, ...]] = {}
-        for key, links in self.found:
-            if not isinstance(links, dict):
-                links = links.get()
+        for key, found in self.found:
+            links = found if isinstance(found, dict) else found()
             if key and self.store is not None:
-                self.store.save(key, {slug: [[link.slug, link.score, list(link.reasons)] for link in found]
-                                      for slug, found in links.items()})
+                self.store.save(key, links_data(links))
             result.update(links)
         return result
 
     def close(self) -> None:
         if self.pool is not None:
-            self.pool.terminate()
-            self.pool.join()
+            self.pool.close()
 
 
-_SHARED: list[ArchiveParts] = []
+def links_data(links: Links) -> dict[str, Any]:
+    """A part's related coverage as JSON: per article, [slug, score, [editor, shared names, same
+    story, by day, days, seconds]] per link."""
+    return {slug: [[link.slug, link.score, [w.editor, list(w.shared), w.same_story, w.by_day, w.days, w.seconds]]
+                   for link in found for w in (link.why,)] for slug, found in links.items()}
 
 
-def _related_job(number: int, window: Window, memberships: list[tuple[str, str, str]], weights: RelatedWeights,
-                 names: Mapping[str, str]) -> dict[str, tuple[RelatedLink, ...]]:
-    """In the second process: one part's related coverage (the archive is the parent's, inherited)."""
-    archive = _SHARED[0]
+def links_from(data: Any) -> Links | None:
+    """The related coverage `links_data` gave; None when it is not that."""
+    try:
+        return {str(slug): tuple(RelatedLink(str(other), float(score),
+                                             Relation(bool(editor), tuple(map(str, shared)), bool(same), bool(by_day),
+                                                      int(days), float(seconds)))
+                                 for other, score, (editor, shared, same, by_day, days, seconds) in links)
+                for slug, links in data.items()}
+    except (TypeError, ValueError, AttributeError):
+        return None
+
+
+RelatedJob = tuple[int, Window, list[tuple[str, str, str]], RelatedWeights, Mapping[str, str]]
+
+
+def _related_job(archive: ArchiveParts, job: RelatedJob) -> Links:
+    """In another process: one part's related coverage (the archive is the parent's, inherited)."""
+    number, window, memberships, weights, names = job
     return _part_related(archive, number, window, {m[0]: m[1] for m in memberships}, {m[0]: m[2] for m in memberships},
                          weights, names, archive.features(window.low, window.high))
 
@@ -320,15 +365,16 @@ def _part_related(archive: ArchiveParts, number: int, window: Window, story_of: 
 
 
 def compute_stories(articles: Sequence[Article], registry: Sequence[StoryInfo], canonical: Callable[[str], str],
-                    weights: StoryWeights) -> tuple[Story, ...]:
+                    weights: StoryWeights, jobs: int = 1) -> tuple[Story, ...]:
     """The stories of `articles`: events of copies, grouped into stories, newest activity first."""
-    return story_intelligence(articles, registry, canonical, Config(stories=weights), {})[0]
+    return story_intelligence(articles, registry, canonical, Config(stories=weights), {}, jobs=jobs)[0]
 
 
 def related_coverage(articles: Sequence[Article], stories: Sequence[Story], canonical: Callable[[str], str],
-                     weights: RelatedWeights, names: Mapping[str, str] | None = None) -> dict[str, tuple[RelatedLink, ...]]:
+                     weights: RelatedWeights, names: Mapping[str, str] | None = None,
+                     jobs: int = 1) -> dict[str, tuple[RelatedLink, ...]]:
     """Up to `weights.count` related articles per article slug, explicit links first, for `stories`."""
-    archive = ArchiveParts(articles, canonical, None)
+    archive = ArchiveParts(articles, canonical, None, jobs)
     story_of = {v.slug: s.id for s in stories for e in s.events for v in e.versions}
     event_of = {v.slug: e.id for s in stories for e in s.events for v in e.versions}
     reach = related_module.horizon(weights)

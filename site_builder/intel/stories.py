@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import scipy.sparse as sp
@@ -50,16 +50,37 @@ def story_key(label: str | None, event: str) -> str:
     return "=" + label if label is not None else event
 
 
-Carry = dict[str, Any]
-"""What the next part of the archive needs from the parts before it (JSON): "articles", slug ->
-report key for the articles within the horizon of its start; "reports", report key -> [[outlet,
-url] of every copy, event key]; "events", event key -> [day of its first report, story key,
-outlets of its reports]."""
+@dataclass(frozen=True)
+class CarriedReport:
+    """A report still open at a part's start: the (outlet, url) of each of its copies so far and its event."""
+
+    copies: tuple[tuple[str, str], ...]
+    event: str
+
+
+@dataclass(frozen=True)
+class CarriedEvent:
+    """An event still open at a part's start: the day of its first report, its story, its outlets."""
+
+    first_day: float
+    story: str
+    outlets: tuple[str, ...]       # casefolded, sorted
+
+
+@dataclass(frozen=True)
+class Carry:
+    """What the next part of the archive needs from the parts before it: per article within the
+    horizon of its start its report, per report its copies and event, per event its first day,
+    story and outlets (each in key order)."""
+
+    articles: Mapping[str, str] = field(default_factory=dict)       # slug -> report key
+    reports: Mapping[str, CarriedReport] = field(default_factory=dict)
+    events: Mapping[str, CarriedEvent] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class PartStories:
-    """The events and stories of one part's articles (JSON-able, kept between builds)."""
+    """The events and stories of one part's articles (kept between builds, `segments`)."""
 
     versions: list[tuple[str, str, str, float]]    # per article: slug, event key, report key, score that joined it
     events: list[tuple[str, str, list[Any] | None, list[tuple[str, float]]]]
@@ -75,27 +96,27 @@ def part_stories(ordered: Sequence[Article], features: ArchiveFeatures, core: tu
     and `carry`, the state the earlier parts left; with the carry for the part after `until` (a
     day number)."""
     begin, end = core
-    seeds = Seeds({i: carry["articles"][a.slug] for i, a in enumerate(ordered[:begin]) if a.slug in carry["articles"]},
-                  {key: [tuple(o) for o in state[0]] for key, state in carry["reports"].items()})
+    seeds = Seeds({i: carry.articles[a.slug] for i, a in enumerate(ordered[:begin]) if a.slug in carry.articles},
+                  {key: list(report.copies) for key, report in carry.reports.items()})
     copies = group_versions(ordered, weights.version_threshold, features.analysis, seeds)
     copies.sort(key=lambda g: g.members[0])     # rows are in (date, slug) order
     report_keys = [g.key or ordered[g.members[0]].slug for g in copies]
-    event_of_report = {key: carry["reports"][key][1] for key in report_keys if key in carry["reports"]}
+    event_of_report = {key: carry.reports[key].event for key in report_keys if key in carry.reports}
     # Reports after the part are grouped too, so that its events are those of the whole archive;
     # the events they begin are the next part's.
     happenings = [h for h in _happenings(ordered, features, copies, report_keys, event_of_report, carry, weights)
                   if copies[h[0]].members[0] < end]
     groups = [[m for r in h for m in copies[r].members] for h in happenings]
     keys = [event_of_report.get(report_keys[h[0]]) or ordered[copies[h[0]].members[0]].slug for h in happenings]
-    carried = [key in carry["events"] for key in keys]
+    carried = [key in carry.events for key in keys]
     members = [[ordered[m] for m in sorted(g)] for g in groups]
     event = event_features(features, groups, "story")
     days = event.days.copy()
     for number, key in enumerate(keys):
-        days[number] = carry["events"][key][0] if carried[number] else min(features.days[g] for g in groups[number])
+        days[number] = carry.events[key].first_day if carried[number] else min(features.days[g] for g in groups[number])
     event = replace(event, days=days)
     similar = same_story(pair_evidence(event, weights.window_days), weights)
-    fixed = [carry["events"][key][1] if carried[number] else None for number, key in enumerate(keys)]
+    fixed = [carry.events[key].story if carried[number] else None for number, key in enumerate(keys)]
     clusters = cluster(similar, days.tolist(), keys, [_label(m) for m in members], weights, fixed)
     mine = [n for n in range(len(keys)) if not carried[n] and min(groups[n]) >= begin]
     versions = [(ordered[m].slug, keys[n], report_keys[r], s) for n, h in enumerate(happenings) for r in h
@@ -114,10 +135,10 @@ def _happenings(ordered: Sequence[Article], features: ArchiveFeatures, copies: l
     reports = []
     for number, group in enumerate(copies):
         event = event_of_report.get(report_keys[number])
-        state = carry["events"].get(event) if event is not None else None
-        outlets = state[2] if state else [ordered[m].source.casefold() for m in group.members]
+        state = carry.events.get(event) if event is not None else None
+        outlets = state.outlets if state else [ordered[m].source.casefold() for m in group.members]
         label = _label([ordered[m] for m in group.members])
-        story = state[1] if state else (story_key(label, "") if label is not None else None)
+        story = state.story if state else (story_key(label, "") if label is not None else None)
         reports.append(Report(float(features.days[group.members[0]]), frozenset(outlets), story, event))
     vectors = report_terms(features.analysis.story_terms, firsts)
     filed = [places(ordered[m].dateline) for m in firsts]
@@ -130,30 +151,31 @@ def _carry(ordered: Sequence[Article], copies: list[VersionGroup], report_keys: 
            since: float) -> Carry:
     """The state the next part needs: the articles from the day `since`, their reports and events,
     and the reports after the part that its events hold (the next part keeps them there)."""
-    articles, reports, events = {}, {}, {}
+    articles: dict[str, str] = {}
+    reports: dict[str, CarriedReport] = {}
+    events: dict[str, CarriedEvent] = {}
     for number, happening in enumerate(happenings):
-        state = carry["events"].get(keys[number])
-        outlets = set(state[2]) if state else set()
-        first = state[0] if state else ordered[copies[happening[0]].members[0]].date.timestamp() / SECONDS_PER_DAY
+        state = carry.events.get(keys[number])
+        outlets = set(state.outlets) if state else set()
+        first = state.first_day if state else ordered[copies[happening[0]].members[0]].date.timestamp() / SECONDS_PER_DAY
         kept = False
         for r in happening:
             group, key = copies[r], report_keys[r]
             outlets.update(ordered[m].source.casefold() for m in group.members)
             if group.members[0] >= end:
-                reports[key], kept = [[], keys[number]], True
+                reports[key], kept = CarriedReport((), keys[number]), True
                 continue
-            copied = list(carry["reports"][key][0]) if key in carry["reports"] else []
-            copied += [[ordered[m].source.casefold(), ordered[m].url or ""] for m in group.members
-                       if m < end and ordered[m].slug not in carry["articles"]]
+            copied = carry.reports[key].copies if key in carry.reports else ()
+            copied += tuple((ordered[m].source.casefold(), ordered[m].url or "") for m in group.members
+                            if m < end and ordered[m].slug not in carry.articles)
             recent = [ordered[m].slug for m in group.members
                       if m < end and ordered[m].date.timestamp() / SECONDS_PER_DAY >= since]
             if recent:
-                reports[key], kept = [copied, keys[number]], True
+                reports[key], kept = CarriedReport(copied, keys[number]), True
                 articles.update(dict.fromkeys(recent, key))
         if kept:
-            events[keys[number]] = [first, stories[number], sorted(outlets)]
-    return {"articles": dict(sorted(articles.items())), "reports": dict(sorted(reports.items())),
-            "events": dict(sorted(events.items()))}
+            events[keys[number]] = CarriedEvent(first, stories[number], tuple(sorted(outlets)))
+    return Carry(dict(sorted(articles.items())), dict(sorted(reports.items())), dict(sorted(events.items())))
 
 
 def horizon(weights: StoryWeights) -> float:

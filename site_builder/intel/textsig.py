@@ -1,6 +1,7 @@
 """Text signatures of every article: shingles, MinHash, weighted term counts and LSH, in chunks.
 
-Pure functions over strings and numpy arrays; nothing here reads files or keeps state.
+Pure functions over strings and numpy arrays; nothing here reads files or keeps state (the
+processes that share a big archive's work are `core.pool`'s).
 Every article is read once, a chunk of articles at a time (`segments.Texts` keeps the chunks'
 analyses between builds): the words are hashed with vectorised numpy operations over their bytes,
 and what both stories and related coverage need (body shingles, MinHash, weighted term counts,
@@ -9,8 +10,6 @@ entities) comes out as arrays.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
-import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -18,7 +17,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..core.model import Article
-from ..core.pool import forked_map
+from ..core.pool import can_fork, forked_map
 from ..core.schema import field_names, schema
 from .tokens import MIX, tokens
 
@@ -42,7 +41,7 @@ FIELDS = 5                        # title, summary, lede (first paragraph), seco
 STORY_WEIGHTS = np.array([3.0, 2.0, 2.0, 1.0, 1.0])     # the inverted pyramid: the top says what it is about
 RELATED_WEIGHTS = np.array([3.0, 2.0, 2.0, 1.0, 0.0])   # related coverage reads the top two paragraphs only
 CHUNK = 500                       # articles hashed together (fewer than 2**16)
-PARALLEL = 2000                   # from this many articles on, two processes share the work
+PARALLEL = 2000                   # from this many articles on, the build's --jobs processes share the work
 
 
 @dataclass(frozen=True)
@@ -184,9 +183,9 @@ def minhash(values: np.ndarray, lengths: np.ndarray, bins: int = BINS) -> np.nda
     return signature.reshape(docs, bins)
 
 
-def analyse(docs: Sequence[Doc]) -> Analysis:
-    """Shingle the bodies and count topic terms of every document; two processes for big archives."""
-    return assemble(list(analysed(docs, chunk_ranges(0, len(docs)))))
+def analyse(docs: Sequence[Doc], jobs: int = 1) -> Analysis:
+    """Shingle the bodies and count topic terms of every document; `jobs` processes for big archives."""
+    return assemble(list(analysed(docs, chunk_ranges(0, len(docs)), jobs)))
 
 
 def chunk_key(docs: Sequence[Doc]) -> str:
@@ -209,12 +208,10 @@ def docs_of(ordered: Sequence[Article]) -> list[Doc]:
     return [Doc(a.title, a.summary, a.body) for a in ordered]
 
 
-def analysed(docs: Sequence[Doc], ranges: list[tuple[int, int]]) -> Iterator[ChunkAnalysis]:
-    """The analyses of the chunks `ranges` of `docs`, in order; two processes when there is much to do."""
+def analysed(docs: Sequence[Doc], ranges: list[tuple[int, int]], jobs: int = 1) -> Iterator[ChunkAnalysis]:
+    """The analyses of the chunks `ranges` of `docs`, in order; `jobs` processes when there is much to do."""
     work = sum(end - begin for begin, end in ranges)
-    if work < PARALLEL or threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return (_analyse_chunk(docs[begin:end]) for begin, end in ranges)
-    return forked_map(_analyse_range, ranges, 2, initializer=_share, initargs=(docs,))
+    return forked_map(_analyse_range, ranges, jobs if work >= PARALLEL and can_fork() else 1, docs)
 
 
 def part_arrays(part: ChunkAnalysis) -> dict[str, np.ndarray]:
@@ -225,16 +222,8 @@ def part_from_arrays(arrays: dict[str, np.ndarray]) -> ChunkAnalysis:
     return ChunkAnalysis(**{name: arrays[name] for name in ChunkAnalysis.__dataclass_fields__})
 
 
-_SHARED: list[Sequence[Doc]] = []
-
-
-def _share(docs: Sequence[Doc]) -> None:
-    """In a forked worker: the documents (inherited, never pickled)."""
-    _SHARED.append(docs)
-
-
-def _analyse_range(bounds: tuple[int, int]) -> ChunkAnalysis:
-    return _analyse_chunk(_SHARED[0][bounds[0]: bounds[1]])
+def _analyse_range(docs: Sequence[Doc], bounds: tuple[int, int]) -> ChunkAnalysis:
+    return _analyse_chunk(docs[bounds[0]: bounds[1]])
 
 
 def assemble(parts: list[ChunkAnalysis]) -> Analysis:

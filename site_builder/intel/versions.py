@@ -133,6 +133,53 @@ def copy_score(earlier: Article, later: Article, threshold: float) -> float | No
     return copies[0].containment if copies else None
 
 
+class CopyIndex:
+    """Articles by the body shingles the build's copies are found by (`textsig`), to test a new
+    text against its likeliest earlier copies only: what `import` calls a new version."""
+
+    def __init__(self, articles: Sequence[Article], threshold: float, candidates: int = 5) -> None:
+        self.threshold, self.candidates = threshold, candidates
+        self.articles: list[Article] = []
+        self.sizes: list[int] = []
+        self.index: dict[int, list[int]] = {}
+        shingles = analyse([Doc("", "", a.body) for a in articles]).shingles
+        for number, article in enumerate(articles):
+            self._add(article, shingles.of(number))
+
+    def add(self, article: Article) -> None:
+        self._add(article, body_shingles(article.body))
+
+    def _add(self, article: Article, shingles: np.ndarray) -> None:
+        for value in shingles.tolist():
+            self.index.setdefault(value, []).append(len(self.articles))
+        self.articles.append(article)
+        self.sizes.append(len(shingles))
+
+    def nearest(self, shingles: np.ndarray) -> list[int]:
+        """The articles sharing most shingles (by containment in the smaller text), most first."""
+        counts: dict[int, int] = {}
+        for value in shingles.tolist():
+            for number in self.index.get(value, ()):
+                counts[number] = counts.get(number, 0) + 1
+        ranked = sorted(counts, key=lambda n: (-counts[n] / max(min(len(shingles), self.sizes[n]), 1), n))
+        return ranked[:self.candidates]
+
+    def copy_of(self, article: Article) -> tuple[Article, float] | None:
+        """The likeliest article that `article` is a copy of, as the build decides it, and its score."""
+        for number in self.nearest(body_shingles(article.body)):
+            known = self.articles[number]
+            earlier, later = sorted((known, article), key=lambda a: (a.date, a.slug))
+            score = copy_score(earlier, later, self.threshold)
+            if score is not None:
+                return known, score
+        return None
+
+
+def body_shingles(body: str) -> np.ndarray:
+    """The sorted distinct shingle hashes of one body, as the copies are found by."""
+    return analyse([Doc("", "", body)]).shingles.of(0)
+
+
 @dataclass(frozen=True)
 class Seeds:
     """Events formed before these articles (an earlier part of the archive): some articles are

@@ -23,6 +23,7 @@ from ..core.model import Archive
 from ..core.schema import field_names
 from ..core.collector import no_collection
 from .lookup import SiteIndex
+from .wording import reasons
 
 WHOLE = "\x1e*"      # the key of a read of a whole collection
 SIZE = "\x1e#"       # ... and of its length alone
@@ -149,6 +150,9 @@ def values(archive: Archive, index: SiteIndex) -> dict[str, Any]:
     """
     found: dict[str, Any] = {name: getattr(archive, name) for name in archive_fields(archive)}
     found["articles"] = {slug: f"{a.path}\x01{a.digest}" if a.digest else a for slug, a in archive.articles.items()}
+    # related coverage as the pages word it: facts that give the same words change no page
+    found["related"] = {slug: tuple((link.slug, link.score, reasons(link.why)) for link in links)
+                        for slug, links in archive.related.items()}
     found |= {"i." + name: getattr(index, name) for name in index_fields(index)}
     return {name: orjson.dumps(value) for name, value in found.items()}
 

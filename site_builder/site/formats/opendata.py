@@ -16,6 +16,7 @@ import orjson
 
 from ...intel.coverage import event_copies
 from ...core.model import Archive, Tie
+from ..wording import reasons
 
 DATABASE = "archive.sqlite"
 STORIES_JSON = "stories.json"
@@ -192,7 +193,7 @@ def archive_tables(archive: Archive) -> dict[str, Rows]:
             archive.story_of[slug], archive.event_of[slug]))
         named = dict.fromkeys(archive.entity_of[name.casefold()] for name in a.entities)
         tables["article_entities"] += [(slug, entity, n) for n, entity in enumerate(named)]
-        tables["related"] += [(slug, rank, link.slug, round(link.score, 4), _json(list(link.reasons)))
+        tables["related"] += [(slug, rank, link.slug, round(link.score, 4), _json(list(reasons(link.why))))
                               for rank, link in enumerate(archive.related.get(slug, ()), start=1)]
     return tables
 
@@ -294,7 +295,7 @@ def data_files() -> Iterator[str]:
     yield STORIES_JSON
 
 
-def write_data_file(name: str, tables: Mapping[str, Rows], listing: Any, path: Path) -> None:
+def write_whole_data_file(name: str, tables: Mapping[str, Rows], listing: Any, path: Path) -> None:
     """Write one of `data_files()` at `path`, a new file (an existing one is an error)."""
     if name == DATABASE:
         write_sqlite(tables, path)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ...intel.coverage import event_copies, lag_text
+from ...intel.coverage import event_copies
+from ..wording import lag_text, reasons
 from ..context import Contexts
 from ..formats.jsonld import news_article_jsonld
 from ..kinds import Context, PageGroup, PageKind
@@ -31,7 +32,7 @@ def _article(ctx: Contexts, route: Route) -> Context:
                    lag="first report" if lags[copies[0].slug].position == 0
                    else lag_text(lags[copies[0].slug].lag_seconds, lags[copies[0].slug].by_day))
               for copies in reports if copies is not mine]
-    related = [dict(ctx.link(r.slug), reasons=list(r.reasons)) for r in ctx.archive.related.get(a.slug, ())]
+    related = [dict(ctx.link(r.slug), reasons=list(reasons(r.why))) for r in ctx.archive.related.get(a.slug, ())]
     source_slug = ctx.archive.source_of[a.source.casefold()]
     slugs = ctx.index.entity_slugs(ctx.archive, a)
     entities = [ctx.entity_ref(e) for e in slugs[:LISTED_ENTITIES]]

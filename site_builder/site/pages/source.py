@@ -4,7 +4,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from ...intel.coverage import lag_text, source_profile
+from ...intel.coverage import source_profile
+from ..wording import lag_text
 from ..context import Contexts
 from ..kinds import Context, PageGroup, PageKind
 from ..routes import Route, RouteInput, paged, source_url

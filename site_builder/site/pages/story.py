@@ -9,7 +9,8 @@ from datetime import date, datetime
 from typing import Any
 
 from ...core.model import Article, Event, Story, Tie, Version
-from ...intel.coverage import Copy, coverage_matrix, event_copies, lag_text
+from ...intel.coverage import Copy, coverage_matrix, event_copies
+from ..wording import lag_text
 from ..context import Contexts, human_day
 from ..formats.chart import coverage_chart
 from ..formats.jsonld import item_list_jsonld
