@@ -19,6 +19,7 @@ from ..intel.versions import CopyIndex
 from ..core.errors import Problem
 from ..core.pool import WorkerDied, forked_map
 from .html import MissingModule, looks_like_html, parse_html
+from .warc import Capture, archive_captures, capture_bytes, is_web_archive
 from ..content.mentions import article_names
 from .meta import (candidate_entities, dateline_of, entities_in, known_source, parse_page_date,
                           when_ago, wire_of)
@@ -112,6 +113,10 @@ class Draft:
     slug: str = ""
     sha256: str = ""
     imported_at: str = ""
+    captured: str = ""              # a web archive's capture: when (WARC-Date), the archive, its SHA-256, the record
+    archive: str = ""
+    archive_sha256: str = ""
+    record: str = ""
     folder: str = f"content/{ARTICLES}"     # where it is written, relative to the site
 
     @property
@@ -338,7 +343,8 @@ def plan(drafts: tuple[Draft, ...], corpus: Corpus) -> Plan:
     skipped, versions, slugs = [], [], []
     for draft in drafts:
         key = text_key(draft.body)
-        same = corpus.duplicate(key, draft.url)
+        # a capture of a page captured before is a revision when its text differs: never its duplicate
+        same = corpus.duplicate(key, None if draft.captured else draft.url)
         if same is not None:
             skipped.append(Skipped(draft.input, draft.title, f"duplicate of {same.path}"))
             slugs.append(same.slug)
@@ -350,6 +356,9 @@ def plan(drafts: tuple[Draft, ...], corpus: Corpus) -> Plan:
             near, score = found
             versions.append(NewVersion(draft.path, near.path, round(score, 2)))
             draft = replace(draft, notes=(*draft.notes, f"new version of {near.path} (similarity {score:.2f})"))
+            if draft.captured and draft.url and near.url == draft.url:     # a revision: dated when it was seen
+                draft = replace(draft, when=datetime.fromisoformat(draft.captured.replace("Z", "+00:00")))
+                article = as_article(draft, corpus.tz)
         corpus.add(Known(draft.path, draft.slug, draft.url, key), article)
         keep.append(draft)
         slugs.append(draft.slug)
@@ -380,6 +389,8 @@ def front_matter(draft: Draft) -> dict[str, object]:
                 "entities": list(draft.entities), "related": list(draft.related)}
     meta.update({k: v for k, v in optional.items() if v})
     review = {"imported_from": draft.input, "sha256": draft.sha256, "imported_at": draft.imported_at,
+              "captured": draft.captured, "web_archive": draft.archive, "web_archive_sha256": draft.archive_sha256,
+              "warc_record": draft.record,
               "author": draft.author, "new_entities": list(draft.new_names),
               "candidate_entities": list(draft.candidates),
               "teasers": list(draft.teasers), "notes": list(draft.notes)}
@@ -410,10 +421,12 @@ def write_new(site: Path, draft: Draft) -> Problem | None:
 
 @dataclass(frozen=True)
 class Input:
-    """A file to import: where it is, and the name its provenance gives (never a machine's path)."""
+    """A file to import, or one page captured in a web archive: where it is, and the name its
+    provenance gives (never a machine's path)."""
 
     path: Path
     label: str
+    capture: Capture | None = None
 
 
 def provenance_label(path: Path, given: Path, site: Path) -> str:
@@ -427,7 +440,8 @@ def provenance_label(path: Path, given: Path, site: Path) -> str:
 
 
 def input_files(inputs: Sequence[Path], site: Path) -> tuple[list[Input], list[Skipped], list[Problem]]:
-    """Files named, and the text and HTML files inside folders named (hidden files left out)."""
+    """Files named, and the text, HTML and web archive files inside folders named (hidden files left
+    out); a web archive is one input per page it captured."""
     files: list[Input] = []
     skipped: list[Skipped] = []
     problems: list[Problem] = []
@@ -436,15 +450,24 @@ def input_files(inputs: Sequence[Path], site: Path) -> tuple[list[Input], list[S
             for path in sorted(p for p in given.rglob("*") if p.is_file()):
                 if any(part.startswith(".") for part in path.relative_to(given).parts):
                     continue
-                if path.suffix.lower() in TEXT_SUFFIXES:
-                    files.append(Input(path, provenance_label(path, given, site)))
+                if path.suffix.lower() in TEXT_SUFFIXES or is_web_archive(path):
+                    files += _inputs_of(path, provenance_label(path, given, site), problems)
                 else:
-                    skipped.append(Skipped(str(path), path.name, "not a text or HTML file"))
+                    skipped.append(Skipped(str(path), path.name, "not a text, HTML or web archive file"))
         elif given.is_file():
-            files.append(Input(given, provenance_label(given, given, site)))
+            files += _inputs_of(given, provenance_label(given, given, site), problems)
         else:
             problems.append(Problem(str(given), None, "no such file or folder", "check the path"))
     return files, skipped, problems
+
+
+def _inputs_of(path: Path, label: str, problems: list[Problem]) -> list[Input]:
+    """The file, or each page a web archive captured (what cannot be read of it said in `problems`)."""
+    if not is_web_archive(path):
+        return [Input(path, label)]
+    listing = archive_captures(path)
+    problems += listing.problems
+    return [Input(path, f"{label}#{capture.record_id}", capture) for capture in listing.captures]
 
 
 @dataclass(frozen=True)
@@ -455,11 +478,11 @@ class Read:
     sha256: str
 
 
-def read_page(path: Path) -> tuple[Read | None, Problem | None]:
-    """The decoded, parsed page, or a located problem saying why not."""
-    label = str(path)
+def read_page(path: Path, capture: Capture | None = None) -> tuple[Read | None, Problem | None]:
+    """The decoded, parsed page (the file, or the page `capture` holds), or a located problem saying why not."""
+    label = str(path) if capture is None else f"{path}#{capture.record_id}"
     try:
-        raw = path.read_bytes()
+        raw = path.read_bytes() if capture is None else capture_bytes(capture)
     except OSError as error:
         return None, Problem(label, None, f"cannot read file: {error.strerror}",
                              "check that the file exists and that you may read it")
@@ -481,13 +504,25 @@ def prepared(given: Input, options: Options, imported_at: str) -> tuple[tuple[Dr
     """One input read and made into drafts (nothing here needs the archive); an unforeseen error is its
     located failure, not the end of the batch."""
     try:
-        read, problem = read_page(given.path)
+        read, problem = read_page(given.path, given.capture)
         if read is None:
             return (), problem
-        drafts = drafts_of(read.page, given.path, given.label, options)
-        return tuple(replace(d, sha256=read.sha256, imported_at=imported_at) for d in drafts), None
+        if given.capture is None:
+            drafts = drafts_of(read.page, given.path, given.label, options)
+            return tuple(replace(d, sha256=read.sha256, imported_at=imported_at) for d in drafts), None
+        return _captured(read, given, given.capture, options, imported_at), None
     except Exception as error:  # noqa: BLE001 - reported, with the file, as its failure (RecursionError too)
         return (), _unforeseen(given.path, error)
+
+
+def _captured(read: Read, given: Input, capture: Capture, options: Options, imported_at: str) -> tuple[Draft, ...]:
+    """The drafts of a page captured in a web archive: dated, when the page gives no date, by the
+    capture (its relative dates too), at the captured address, with the capture's provenance."""
+    captured = datetime.fromisoformat(capture.captured.replace("Z", "+00:00")) if capture.captured else None
+    drafts = drafts_of(read.page, given.path, given.label, replace(options, date=options.date or captured))
+    main = replace(drafts[0], url=capture.url or drafts[0].url, captured=capture.captured,
+                   archive=capture.archive.name, archive_sha256=capture.archive_sha256, record=capture.record_id)
+    return tuple(replace(d, sha256=read.sha256, imported_at=imported_at) for d in (main, *drafts[1:]))
 
 
 def _unforeseen(path: Path, error: BaseException) -> Problem:
