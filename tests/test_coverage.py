@@ -11,6 +11,7 @@ from site_builder.build.pipeline import BuildOptions, build
 from site_builder.intel.coverage import coverage_matrix, lag_text, source_profile
 from site_builder.core.model import Article, Event, Story, Version
 from tests.conftest import write_article
+from tests.factories import article
 
 STORY = "stories/iran-us-strikes-2025/index.html"
 REUTERS_FIRST = "iran-supreme-leader-asks-putin-to-do-more-after-us-strikes"
@@ -76,8 +77,8 @@ def test_the_source_pages_show_their_profiles(seed: Path) -> None:
 
 def _article(slug: str, source: str, when: str, title: str = "Same headline", wire: str | None = None,
              date_only: bool = False) -> Article:
-    return Article(f"content/articles/{slug}.md", slug, title, datetime.fromisoformat(when), source, "", wire=wire,
-                   date_only=date_only)
+    return article(slug, "", 0, source, title, when=datetime.fromisoformat(when), path=f"content/articles/{slug}.md",
+                   wire=wire, date_only=date_only)
 
 
 def test_lags_are_measured_from_the_first_report_and_headline_changes_and_wire_copies_marked() -> None:

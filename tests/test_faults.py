@@ -228,7 +228,7 @@ def test_without_renameat2_a_failure_between_the_two_moves_puts_the_output_back(
     _edit_everything(example_site)
     monkeypatch.setattr(writer, "_renameat2", lambda: None)
     writer.can_exchange.cache_clear()
-    real_replace, failed = os.replace, []
+    real_replace, failed = os.replace, list[object]()
 
     def replace(source: object, target: object) -> None:
         if Path(str(target)) == output and not failed:    # the next site moved in, after the output moved aside

@@ -16,7 +16,6 @@ from importlib.metadata import packages_distributions
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import frontmatter
 import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
@@ -30,6 +29,7 @@ from site_builder.importer.html import parse_html
 from site_builder.importer.text import Block, has_prose
 from site_builder.importer.plan import import_paths
 from tests.conftest import write_article
+from tests.factories import Post, read_post
 
 REPO = Path(__file__).resolve().parent.parent
 PAGES = REPO / "tests" / "fixtures" / "import-real"
@@ -46,12 +46,12 @@ def site(tmp_path: Path) -> Path:
     return root
 
 
-def only_post(site: Path, report: importer.ImportReport) -> frontmatter.Post:
+def only_post(site: Path, report: importer.ImportReport) -> Post:
     assert report.ok and len(report.written) == 1, report.lines()
-    return frontmatter.load(site / report.written[0])
+    return read_post(site / report.written[0])
 
 
-def paragraphs(post: frontmatter.Post) -> list[str]:
+def paragraphs(post: Post) -> list[str]:
     return [p for p in post.content.split("\n\n") if p.strip()]
 
 
@@ -108,7 +108,7 @@ def test_many_files_are_read_in_parallel_and_written_in_order(site: Path, tmp_pa
             f"{n + 2} weeks, the city said, and traffic is back to normal.\n", encoding="utf-8")
     report = import_paths([folder], site, date=DAY, jobs=2)
     assert report.ok and len(report.written) == count
-    titles = [frontmatter.load(site / path)["title"] for path in report.written]
+    titles = [read_post(site / path)["title"] for path in report.written]
     assert titles == [f"Bridge number {n} reopens" for n in range(count)]
 
 
@@ -263,7 +263,7 @@ def test_provenance_is_the_file_name_its_sha256_and_the_import_time(site: Path, 
     before = datetime.now(timezone.utc).replace(microsecond=0)
     report = import_paths([folder, single], site)
     assert report.ok and len(report.written) == 2
-    posts = [frontmatter.load(site / path) for path in report.written]
+    posts = [read_post(site / path) for path in report.written]
     assert [p["review"]["imported_from"] for p in posts] == ["saved/june/ferry.html", "japanese.html"]
     assert posts[0]["review"]["sha256"] == hashlib.sha256(page.read_bytes()).hexdigest()
     assert datetime.fromisoformat(posts[1]["review"]["imported_at"]) >= before

@@ -24,6 +24,7 @@ from site_builder.build import writer
 from site_builder.build.writer import recover
 from tests.conftest import database_contents, write_article
 from tests.test_faults import snapshot
+from tests.factories import spy
 
 SECRET = "zebrasecretword"
 SECRET_ARTICLE = (f"---\ntitle: A report taken down\ndate: 2025-06-20\nsource: Reuters\n---\n"
@@ -199,8 +200,8 @@ def _busy_output(monkeypatch: pytest.MonkeyPatch, output: Path) -> None:
     def busy(first: object, second: object) -> None:
         if output in (Path(str(first)), Path(str(second))):
             raise OSError(errno.EBUSY, os.strerror(errno.EBUSY), str(output))
-    monkeypatch.setattr(writer.os, "replace", lambda a, b: busy(a, b) or real_replace(a, b))
-    monkeypatch.setattr(writer, "exchange", lambda a, b: busy(a, b) or real_exchange(a, b))
+    monkeypatch.setattr(writer.os, "replace", spy(real_replace, busy))
+    monkeypatch.setattr(writer, "exchange", spy(real_exchange, busy))
 
 
 MOUNT_HINT = ("build into a folder inside it, such as --output {output}/site, and serve that folder "

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import signal
+from typing import NoReturn
 
 import pytest
 
@@ -19,8 +20,9 @@ def dies_at_seven(n: int) -> int:
     return n
 
 
-def killed(bounds: tuple[int, int]) -> object:
+def killed(bounds: tuple[int, int]) -> NoReturn:
     os.kill(os.getpid(), signal.SIGKILL)
+    raise AssertionError("the process was killed")
 
 
 @pytest.mark.parametrize("chunksize", [1, 7, 1000])

@@ -99,7 +99,7 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 def test_search_in_a_browser(server: str) -> None:
     if not Path("/usr/bin/chromium").exists():
         pytest.skip("Chromium is not installed at /usr/bin/chromium")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import Dialog, sync_playwright
     args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
             "--disable-component-update", "--disable-sync", "--no-first-run"]
     with sync_playwright() as playwright:
@@ -107,7 +107,11 @@ def test_search_in_a_browser(server: str) -> None:
         try:
             tab = browser.new_page()
             dialogs: list[str] = []
-            tab.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+            def dismiss(dialog: Dialog) -> None:
+                dialogs.append(dialog.message)
+                dialog.dismiss()
+            tab.on("dialog", dismiss)
             tab.goto(f"{server}/search/")
             tab.fill("#search input", "hormuz")
             result = tab.locator(".pagefind-ui__result-link").first
