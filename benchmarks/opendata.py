@@ -24,7 +24,7 @@ from site_builder.check.stories import load_archive  # noqa: E402
 from site_builder.site.formats.opendata import archive_listing, archive_tables, data_files, file_digests, write_data_file  # noqa: E402
 
 
-def timed(make):  # type: ignore[no-untyped-def]
+def timed(make):
     start = time.perf_counter()
     value = make()
     return value, time.perf_counter() - start

@@ -57,11 +57,11 @@ def prepare(path: Path, weights: StoryWeights) -> Site:
     found: list[tuple[PairEvidence, list[str], list[float]]] = []
     pairs_of_part: list[PairEvidence] = []
 
-    def recording_same_story(pairs, weights):      # type: ignore[no-untyped-def]
+    def recording_same_story(pairs, weights):
         pairs_of_part.append(pairs)
         return same_story(pairs, weights)
 
-    def recording_cluster(similar, days, keys, *rest, **named):    # type: ignore[no-untyped-def]
+    def recording_cluster(similar, days, keys, *rest, **named):
         found.append((pairs_of_part[-1], list(keys), list(days)))
         return cluster(similar, days, keys, *rest, **named)
 

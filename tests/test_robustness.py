@@ -337,7 +337,7 @@ def test_a_story_id_listed_twice_is_an_error_naming_both_lines(site: Path) -> No
 
 # -- folders nested without end and special files ------------------------------------------------
 @pytest.fixture
-def deadline():   # type: ignore[no-untyped-def]
+def deadline():
     """Opening a FIFO waits for a writer: a build that does fails the test instead of hanging it."""
     import signal
 
@@ -351,7 +351,7 @@ def deadline():   # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def nested(site: Path):   # type: ignore[no-untyped-def]
+def nested(site: Path):
     """An empty folder nested 1,000 deep under content/articles, made and removed a folder at a
     time (the whole path is longer than the system takes; shutil.rmtree would recurse too deep)."""
     fds = [os.open(site / "content/articles", os.O_RDONLY)]
