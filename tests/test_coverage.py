@@ -22,15 +22,9 @@ def cells(row: lxml.html.HtmlElement) -> list[str]:
     return [" ".join(cell.text_content().split()) for cell in row.xpath("./th|./td")]
 
 
-@pytest.fixture(scope="module")
-def seed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    import shutil
-
-    from tests.conftest import REPO
-    site = tmp_path_factory.mktemp("coverage") / "site"
-    shutil.copytree(REPO / "content", site / "content")
-    shutil.copy(REPO / "site.toml", site / "site.toml")
-    return build(site, BuildOptions(search=False, jobs=1)).output
+@pytest.fixture
+def seed(built_example: Path) -> Path:
+    return built_example / "output"
 
 
 def test_the_story_matrix_puts_both_reuters_copies_in_one_row_and_the_others_in_their_own(seed: Path) -> None:
