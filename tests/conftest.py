@@ -39,12 +39,22 @@ def built_example(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The example archive built once (without a search index) for the tests that only read its
     output/. Read-only: a test that edits or rebuilds the site takes `example_site`; a change to the
     output fails the session."""
+    yield from _shared_build(tmp_path_factory.mktemp("built-example"), search=False)
+
+
+@pytest.fixture(scope="session")
+def indexed_example(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """`built_example` with its search index, as read-only."""
+    yield from _shared_build(tmp_path_factory.mktemp("indexed-example"), search=True)
+
+
+def _shared_build(folder: Path, search: bool) -> Iterator[Path]:
     from site_builder.build.pipeline import BuildOptions, build
-    site = copy_example(tmp_path_factory.mktemp("built-example") / "site")
-    build(site, BuildOptions(search=False, jobs=1))
+    site = copy_example(folder / "site")
+    build(site, BuildOptions(search=search, jobs=1))
     before = _stamps(site / "output")
     yield site
-    assert _stamps(site / "output") == before, "a test changed the shared built example"
+    assert _stamps(site / "output") == before, "a test changed a shared built example"
 
 
 def _stamps(folder: Path) -> dict[str, tuple[int, int]]:

@@ -38,9 +38,9 @@ def article_text(title: str = "Fine", date: str = "2025-06-23", source: str = "D
 
 
 def run(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """`python -m site_builder ARGS`, its output captured as text."""
+    """`python -m site_builder ARGS`, its output captured as text (a command hung for 5 minutes fails)."""
     return subprocess.run([sys.executable, "-m", "site_builder", *args], capture_output=True, text=True, cwd=cwd,
-                          env={**os.environ, **env} if env else None)
+                          env={**os.environ, **env} if env else None, timeout=300)
 
 
 @dataclass(frozen=True)
