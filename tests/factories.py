@@ -1,5 +1,5 @@
 """The tests' shared makers of test data: an `Article` in memory, an article file's text, the CLI
-run in a subprocess, and a written file's front matter read back."""
+run in a subprocess, a written file's front matter read back, and a patched function's calls recorded."""
 from __future__ import annotations
 
 import json
@@ -16,7 +16,6 @@ import frontmatter
 
 from site_builder.core.model import Article
 
-REPO = Path(__file__).resolve().parent.parent
 WHEN = datetime(2025, 1, 1, tzinfo=timezone.utc)
 P = ParamSpec("P")
 R = TypeVar("R")
