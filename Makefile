@@ -35,7 +35,7 @@ browser:
 # The layer contract (pyproject's [tool.importlinter]), types and lint, then every test.
 lint: $(TEST_STAMP)
 	$(BIN)/lint-imports
-	$(BIN)/mypy site_builder
+	$(BIN)/mypy site_builder tests benchmarks
 	$(BIN)/ruff check site_builder tests benchmarks
 
 test: $(TEST_STAMP) browser lint

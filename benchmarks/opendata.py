@@ -25,7 +25,7 @@ from site_builder.site.formats.opendata import (archive_listing, archive_tables,
                                                 row_digests, write_whole_data_file)
 
 
-def timed(make):  # type: ignore[no-untyped-def]
+def timed(make):
     start = time.perf_counter()
     value = make()
     return value, time.perf_counter() - start

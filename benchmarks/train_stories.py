@@ -25,8 +25,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from quality import canonical_of, load  # noqa: E402
 from site_builder.core.config import StoryWeights  # noqa: E402
+from site_builder.core.model import Article, Registries  # noqa: E402
 from site_builder.intel.evaluate import read_labels, story_scores  # noqa: E402
 from site_builder.intel import storymodel  # noqa: E402
+from site_builder.intel.similarity import PairEvidence  # noqa: E402
 from site_builder.intel.storymodel import FEATURES, pair_features  # noqa: E402
 from site_builder.intel.segments import compute_stories  # noqa: E402
 from site_builder.intel import stories  # noqa: E402
@@ -37,8 +39,8 @@ from site_builder.intel.storymodel import same_story  # noqa: E402
 @dataclass
 class Site:
     name: str
-    articles: list
-    registries: object
+    articles: list[Article]
+    registries: Registries
     labels: dict[str, str]
     features: np.ndarray     # candidate pairs x FEATURES
     same: np.ndarray         # 1.0 where the pair is one story
@@ -52,14 +54,14 @@ def prepare(path: Path, weights: StoryWeights) -> Site:
     articles, registries = load(path, 2)
     labels = read_labels(path / "labels.csv")
     path_of = {a.slug: a.path for a in articles}
-    found: list[tuple[object, list[str], list[float]]] = []
-    pairs_of_part: list[object] = []
+    found: list[tuple[PairEvidence, list[str], list[float]]] = []
+    pairs_of_part: list[PairEvidence] = []
 
-    def recording_same_story(pairs, weights):      # type: ignore[no-untyped-def]
+    def recording_same_story(pairs, weights):
         pairs_of_part.append(pairs)
         return same_story(pairs, weights)
 
-    def recording_cluster(similar, days, keys, *rest, **named):    # type: ignore[no-untyped-def]
+    def recording_cluster(similar, days, keys, *rest, **named):
         found.append((pairs_of_part[-1], list(keys), list(days)))
         return cluster(similar, days, keys, *rest, **named)
 

@@ -20,14 +20,47 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 ARTIFACTS = REPO / "test-artifacts"
 
 
-@pytest.fixture
-def example_site(tmp_path: Path) -> Path:
-    """A private copy of the example archive (content/ and site.toml)."""
-    site = tmp_path / "site"
-    site.mkdir()
+def copy_example(site: Path) -> Path:
+    """The example archive (content/ and site.toml) copied into `site`."""
+    site.mkdir(parents=True)
     shutil.copytree(REPO / "content", site / "content")
     shutil.copy(REPO / "site.toml", site / "site.toml")
     return site
+
+
+@pytest.fixture
+def example_site(tmp_path: Path) -> Path:
+    """A private copy of the example archive, to edit and build."""
+    return copy_example(tmp_path / "site")
+
+
+@pytest.fixture(scope="session")
+def built_example(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The example archive built once (without a search index) for the tests that only read its
+    output/. Read-only: a test that edits or rebuilds the site takes `example_site`; a change to the
+    output fails the session."""
+    yield from _shared_build(tmp_path_factory.mktemp("built-example"), search=False)
+
+
+@pytest.fixture(scope="session")
+def indexed_example(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """`built_example` with its search index, as read-only."""
+    yield from _shared_build(tmp_path_factory.mktemp("indexed-example"), search=True)
+
+
+def _shared_build(folder: Path, search: bool) -> Iterator[Path]:
+    from site_builder.build.pipeline import BuildOptions, build
+    site = copy_example(folder / "site")
+    build(site, BuildOptions(search=search, jobs=1))
+    before = _stamps(site / "output")
+    yield site
+    assert _stamps(site / "output") == before, "a test changed a shared built example"
+
+
+def _stamps(folder: Path) -> dict[str, tuple[int, int]]:
+    """Each file under `folder`: its size and modification time."""
+    return {str(p.relative_to(folder)): (p.stat().st_size, p.stat().st_mtime_ns)
+            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def database_contents(path: Path) -> bytes:

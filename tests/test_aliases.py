@@ -5,14 +5,15 @@ from datetime import datetime, timezone
 
 from site_builder.core.model import Article, Entity
 from site_builder.core.slugs import slugify
-from site_builder.intel.aliases import letters_key, suggest_aliases
+from site_builder.intel.aliases import AliasSuggestion, letters_key, suggest_aliases
+from tests.factories import article
 
 WHEN = datetime(2025, 1, 1, tzinfo=timezone.utc)
 
 
-def article(path: str, entities: list[str]) -> Article:
-    return Article(path=path, slug=path[:-3], title="t", date=WHEN, source="s", body="",
-                   entities=tuple(entities), lines=(("entities", 6),))
+def written(path: str, entities: list[str]) -> Article:
+    """An article naming `entities` on line 6 of `path`."""
+    return article(path[:-3], "", 0, "s", "t", when=WHEN, path=path, entities=entities, lines=(("entities", 6),))
 
 
 def canonical_from(entities: list[Entity]):
@@ -20,16 +21,16 @@ def canonical_from(entities: list[Entity]):
     return lambda name: names.get(name.casefold()) or slugify(name)
 
 
-def suggested(articles: list[Article], registry: list[Entity]) -> dict[tuple[str, str], object]:
+def suggested(articles: list[Article], registry: list[Entity]) -> dict[tuple[str, str], AliasSuggestion]:
     return {(s.name, s.other): s for s in suggest_aliases(articles, registry, canonical_from(registry))}
 
 
 def test_a_registry_spelling_a_letter_or_a_transliteration_off_is_suggested_where_first_written() -> None:
     registry = [Entity("abbas-araqchi", "Abbas Araqchi", "person"),
                 Entity("strait-of-hormuz", "Strait of Hormuz", aliases=("Hormuz",))]
-    articles = [article("a.md", ["Abbas Araqchi", "Strait of Hormuz", "Iran"]),
-                article("b.md", ["Abbas Araghchi", "Hormoz", "Iraq"]),
-                article("c.md", ["Abbas Araghchi", "Strait of Hormoz"])]
+    articles = [written("a.md", ["Abbas Araqchi", "Strait of Hormuz", "Iran"]),
+                written("b.md", ["Abbas Araghchi", "Hormoz", "Iraq"]),
+                written("c.md", ["Abbas Araghchi", "Strait of Hormoz"])]
     found = suggested(articles, registry)
     assert set(found) == {("Abbas Araghchi", "Abbas Araqchi"), ("Hormoz", "Hormuz"),
                           ("Strait of Hormoz", "Strait of Hormuz")}
@@ -40,8 +41,8 @@ def test_a_registry_spelling_a_letter_or_a_transliteration_off_is_suggested_wher
 
 
 def test_spellings_the_same_but_for_punctuation_are_one_suggestion_the_rarer_as_the_alias() -> None:
-    articles = [article("a.md", ["U.S. president"]), article("b.md", ["US president"]),
-                article("c.md", ["US president"])]
+    articles = [written("a.md", ["U.S. president"]), written("b.md", ["US president"]),
+                written("c.md", ["US president"])]
     found = suggested(articles, [])
     assert list(found) == [("U.S. president", "US president")]
     assert letters_key("São Paulo") == letters_key("sao-paulo") == "saopaulo"
@@ -54,7 +55,7 @@ def test_distinct_names_are_never_suggested() -> None:
                 Entity("president-of-south-korea", "President of South Korea"),
                 Entity("northern-ireland", "Northern Ireland"), Entity("sudan", "Sudan"),
                 Entity("austria", "Austrian Airlines")]
-    articles = [article("a.md", ["Visa policy of the United States", "2024 US Open", "Women's singles", "Iraq",
+    articles = [written("a.md", ["Visa policy of the United States", "2024 US Open", "Women's singles", "Iraq",
                                  "Visa policy of South Korea", "Southern Ireland", "South Sudan",
                                  "Australian Airlines", "United State of Mind"])]
     assert suggested(articles, registry) == {}
@@ -62,5 +63,5 @@ def test_distinct_names_are_never_suggested() -> None:
 
 def test_known_aliases_not_suggested() -> None:
     registry = [Entity("abbas-araqchi", "Abbas Araqchi", aliases=("Abbas Araghchi", "Araghchi", "Araqchi"))]
-    articles = [article("a.md", ["Abbas Araqchi", "Araqchi"]), article("b.md", ["Abbas Araghchi", "Araghchi"])]
+    articles = [written("a.md", ["Abbas Araqchi", "Araqchi"]), written("b.md", ["Abbas Araghchi", "Araghchi"])]
     assert suggest_aliases(articles, registry, canonical_from(registry)) == []

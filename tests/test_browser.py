@@ -4,7 +4,6 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from site_builder.build.pipeline import BuildOptions, build
 from tests.conftest import ARTIFACTS
 
 pytestmark = pytest.mark.browser
@@ -38,9 +37,8 @@ def crawl(page: object, start: str, prefix: str) -> tuple[set[str], list[str]]:
     return seen, broken
 
 
-def test_every_internal_link_resolves_and_screenshots(example_site: Path, static_server: object, browser: object) -> None:
-    build(example_site, BuildOptions(search=False, jobs=1))
-    base = static_server(example_site / "output") + "/"  # type: ignore[operator]
+def test_every_internal_link_resolves_and_screenshots(built_example: Path, static_server: object, browser: object) -> None:
+    base = static_server(built_example / "output") + "/"  # type: ignore[operator]
     context = browser.new_context()  # type: ignore[attr-defined]
     page = context.new_page()
     seen, broken = crawl(page, base, base)

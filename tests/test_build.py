@@ -13,9 +13,8 @@ HORMUZ = "articles/2025/06/23/eu-warns-extremely-dangerous-if-iran-closes-strait
 
 
 @pytest.fixture
-def built(example_site: Path) -> Path:
-    build(example_site, BuildOptions(search=False, jobs=1))
-    return example_site / "output"
+def built(built_example: Path) -> Path:
+    return built_example / "output"
 
 
 def page(output: Path, rel: str) -> str:

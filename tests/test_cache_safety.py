@@ -19,6 +19,7 @@ from site_builder.content import articles as content_module
 from site_builder.build.pipeline import BuildOptions, build
 from site_builder.core.errors import SiteError
 from tests.test_incremental import HORMUZ, assert_same_as_clean, edit
+from tests.factories import spy
 
 CACHE = ".site-builder-cache"
 PAGE = "articles/2025/06/23/eu-warns-extremely-dangerous-if-iran-closes-strait-of-hormuz/index.html"
@@ -290,9 +291,9 @@ def test_an_earlier_versions_cache_without_the_marker_is_kept_and_used(example_s
     (cache / ".site-builder-cache.json").unlink()
     kept = {rel for rel in files_of(cache) if rel.startswith("parsed-")}
     edit(example_site, HORMUZ, "The European Union has been urging", "The European Union had been urging")
-    read = []
+    read: list[str] = []
     real = content_module.read_text
-    monkeypatch.setattr(content_module, "read_text", lambda path, rel: read.append(rel) or real(path, rel))
+    monkeypatch.setattr(content_module, "read_text", spy(real, lambda path, rel: read.append(rel)))
     assert built(example_site).written > 0
     assert read == [HORMUZ]      # the other files come from the parse cache
     assert kept <= set(files_of(cache)) and (cache / ".site-builder-cache.json").is_file()

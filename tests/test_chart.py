@@ -14,15 +14,22 @@ def parse(svg: str) -> ET.Element:
     return ET.fromstring(svg)
 
 
+def only(root: ET.Element, path: str) -> ET.Element:
+    """The one element at `path` (an assertion, not a None, when there is none)."""
+    found = root.find(path)
+    assert found is not None, path
+    return found
+
+
 def test_text_alternative_summarises() -> None:
     root = parse(coverage_chart(SEED, title="Coverage of the story"))
     assert root.get("role") == "img"
-    assert root.find(f"{SVG}title").text == "Coverage of the story"
-    desc = root.find(f"{SVG}desc").text
+    assert only(root, f"{SVG}title").text == "Coverage of the story"
+    desc = only(root, f"{SVG}desc").text or ""
     assert desc.startswith("5 articles from 4 sources between 23 June 2025 and 23 June 2025.")
-    title_id, desc_id = root.get("aria-labelledby").split()
-    assert root.find(f"{SVG}title").get("id") == title_id
-    assert root.find(f"{SVG}desc").get("id") == desc_id
+    title_id, desc_id = root.get("aria-labelledby", "").split()
+    assert only(root, f"{SVG}title").get("id") == title_id
+    assert only(root, f"{SVG}desc").get("id") == desc_id
 
 
 def test_bars_cover_every_day_and_stack_per_source() -> None:
@@ -60,7 +67,7 @@ def test_small_mode_has_no_legend() -> None:
     root = parse(coverage_chart(SEED, title="t", small=True))
     texts = [t.text for t in root.iter(f"{SVG}text")]
     assert "Daily8" not in texts and "Articles" not in texts
-    assert int(root.get("width")) < 640
+    assert int(root.get("width", "")) < 640
 
 
 def test_hostile_strings_are_text() -> None:
@@ -68,7 +75,7 @@ def test_hostile_strings_are_text() -> None:
     svg = coverage_chart(counts, title=HOSTILE + "\x00\x1b")
     assert "<script" not in svg and "<img" not in svg and "{{ 7*7 }}" in svg
     root = parse(svg)
-    assert root.find(f"{SVG}title").text == HOSTILE
+    assert only(root, f"{SVG}title").text == HOSTILE
     assert HOSTILE in [t.text for t in root.iter(f"{SVG}text")] or any(
         (t.text or "").startswith("</script>") for t in root.iter(f"{SVG}text"))
 
@@ -80,7 +87,7 @@ def test_no_script_or_external_resources() -> None:
 
 def test_empty_counts() -> None:
     root = parse(coverage_chart({}, title="t"))
-    assert root.find(f"{SVG}desc").text == "No articles."
+    assert only(root, f"{SVG}desc").text == "No articles."
     assert summary_text({(DAY, "A"): 0}) == "No articles."
 
 

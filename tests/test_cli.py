@@ -10,10 +10,7 @@ from click.testing import CliRunner
 
 from site_builder.cli import main
 from tests.conftest import write_article
-
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "site_builder", *args], capture_output=True, text=True)
+from tests.factories import run
 
 
 def test_build_summary_and_exit_status(example_site: Path) -> None:

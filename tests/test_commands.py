@@ -17,6 +17,7 @@ import frontmatter
 import pytest
 
 from tests.conftest import REPO
+from tests.factories import run
 from tests.test_server import free_port
 
 STORY = "iran-us-strikes-2025"
@@ -25,10 +26,6 @@ ARTICLES = ["eu-warns-extremely-dangerous-if-iran-closes-strait-of-hormuz",
             "khamenei-asks-putin-for-more-help-after-us-strikes-on-iran",
             "pm-shehbaz-chairs-nsc-meeting-amid-iran-us-tensions",
             "russian-streamer-stepan-scoffy-detained-after-desecrating-flag"]
-
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "site_builder", *args], capture_output=True, text=True, cwd=REPO)
 
 
 def labels(site: Path, stories: dict[str, str]) -> Path:

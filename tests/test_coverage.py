@@ -12,6 +12,7 @@ from site_builder.intel.coverage import coverage_matrix, source_profile
 from site_builder.site.wording import lag_text
 from site_builder.core.model import Article, Event, Story, Version
 from tests.conftest import write_article
+from tests.factories import article
 
 STORY = "stories/iran-us-strikes-2025/index.html"
 REUTERS_FIRST = "iran-supreme-leader-asks-putin-to-do-more-after-us-strikes"
@@ -22,15 +23,9 @@ def cells(row: lxml.html.HtmlElement) -> list[str]:
     return [" ".join(cell.text_content().split()) for cell in row.xpath("./th|./td")]
 
 
-@pytest.fixture(scope="module")
-def seed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    import shutil
-
-    from tests.conftest import REPO
-    site = tmp_path_factory.mktemp("coverage") / "site"
-    shutil.copytree(REPO / "content", site / "content")
-    shutil.copy(REPO / "site.toml", site / "site.toml")
-    return build(site, BuildOptions(search=False, jobs=1)).output
+@pytest.fixture
+def seed(built_example: Path) -> Path:
+    return built_example / "output"
 
 
 def test_the_story_matrix_puts_both_reuters_copies_in_one_row_and_the_others_in_their_own(seed: Path) -> None:
@@ -77,8 +72,8 @@ def test_the_source_pages_show_their_profiles(seed: Path) -> None:
 
 def _article(slug: str, source: str, when: str, title: str = "Same headline", wire: str | None = None,
              date_only: bool = False) -> Article:
-    return Article(f"content/articles/{slug}.md", slug, title, datetime.fromisoformat(when), source, "", wire=wire,
-                   date_only=date_only)
+    return article(slug, "", 0, source, title, when=datetime.fromisoformat(when), path=f"content/articles/{slug}.md",
+                   wire=wire, date_only=date_only)
 
 
 def test_lags_are_measured_from_the_first_report_and_headline_changes_and_wire_copies_marked() -> None:

@@ -59,6 +59,8 @@ def test_a_field_added_to_the_archive_or_its_index_is_watched_without_listing_it
     archive, index, config = example(example_site)
     grown, index = with_field(archive, "rumours", {"a": "b"}), with_field(index, "threads", ["x"])
     recorder = Recorder()
+    seen: Any       # the records grown by a field, which their classes do not declare
+    seen_index: Any
     seen, seen_index = watched(grown, index, recorder)
     assert seen.rumours["a"] == "b" and list(seen_index.threads) == ["x"]
     assert recorder.take() == {f"rumours{SEP}a", f"i.threads{SEP}{WHOLE}"}

@@ -10,15 +10,15 @@ from site_builder.intel.evaluate import read_labels, story_scores, version_score
 
 def test_perfect_and_split_scores():
     labels = {"a": "x", "b": "x", "c": "y"}
-    perfect = story_scores({"a": 1, "b": 1, "c": 2}, labels)
+    perfect = story_scores({"a": "1", "b": "1", "c": "2"}, labels)
     assert perfect.pairwise_f1 == 1.0 and perfect.bcubed_f1 == 1.0
-    split = story_scores({"a": 1, "b": 2, "c": 3}, labels)
+    split = story_scores({"a": "1", "b": "2", "c": "3"}, labels)
     assert split.pairwise_precision == 1.0 and split.pairwise_recall == 0.0
     assert split.bcubed_precision == 1.0 and split.bcubed_recall == pytest.approx((0.5 + 0.5 + 1) / 3)
 
 
 def test_merged_scores():
-    merged = story_scores({"a": 1, "b": 1, "c": 1}, {"a": "x", "b": "x", "c": "y"})
+    merged = story_scores({"a": "1", "b": "1", "c": "1"}, {"a": "x", "b": "x", "c": "y"})
     assert merged.pairwise_precision == pytest.approx(1 / 3) and merged.pairwise_recall == 1.0
     assert merged.bcubed_precision == pytest.approx((2 / 3 + 2 / 3 + 1 / 3) / 3)
 

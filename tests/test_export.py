@@ -19,19 +19,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from site_builder.build.pipeline import BuildOptions, build
 from site_builder.cli import main
 from site_builder.site.formats.opendata import SCHEMA
-from tests.conftest import REPO
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    site = tmp_path_factory.mktemp("export") / "site"
-    shutil.copytree(REPO / "content", site / "content")
-    shutil.copy(REPO / "site.toml", site / "site.toml")
-    build(site, BuildOptions(search=False, jobs=1))
-    return site
+@pytest.fixture
+def built(built_example: Path) -> Path:
+    return built_example
 
 
 def export(site: Path, *args: str) -> tuple[int, str]:

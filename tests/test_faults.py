@@ -228,7 +228,7 @@ def test_without_renameat2_a_failure_between_the_two_moves_puts_the_output_back(
     _edit_everything(example_site)
     monkeypatch.setattr(writer, "_renameat2", lambda: None)
     writer.can_exchange.cache_clear()
-    real_replace, failed = os.replace, []
+    real_replace, failed = os.replace, list[object]()
 
     def replace(source: object, target: object) -> None:
         if Path(str(target)) == output and not failed:    # the next site moved in, after the output moved aside
@@ -244,7 +244,7 @@ def test_without_renameat2_a_failure_between_the_two_moves_puts_the_output_back(
     writer.can_exchange.cache_clear()
 
 
-def _full_disk_after(calls: int):   # type: ignore[no-untyped-def]
+def _full_disk_after(calls: int):
     count = {"n": 0}
 
     def fail(*args: object, **kwargs: object) -> None:
@@ -324,11 +324,11 @@ def test_a_file_changed_during_the_build_is_picked_up_next_time(example_site: Pa
     assert snapshot(output) == clean_build(example_site, example_site.parent / "clean")
 
 
-def _killed_in_the_worker(real):   # type: ignore[no-untyped-def]
+def _killed_in_the_worker(real):
     """`real`, but a forked worker that runs it is killed with SIGKILL, as the kernel's out-of-memory killer does."""
     parent = os.getpid()
 
-    def run(*args, **kwargs):   # type: ignore[no-untyped-def]
+    def run(*args, **kwargs):
         if os.getpid() != parent:
             os.kill(os.getpid(), signal.SIGKILL)
         return real(*args, **kwargs)

@@ -6,12 +6,12 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import frontmatter
 import pytest
 
 from site_builder.content.articles import parse_article
 from site_builder.importer.text import is_headline, split_teasers
 from site_builder.importer.plan import ImportReport, escape_markdown, import_paths
+from tests.factories import Post, read_post
 
 REPO = Path(__file__).resolve().parent.parent
 RAW = REPO / "tests" / "fixtures" / "raw"
@@ -35,16 +35,16 @@ def site(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def articles(site: Path) -> dict[str, frontmatter.Post]:
+def articles(site: Path) -> dict[str, Post]:
     """Every written article by slug."""
-    return {p.stem: frontmatter.load(p) for p in sorted((site / "content" / "articles").glob("*.md"))}
+    return {p.stem: read_post(p) for p in sorted((site / "content" / "articles").glob("*.md"))}
 
 
-def by_title(site: Path, title: str) -> tuple[str, frontmatter.Post]:
+def by_title(site: Path, title: str) -> tuple[str, Post]:
     return next((slug, post) for slug, post in articles(site).items() if post["title"] == title)
 
 
-def paragraphs(post: frontmatter.Post) -> list[str]:
+def paragraphs(post: Post) -> list[str]:
     return [p for p in post.content.split("\n\n") if p.strip()]
 
 
@@ -170,7 +170,7 @@ def test_second_copy_is_a_new_version_of_the_first(site: Path) -> None:
     main_path = next(p for p in first.written if "supreme-leader" in p)
     assert [(v.path, v.of) for v in report.versions] == [(report.written[0], main_path)]
     assert f"new version of {main_path}" in "\n".join(report.lines())
-    post = frontmatter.load(site / report.written[0])
+    post = read_post(site / report.written[0])
     assert post["source"] == "Unknown source"
     assert any("names no outlet" in note for note in post["review"]["notes"])
     assert "## MEDIATION" in post.content
@@ -180,7 +180,7 @@ def test_second_copy_is_a_new_version_of_the_first(site: Path) -> None:
 
 def test_source_argument_names_the_outlet(site: Path) -> None:
     report = import_paths([SECOND], site, date=DAY, source="unidentified outlet")
-    assert frontmatter.load(site / report.written[0])["source"] == "Unidentified outlet"
+    assert read_post(site / report.written[0])["source"] == "Unidentified outlet"
 
 
 def test_importing_again_writes_nothing_and_says_why(site: Path) -> None:
@@ -227,7 +227,7 @@ def test_dry_run_writes_nothing(site: Path) -> None:
 def test_saved_html_page_gives_text_and_metadata(site: Path) -> None:
     report = import_paths([HTML], site)
     assert report.ok and len(report.written) == 1
-    post = frontmatter.load(site / report.written[0])
+    post = read_post(site / report.written[0])
     assert post["title"] == "Harbour pilots strike halts Rotterdam shipping"
     assert post["date"] == "2025-06-24T08:15:00+02:00"
     assert post["source"] == "The Coastal Herald"
@@ -275,7 +275,7 @@ def test_latin1_text_is_decoded(site: Path, tmp_path: Path) -> None:
     path.write_bytes(text.encode("latin-1"))
     report = import_paths([path], site, date=DAY)
     assert report.ok and len(report.written) == 1
-    post = frontmatter.load(site / report.written[0])
+    post = read_post(site / report.written[0])
     assert post["title"] == "Café owners in São Paulo protest new tax"
     assert "José Conceição" in post.content
     assert any(note.startswith("decoded as ") for note in post["review"]["notes"])
@@ -283,7 +283,7 @@ def test_latin1_text_is_decoded(site: Path, tmp_path: Path) -> None:
 
 def test_no_date_anywhere_uses_the_file_date_and_says_so(site: Path) -> None:
     report = import_paths([SECOND], site)
-    post = frontmatter.load(site / report.written[0])
+    post = read_post(site / report.written[0])
     assert any("modification date" in note for note in post["review"]["notes"])
 
 
@@ -293,7 +293,7 @@ def test_hostile_title_is_quoted_safely(site: Path, tmp_path: Path) -> None:
                     "LONDON: A paragraph of text about something that happened on Monday in the city.\n",
                     encoding="utf-8")
     report = import_paths([path], site, date=DAY)
-    post = frontmatter.load(site / report.written[0])
+    post = read_post(site / report.written[0])
     assert post["title"] == "--- !!python/object:os.system 'echo hi' # <script>: *bold*"
     parsed = parse_article(site / report.written[0], report.written[0], ZoneInfo("UTC"))
     assert parsed.problems == ()

@@ -18,7 +18,6 @@ from importlib.metadata import packages_distributions
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import frontmatter
 import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
@@ -32,6 +31,7 @@ from site_builder.importer.html import parse_html
 from site_builder.importer.text import Block, has_prose
 from site_builder.importer.plan import import_paths
 from tests.conftest import write_article
+from tests.factories import Post, read_post
 
 REPO = Path(__file__).resolve().parent.parent
 PAGES = REPO / "tests" / "fixtures" / "import-real"
@@ -48,12 +48,12 @@ def site(tmp_path: Path) -> Path:
     return root
 
 
-def only_post(site: Path, report: importer.ImportReport) -> frontmatter.Post:
+def only_post(site: Path, report: importer.ImportReport) -> Post:
     assert report.ok and len(report.written) == 1, report.lines()
-    return frontmatter.load(site / report.written[0])
+    return read_post(site / report.written[0])
 
 
-def paragraphs(post: frontmatter.Post) -> list[str]:
+def paragraphs(post: Post) -> list[str]:
     return [p for p in post.content.split("\n\n") if p.strip()]
 
 
@@ -110,7 +110,7 @@ def test_many_files_are_read_in_parallel_and_written_in_order(site: Path, tmp_pa
             f"{n + 2} weeks, the city said, and traffic is back to normal.\n", encoding="utf-8")
     report = import_paths([folder], site, date=DAY, jobs=2)
     assert report.ok and len(report.written) == count
-    titles = [frontmatter.load(site / path)["title"] for path in report.written]
+    titles = [read_post(site / path)["title"] for path in report.written]
     assert titles == [f"Bridge number {n} reopens" for n in range(count)]
 
 
@@ -124,13 +124,13 @@ def test_a_reading_worker_killed_leaves_the_rest_to_this_process(site: Path, tmp
                                              f"Monday after {n + 2} weeks in the yard, the port said.\n", encoding="utf-8")
     parent, real = os.getpid(), importer.prepared
 
-    def killed_in_a_worker(given, options, imported_at):   # type: ignore[no-untyped-def]
+    def killed_in_a_worker(given, options, imported_at):
         if os.getpid() != parent:
             os.kill(os.getpid(), signal.SIGKILL)
         return real(given, options, imported_at)
     monkeypatch.setattr(importer, "prepared", killed_in_a_worker)
     report = import_paths([folder], site, date=DAY, jobs=2)
-    assert report.ok and [frontmatter.load(site / path)["title"] for path in report.written] == [
+    assert report.ok and [read_post(site / path)["title"] for path in report.written] == [
         f"Ferry number {n} sails again" for n in range(count)]
 
 
@@ -285,7 +285,7 @@ def test_provenance_is_the_file_name_its_sha256_and_the_import_time(site: Path, 
     before = datetime.now(timezone.utc).replace(microsecond=0)
     report = import_paths([folder, single], site)
     assert report.ok and len(report.written) == 2
-    posts = [frontmatter.load(site / path) for path in report.written]
+    posts = [read_post(site / path) for path in report.written]
     assert [p["review"]["imported_from"] for p in posts] == ["saved/june/ferry.html", "japanese.html"]
     assert posts[0]["review"]["sha256"] == hashlib.sha256(page.read_bytes()).hexdigest()
     assert datetime.fromisoformat(posts[1]["review"]["imported_at"]) >= before

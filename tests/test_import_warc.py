@@ -8,7 +8,6 @@ import json
 import zipfile
 from pathlib import Path
 
-import frontmatter
 import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
@@ -16,6 +15,7 @@ from warcio.warcwriter import WARCWriter
 from site_builder.build.pipeline import BuildOptions, build
 from site_builder.importer.plan import import_paths
 from site_builder.importer.warc import archive_captures
+from tests.factories import Post, read_post
 
 PARAGRAPHS = [
     "Negotiators from both countries met in Geneva on Monday to resume talks on the disputed border, officials "
@@ -61,9 +61,9 @@ def write_warc(path: Path, captures: list[tuple[str, str, str, bytes]] = CAPTURE
     return path
 
 
-def imported(site: Path) -> list[frontmatter.Post]:
+def imported(site: Path) -> list[Post]:
     """The imported articles, the first capture's first."""
-    return sorted((frontmatter.load(p) for p in (site / "content/articles").glob("border-*.md")),
+    return sorted((read_post(p) for p in (site / "content/articles").glob("border-*.md")),
                   key=lambda post: len(post["title"]))
 
 

@@ -3,6 +3,7 @@ from pathlib import Path
 
 from site_builder.build.pipeline import BuildOptions, build
 from tests.conftest import database_contents, write_article
+from tests.factories import spy
 
 ARTICLES = "content/articles"
 HORMUZ = f"{ARTICLES}/eu-warns-extremely-dangerous-if-iran-closes-strait-of-hormuz.md"
@@ -89,7 +90,7 @@ def test_stories_and_related_are_kept_while_what_they_read_is_unchanged(example_
     from site_builder.intel import segments
     computed: list[int] = []
     real = segments.part_stories
-    monkeypatch.setattr(segments, "part_stories", lambda *a, **k: computed.append(1) or real(*a, **k))
+    monkeypatch.setattr(segments, "part_stories", spy(real, lambda *a, **k: computed.append(1)))
     build(example_site, BuildOptions(search=False, jobs=1))
     edit(example_site, HORMUZ, "tags: [diplomacy, shipping]", "tags: [diplomacy, shipping, oil]")
     build(example_site, BuildOptions(search=False, jobs=1))

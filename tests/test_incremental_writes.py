@@ -7,8 +7,6 @@ import random
 import re
 import shutil
 import sqlite3
-import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -18,17 +16,14 @@ import pytest
 
 from site_builder.build.pipeline import BuildOptions, build
 from tests.conftest import database_contents, write_article
+from tests.factories import run
 from tests.test_faults import Child, add_generated, children, clean_build, modify, snapshot  # noqa: F401 (a fixture)
-
-
-def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "site_builder", *args], capture_output=True, text=True, timeout=300)
 
 
 # -- the stage clock ---------------------------------------------------------------------------------------
 def test_timings_prints_every_stage_after_the_summary(example_site: Path) -> None:
     from site_builder.build.clock import STAGES
-    done = run_cli("build", "--site", str(example_site), "--no-search", "--jobs", "1", "--timings")
+    done = run("build", "--site", str(example_site), "--no-search", "--jobs", "1", "--timings")
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     summary = next(n for n, line in enumerate(lines) if line.startswith("built "))
@@ -49,7 +44,7 @@ def test_the_stages_have_one_name_in_code_readme_and_timings() -> None:
 
 
 def test_without_timings_only_the_summary_is_printed(example_site: Path) -> None:
-    done = run_cli("build", "--site", str(example_site), "--no-search", "--jobs", "1")
+    done = run("build", "--site", str(example_site), "--no-search", "--jobs", "1")
     assert done.returncode == 0, done.stderr
     assert [line for line in done.stdout.splitlines() if line.strip()][-1].startswith("built ")
     assert "stages:" not in done.stdout

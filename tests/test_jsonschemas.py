@@ -20,8 +20,8 @@ from site_builder.core.config import load_config
 from site_builder.core.errors import SiteError
 from tests.conftest import REPO
 
-GOOD = {"title": "EU warns on Hormuz", "date": "2025-06-23", "source": "Daily8"}
-FRONT_MATTER_CASES = {      # front matter -> whether check accepts it without an error or an unknown key
+GOOD: dict[str, object] = {"title": "EU warns on Hormuz", "date": "2025-06-23", "source": "Daily8"}
+FRONT_MATTER_CASES: dict[str, tuple[dict[str, object], bool]] = {      # front matter -> whether check accepts it without an error or an unknown key
     "good": (GOOD, True),
     "all keys": (GOOD | {"url": "https://example.org/a", "wire": "AP", "dateline": "ISLAMABAD", "story": "iran-2025",
                          "entities": ["Iran", "Oman"], "tags": "oil", "related": ["other-article"],

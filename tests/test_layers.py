@@ -22,7 +22,7 @@ def test_dependencies_point_one_way() -> None:
 
 
 def test_types_check() -> None:
-    result = _run("mypy", "site_builder")
+    result = _run("mypy", "site_builder", "tests", "benchmarks")
     assert result.returncode == 0, result.stdout + result.stderr
 
 

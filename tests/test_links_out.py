@@ -73,7 +73,7 @@ def test_templates_and_static_files_linked_outside_the_site_are_refused(example_
 
 
 # -- links that stay inside the site are followed, and what they lead to is stamped ---------------
-def _build(site: Path):   # type: ignore[no-untyped-def]
+def _build(site: Path):
     return build(site, BuildOptions(search=False, jobs=1))
 
 

@@ -31,11 +31,9 @@ def copy_seed(root: Path) -> Path:
     return site
 
 
-@pytest.fixture(scope="module")
-def seed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    site = copy_seed(tmp_path_factory.mktemp("opendata"))
-    build(site, BuildOptions(search=False, jobs=1))
-    return site
+@pytest.fixture
+def seed(built_example: Path) -> Path:
+    return built_example
 
 
 @pytest.fixture

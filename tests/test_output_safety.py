@@ -6,8 +6,6 @@ import gzip
 import os
 import shutil
 import sqlite3
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -24,17 +22,13 @@ from site_builder.build import writer
 from site_builder.build.writer import recover
 from tests.conftest import database_contents, write_article
 from tests.test_faults import snapshot
+from tests.factories import run, spy
 
 SECRET = "zebrasecretword"
 SECRET_ARTICLE = (f"---\ntitle: A report taken down\ndate: 2025-06-20\nsource: Reuters\n---\n"
                   f"The {SECRET} was in this text.\n")
 NO_SEARCH = BuildOptions(search=False, jobs=1)
 MARKER = ".site-builder-output"
-
-
-def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "site_builder", *args], capture_output=True, text=True,
-                          env={**os.environ, **(env or {})}, timeout=300)
 
 
 def within(seconds: float, call: Callable[[], Any]) -> Any:
@@ -78,7 +72,7 @@ def test_a_folder_holding_other_files_is_refused_and_left_alone(example_site: Pa
     folder.mkdir()
     (folder / "thesis.docx").write_bytes(b"years of work")
     (folder / "notes").mkdir()
-    result = run_cli("build", "--site", str(example_site), "--output", str(folder), "--no-search")
+    result = run("build", "--site", str(example_site), "--output", str(folder), "--no-search")
     assert result.returncode == 1
     assert f"error: --output: the output folder {folder} holds files site_builder did not write " \
            f"(notes, thesis.docx) (choose a new or empty folder, or move those files away;" in result.stderr
@@ -127,7 +121,7 @@ def test_an_output_setting_overlapping_an_input_or_the_cache_is_refused(example_
 def test_an_output_option_overlapping_an_input_or_the_cache_is_refused(example_site: Path, option: str) -> None:
     (example_site / "templates").mkdir()
     (example_site / "static").mkdir()
-    result = run_cli("build", "--site", str(example_site), "--output", str(example_site / option), "--no-search")
+    result = run("build", "--site", str(example_site), "--output", str(example_site / option), "--no-search")
     assert result.returncode == 1
     assert result.stderr.startswith("error: --output: the output folder ")
     assert "(choose a separate folder such as output/)" in result.stderr and "Traceback" not in result.stderr
@@ -199,8 +193,8 @@ def _busy_output(monkeypatch: pytest.MonkeyPatch, output: Path) -> None:
     def busy(first: object, second: object) -> None:
         if output in (Path(str(first)), Path(str(second))):
             raise OSError(errno.EBUSY, os.strerror(errno.EBUSY), str(output))
-    monkeypatch.setattr(writer.os, "replace", lambda a, b: busy(a, b) or real_replace(a, b))
-    monkeypatch.setattr(writer, "exchange", lambda a, b: busy(a, b) or real_exchange(a, b))
+    monkeypatch.setattr(writer.os, "replace", spy(real_replace, busy))
+    monkeypatch.setattr(writer, "exchange", spy(real_exchange, busy))
 
 
 MOUNT_HINT = ("build into a folder inside it, such as --output {output}/site, and serve that folder "
@@ -420,18 +414,18 @@ def test_a_file_in_the_place_of_the_bundle_is_an_error_not_a_hang(example_site: 
 
 
 def test_a_failed_search_step_is_a_message_and_exit_1_on_the_command_line(example_site: Path, tmp_path: Path) -> None:
-    run_cli("build", "--site", str(example_site), "--no-search")
+    run("build", "--site", str(example_site), "--no-search")
     failing = fake_pagefind(tmp_path, "echo 'thread main panicked' >&2; exit 101")
-    result = run_cli("build", "--site", str(example_site), env={"PAGEFIND_BINARY_PATH": str(failing)})
+    result = run("build", "--site", str(example_site), env={"PAGEFIND_BINARY_PATH": str(failing)})
     assert result.returncode == 1
     assert "search index not built: Pagefind failed: thread main panicked (" in result.stderr
     assert "Traceback" not in result.stderr
 
 
 @pytest.mark.browser
-def test_the_sorted_bundle_searches_and_filters_in_a_browser(example_site: Path, browser: Any,
+def test_the_sorted_bundle_searches_and_filters_in_a_browser(indexed_example: Path, browser: Any,
                                                             static_server: Any) -> None:
-    output = build(example_site, BuildOptions(jobs=1)).output
+    output = indexed_example / "output"
     tab = browser.new_page()
     tab.goto(static_server(output) + "/search/")
     filters, found, unfiltered = tab.evaluate("""async () => {

@@ -10,6 +10,7 @@ import pytest
 
 from site_builder.build.pipeline import BuildOptions, build
 from site_builder.stories import story_listing
+from tests.factories import article_text
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 # One explicit story; the files' names, their order on disk and their time zones all disagree with
@@ -25,10 +26,6 @@ TOPICS = {"Night": "vote count recount ballot", "Dawn": "harbour ferry strike do
           "Noon": "wheat grain export prices", "Morning": "court ruling appeal judge"}
 
 
-def article(title: str, when: str, body: str, extra: str = "") -> str:
-    return f"---\ntitle: {title}\ndate: {when}\nsource: Outlet {title}\n{extra}---\n{body}\n"
-
-
 @pytest.fixture
 def story_site(tmp_path: Path) -> Path:
     site = tmp_path / "site"
@@ -37,7 +34,7 @@ def story_site(tmp_path: Path) -> Path:
     (site / "content/stories.yaml").write_text("- id: day\n  title: One long day\n", encoding="utf-8")
     for name, (title, when) in STORY.items():
         body = f"{title} report. " + " ".join([TOPICS[title]] * 20)
-        (folder / name).write_text(article(title, when, body, "story: day\n"), encoding="utf-8")
+        (folder / name).write_text(article_text(title, when, f"Outlet {title}", "story: day\n", body), encoding="utf-8")
     return site
 
 
@@ -86,12 +83,10 @@ def versions_site(tmp_path: Path) -> Path:
     site = tmp_path / "site"
     folder = site / "content/articles"
     folder.mkdir(parents=True)
-    (folder / "wire.md").write_text(article("Ministers meet over port dues", "2025-06-23T08:00:00Z", FIRST,
-                                            "wire: Reuters\n").replace("Outlet Ministers meet over port dues", "Wire Desk"),
-                                    encoding="utf-8")
-    (folder / "copy.md").write_text(article("Ministers meet over the port dues", "2025-06-23T10:00:00Z", SECOND,
-                                            "wire: Reuters\n").replace("Outlet Ministers meet over the port dues",
-                                                                       "Harbour Gazette"), encoding="utf-8")
+    (folder / "wire.md").write_text(article_text("Ministers meet over port dues", "2025-06-23T08:00:00Z", "Wire Desk",
+                                                 "wire: Reuters\n", FIRST), encoding="utf-8")
+    (folder / "copy.md").write_text(article_text("Ministers meet over the port dues", "2025-06-23T10:00:00Z",
+                                                 "Harbour Gazette", "wire: Reuters\n", SECOND), encoding="utf-8")
     return site
 
 

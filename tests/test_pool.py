@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
@@ -30,8 +31,9 @@ def dies_at_seven(pid: int, n: int) -> int:
     return n
 
 
-def killed(docs: object, bounds: tuple[int, int]) -> object:
+def killed(docs: object, bounds: tuple[int, int]) -> NoReturn:
     os.kill(os.getpid(), signal.SIGKILL)
+    raise AssertionError("the process was killed")
 
 
 @pytest.mark.parametrize("chunksize", [1, 7, 1000])
@@ -78,7 +80,7 @@ def _every_stage_parallel(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     started: list[int] = []
     real = pool._pool
 
-    def counted(jobs: int, shared: object):   # type: ignore[no-untyped-def]
+    def counted(jobs: int, shared: object):
         started.append(jobs)
         return real(jobs, shared)
     monkeypatch.setattr(pool, "_pool", counted)
@@ -99,7 +101,7 @@ def test_a_worker_killed_in_the_text_analysis_fails_the_build_with_a_located_mes
     parent = os.getpid()
     real = textsig._analyse_chunk
 
-    def analysed_or_killed(docs):   # type: ignore[no-untyped-def]
+    def analysed_or_killed(docs):
         if os.getpid() != parent:
             os.kill(os.getpid(), signal.SIGKILL)
         return real(docs)

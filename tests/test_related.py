@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 from site_builder.core.config import RelatedWeights
 from site_builder.core.model import Article, Event, Relation, Story, Version
@@ -8,21 +8,22 @@ from site_builder.intel.related import relation
 from site_builder.intel.segments import related_coverage
 from site_builder.core.slugs import slugify
 from site_builder.site.wording import reasons, relative_time
+from tests.factories import article
 
 WHEN = datetime(2025, 1, 1, 12, tzinfo=timezone.utc)
 
 
-def article(slug: str, entities: list[str], hours: float, text: str, related: tuple[str, ...] = ()) -> Article:
-    return Article(path=f"{slug}.md", slug=slug, title=text, date=WHEN + timedelta(hours=hours), source="S",
-                   body=text, entities=tuple(entities), related=related, summary=text)
+def covering(slug: str, entities: list[str], hours: float, text: str, related: tuple[str, ...] = ()) -> Article:
+    """An article whose title, summary and body are `text`."""
+    return article(slug, text, hours, "S", text, when=WHEN, entities=entities, related=related, summary=text)
 
 
 def test_related_ranked_with_reasons_and_editor_links_first():
-    articles = [article("a", ["Rare Person", "Iran"], 0, "dam collapse floods valley villages", ("z",)),
-                article("b", ["Rare Person", "Iran"], 3, "dam collapse floods valley rescue"),
-                article("c", ["Iran"], 1, "football league result"),
-                article("z", ["Other", "Iran"], 400, "unrelated gardening tips"),
-                article("a2", ["Rare Person"], 1, "dam collapse floods valley villages")]
+    articles = [covering("a", ["Rare Person", "Iran"], 0, "dam collapse floods valley villages", ("z",)),
+                covering("b", ["Rare Person", "Iran"], 3, "dam collapse floods valley rescue"),
+                covering("c", ["Iran"], 1, "football league result"),
+                covering("z", ["Other", "Iran"], 400, "unrelated gardening tips"),
+                covering("a2", ["Rare Person"], 1, "dam collapse floods valley villages")]
     stories = (Story("s", "S", "", False, (Event("a", WHEN, (Version("a"), Version("a2"))), Event("b", WHEN, (Version("b"),)))),)
     related = related_coverage(articles, stories, slugify, RelatedWeights(), names={"rare-person": "Rare P."})
     links = related["a"]
@@ -35,12 +36,12 @@ def test_related_ranked_with_reasons_and_editor_links_first():
 
 
 def test_when_phrases():
-    a = article("a", [], 0, "x")
+    a = covering("a", [], 0, "x")
 
     def when(other: Article) -> str:
         return relative_time(relation(a, other, {}, {}, {}, None))
-    assert when(article("b", [], 1, "x")) == "1 hour later"
-    assert when(article("b", [], -50, "x")) == "2 days earlier"
-    assert when(article("b", [], 0.2, "x")) == "within the hour"
+    assert when(covering("b", [], 1, "x")) == "1 hour later"
+    assert when(covering("b", [], -50, "x")) == "2 days earlier"
+    assert when(covering("b", [], 0.2, "x")) == "within the hour"
     assert relative_time(Relation(by_day=True, days=-1, seconds=-3600.0)) == "1 day earlier"
     assert relative_time(Relation(by_day=True, days=0, seconds=7200.0)) == "same day"

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,14 +11,10 @@ import pytest
 from site_builder.build.pipeline import BuildOptions, build
 from site_builder.core.errors import SiteError
 from tests.conftest import write_article
+from tests.factories import article_text, run
 
 ESCAPES = "\x1b]0;X\x1b\\\x1b[2J\x07\x9b\u202e"   # set the window title, clear the screen, bell, CSI, RTL
 SHOWN_ESCAPES = "\\x1b]0;X\\x1b\\\\x1b[2J\\x07\\x9b\\u202e"
-
-
-def article(title: str = "Fine", date: str = "2025-06-23", source: str = "Daily8", extra: str = "",
-            body: str = "Body.") -> str:
-    return f"---\ntitle: {json.dumps(title)}\ndate: {date}\nsource: {json.dumps(source)}\n{extra}---\n{body}\n"
 
 
 @pytest.fixture
@@ -29,14 +23,9 @@ def site(tmp_path: Path) -> Path:
     root = tmp_path / "site"
     root.mkdir()
     (root / "site.toml").write_text('base_url = "https://example.org/"\n', encoding="utf-8")
-    write_article(root, "first.md", article("First", extra="entities: [Iran]\n"))
-    write_article(root, "second.md", article("Second", date="2025-06-24", extra="entities: [Iran, Russia]\n"))
+    write_article(root, "first.md", article_text("First", extra="entities: [Iran]\n"))
+    write_article(root, "second.md", article_text("Second", date="2025-06-24", extra="entities: [Iran, Russia]\n"))
     return root
-
-
-def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "site_builder", *args], capture_output=True, text=True,
-                          env={**os.environ, **(env or {})})
 
 
 def build_site(site: Path) -> Path:
@@ -51,7 +40,7 @@ def problems_of(site: Path) -> list[str]:
 
 # -- console markup and terminal escapes in content ------------------------------------------
 def test_console_markup_in_a_url_is_a_located_error_not_a_traceback(site: Path) -> None:
-    write_article(site, "bad-url.md", article(extra='url: "[/]x"\n'))
+    write_article(site, "bad-url.md", article_text(extra='url: "[/]x"\n'))
     expected = ("error: content/articles/bad-url.md:5: 'url' must start with http:// or https://, not '[/]x' "
                 "(give the full address)")
     for command in ("build", "check"):
@@ -61,7 +50,7 @@ def test_console_markup_in_a_url_is_a_located_error_not_a_traceback(site: Path) 
 
 
 def test_console_markup_in_titles_is_printed_as_text(site: Path) -> None:
-    write_article(site, "markup.md", article("A [/] title [bold]not bold[/bold] [red]", extra="entities: [x]\n"))
+    write_article(site, "markup.md", article_text("A [/] title [bold]not bold[/bold] [red]", extra="entities: [x]\n"))
     done = run("stories", "--site", str(site))
     assert done.returncode == 0, done.stderr
     assert "A [/] title [bold]not bold[/bold] [red]" in done.stdout
@@ -70,7 +59,7 @@ def test_console_markup_in_titles_is_printed_as_text(site: Path) -> None:
 
 
 def test_control_characters_are_shown_escaped_in_everything_printed(site: Path) -> None:
-    write_article(site, "escapes.md", article(f"Title {ESCAPES} end", source=f"Outlet {ESCAPES}",
+    write_article(site, "escapes.md", article_text(f"Title {ESCAPES} end", source=f"Outlet {ESCAPES}",
                                               extra=f"entities: [{json.dumps('C++')}, {json.dumps('C#')}]\n"))
     listing = run("stories", "--site", str(site))
     built = run("build", "--site", str(site), "--no-search")     # warns that C# shares the page of C++
@@ -88,7 +77,7 @@ def test_control_characters_are_shown_escaped_in_everything_printed(site: Path) 
 
 def test_piped_output_is_never_wrapped(site: Path) -> None:
     long_name = "russian-streamer-detained-" + "x" * 90 + "-for-12-donation.md"
-    write_article(site, long_name, article("A title " + "long " * 40, extra="entities: [Iran]\nfoo: bar\n"))
+    write_article(site, long_name, article_text("A title " + "long " * 40, extra="entities: [Iran]\nfoo: bar\n"))
     for command in ("build", "stories", "check"):
         done = run(command, "--site", str(site), env={"COLUMNS": "80"})
         assert done.returncode == 0, done.stderr
@@ -106,7 +95,7 @@ def test_piped_output_is_never_wrapped(site: Path) -> None:
 # -- dates before the year 1000 ----------------------------------------------------------------
 @pytest.mark.parametrize("date", ["0999-06-01", "0001-01-01", "0001-01-01T00:30:00+03:00"])
 def test_years_before_1000_have_four_digits_in_urls_and_pages(site: Path, date: str) -> None:
-    write_article(site, "old.md", article("Old", date=date, extra="entities: [Iran]\n"))
+    write_article(site, "old.md", article_text("Old", date=date, extra="entities: [Iran]\n"))
     output = build_site(site)
     year, month, day = date[:4], date[5:7], date[8:10]
     page = output / f"articles/{year}/{month}/{day}/old/index.html"
@@ -121,7 +110,7 @@ def test_years_before_1000_have_four_digits_in_urls_and_pages(site: Path, date: 
 def test_a_file_name_that_is_not_utf8_is_a_located_error(site: Path) -> None:
     folder = os.fsencode(site / "content/articles")
     with open(folder + b"/caf\xe9.md", "wb") as handle:
-        handle.write(article().encode())
+        handle.write(article_text().encode())
     assert problems_of(site) == ["content/articles/caf\\xe9.md: file name is not UTF-8 "
                                  "(rename it in UTF-8, e.g. convmv -f latin1 -t utf8 --notest FILE)"]
     done = run("build", "--site", str(site), "--no-search")
@@ -144,8 +133,8 @@ def warnings_of(site: Path) -> list[str]:
 
 
 def test_names_that_make_one_address_are_a_warning_of_build_naming_both(site: Path) -> None:
-    write_article(site, "cpp.md", article("Cpp", extra='entities: ["C++", "!!!", Sao Paulo]\n'))
-    write_article(site, "csharp.md", article("Csharp", date="2025-06-22",
+    write_article(site, "cpp.md", article_text("Cpp", extra='entities: ["C++", "!!!", Sao Paulo]\n'))
+    write_article(site, "csharp.md", article_text("Csharp", date="2025-06-22",
                                              extra='entities: ["C#", untitled, São Paulo]\n'))
     assert sorted(w for w in warnings_of(site) if "shares the page" in w) == [
         "content/articles/csharp.md:5: entity 'C#' shares the page of 'C++' (entities/c/), written in "
@@ -169,7 +158,7 @@ def test_registry_entries_that_make_one_address_each_keep_their_page(site: Path)
         "- name: São Paulo\n  kind: place\n  description: The second description.\n"
         "- name: C++\n  description: A language.\n"
         "- name: C#\n  description: Another language.\n", encoding="utf-8")
-    write_article(site, "cities.md", article("Cities", extra='entities: [Sao Paulo, São Paulo, "C++", "C#"]\n'))
+    write_article(site, "cities.md", article_text("Cities", extra='entities: [Sao Paulo, São Paulo, "C++", "C#"]\n'))
     warnings = warnings_of(site)
     assert ("content/entities.yaml:4: entity 'São Paulo' would have the address entities/sao-paulo/ of 'Sao Paulo' "
             "(content/entities.yaml:1); it is at entities/sao-paulo-2/ (rename one of them, or merge them into one "
@@ -191,7 +180,7 @@ def test_an_alias_that_names_another_entry_is_reported(site: Path) -> None:
 
 
 def test_names_that_differ_only_by_case_are_one_entity_in_silence(site: Path) -> None:
-    write_article(site, "upper.md", article("Upper", extra="entities: [IRAN, iran]\n"))
+    write_article(site, "upper.md", article_text("Upper", extra="entities: [IRAN, iran]\n"))
     assert warnings_of(site) == []
     assert sorted(p.name for p in (site / "output/entities").iterdir()) == ["index.html", "iran", "russia"]
 
@@ -201,7 +190,7 @@ def test_look_alike_letters_of_another_script_are_an_error_naming_both_files(sit
     """'Irаn' with a Cyrillic а makes the address of 'Iran': never one page in silence."""
     if registry:
         (site / "content/entities.yaml").write_text("- name: Iran\n  kind: place\n", encoding="utf-8")
-    write_article(site, "spoof.md", article("Spoof", date="2025-06-25", extra="entities: [Ir\u0430n]\n"))
+    write_article(site, "spoof.md", article_text("Spoof", date="2025-06-25", extra="entities: [Ir\u0430n]\n"))
     where = "content/entities.yaml:1" if registry else "content/articles/second.md:5"
     assert problems_of(site) == [
         f"content/articles/spoof.md:5: entity 'Ir\u0430n' looks like 'Iran' ({where}): it mixes letters "
@@ -211,7 +200,7 @@ def test_look_alike_letters_of_another_script_are_an_error_naming_both_files(sit
 
 
 def test_a_name_wholly_in_another_script_shares_the_page_with_a_warning(site: Path) -> None:
-    write_article(site, "cyrillic.md", article("Cyrillic", extra="entities: [Иран]\n"))
+    write_article(site, "cyrillic.md", article_text("Cyrillic", extra="entities: [Иран]\n"))
     assert any(w.startswith("content/articles/cyrillic.md:5: entity 'Иран' shares the page of 'Iran' (entities/iran/)")
                for w in warnings_of(site))
 
@@ -219,8 +208,8 @@ def test_a_name_wholly_in_another_script_shares_the_page_with_a_warning(site: Pa
 def test_sources_that_make_one_address_are_reported(site: Path) -> None:
     (site / "content/sources.yaml").write_text("- name: Daily 8\n  home: https://a.example/\n"
                                                "- name: Daily-8\n  home: https://b.example/\n", encoding="utf-8")
-    write_article(site, "other.md", article("Other", source="Daily-8"))
-    write_article(site, "shout.md", article("Shout", source="DAILY 8!"))
+    write_article(site, "other.md", article_text("Other", source="Daily-8"))
+    write_article(site, "shout.md", article_text("Shout", source="DAILY 8!"))
     warnings = warnings_of(site)
     assert any(w.startswith("content/sources.yaml:3: source 'Daily-8' would have the address sources/daily-8/ of "
                             "'Daily 8' (content/sources.yaml:1); it is at sources/daily-8-2/") for w in warnings)
@@ -242,7 +231,7 @@ def test_one_article_with_many_entities_builds_in_linear_size(tmp_path: Path) ->
     for count in (250, 1000):
         site = tmp_path / str(count)
         names = ", ".join(f"Entity Number {i}" for i in range(count))
-        write_article(site, "big.md", article("Big", extra=f"entities: [{names}]\n"))
+        write_article(site, "big.md", article_text("Big", extra=f"entities: [{names}]\n"))
         sizes[count] = output_bytes(build_site(site))
     assert sizes[1000] < 5 * sizes[250], sizes
     output = tmp_path / "1000/output"
@@ -328,7 +317,7 @@ def test_feed_entries_keeps_the_newest_entries(site: Path) -> None:
 
 def test_sanitised_bodies_keep_their_footnote_links(site: Path) -> None:
     (site / "site.toml").write_text('base_url = "https://example.org/"\nhtml_policy = "sanitize"\n', encoding="utf-8")
-    write_article(site, "notes.md", article("Notes", body='Claim[^1] and <sup id="main">x</sup>.\n\n'
+    write_article(site, "notes.md", article_text("Notes", body='Claim[^1] and <sup id="main">x</sup>.\n\n'
                                                           "[^1]: The source of the claim."))
     page = (build_site(site) / "articles/2025/06/23/notes/index.html").read_text(encoding="utf-8")
     assert '<sup class="footnote-ref" id="fnref-1"><a href="#fn-1"' in page
@@ -348,7 +337,7 @@ def test_a_story_id_listed_twice_is_an_error_naming_both_lines(site: Path) -> No
 
 # -- folders nested without end and special files ------------------------------------------------
 @pytest.fixture
-def deadline():   # type: ignore[no-untyped-def]
+def deadline():
     """Opening a FIFO waits for a writer: a build that does fails the test instead of hanging it."""
     import signal
 
@@ -362,7 +351,7 @@ def deadline():   # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def nested(site: Path):   # type: ignore[no-untyped-def]
+def nested(site: Path):
     """An empty folder nested 1,000 deep under content/articles, made and removed a folder at a
     time (the whole path is longer than the system takes; shutil.rmtree would recurse too deep)."""
     fds = [os.open(site / "content/articles", os.O_RDONLY)]

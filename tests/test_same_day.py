@@ -69,9 +69,8 @@ def test_stories_json_is_in_time_order(site: Path) -> None:
     assert [e["date_only"] for e in events] == [False, True, False, False, False]
 
 
-def test_a_day_of_dates_alone_needs_no_note(example_site: Path) -> None:
-    build(example_site, BuildOptions(search=False, jobs=1))
-    html = story_page_of(example_site, "iran-us-strikes-2025")
+def test_a_day_of_dates_alone_needs_no_note(built_example: Path) -> None:
+    html = story_page_of(built_example, "iran-us-strikes-2025")
     assert html.count('<time datetime="2025-06-23">23 June 2025</time></p>') == 3
     assert "time not given" not in html
 

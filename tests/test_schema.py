@@ -21,6 +21,7 @@ from site_builder.core.schema import Schema, describe, field_names, schema
 from site_builder.core.store import article_data, article_from, read_cache, write_cache
 from site_builder.intel import cache, segments, textsig
 from site_builder.site.depends import Depends
+from tests.factories import spy
 
 PACKAGE = Path(__file__).resolve().parent.parent / "site_builder"
 STORES: dict[str, tuple[Any, str]] = {      # what a store is called -> (its module, its schema's name)
@@ -78,9 +79,11 @@ def grown(record: type, name: str = "added", kind: Any = str) -> type:
 
 def test_a_field_added_renamed_or_retyped_changes_the_version_of_every_record_holding_it() -> None:
     holding, other = schema(Kept), schema(Leaf, format=1)
-    for swapped in ({Leaf: grown(Leaf)}, {Leaf: grown(Branch)},
-                    {Leaf: dataclasses.make_dataclass("Leaf", [("title", str), ("score", float)], frozen=True)},
-                    {Leaf: dataclasses.make_dataclass("Leaf", [("name", str), ("score", int)], frozen=True)}):
+    swaps: tuple[dict[type, type], ...] = (
+        {Leaf: grown(Leaf)}, {Leaf: grown(Branch)},
+        {Leaf: dataclasses.make_dataclass("Leaf", [("title", str), ("score", float)], frozen=True)},
+        {Leaf: dataclasses.make_dataclass("Leaf", [("name", str), ("score", int)], frozen=True)})
+    for swapped in swaps:
         assert holding.version_with(swapped) != holding.version
     assert schema(Kept).version_with({Branch: grown(Branch)}) != holding.version
     assert schema(Branch).version_with({Kept: grown(Kept)}) == schema(Branch).version
@@ -272,8 +275,8 @@ def test_after_a_field_is_added_to_the_article_every_file_is_parsed_and_every_pa
     parsed: list[str] = []
     made: list[str] = []
     real_parse, real_context = load.parse_article, Pages.context
-    monkeypatch.setattr(load, "parse_article", lambda path, *a: parsed.append(path.name) or real_parse(path, *a))
-    monkeypatch.setattr(Pages, "context", lambda self, ctx, route: made.append(route.output) or real_context(self, ctx, route))
+    monkeypatch.setattr(load, "parse_article", spy(real_parse, lambda path, *a: parsed.append(path.name)))
+    monkeypatch.setattr(Pages, "context", spy(real_context, lambda self, ctx, route: made.append(route.output)))
     files = sorted((example_site / "content" / "articles").glob("*.md"))
 
     def touched_build() -> None:

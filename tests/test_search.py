@@ -99,7 +99,7 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 def test_search_in_a_browser(server: str) -> None:
     if not Path("/usr/bin/chromium").exists():
         pytest.skip("Chromium is not installed at /usr/bin/chromium")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import Dialog, sync_playwright
     args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
             "--disable-component-update", "--disable-sync", "--no-first-run"]
     with sync_playwright() as playwright:
@@ -107,7 +107,11 @@ def test_search_in_a_browser(server: str) -> None:
         try:
             tab = browser.new_page()
             dialogs: list[str] = []
-            tab.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+            def dismiss(dialog: Dialog) -> None:
+                dialogs.append(dialog.message)
+                dialog.dismiss()
+            tab.on("dialog", dismiss)
             tab.goto(f"{server}/search/")
             tab.fill("#search input", "hormuz")
             result = tab.locator(".pagefind-ui__result-link").first
@@ -131,14 +135,13 @@ def test_search_in_a_browser(server: str) -> None:
             browser.close()
 
 
-def test_excerpts_hold_the_article_not_the_page_furniture_and_filters_stay(example_site: Path) -> None:
+def test_excerpts_hold_the_article_not_the_page_furniture_and_filters_stay(indexed_example: Path) -> None:
     """The story line ("event 1 of 2"), the outlet and date line and the entities' heading are not
     indexed text (so no excerpt shows them); the story, source and entity filters are still read."""
     import gzip
     import json
 
-    from site_builder.build.pipeline import BuildOptions, build
-    output = build(example_site, BuildOptions(jobs=1)).output
+    output = indexed_example / "output"
     fragments = [json.loads(gzip.decompress(p.read_bytes()).removeprefix(b"pagefind_dcd"))
                  for p in (output / "pagefind").glob("*/fragment/*")]
     assert len(fragments) == 5

@@ -69,8 +69,8 @@ def entry_files(years: tuple[str, ...]) -> list[str]:
                                                       rf"/pagefind/{year}/filter/")]
 
 
-def test_the_search_page_types_with_a_short_delay_and_asks_for_the_listing_again(example_site: Path) -> None:
-    page = (build(example_site, BuildOptions(jobs=1)).output / "search" / "index.html").read_text(encoding="utf-8")
+def test_the_search_page_types_with_a_short_delay_and_asks_for_the_listing_again(indexed_example: Path) -> None:
+    page = (indexed_example / "output" / "search" / "index.html").read_text(encoding="utf-8")
     assert "debounceTimeoutMs: 100" in page         # Pagefind's default is 300 ms
     assert 'fetch(bundle + "periods.json", { cache: "no-cache" })' in page
     assert "mergeIndex:" not in page                 # the UI merges nothing itself: the page has merged them

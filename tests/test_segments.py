@@ -15,6 +15,7 @@ from site_builder.core.model import Article
 from site_builder.core.slugs import slugify
 from site_builder.intel import segments
 from site_builder.intel.cache import ChunkStore
+from tests.factories import spy
 
 START = datetime(2024, 1, 1, tzinfo=timezone.utc)
 OUTLETS = ["Daily", "Wire", "Post", "Herald"]
@@ -96,10 +97,10 @@ def test_an_edit_recomputes_only_the_parts_around_it(short_parts, tmp_path: Path
     intelligence(articles, ChunkStore(tmp_path / "kept"))
     computed: list[str] = []
     real_stories = segments.part_stories
-    monkeypatch.setattr(segments, "part_stories", lambda *a, **k: computed.append("part_stories") or real_stories(*a, **k))
+    monkeypatch.setattr(segments, "part_stories", spy(real_stories, lambda *a, **k: computed.append("part_stories")))
     real_related = segments.related_module.part_related
     monkeypatch.setattr(segments.related_module, "part_related",
-                        lambda *a, **k: computed.append("related") or real_related(*a, **k))
+                        spy(real_related, lambda *a, **k: computed.append("related")))
     middle = sorted(articles, key=lambda a: a.date)[len(articles) // 2]
     articles = [dataclasses.replace(a, body=a.body + "\n\nOne more line.") if a is middle else a for a in articles]
     kept = intelligence(articles, ChunkStore(tmp_path / "kept"))
@@ -194,7 +195,7 @@ def test_check_and_stories_read_back_what_the_build_kept(example_site: Path, mon
     build(example_site, BuildOptions(search=False, jobs=1))
     computed: list[int] = []
     real = segments.part_stories
-    monkeypatch.setattr(segments, "part_stories", lambda *a, **k: computed.append(1) or real(*a, **k))
+    monkeypatch.setattr(segments, "part_stories", spy(real, lambda *a, **k: computed.append(1)))
     assert story_listing(example_site)["stories"]
     assert not check_site(example_site).errors
     assert computed == []
@@ -255,7 +256,7 @@ def test_every_field_the_story_intelligence_may_read_is_in_the_hash_of_its_part(
     added = [kind(**{f.name: getattr(a, f.name) for f in dataclasses.fields(a)}) for a in articles]
     kept = segments.ArchiveParts(added, slugify, None).digests
     assert kept == segments.ArchiveParts([dataclasses.replace(a) for a in added], slugify, None).digests
-    added[0] = dataclasses.replace(added[0], byline="Someone")      # type: ignore[call-arg]
+    added[0] = dataclasses.replace(added[0], byline="Someone")
     assert segments.ArchiveParts(added, slugify, None).digests != kept
 
 
@@ -268,7 +269,7 @@ def test_the_story_intelligence_reads_no_field_it_leaves_unread(short_parts) -> 
             read.add(name)
             return super().__getattribute__(name)
 
-    articles = [Watched(**{f.name: getattr(a, f.name) for f in dataclasses.fields(a)})
+    articles: list[Article] = [Watched(**{f.name: getattr(a, f.name) for f in dataclasses.fields(a)})
                 for a in archive(days=60)]
     articles[0] = dataclasses.replace(articles[0], dateline="LONDON", related=(articles[1].slug,), wire="Wire",
                                       story="labelled", tags=("tag",), url="https://example.org/a")

@@ -1,23 +1,14 @@
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta, timezone
 
-from site_builder.core.model import Article
 from site_builder.intel.versions import group_versions
-
-WHEN = datetime(2025, 1, 1, tzinfo=timezone.utc)
+from tests.factories import article
 
 
 def body(rng: random.Random, paragraphs: int = 8) -> list[str]:
     return [" ".join(rng.choice("abcdefghijklmnopqrstuvwxyz") * rng.randint(1, 4) + str(rng.randint(0, 99))
                      for _ in range(40)) for _ in range(paragraphs)]
-
-
-def article(slug: str, paragraphs: list[str], hours: int = 0, source: str = "", title: str = "",
-            url: str | None = None) -> Article:
-    return Article(path=f"{slug}.md", slug=slug, title=title or slug, date=WHEN + timedelta(hours=hours),
-                   source=source or slug, body="\n\n".join(paragraphs), url=url)
 
 
 def test_copies_with_edits_grouped_others_not():
