@@ -13,7 +13,7 @@ import csv
 import json
 import random
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -21,7 +21,7 @@ import numpy as np
 ARTICLES_PER_STORY = 25
 SYLLABLES = ("ka", "lo", "mi", "ra", "ten", "vo", "shi", "dar", "no", "ul", "be", "zan", "tor", "el", "qua",
              "ri", "mon", "sa", "fe", "gu", "pol", "an", "ix", "or", "de", "ya", "hu", "sten", "wy", "co")
-END = datetime(2025, 1, 1, tzinfo=timezone.utc)   # archives end here: none is dated in the future
+END = datetime(2025, 1, 1, tzinfo=UTC)   # archives end here: none is dated in the future
 SPAN_DAYS = 3 * 365          # the span of 10,000 articles; larger archives span proportionally longer
 BASE_ARTICLES = 10000
 

@@ -38,7 +38,8 @@ LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from run import archive, measure as run_measure  # noqa: E402
+from run import archive  # noqa: E402
+from run import measure as run_measure  # noqa: E402
 from serve import HELLO, free_port  # noqa: E402
 
 STAMP_NAME = ".converted.json"

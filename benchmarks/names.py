@@ -17,8 +17,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from site_builder.content.mentions import article_names  # noqa: E402
 from quality import load  # noqa: E402
+
+from site_builder.content.mentions import article_names  # noqa: E402
 
 
 def _matches(found: str, listed: set[str]) -> bool:

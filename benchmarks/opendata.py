@@ -13,6 +13,7 @@ import resource
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -20,9 +21,15 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 from run import archive  # noqa: E402
 
+from site_builder.site.formats.opendata import (  # noqa: E402
+    archive_listing,
+    archive_tables,
+    data_files,
+    file_digests,
+    row_digests,
+    write_whole_data_file,
+)
 from site_builder.stories import site_archive  # noqa: E402
-from site_builder.site.formats.opendata import (archive_listing, archive_tables, data_files, file_digests,  # noqa: E402
-                                                row_digests, write_whole_data_file)
 
 
 def timed(make):
@@ -43,7 +50,7 @@ def measure(size: int, seed: int) -> list[str]:
     with tempfile.TemporaryDirectory(dir=HERE / "work") as folder:
         for name in data_files():
             path = Path(folder) / name
-            _, seconds = timed(lambda: write_whole_data_file(name, tables, listing, path))
+            _, seconds = timed(partial(write_whole_data_file, name, tables, listing, path))
             total += seconds
             size_total += path.stat().st_size
             rows.append(f"| {size:,} | {name} | {seconds:.2f} | {path.stat().st_size / 1e6:,.1f} | |")

@@ -24,12 +24,12 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from site_builder.core.config import RelatedWeights, StoryWeights  # noqa: E402
-from site_builder.content.articles import article_files, load_registries, parse_article  # noqa: E402
-from site_builder.intel.evaluate import read_labels, story_scores  # noqa: E402
 from site_builder.build.memory import return_freed_arrays  # noqa: E402
+from site_builder.content.articles import article_files, load_registries, parse_article  # noqa: E402
+from site_builder.core.config import RelatedWeights, StoryWeights  # noqa: E402
 from site_builder.core.model import Article, Registries  # noqa: E402
 from site_builder.core.slugs import slugify  # noqa: E402
+from site_builder.intel.evaluate import read_labels, story_scores  # noqa: E402
 from site_builder.intel.segments import compute_stories, related_coverage  # noqa: E402
 
 UTC = ZoneInfo("UTC")

@@ -178,8 +178,8 @@ def wait_until_served(url: str, log: ServerLog, timeout: float = START_TIMEOUT) 
 # -- the article -------------------------------------------------------------------------------
 def pick_article(site: Path) -> Target:
     """The first article file (sorted by path) that builds a page, and where that page is served."""
-    from site_builder.core.config import load_config
     from site_builder.content.articles import parse_article
+    from site_builder.core.config import load_config
     config = load_config(site)
     zone = ZoneInfo(config.timezone)
     for file in sorted((site / config.paths.content).rglob("*.md")):
@@ -250,7 +250,7 @@ async def first_reload(reloads: Reloads, deadline: float, failures: int, log: Se
     while True:
         try:
             return await reloads.next("reload", 0.5)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             if log.failures > failures:
                 raise ServeFailed(f"the build failed after saving {file}:\n{log.tail()}") from None
             if not log.is_alive():

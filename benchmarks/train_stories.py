@@ -24,16 +24,22 @@ from scipy.optimize import minimize
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from quality import canonical_of, load  # noqa: E402
+
 from site_builder.core.config import StoryWeights  # noqa: E402
 from site_builder.core.model import Article, Registries  # noqa: E402
+from site_builder.intel import (
+    stories,  # noqa: E402
+    storymodel,  # noqa: E402
+)
 from site_builder.intel.evaluate import read_labels, story_scores  # noqa: E402
-from site_builder.intel import storymodel  # noqa: E402
-from site_builder.intel.similarity import PairEvidence  # noqa: E402
-from site_builder.intel.storymodel import FEATURES, pair_features  # noqa: E402
 from site_builder.intel.segments import compute_stories  # noqa: E402
-from site_builder.intel import stories  # noqa: E402
+from site_builder.intel.similarity import PairEvidence  # noqa: E402
 from site_builder.intel.stories import cluster  # noqa: E402
-from site_builder.intel.storymodel import same_story  # noqa: E402
+from site_builder.intel.storymodel import (  # noqa: E402
+    FEATURES,
+    pair_features,
+    same_story,  # noqa: E402
+)
 
 
 @dataclass

@@ -13,9 +13,9 @@ from typing import Any
 import click
 
 from .core.errors import Problem, SiteError
-from .intel.evaluate import LEVELS
 from .core.terminal import json_text, make_console, plain, printable
 from .core.terminal import print_problems as show_problems
+from .intel.evaluate import LEVELS
 
 err = make_console(stderr=True)
 out = make_console()
@@ -88,7 +88,8 @@ def main(context: click.Context, quiet: bool, verbose: bool) -> None:
 def build(site: Path, base_url: str | None, drafts: bool, jobs: int | None, clean: bool, output: Path | None,
           no_search: bool, timings: bool, lock_timeout: float | None) -> None:
     """Build the site into output/."""
-    from .build.pipeline import BuildOptions, build as run_build
+    from .build.pipeline import BuildOptions
+    from .build.pipeline import build as run_build
     with reported(), _progress() as progress:
         options = BuildOptions(base_url=base_url, drafts=drafts, clean=clean, output=output,
                                search=False if no_search else None, progress=progress,
@@ -137,7 +138,7 @@ def _progress() -> Iterator[Any]:
 @click.option("--drafts", is_flag=True, help="Include drafts.")
 def stories(site: Path, as_json: bool, labels: Path | None, level: str | None, drafts: bool) -> None:
     """Print the computed story timelines."""
-    from .stories import story_listing, story_evaluation
+    from .stories import story_evaluation, story_listing
     if level and not labels:
         raise click.UsageError("--level needs --eval LABELS.csv")
     with reported():

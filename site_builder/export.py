@@ -11,13 +11,21 @@ import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
-from .core.store import TEMPORARY
 from .core.config import load_config
 from .core.errors import fail
+from .core.store import TEMPORARY
+from .site.formats.opendata import (
+    DATABASE,
+    SCHEMA,
+    STORIES_JSON,
+    archive_listing,
+    archive_tables,
+    write_whole_data_file,
+)
 from .stories import site_archive
-from .site.formats.opendata import DATABASE, SCHEMA, STORIES_JSON, archive_listing, archive_tables, write_whole_data_file
 
 FORMATS = {"sqlite": DATABASE, "csv": "archive-csv", "json": STORIES_JSON}    # format -> default output
 
@@ -45,7 +53,7 @@ def export_data(site: Path, fmt: str, target: Path | None = None, force: bool = 
     tables, listing = archive_tables(archive), archive_listing(archive)
     try:
         for name, destination in destinations.items():
-            destination.write(lambda path: write_whole_data_file(name, tables, listing, path))
+            destination.write(partial(write_whole_data_file, name, tables, listing))
     except OSError as error:
         raise fail(str(target), None, f"cannot write the export: {error.strerror or error}",
                    "free disk space or choose a writable --output") from error

@@ -5,9 +5,9 @@ from pathlib import Path
 from typing import Any
 
 from .core.config import load_config
-from .intel.archive import analysis_store, load_site
-from .core.pool import default_jobs
 from .core.model import Archive
+from .core.pool import default_jobs
+from .intel.archive import analysis_store, load_site
 from .site.formats.opendata import archive_listing
 
 

@@ -4,13 +4,13 @@ archive), many small stories, and entity names registered and not."""
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 WORDS = ("ceasefire talks envoy border vote court flood port grain drone tanker minister summit sanctions "
          "embassy strike oil market protest election budget rescue storm quake refinery pipeline harbour "
          "convoy parliament verdict treaty outbreak vaccine tariff shipment blockade airport").split()
-START = datetime(2025, 3, 1, 6, tzinfo=timezone.utc)
+START = datetime(2025, 3, 1, 6, tzinfo=UTC)
 
 
 def write_big_archive(site: Path, *, articles: int = 3000, big_stories: int = 2, big_size: int = 300,

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
@@ -16,7 +16,7 @@ import frontmatter
 
 from site_builder.core.model import Article
 
-WHEN = datetime(2025, 1, 1, tzinfo=timezone.utc)
+WHEN = datetime(2025, 1, 1, tzinfo=UTC)
 P = ParamSpec("P")
 R = TypeVar("R")
 

@@ -1,14 +1,14 @@
 """Alias suggestions: only where likely right, each pair once, never names that are distinct."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from site_builder.core.model import Article, Entity
 from site_builder.core.slugs import slugify
 from site_builder.intel.aliases import AliasSuggestion, letters_key, suggest_aliases
 from tests.factories import article
 
-WHEN = datetime(2025, 1, 1, tzinfo=timezone.utc)
+WHEN = datetime(2025, 1, 1, tzinfo=UTC)
 
 
 def written(path: str, entities: list[str]) -> Article:

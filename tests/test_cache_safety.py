@@ -15,11 +15,11 @@ import orjson
 import pytest
 
 from site_builder.build import spine as build_module
-from site_builder.content import articles as content_module
 from site_builder.build.pipeline import BuildOptions, build
+from site_builder.content import articles as content_module
 from site_builder.core.errors import SiteError
-from tests.test_incremental import HORMUZ, assert_same_as_clean, edit
 from tests.factories import spy
+from tests.test_incremental import HORMUZ, assert_same_as_clean, edit
 
 CACHE = ".site-builder-cache"
 PAGE = "articles/2025/06/23/eu-warns-extremely-dangerous-if-iran-closes-strait-of-hormuz/index.html"

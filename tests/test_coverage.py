@@ -8,9 +8,9 @@ import lxml.html
 import pytest
 
 from site_builder.build.pipeline import BuildOptions, build
+from site_builder.core.model import Article, Event, Story, Version
 from site_builder.intel.coverage import coverage_matrix, source_profile
 from site_builder.site.wording import lag_text
-from site_builder.core.model import Article, Event, Story, Version
 from tests.conftest import write_article
 from tests.factories import article
 

@@ -5,8 +5,18 @@ import dataclasses
 from pathlib import Path
 from typing import Any
 
-from site_builder.site.depends import (SEP, SIZE, UNWATCHED, WHOLE, Recorder, Watched, WatchedList, changed_reads,
-                                       values, watched)
+from site_builder.site.depends import (
+    SEP,
+    SIZE,
+    UNWATCHED,
+    WHOLE,
+    Recorder,
+    Watched,
+    WatchedList,
+    changed_reads,
+    values,
+    watched,
+)
 
 
 def test_reads_of_keys_wholes_and_sizes_are_noted() -> None:

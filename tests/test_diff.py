@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from site_builder.content.articles import parse_article
-from site_builder.site.diff import Block, collapse, diff_versions, paragraphs, word_segments
 from site_builder.core.model import Article
+from site_builder.site.diff import Block, collapse, diff_versions, paragraphs, word_segments
 
 ARTICLES = Path(__file__).resolve().parent.parent / "content" / "articles"
 
@@ -48,7 +48,7 @@ def test_collapse_keeps_one_context_paragraph():
 
 
 def test_identical_versions_collapse_entirely():
-    when = datetime(2025, 1, 1, tzinfo=timezone.utc)
+    when = datetime(2025, 1, 1, tzinfo=UTC)
     a = Article(path="a.md", slug="a", title="T", date=when, source="S", body="\n\n".join("abcdef"))
     diff = diff_versions(a, a)
     assert not diff.headline_changed and diff.same == 6

@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 
 from site_builder.build.pipeline import BuildOptions, build
 from site_builder.content.articles import parse_article
-from site_builder.site.diff import Block, diff_versions, paragraph_rows, paragraphs
-from site_builder.importer.plan import import_paths
 from site_builder.core.model import Article
+from site_builder.importer.plan import import_paths
+from site_builder.site.diff import Block, diff_versions, paragraph_rows, paragraphs
 
 REPO = Path(__file__).resolve().parent.parent
 MOVED = REPO / "tests" / "fixtures" / "moved"

@@ -16,11 +16,11 @@ import pytest
 import scipy.sparse as sp
 
 from site_builder.build.pipeline import BuildOptions, build
-from site_builder.stories import site_archive, story_listing
 from site_builder.content.articles import parse_article
 from site_builder.content.mentions import article_names, mentioned_names
 from site_builder.intel.coverage import coverage_matrix
 from site_builder.intel.events import Report, group_reports
+from site_builder.stories import site_archive, story_listing
 from tests.test_cli import run
 
 HAPPENINGS = Path(__file__).resolve().parent / "fixtures" / "happenings"

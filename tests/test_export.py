@@ -193,7 +193,7 @@ def test_export_writes_through_to_a_pipe_it_is_given(built: Path, tmp_path: Path
     stdout.symlink_to(fifo)                          # as /dev/stdout is a link to the terminal or pipe
     for name, force in ((fifo, ()), (stdout, ("--force",))):
         received: list[bytes] = []
-        reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
+        reader = threading.Thread(target=lambda received=received: received.append(fifo.read_bytes()), daemon=True)
         reader.start()
         code, printed = export(built, "--format", "sqlite", "--output", str(name), *force)
         reader.join(30)

@@ -1,11 +1,11 @@
 import xml.etree.ElementTree as ET
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import feedparser
 
 from site_builder.site.formats.feeds import FeedEntry, atom_feed, xml_text
 
-UTC = timezone.utc
+UTC = UTC
 HOSTILE = '</script><script>alert(1)</script> "><img src=x onerror=alert(1)> {{ 7*7 }} & <b>'
 
 

@@ -19,8 +19,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from site_builder.build.pipeline import BuildOptions, build
-from site_builder.core.errors import SiteError
 from site_builder.build.writer import commit, write_file
+from site_builder.core.errors import SiteError
 from tests.conftest import write_article
 
 HOSTILE = Path(__file__).parent / "fixtures" / "hostile"

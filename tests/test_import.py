@@ -2,15 +2,15 @@
 from __future__ import annotations
 
 import shutil
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from site_builder.content.articles import parse_article
-from site_builder.importer.text import is_headline, split_teasers
 from site_builder.importer.plan import ImportReport, escape_markdown, import_paths
+from site_builder.importer.text import is_headline, split_teasers
 from tests.factories import Post, read_post
 
 REPO = Path(__file__).resolve().parent.parent
@@ -139,7 +139,7 @@ def test_markdown_specials_are_escaped(site: Path) -> None:
 
 
 def test_relative_times_resolve_against_a_page_time(site: Path) -> None:
-    noon = datetime(2025, 6, 23, 12, 0, tzinfo=timezone.utc)
+    noon = datetime(2025, 6, 23, 12, 0, tzinfo=UTC)
     import_paths([FIRST], site, date=noon)
     _, streamer = by_title(site, "Russian streamer Stepan Scoffy detained after desecrating flag for $12 donation")
     _, nsc = by_title(site, "PM Shehbaz chairs NSC meeting amid Iran-US tensions")

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import frontmatter
@@ -27,7 +27,7 @@ def _undated(tmp_path: Path) -> Path:
     """A text without a date, last changed at 23:30 UTC on 1 March: 08:30 on 2 March in Tokyo."""
     path = tmp_path / "pilots.txt"
     path.write_text(STORY, encoding="utf-8")
-    moment = datetime(2026, 3, 1, 23, 30, tzinfo=timezone.utc).timestamp()
+    moment = datetime(2026, 3, 1, 23, 30, tzinfo=UTC).timestamp()
     os.utime(path, (moment, moment))
     return path
 

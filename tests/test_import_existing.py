@@ -1,7 +1,7 @@
 """`import` knows the archive as the build loads it: articles in sub-folders of content/articles/ too."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -13,7 +13,7 @@ TITLE = "Harbour pilots strike over pay"
 BODY = ("Harbour pilots in the port walked out on Monday over a pay dispute that has lasted three months, the "
         "union said, and ships queued outside the breakwater as talks stalled again on overtime and night shifts.\n\n"
         "The port authority said it would seek an agreement before the weekend, when more vessels are due.\n")
-DAY = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+DAY = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 def _site(tmp_path: Path) -> Path:

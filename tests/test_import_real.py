@@ -7,13 +7,13 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
-import re
 import os
+import re
 import shutil
 import signal
 import sys
 import tomllib
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from importlib.metadata import packages_distributions
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -23,20 +23,20 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from site_builder.importer import plan as importer
 from site_builder.build.pipeline import BuildOptions, build
 from site_builder.cli import main
 from site_builder.content.articles import parse_article
+from site_builder.importer import plan as importer
 from site_builder.importer.html import parse_html
-from site_builder.importer.text import Block, has_prose
 from site_builder.importer.plan import import_paths
+from site_builder.importer.text import Block, has_prose
 from tests.conftest import write_article
 from tests.factories import Post, read_post
 
 REPO = Path(__file__).resolve().parent.parent
 PAGES = REPO / "tests" / "fixtures" / "import-real"
 HARBOUR = REPO / "tests" / "fixtures" / "html" / "harbour-pilots-strike.html"
-DAY = datetime(2024, 5, 2, tzinfo=timezone.utc)
+DAY = datetime(2024, 5, 2, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -255,7 +255,7 @@ def test_with_no_plausible_date_the_file_date_is_used_and_said(site: Path) -> No
 
 
 def test_a_date_argument_later_than_tomorrow_is_passed_over(site: Path) -> None:
-    later = datetime.now(timezone.utc) + timedelta(days=400)
+    later = datetime.now(UTC) + timedelta(days=400)
     post = only_post(site, import_paths([PAGES / "placeholder-date.html"], site, date=later))
     assert str(post["date"]) != later.isoformat()
     assert f"the date argument {later.isoformat()} is later than tomorrow; passed over" in post["review"]["notes"]
@@ -282,7 +282,7 @@ def test_provenance_is_the_file_name_its_sha256_and_the_import_time(site: Path, 
     shutil.copy(PAGES / "jsonld-type-list.html", page)
     single = tmp_path / "japanese.html"
     shutil.copy(PAGES / "japanese.html", single)
-    before = datetime.now(timezone.utc).replace(microsecond=0)
+    before = datetime.now(UTC).replace(microsecond=0)
     report = import_paths([folder, single], site)
     assert report.ok and len(report.written) == 2
     posts = [read_post(site / path) for path in report.written]

@@ -1,11 +1,11 @@
 """`import` calls a file a new version exactly when the build groups it as one (intel.versions)."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
-from site_builder.stories import story_listing
 from site_builder.importer.plan import import_paths
+from site_builder.stories import story_listing
 
 TEXT = ("Harbour pilots strike over pay\n\nHarbour pilots in the port walked out on Monday over a pay dispute "
         "that has lasted three months, the union said, and ships queued outside the breakwater as talks stalled "
@@ -21,7 +21,7 @@ def _copy(tmp_path: Path, name: str) -> Path:
 
 def _import(tmp_path: Path, site: Path, name: str, source: str, day: int):
     return import_paths([_copy(tmp_path, name)], site, source=source, jobs=1,
-                        date=datetime(2026, 3, day, 9, 0, tzinfo=timezone.utc))
+                        date=datetime(2026, 3, day, 9, 0, tzinfo=UTC))
 
 
 def _events(site: Path) -> list[list[str]]:

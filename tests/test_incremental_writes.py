@@ -229,7 +229,7 @@ def test_open_data_after_edits_equals_a_clean_builds_and_is_updated_not_rewritte
         change(example_site)
         copied: list[int] = []
 
-        def counted(*args: Any, **kwargs: Any) -> int:
+        def counted(*args: Any, copied: list[int] = copied, **kwargs: Any) -> int:
             copied.append(real_copy(*args, **kwargs))
             return copied[-1]
 

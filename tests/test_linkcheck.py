@@ -1,6 +1,5 @@
 from pathlib import Path
 
-
 from site_builder.check.links import BrokenLink, check_links, parse_page, srcset_urls
 
 HOSTILE = '</script><script>alert(1)</script> "><img src=x onerror=alert(1)> {{ 7*7 }}'

@@ -4,8 +4,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from site_builder.build.pipeline import BuildOptions, build
-from site_builder.core.config import load_config
 from site_builder.content.load import load_content
+from site_builder.core.config import load_config
 from tests.test_incremental import HORMUZ, assert_same_as_clean, edit
 
 

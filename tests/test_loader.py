@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 
 from site_builder.check.lint import check_site
-from site_builder.stories import story_listing
 from site_builder.core.errors import SiteError
 from site_builder.intel import archive as archive_module
+from site_builder.stories import story_listing
 from tests.conftest import write_article
 
 

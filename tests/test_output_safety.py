@@ -15,14 +15,13 @@ from typing import Any
 
 import pytest
 
-from site_builder.build import search
+from site_builder.build import search, writer
 from site_builder.build.pipeline import BuildOptions, BuildResult, build
-from site_builder.core.errors import SiteError
-from site_builder.build import writer
 from site_builder.build.writer import recover
+from site_builder.core.errors import SiteError
 from tests.conftest import database_contents, write_article
-from tests.test_faults import snapshot
 from tests.factories import run, spy
+from tests.test_faults import snapshot
 
 SECRET = "zebrasecretword"
 SECRET_ARTICLE = (f"---\ntitle: A report taken down\ndate: 2025-06-20\nsource: Reuters\n---\n"

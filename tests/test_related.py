@@ -1,16 +1,16 @@
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from site_builder.core.config import RelatedWeights
 from site_builder.core.model import Article, Event, Relation, Story, Version
+from site_builder.core.slugs import slugify
 from site_builder.intel.related import relation
 from site_builder.intel.segments import related_coverage
-from site_builder.core.slugs import slugify
 from site_builder.site.wording import reasons, relative_time
 from tests.factories import article
 
-WHEN = datetime(2025, 1, 1, 12, tzinfo=timezone.utc)
+WHEN = datetime(2025, 1, 1, 12, tzinfo=UTC)
 
 
 def covering(slug: str, entities: list[str], hours: float, text: str, related: tuple[str, ...] = ()) -> Article:

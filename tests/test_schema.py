@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import typing
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, TypedDict
@@ -229,7 +229,7 @@ def value_of(kind: Any, name: str) -> Any:
     if kind is float:
         return 0.5
     if kind is datetime:
-        return datetime(2025, 6, 23, 10, 30, tzinfo=timezone.utc)
+        return datetime(2025, 6, 23, 10, 30, tzinfo=UTC)
     if origin is tuple:
         return (value_of(args[0], name),) if args[-1] is Ellipsis else tuple(value_of(a, name) for a in args)
     if origin is list:

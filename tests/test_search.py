@@ -1,7 +1,7 @@
 import asyncio
-import re
 import functools
 import http.server
+import re
 import threading
 from collections.abc import Iterator
 from pathlib import Path

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import orjson
@@ -17,7 +17,7 @@ from site_builder.intel import segments
 from site_builder.intel.cache import ChunkStore
 from tests.factories import spy
 
-START = datetime(2024, 1, 1, tzinfo=timezone.utc)
+START = datetime(2024, 1, 1, tzinfo=UTC)
 OUTLETS = ["Daily", "Wire", "Post", "Herald"]
 
 

@@ -1,8 +1,8 @@
 """The preview server: safe file serving, the injected client, and live reload in a real browser."""
 from __future__ import annotations
 
-import io
 import http.client
+import io
 import os
 import re
 import shutil
@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from site_builder.serve import rebuild
 from site_builder.build.pipeline import BuildOptions, BuildResult
+from site_builder.serve import rebuild
 from site_builder.serve.http import CLIENT_URL, locate, with_client
 from site_builder.serve.rebuild import Builder, Layout, reload_paths, site_layout
 from site_builder.serve.watch import QUIET, Watcher, changed_files, snapshot

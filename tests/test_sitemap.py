@@ -1,5 +1,5 @@
 import xml.etree.ElementTree as ET
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 from site_builder.site.formats import sitemap
 from site_builder.site.formats.sitemap import robots_txt, sitemap_files, sitemap_xml
@@ -29,7 +29,7 @@ def test_small_site_gets_one_file() -> None:
 
 def test_large_site_gets_an_index(monkeypatch) -> None:
     monkeypatch.setattr(sitemap, "MAX_URLS", 2)
-    entries = [(f"https://example.org/{n}/", datetime(2025, 6, n, tzinfo=timezone.utc))
+    entries = [(f"https://example.org/{n}/", datetime(2025, 6, n, tzinfo=UTC))
                for n in range(1, 6)]
     files = sitemap_files(entries, "https://example.org/archive")
     assert sorted(files) == ["sitemap-1.xml", "sitemap-2.xml", "sitemap-3.xml", "sitemap.xml"]

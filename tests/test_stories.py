@@ -4,14 +4,14 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from site_builder.core.config import RelatedWeights, StoryWeights
 from site_builder.content.articles import article_files, load_registries, parse_article
+from site_builder.core.config import RelatedWeights, StoryWeights
 from site_builder.core.model import Article, Registries
 from site_builder.core.slugs import slugify
 from site_builder.intel.segments import compute_stories, related_coverage
@@ -109,7 +109,7 @@ def test_deterministic_and_order_independent(seed):
 
 
 def test_stories_sorted_newest_activity_first():
-    base = datetime(2025, 1, 1, tzinfo=timezone.utc)
+    base = datetime(2025, 1, 1, tzinfo=UTC)
     articles = [Article(path=f"{i}.md", slug=f"a{i}", title=f"Title {i}", date=base + timedelta(days=30 * i),
                         source="S", body=f"unique words number {i} " * 3) for i in range(3)]
     stories = compute_stories(articles, (), slugify, StoryWeights())

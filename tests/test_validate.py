@@ -10,8 +10,15 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO
-from tests.test_publish import chromium  # noqa: F401  (module-scoped Chromium)
-from tests.test_publish import DIFF_PATH, HORMUZ_PATH, MOUNT, Published, build_published, serve_under_mount
+from tests.test_publish import (
+    DIFF_PATH,
+    HORMUZ_PATH,
+    MOUNT,
+    Published,
+    build_published,
+    chromium,  # noqa: F401  (module-scoped Chromium)
+    serve_under_mount,
+)
 
 VNU = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 ARTICLE_WITH_VERSIONS = "articles/2025/06/23/iran-supreme-leader-asks-putin-to-do-more-after-us-strikes/"

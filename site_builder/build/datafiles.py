@@ -27,8 +27,17 @@ from typing import Any, Protocol, TypedDict
 
 from ..core.schema import schema
 from ..core.store import DataError, read_cache, write_cache
-from ..site.formats.opendata import (DATABASE, FTS_TABLE, SCHEMA, STORIES_JSON, Rows, Table, csv_cells, stories_json,
-                                     write_sqlite)
+from ..site.formats.opendata import (
+    DATABASE,
+    FTS_TABLE,
+    SCHEMA,
+    STORIES_JSON,
+    Rows,
+    Table,
+    csv_cells,
+    stories_json,
+    write_sqlite,
+)
 
 SCHEMA_DIGEST = hashlib.blake2b(repr(SCHEMA).encode("utf-8"), digest_size=8).hexdigest()
 COPY_CHUNK = 1 << 30

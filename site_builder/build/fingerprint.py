@@ -9,7 +9,7 @@ from ..core.walk import walk_inputs
 PACKAGE = Path(__file__).parent.parent
 
 
-def _walk(root: Path, site: Path, digest: "hashlib.blake2b") -> None:
+def _walk(root: Path, site: Path, digest: hashlib.blake2b) -> None:
     if not root.is_dir():
         digest.update(f"missing {root}\n".encode())
         return

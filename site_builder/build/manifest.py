@@ -13,11 +13,12 @@ from ..core.errors import Problem
 from ..core.schema import schema
 from ..core.store import atomic_file, problem_data, problem_from
 
+
 def signature(kind: str, template: str, context: Any) -> str:
     """A hash of everything a page is made from: its kind, its template chain and its context.
 
     Contexts are built in a deterministic order, so their JSON needs no key sorting."""
-    digest = hashlib.blake2b(f"{kind}\0{template}\0".encode("utf-8"), digest_size=16)
+    digest = hashlib.blake2b(f"{kind}\0{template}\0".encode(), digest_size=16)
     digest.update(orjson.dumps(context, default=str))
     return digest.hexdigest()
 

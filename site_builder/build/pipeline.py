@@ -56,7 +56,10 @@ def _output_setting(site: Path, config: Config, options: BuildOptions) -> Proble
     return Problem(CONFIG_NAME, line, f'paths.output = "{config.paths.output}"{default}')
 
 
-def build(site: Path, options: BuildOptions = BuildOptions(), loaded: Loaded | None = None) -> BuildResult:
+DEFAULT_OPTIONS = BuildOptions()
+
+
+def build(site: Path, options: BuildOptions = DEFAULT_OPTIONS, loaded: Loaded | None = None) -> BuildResult:
     """Build the site; on any error raise SiteError and leave the previous output as it was.
     `loaded` is the site's content and archive when the caller has already loaded them (`check`)."""
     config = load_config(site, {"base_url": options.base_url, "search": options.search})
@@ -83,7 +86,7 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions, load
         clock.seconds["load"] = seconds
         return BuildResult(output, len(last.manifest.outputs), 0, 0, seconds, last.manifest.warnings,
                            stages=clock.seconds)
-    from .spine import build_site     # the modules of a whole build: a build with nothing to do never loads them
+    from .spine import build_site  # the modules of a whole build: a build with nothing to do never loads them
     return build_site(site, config, output, options, loaded, last, started)
 
 

@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -272,7 +272,7 @@ def _read_bytes(path: Path) -> bytes | None:
         return None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _pagefind_version() -> str:
     from importlib.metadata import PackageNotFoundError, version
     try:

@@ -26,9 +26,9 @@ from ..intel.cache import ChunkStore
 from ..site.context import Contexts
 from ..site.depends import Depends, Recorder, merge, values
 from ..site.lookup import SiteIndex, site_index
+from ..site.pages import Pages, page_kinds
 from ..site.preview import PageMaker
 from ..site.render import Renderer, template_digests
-from ..site.pages import Pages, page_kinds
 from ..site.routes import Route
 from .assets import copy_static, refused_inputs, static_files
 from .clock import StageClock

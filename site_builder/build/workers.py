@@ -15,16 +15,16 @@ from pathlib import Path
 
 import numpy as np
 
-from ..site.context import Contexts
-from ..site.depends import read_ids
-from .datafiles import Records, update_data_file
-from .manifest import signature
 from ..core.errors import fail
 from ..core.pool import forked_map
+from ..site.context import Contexts
+from ..site.depends import read_ids
 from ..site.kinds import Target
 from ..site.pages import Pages
 from ..site.render import Renderer
 from ..site.routes import Route
+from .datafiles import Records, update_data_file
+from .manifest import signature
 from .writer import cannot_write, plain_target, write_file
 
 WORK = ("render", "data files")     # the stages of the stage clock a route's work is counted in

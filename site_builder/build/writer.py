@@ -7,7 +7,7 @@ import glob
 import os
 import shutil
 from collections.abc import Callable
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -165,7 +165,7 @@ def _named_in(filename: object, following: Path, output: Path) -> str:
     return str(output / name.relative_to(following)) if name.is_relative_to(following) else str(name)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _renameat2() -> Any:
     try:
         return ctypes.CDLL(None, use_errno=True).renameat2
@@ -183,7 +183,7 @@ def exchange(first: Path, second: Path) -> None:
         raise OSError(code, os.strerror(code), str(second))
 
 
-@lru_cache(maxsize=None)
+@cache
 def can_exchange(output: Path) -> bool:
     """Whether two folders beside `output` can be swapped in one step (tried once per folder; a
     build killed meanwhile leaves a staging folder that `recover` removes)."""

@@ -5,18 +5,18 @@ import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from ..build.pipeline import BuildOptions, build
 from ..core.config import load_config
 from ..core.errors import Problem, SiteError
+from ..core.model import Archive
+from ..core.pool import default_jobs
 from ..intel.aliases import suggest_aliases
 from ..intel.archive import analysis_store, load_site
 from .links import check_links
-from ..core.pool import default_jobs
-from ..core.model import Archive
 
 
 @dataclass(frozen=True)
@@ -107,7 +107,7 @@ def check_site(site: Path, *, drafts: bool = False) -> CheckReport:
     problems += archive.problems
     if any(p.severity == "error" for p in archive.problems):
         return CheckReport(tuple(problems), len(content.articles), 0)
-    problems += content_warnings(archive, datetime.now(timezone.utc)) + alias_warnings(archive)
+    problems += content_warnings(archive, datetime.now(UTC)) + alias_warnings(archive)
     with tempfile.TemporaryDirectory(prefix="site-builder-check-") as tmp:
         try:
             result = build(site, BuildOptions(drafts=drafts, output=Path(tmp) / "output", search=False,

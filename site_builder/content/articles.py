@@ -16,11 +16,11 @@ import yaml
 from frontmatter.default_handlers import YAMLHandler
 
 from ..core.errors import Problem
-from .mentions import article_names
 from ..core.model import Article, Entity, Registries, Source, StoryInfo
 from ..core.slugs import is_safe_slug, slugify
 from ..core.walk import OUTSIDE, SPECIAL, Refused, refusal_problem, special_kind, walk_inputs
 from ..core.yamlload import describe, error_line, load_yaml
+from .mentions import article_names
 
 ARTICLE_SUFFIX = ".md"
 REGISTRY_FILES = ("stories.yaml", "entities.yaml", "sources.yaml")

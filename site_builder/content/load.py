@@ -9,17 +9,35 @@ from zoneinfo import ZoneInfo
 
 import orjson
 
-from ..core.store import (DataError, article_data, article_from, cache_problem, problem_data, problem_from,
-                        read_cache, write_cache)
 from ..core.cachefolder import check_cache_folder, mark_cache_folder
 from ..core.collector import no_collection
 from ..core.config import Config
-from ..core.schema import schema
-from .articles import (REGISTRY_FILES, UNREADABLE, Parsed, RegistryItems, RegistryReader, article_files, duplicate_slugs,
-                      load_registries, parse_article, registry_items)
 from ..core.errors import Problem, SiteError
-from ..core.pool import WorkerDied, forked_map
 from ..core.model import Article, Registries
+from ..core.pool import WorkerDied, forked_map
+from ..core.schema import schema
+from ..core.store import (
+    DataError,
+    article_data,
+    article_from,
+    cache_problem,
+    problem_data,
+    problem_from,
+    read_cache,
+    write_cache,
+)
+from .articles import (
+    REGISTRY_FILES,
+    UNREADABLE,
+    Parsed,
+    RegistryItems,
+    RegistryReader,
+    article_files,
+    duplicate_slugs,
+    load_registries,
+    parse_article,
+    registry_items,
+)
 
 PARALLEL_FROM = 400   # files; below this a process pool costs more than it saves
 # what a shard keeps: stamps, parsed files and registry entries (the format: how they are parsed)

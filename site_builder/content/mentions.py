@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-
 MAX_NAMES = 12          # names kept per article, most mentioned first
 COMMON_WORD = 5.3       # a single word more frequent than this (Zipf scale) is not a name by itself
 OPENING_WORD = 3.5      # ... and one that opens a sentence must be rarer than this to be a name

@@ -1,17 +1,17 @@
 """`init` and `new`: create a site or a content file, never replacing an existing file."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import yaml
 
 from ..core.config import load_config
-from .articles import parse_date
 from ..core.errors import Problem, SiteError, fail
-from ..core.store import create_new
 from ..core.slugs import is_safe_slug, slugify
+from ..core.store import create_new
+from .articles import parse_date
 
 SITE_TOML = '''# site_builder configuration. Every key is optional; see the README for all of them.
 title = "My news archive"
@@ -57,7 +57,7 @@ def create_site(directory: Path) -> list[Path]:
     if directory.exists() and any(directory.iterdir()):
         raise fail(str(directory), None, "folder is not empty",
                    "choose a new folder; init never overwrites files")
-    today = datetime.now(timezone.utc).date().isoformat()
+    today = datetime.now(UTC).date().isoformat()
     files = {directory / "site.toml": SITE_TOML,
              directory / "content/articles/welcome-to-your-archive.md": EXAMPLE.format(date=today),
              directory / "templates/README.md": "Templates here override site_builder's defaults file by file "
@@ -80,7 +80,7 @@ def new_article(site: Path, title: str, *, source: str, when: str | None = None,
             raise SiteError(Problem("--date", None, f"'{when}' is not a date",
                                     "give a date as YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS+HH:MM, e.g. 2025-06-23"))
         when = when.strip()
-    meta: dict[str, object] = {"title": title.strip(), "date": when or datetime.now(timezone.utc).replace(
+    meta: dict[str, object] = {"title": title.strip(), "date": when or datetime.now(UTC).replace(
         microsecond=0).isoformat(), "source": source}
     if story:
         if not is_safe_slug(story):

@@ -196,7 +196,7 @@ def load_config(site: Path, overrides: dict[str, Any] | None = None) -> Config:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
             line = getattr(error, "lineno", None)
-            raise fail(path, line, f"TOML does not parse: {error}", "check quotes and brackets")
+            raise fail(path, line, f"TOML does not parse: {error}", "check quotes and brackets") from None
     data.update({k: v for k, v in (overrides or {}).items() if v is not None})
     problems: list[Problem] = []
     config = _from_table(Config, data, "", path, text, problems)

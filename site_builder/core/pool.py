@@ -8,8 +8,8 @@ of them is gone. Every process pool of the program is one of theirs.
 from __future__ import annotations
 
 import multiprocessing
-import os
 import multiprocessing.pool
+import os
 import signal
 import threading
 from collections.abc import Callable, Iterable, Iterator

@@ -5,7 +5,6 @@ from typing import Any
 
 import yaml
 
-
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)   # libyaml's parser when PyYAML was built with it
 
 

@@ -6,7 +6,7 @@ import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -14,20 +14,20 @@ import yaml
 
 from ..content.articles import implausible_date, load_registries
 from ..content.load import load_articles
-from ..core.config import Config, StoryWeights, load_config
-from ..intel.versions import CopyIndex
-from ..core.errors import Problem
-from ..core.pool import WorkerDied, forked_map
-from .html import MissingModule, looks_like_html, parse_html
-from .warc import Capture, archive_captures, capture_bytes, is_web_archive
 from ..content.mentions import article_names
-from .meta import (candidate_entities, dateline_of, entities_in, known_source, parse_page_date,
-                          when_ago, wire_of)
-from .text import Block, RawItem, RawPage, decode, parse_text
+from ..core.config import Config, StoryWeights, load_config
+from ..core.errors import Problem
 from ..core.model import Article, Registries
-from ..core.store import create_new
+from ..core.pool import WorkerDied, forked_map
 from ..core.slugs import MAX_SLUG, slugify
+from ..core.store import create_new
+from ..intel.versions import CopyIndex
+from .html import MissingModule, looks_like_html, parse_html
+from .meta import candidate_entities, dateline_of, entities_in, known_source, parse_page_date, when_ago, wire_of
+from .text import Block, RawItem, RawPage, decode, parse_text
+from .warc import Capture, archive_captures, capture_bytes, is_web_archive
 
+UTC_ZONE = ZoneInfo("UTC")
 ARTICLES = "articles"          # the folder of imported articles, in the site's content folder
 UNKNOWN_SOURCE = "Unknown source"
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".html", ".htm", ".xhtml", ""})
@@ -174,7 +174,7 @@ def _reference_date(page: RawPage, path: Path, options: Options) -> tuple[dateti
 
     A date before 1900 or later than tomorrow is passed over and said in the notes, as is the
     fall-back to the file's date."""
-    today = datetime.now(timezone.utc).date()
+    today = datetime.now(UTC).date()
     notes: list[str] = []
     for text in page.main.dates if page.main else ():
         when, date_only = parse_page_date(text)
@@ -273,7 +273,7 @@ class Corpus:
     """Existing articles, for duplicate checks, with intel's copy index for near-duplicates."""
 
     def __init__(self, articles: Sequence[Article] = (), folder: str = f"content/{ARTICLES}",
-                 tz: ZoneInfo = ZoneInfo("UTC"), threshold: float = StoryWeights().version_threshold,
+                 tz: ZoneInfo = UTC_ZONE, threshold: float = StoryWeights().version_threshold,
                  taken: Iterable[str] = ()) -> None:
         self.folder = folder            # where new articles go, relative to the site
         self.tz = tz                    # the site's time zone, for drafts dated without a time
@@ -563,7 +563,7 @@ def import_paths(inputs: Sequence[Path], site: Path, *, source: str | None = Non
     corpus = existing_corpus(site, config, jobs)
     written: list[str] = []
     versions: list[NewVersion] = []
-    imported_at = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    imported_at = datetime.now(UTC).replace(microsecond=0).isoformat()
     for given, (drafts, problem) in zip(files, prepare_all(files, options, imported_at, jobs)):
         result, problem = _planned(given, drafts, corpus) if drafts else (None, problem)
         if problem is not None or result is None:

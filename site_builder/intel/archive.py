@@ -13,8 +13,8 @@ from ..core.config import Config
 from ..core.errors import Problem, SiteError
 from ..core.model import Archive, Article, Registries
 from ..core.pool import WorkerDied
-from .names import entity_index, source_index
 from ..core.slugs import slugify
+from .names import entity_index, source_index
 from .segments import PartStore, story_intelligence
 
 

@@ -42,7 +42,7 @@ def read_labels(path: Path, column: str = "story") -> dict[str, str]:
         handle = path.open(newline="", encoding="utf-8")
     except OSError as error:
         raise fail(rel, None, f"cannot read labels: {error.strerror}",
-                   "check that the file exists and that you may read it")
+                   "check that the file exists and that you may read it") from None
     with handle:
         reader = csv.DictReader(handle)
         missing = [c for c in ("path", column) if c not in (reader.fieldnames or [])]

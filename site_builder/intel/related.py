@@ -14,8 +14,8 @@ import scipy.sparse as sp
 
 from ..core.config import RelatedWeights
 from ..core.model import Article, RelatedLink, Relation
-from .textsig import ArchiveFeatures
 from .similarity import EventFeatures, blockwise_scores, closeness, event_features, idf, windowed_factors
+from .textsig import ArchiveFeatures
 
 SHOWN_ENTITIES = 3
 EDITOR = Relation(editor=True)

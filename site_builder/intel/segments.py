@@ -12,8 +12,8 @@ and the result is a clean build's by construction.
 """
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 import hashlib
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -21,17 +21,30 @@ from typing import Any, Protocol
 import numpy as np
 import orjson
 
+from ..core.collector import no_collection
 from ..core.config import Config, RelatedWeights, StoryWeights
+from ..core.model import Article, RelatedLink, Relation, Story, StoryInfo
 from ..core.pool import Background, can_fork
 from ..core.schema import field_names, schema
-from ..core.collector import no_collection
-from ..core.model import Article, RelatedLink, Relation, StoryInfo, Story
 from . import related as related_module
 from . import stories as stories_module
-from .stories import CarriedEvent, CarriedReport, Carry, PartStories, assemble_stories, part_stories
 from . import textsig
-from .textsig import (SECONDS_PER_DAY, Analysis, ArchiveFeatures, ChunkAnalysis, Doc, analysed,
-                      analysis_rows, archive_features, assemble, chunk_key, chunk_ranges, date_order, docs_of)
+from .stories import CarriedEvent, CarriedReport, Carry, PartStories, assemble_stories, part_stories
+from .textsig import (
+    SECONDS_PER_DAY,
+    Analysis,
+    ArchiveFeatures,
+    ChunkAnalysis,
+    Doc,
+    analysed,
+    analysis_rows,
+    archive_features,
+    assemble,
+    chunk_key,
+    chunk_ranges,
+    date_order,
+    docs_of,
+)
 
 SEGMENT_DAYS = 56.0
 # a part's results, kept by a hash of its inputs (the format: how they are computed)

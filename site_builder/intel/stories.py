@@ -23,11 +23,11 @@ import scipy.sparse as sp
 
 from ..core.config import StoryWeights
 from ..core.model import Article, Event, Story, StoryInfo, Tie, Version
-from .storymodel import same_story
-from .tokens import STOPWORDS, words
-from .textsig import SECONDS_PER_DAY, ArchiveFeatures
-from .similarity import EventFeatures, event_features, pair_evidence
 from .events import FAINT, Report, group_reports, likeness, places, report_terms
+from .similarity import EventFeatures, event_features, pair_evidence
+from .storymodel import same_story
+from .textsig import SECONDS_PER_DAY, ArchiveFeatures
+from .tokens import STOPWORDS, words
 from .versions import WINDOW_DAYS, Seeds, VersionGroup, group_versions
 
 PULL = 1.5   # an unlabelled event joins an explicit story only at PULL x threshold: "clearly alike"

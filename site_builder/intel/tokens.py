@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-
 _DROP = ".'\u2019"                    # 'U.S.' is 'us', "Iran's" is 'irans'
 _PUNCT = str.maketrans({c: (None if c in _DROP else " ") for c in map(chr, range(0x2070)) if not c.isalnum()})
 MIX = np.uint64(0x9E3779B97F4A7C15)

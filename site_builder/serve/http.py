@@ -24,7 +24,6 @@ from ..core.errors import fail
 from ..core.terminal import printable
 from .rebuild import BuildState, Layout, Outcome
 
-
 CLIENT_URL = "/__site_builder/client.js"
 
 

@@ -17,8 +17,8 @@ from ..build.lock import build_lock
 from ..build.pipeline import BuildOptions, BuildResult, build, output_folder
 from ..core.config import CONFIG_NAME, Config, load_config
 from ..core.errors import Problem, SiteError
-from ..site.preview import PageMaker, preview_pages
 from ..core.terminal import plain, print_problems, printable
+from ..site.preview import PageMaker, preview_pages
 
 
 # -- what is served, and the state of the last build ------------------------------------------

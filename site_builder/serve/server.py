@@ -20,9 +20,9 @@ from tornado.ioloop import IOLoop
 
 from ..build.pipeline import BuildOptions
 from ..core.terminal import plain, printable
-from .watch import Snapshot, Watcher, snapshot
-from .rebuild import Builder, SearchRefresher, site_layout
 from .http import Hub, _listen, application
+from .rebuild import Builder, SearchRefresher, site_layout
+from .watch import Snapshot, Watcher, snapshot
 
 
 def serve(site: Path, *, host: str = "127.0.0.1", port: int = 5500, drafts: bool = False,

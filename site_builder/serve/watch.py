@@ -9,9 +9,6 @@ from pathlib import Path
 
 from ..core.walk import walk_inputs
 
-
-
-
 QUIET = 0.1            # seconds without changes before a burst becomes one build
 
 

@@ -8,10 +8,10 @@ from datetime import datetime
 from typing import Any
 
 from ..core.config import Config
-from .depends import WHOLE, Recorder, archive_fields, watched
-from .lookup import SiteIndex
-from .formats.opendata import Rows, archive_listing, archive_tables, file_digests, row_digests
 from ..core.model import Archive, Article, Story, month_title
+from .depends import WHOLE, Recorder, archive_fields, watched
+from .formats.opendata import Rows, archive_listing, archive_tables, file_digests, row_digests
+from .lookup import SiteIndex
 from .routes import Route, entity_url, page_count, paged, source_url, story_url
 
 

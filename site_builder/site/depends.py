@@ -19,9 +19,9 @@ from typing import Any
 import numpy as np
 import orjson
 
+from ..core.collector import no_collection
 from ..core.model import Archive
 from ..core.schema import field_names
-from ..core.collector import no_collection
 from .lookup import SiteIndex
 from .wording import reasons
 

@@ -16,11 +16,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from ..core.config import Config
 from ..content.articles import parse_article
+from ..core.config import Config
+from ..core.model import Archive, Article
 from .context import Contexts
 from .lookup import SiteIndex
-from ..core.model import Archive, Article
 from .render import Renderer
 from .routes import Route
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from feedgen.feed import FeedGenerator
 from slugify import slugify
@@ -45,7 +45,7 @@ def xml_text(value: str) -> str:
 
 def _aware(moment: datetime) -> datetime:
     """An aware datetime (naive ones are taken as UTC); feedgen requires it."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _add_entry(feed: FeedGenerator, entry: FeedEntry) -> None:

@@ -8,14 +8,14 @@ import errno
 import hashlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import orjson
 
-from ...intel.coverage import event_copies
 from ...core.model import Archive, Tie
+from ...intel.coverage import event_copies
 from ..wording import reasons
 
 DATABASE = "archive.sqlite"
@@ -160,7 +160,7 @@ def _json(value: Any) -> str:
 def _utc(when: datetime) -> str | None:
     """'0999-06-01T07:30:00Z'; None when UTC falls before the year 1 (0001-01-01T00:30+03:00)."""
     try:
-        utc = when.astimezone(timezone.utc)
+        utc = when.astimezone(UTC)
     except OverflowError:
         return None
     return f"{utc.year:04d}-{utc:%m-%dT%H:%M:%S}Z"

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ...intel.coverage import event_copies
-from ..wording import lag_text, reasons
 from ..context import Contexts
 from ..formats.jsonld import news_article_jsonld
 from ..kinds import Context, PageGroup, PageKind
 from ..lookup import LISTED_ENTITIES
 from ..render import Renderer
 from ..routes import Route, RouteInput
+from ..wording import lag_text, reasons
 
 
 def _article(ctx: Contexts, route: Route) -> Context:

@@ -5,10 +5,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from ...intel.coverage import source_profile
-from ..wording import lag_text
 from ..context import Contexts
 from ..kinds import Context, PageGroup, PageKind
 from ..routes import Route, RouteInput, paged, source_url
+from ..wording import lag_text
 
 PROFILE_LIST = 20     # a source page lists this many of its stories and of the events it reported first
 

@@ -10,7 +10,6 @@ from typing import Any
 
 from ...core.model import Article, Event, Story, Tie, Version
 from ...intel.coverage import Copy, coverage_matrix, event_copies
-from ..wording import lag_text
 from ..context import Contexts, human_day
 from ..formats.chart import coverage_chart
 from ..formats.jsonld import item_list_jsonld
@@ -18,8 +17,8 @@ from ..formats.timelinejs import TimelineEvent, timeline_json
 from ..kinds import Context, PageGroup, PageKind
 from ..render import Renderer
 from ..routes import Route, RouteInput, paged, source_url, story_url
+from ..wording import lag_text
 from .feed import feed_context, feed_files
-
 
 MATRIX_OUTLETS = 10     # the coverage matrix's columns: a story's busiest outlets (the rest counted)
 OVERVIEW_OUTLETS = 8    # outlets named in the overview at the top of the page
@@ -184,7 +183,7 @@ def _changes(ctx: Contexts, route: Route) -> Context:
 
 def _with_diff(context: Context, renderer: Renderer) -> Context:
     """The diff between the report's first copy and this one."""
-    from ..diff import diff_versions       # scipy and rapidfuzz: only when a diff page is made
+    from ..diff import diff_versions  # scipy and rapidfuzz: only when a diff page is made
 
     def version(item: dict[str, Any]) -> Article:
         return Article(path="", slug="", title=item["title"], date=datetime.min, source=item["source"],
