@@ -214,8 +214,10 @@ def serve(site: Path, port: int, host: str, drafts: bool, output: Path | None) -
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--source", help="The outlet, when the page does not name it.")
 @click.option("--date", "when", help="The page's date (ISO 8601), for relative times such as '2 hours ago'.")
+@click.option("--allow-removed", is_flag=True, help="Import pages whose url content/removed.yaml lists.")
 @click.option("--dry-run", is_flag=True, help="Show what would be written; write nothing.")
-def import_(site: Path, inputs: tuple[Path, ...], source: str | None, when: str | None, dry_run: bool) -> None:
+def import_(site: Path, inputs: tuple[Path, ...], source: str | None, when: str | None, dry_run: bool,
+            allow_removed: bool) -> None:
     """Turn scraped text or saved HTML pages into content files (never overwrites)."""
     from .importer.plan import import_paths
     try:
@@ -224,7 +226,8 @@ def import_(site: Path, inputs: tuple[Path, ...], source: str | None, when: str 
         raise click.BadParameter(f"'{when}' is not an ISO 8601 date, e.g. 2025-06-23T10:30:00+03:00",
                                  param_hint="--date") from None
     with reported():
-        report = import_paths(list(inputs), site, source=source, date=moment, dry_run=dry_run)
+        report = import_paths(list(inputs), site, source=source, date=moment, dry_run=dry_run,
+                              allow_removed=allow_removed)
     print_problems(report.failures)
     for line in report.lines():
         if not any(line.endswith(p.message) for p in report.failures):

@@ -16,14 +16,14 @@ import yaml
 from frontmatter.default_handlers import YAMLHandler
 
 from ..core.errors import Problem
-from ..core.model import Article, Entity, Registries, Source, StoryInfo
+from ..core.model import Article, Entity, Registries, Removal, Source, StoryInfo
 from ..core.slugs import is_safe_slug, slugify
 from ..core.walk import OUTSIDE, SPECIAL, Refused, refusal_problem, special_kind, walk_inputs
 from ..core.yamlload import describe, error_line, load_yaml
 from .mentions import article_names
 
 ARTICLE_SUFFIX = ".md"
-REGISTRY_FILES = ("stories.yaml", "entities.yaml", "sources.yaml")
+REGISTRY_FILES = ("stories.yaml", "entities.yaml", "sources.yaml", "removed.yaml")
 MAX_BYTES = 20 * 1024 * 1024
 UNREADABLE = "cannot read file"
 EARLIEST_YEAR = 1900           # a publication date before it is a placeholder (0001-01-01) or a typo
@@ -385,9 +385,10 @@ def _str_field(item: dict[str, Any], key: str, rel: str, line: int, problems: li
 
 def load_registries(content: Path, site: Path, read: RegistryReader = registry_items
                     ) -> tuple[Registries, list[Problem]]:
-    """The optional stories, entities and sources registries beside the articles."""
+    """The optional stories, entities and sources registries beside the articles, and the list of
+    articles taken down (removed.yaml)."""
     problems: list[Problem] = []
-    stories, entities, sources = [], [], []
+    stories, entities, sources, removed = [], [], [], []
     story_lines: dict[str, int] = {}
     for name in REGISTRY_FILES:
         path = content / name
@@ -423,6 +424,10 @@ def load_registries(content: Path, site: Path, read: RegistryReader = registry_i
                 entity = _entity(item, rel, line, problems)
                 if entity:
                     entities.append(entity)
+            elif kind == "removed":
+                removal = _removal(item, rel, line, problems)
+                if removal:
+                    removed.append(removal)
             else:
                 source_name = _str_field(item, "name", rel, line, problems, required=True)
                 home = _str_field(item, "home", rel, line, problems)
@@ -434,7 +439,42 @@ def load_registries(content: Path, site: Path, read: RegistryReader = registry_i
                     sources.append(Source(slugify(source_name), source_name, home,
                                           _str_field(item, "country", rel, line, problems),
                                           _str_field(item, "kind", rel, line, problems), path=rel, line=line))
-    return Registries(tuple(stories), tuple(entities), tuple(sources)), problems
+    return Registries(tuple(stories), tuple(entities), tuple(sources), tuple(removed)), problems
+
+
+def _removal(item: dict[str, Any], rel: str, line: int, problems: list[Problem]) -> Removal | None:
+    """One entry of removed.yaml: `slug:` or `url:`, `date:` (when it was taken down), `reason:`,
+    `show_reason:` (false unless said) and, for an article whose file is gone, `address:`."""
+    slug, url = _str_field(item, "slug", rel, line, problems), _str_field(item, "url", rel, line, problems)
+    reason = _str_field(item, "reason", rel, line, problems) or ""
+    address = _str_field(item, "address", rel, line, problems)
+    shown = item.get("show_reason", False)
+    when = item.get("date")
+    fine = True
+    if not slug and not url:
+        problems.append(Problem(rel, line, "entry names no article", "give the article's 'slug: ...' or 'url: ...'"))
+        fine = False
+    if isinstance(when, str):
+        try:
+            when = date.fromisoformat(when.strip())
+        except ValueError:
+            when = None
+    if isinstance(when, datetime):
+        when = when.date()
+    if not isinstance(when, date):
+        problems.append(Problem(rel, line, "entry has no date it was removed on, or not one",
+                                "add 'date: 2025-06-23' (YYYY-MM-DD)"))
+        fine = False
+    if not isinstance(shown, bool):
+        problems.append(Problem(rel, line, "'show_reason' must be true or false", "write show_reason: true"))
+        fine = False
+    if address is not None and not re.fullmatch(r"(?:[a-z0-9]+(?:-[a-z0-9]+)*/)+", address.strip("/") + "/"):
+        problems.append(Problem(rel, line, f"'address' '{address}' is not a page's path in the site",
+                                "give the old page's path, e.g. address: articles/2025/06/23/its-slug/"))
+        fine = False
+    if not fine or not isinstance(when, date):
+        return None
+    return Removal(slug, url, when, reason, shown, address.strip("/") + "/" if address else None, rel, line)
 
 
 def _entity(item: dict[str, Any], rel: str, line: int, problems: list[Problem]) -> Entity | None:

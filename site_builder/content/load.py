@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -13,7 +13,7 @@ from ..core.cachefolder import check_cache_folder, mark_cache_folder
 from ..core.collector import no_collection
 from ..core.config import Config
 from ..core.errors import Problem, SiteError
-from ..core.model import Article, Registries
+from ..core.model import Article, Registries, Removal
 from ..core.pool import WorkerDied, forked_map
 from ..core.schema import schema
 from ..core.store import (
@@ -248,9 +248,40 @@ def _load_content(site: Path, config: Config, drafts: bool, jobs: int, cache: bo
         if result.article is not None and (drafts or not result.article.draft):
             articles.append(result.article)
     registries, found = load_registries(content, site, _cached_items(parse_cache))
+    articles, removed, taken = take_down(articles, registries.removed)
+    registries = replace(registries, removed=removed)
+    problems += taken
     registry_files = {(content / name).relative_to(site).as_posix() for name in REGISTRY_FILES}
     unsaved = parse_cache.save({rel for _, rel in files} | registry_files)
     problems += found
     problems += duplicate_slugs(articles)
     return Content(tuple(articles), registries, tuple(problems),
                    (cache_problem(config.paths.cache, unsaved),) if unsaved else ())
+
+
+def take_down(articles: list[Article], removals: tuple[Removal, ...]) -> tuple[list[Article], tuple[Removal, ...],
+                                                                              list[Problem]]:
+    """The articles less those `removals` name (by slug or url), with no related link to them; the
+    removals with their old pages' addresses; a warning for each that names no article and gives
+    no address (no page can be kept at an address not known)."""
+    if not removals:
+        return articles, removals, []
+    by_slug = {r.slug: r for r in removals if r.slug}
+    by_url = {r.url: r for r in removals if r.url}
+    address: dict[Removal, str] = {}
+    kept = []
+    gone = set(by_slug)
+    for article in articles:
+        removal = by_slug.get(article.slug) or (by_url.get(article.url) if article.url else None)
+        if removal is None:
+            kept.append(article)
+        else:
+            address.setdefault(removal, article.url_path)
+            gone.add(article.slug)
+    kept = [replace(a, related=tuple(s for s in a.related if s not in gone)) if set(a.related) & gone else a
+            for a in kept]
+    problems = [Problem(r.path, r.line, f"no article has {'slug' if r.slug else 'url'} "
+                                        f"'{r.slug or r.url}': no page is kept at its old address",
+                        "keep its file in content/, or give the old page's 'address: articles/…/'", "warning")
+                for r in removals if r not in address and not r.address]
+    return kept, tuple(replace(r, address=r.address or address.get(r)) for r in removals), problems

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from functools import cached_property
 
 from .errors import Problem
@@ -90,10 +90,27 @@ class Source:
 
 
 @dataclass(frozen=True)
+class Removal:
+    """An article taken down (`content/removed.yaml`), by its slug or its url: the build publishes
+    none of its text; a page at its old `address` (when known) says when it was removed, and why
+    when the reason is `shown`."""
+
+    slug: str | None
+    url: str | None
+    date: date
+    reason: str
+    shown: bool
+    address: str | None = None      # the old page's path below the base URL ("articles/2025/06/23/x/")
+    path: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True)
 class Registries:
     stories: tuple[StoryInfo, ...] = ()
     entities: tuple[Entity, ...] = ()
     sources: tuple[Source, ...] = ()
+    removed: tuple[Removal, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -183,3 +200,4 @@ class Archive:
     source_of: dict[str, str]                    # source name (casefolded) -> source slug
     related: dict[str, tuple[RelatedLink, ...]]  # article slug -> related coverage
     problems: tuple[Problem, ...] = ()           # names that share a page or look alike
+    removed: tuple[Removal, ...] = ()            # articles taken down (content/removed.yaml)

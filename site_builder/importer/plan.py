@@ -547,8 +547,8 @@ def _prepared(shared: tuple[Options, str], given: Input) -> tuple[tuple[Draft, .
     return prepared(given, *shared)
 
 
-def import_paths(inputs: Sequence[Path], site: Path, *, source: str | None = None,
-                 date: datetime | None = None, dry_run: bool = False, jobs: int | None = None) -> ImportReport:
+def import_paths(inputs: Sequence[Path], site: Path, *, source: str | None = None, date: datetime | None = None,
+                 dry_run: bool = False, jobs: int | None = None, allow_removed: bool = False) -> ImportReport:
     """Import text or HTML files (or folders of them) into the articles/ folder of `site`'s content
     folder, dated in the site's time zone.
 
@@ -564,7 +564,12 @@ def import_paths(inputs: Sequence[Path], site: Path, *, source: str | None = Non
     written: list[str] = []
     versions: list[NewVersion] = []
     imported_at = datetime.now(UTC).replace(microsecond=0).isoformat()
+    removed = {} if allow_removed else {r.url: r for r in registries.removed if r.url}
     for given, (drafts, problem) in zip(files, prepare_all(files, options, imported_at, jobs)):
+        refused = [(d, removed[d.url]) for d in drafts if d.url and d.url in removed]
+        skipped += [Skipped(d.input, d.title, f"its url is listed as removed on {r.date} in {r.path}; "
+                                              "import --allow-removed to import it anyway") for d, r in refused]
+        drafts = tuple(d for d in drafts if not (d.url and d.url in removed))
         result, problem = _planned(given, drafts, corpus) if drafts else (None, problem)
         if problem is not None or result is None:
             failures += [problem] if problem else []

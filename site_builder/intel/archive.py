@@ -45,7 +45,7 @@ def build_archive(articles: Sequence[Article], registries: Registries, config: C
             related[article.slug] = tuple(link for link in related[article.slug] if link.slug in slugs)
     return Archive({a.slug: a for a in ordered}, stories, story_of, event_of, entities, entity_of,
                    source_names.items, source_names.slug_of, related,
-                   entity_names.problems + source_names.problems)
+                   entity_names.problems + source_names.problems, registries.removed)
 
 
 @dataclass(frozen=True)
