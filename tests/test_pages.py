@@ -95,8 +95,14 @@ def test_changes_page_shows_what_the_later_version_changed(versions_site: Path) 
     assert not (output / "articles/2025/06/23/wire/changes").exists()      # the earliest version has no diff
     page = (output / "articles/2025/06/23/copy/changes/index.html").read_text(encoding="utf-8")
     main = page[page.index('<main id="main">'):page.index("</main>")]
-    assert "<h1>What Harbour Gazette changed</h1>" in main
-    assert ('compared with the earliest version, by <a href="/articles/2025/06/23/wire/">Wire Desk</a>') in main
+    assert ("<h1>What changed between Wire Desk’s copy (23 June 2025) and Harbour Gazette’s (23 June 2025)</h1>"
+            in main)
+    assert ('<p class="kicker">In <a href="/stories/wire/">Ministers meet over port dues</a></p>') in main
+    assert ('The copy published by <a href="/articles/2025/06/23/copy/">Harbour Gazette</a> on '
+            '<time datetime="2025-06-23T10:00:00+00:00">23 June 2025, 10:00 UTC</time> compared with the earliest '
+            'copy of this report, by <a href="/articles/2025/06/23/wire/">Wire Desk</a> on '
+            '<time datetime="2025-06-23T08:00:00+00:00">23 June 2025, 08:00 UTC</time>.') in main
+    assert "<title>What changed between Wire Desk’s copy (23 June 2025) and Harbour Gazette’s (23 June 2025): " in page
     assert "1 paragraph added · 1 removed · 1 edited · 0 moved · 6 unchanged." in main
     assert "<p>4 unchanged paragraphs not shown</p>" in main
     assert "<p>Ministers meet over <ins>the</ins> port dues</p>" in main
@@ -107,3 +113,4 @@ def test_changes_page_shows_what_the_later_version_changed(versions_site: Path) 
             in main)
     article_page = (output / "articles/2025/06/23/copy/index.html").read_text(encoding="utf-8")
     assert 'href="/articles/2025/06/23/copy/changes/"' in article_page
+    assert article_page.index('<h2 id="versions">') < article_page.index('<div class="body">')    # above the text

@@ -236,7 +236,10 @@ def test_one_article_with_many_entities_builds_in_linear_size(tmp_path: Path) ->
     assert sizes[1000] < 5 * sizes[250], sizes
     output = tmp_path / "1000/output"
     page = (output / "articles/2025/06/23/big/index.html").read_text(encoding="utf-8")
-    assert page.count('data-pagefind-filter="entity"') == 100 and "<li data-pagefind-ignore>and 900 more</li>" in page
+    assert page.count('data-pagefind-filter="entity"') == 100 and '<li data-pagefind-ignore><a href="/articles/2025/06/23/big/entities/">and 900 more</a></li>' in page
+    listed = output / "articles/2025/06/23/big/entities"
+    assert (listed / "index.html").is_file() and (listed / "page/20/index.html").is_file()    # 1,000 names, 50 a page
+    assert not (listed / "page/21").exists()
     feed = (output / "entities/entity-number-999/feed.xml").read_text(encoding="utf-8")
     assert feed.count("<category ") == 10 and 'term="Entity Number 9"' in feed
     assert "Appears most with" in (output / "entities/entity-number-99/index.html").read_text(encoding="utf-8")

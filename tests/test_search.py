@@ -143,7 +143,7 @@ def test_excerpts_hold_the_article_not_the_page_furniture_and_filters_stay(index
 
     output = indexed_example / "output"
     fragments = [json.loads(gzip.decompress(p.read_bytes()).removeprefix(b"pagefind_dcd"))
-                 for p in (output / "pagefind").glob("*/fragment/*")]
+                 for p in (output / "pagefind").glob("*/fragment/*") if p.parent.parent.name != "names"]
     assert len(fragments) == 5
     for fragment in fragments:
         assert not re.search(r"event \d+ of \d+", fragment["content"]), fragment["content"][:200]

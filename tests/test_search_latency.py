@@ -98,8 +98,8 @@ def test_a_period_added_since_the_last_visit_is_searched_at_once(example_site: P
     add_years(example_site)
     output = build(example_site, BuildOptions(jobs=2)).output
     listing = output / "pagefind" / "periods.json"
-    complete = listing.read_text(encoding="utf-8")
-    periods = json.loads(complete)["periods"]
+    periods = [p for p in json.loads(listing.read_text(encoding="utf-8"))["periods"] if p["name"] != "names"]
+    complete = json.dumps({"periods": periods})      # the articles only (the names find the glaciers' stories too)
     listing.write_text(json.dumps({"periods": [p for p in periods if p["name"] != "2023"]}), encoding="utf-8")
     address = caching_server(output) + "/search/"
     tab = browser.new_page()

@@ -14,6 +14,7 @@ from site_builder.build.pipeline import BuildOptions, build
 from tests.conftest import write_article
 from tests.test_output_safety import indexed_text
 
+NAME_PAGES = 39    # the example's story and entity pages, searched in the bundle of names
 OLD = "---\ntitle: Glacier survey of {year}\ndate: {date}\nsource: {source}\n---\nThe glacierword survey, {note}.\n"
 
 
@@ -53,7 +54,7 @@ def stamps(folder: Path) -> dict[str, tuple[int, int]]:
 def test_each_year_of_articles_has_its_own_bundle(example_site: Path) -> None:
     add_years(example_site)
     output = build(example_site, BuildOptions(jobs=2)).output
-    assert bundles(output) == ["2023", "2024", "2025"]
+    assert bundles(output) == ["2023", "2024", "2025", "names"]
     pages = {year: search.indexed_pages(output / "pagefind" / year) for year in ("2023", "2024", "2025")}
     assert pages == {"2023": 1, "2024": 1, "2025": 6}
     assert b"first of its kind" in indexed_text(output / "pagefind" / "2023")
@@ -62,7 +63,8 @@ def test_each_year_of_articles_has_its_own_bundle(example_site: Path) -> None:
         assert (output / "pagefind" / name).is_file()
         assert not list((output / "pagefind").glob(f"*/{name}"))
     listing = json.loads((output / "pagefind" / "periods.json").read_text(encoding="utf-8"))
-    assert [(p["name"], p["pages"]) for p in listing["periods"]] == [("2025", 6), ("2024", 1), ("2023", 1)]
+    assert [(p["name"], p["pages"]) for p in listing["periods"]] == [("2025", 6), ("2024", 1), ("2023", 1),
+                                                                         ("names", NAME_PAGES + 3)]
 
 
 def test_editing_one_article_indexes_only_its_period(example_site: Path) -> None:
@@ -88,29 +90,29 @@ def test_a_year_whose_articles_are_all_deleted_loses_its_bundle(example_site: Pa
     kept = stamps(output / "pagefind" / "2024")
     articles["2023"].unlink()
     build(example_site, BuildOptions(jobs=2))
-    assert bundles(output) == ["2024", "2025"]
+    assert bundles(output) == ["2024", "2025", "names"]
     assert not (output / "pagefind" / "2023").exists()
     assert b"first of its kind" not in indexed_text(output / "pagefind")
     assert stamps(output / "pagefind" / "2024") == kept
     build(example_site, BuildOptions(jobs=2, clean=True))          # and it equals a clean build
-    assert bundles(output) == ["2024", "2025"]
+    assert bundles(output) == ["2024", "2025", "names"]
 
 
 def test_a_year_over_the_cap_is_split_into_months(example_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(search, "PERIOD_CAP", 6)
     add_years(example_site)                    # 2025: six articles, in June: a year still
     output = build(example_site, BuildOptions(jobs=2)).output
-    assert bundles(output) == ["2023", "2024", "2025"]
+    assert bundles(output) == ["2023", "2024", "2025", "names"]
     july = write_article(example_site, "july.md", OLD.format(year=2025, date="2025-07-02", source="Reuters",
                                                              note="in July"))
     build(example_site, BuildOptions(jobs=2))
-    assert bundles(output) == ["2023", "2024", "2025-06", "2025-07"]
+    assert bundles(output) == ["2023", "2024", "2025-06", "2025-07", "names"]
     assert search.indexed_pages(output / "pagefind" / "2025-06") == 6
     assert search.indexed_pages(output / "pagefind" / "2025-07") == 1
     assert b"in July" in indexed_text(output / "pagefind" / "2025-07")
     july.unlink()                              # back under the cap: one bundle for the year again
     build(example_site, BuildOptions(jobs=2))
-    assert bundles(output) == ["2023", "2024", "2025"]
+    assert bundles(output) == ["2023", "2024", "2025", "names"]
     assert b"in July" not in indexed_text(output / "pagefind")
 
 
@@ -132,8 +134,13 @@ def test_the_search_page_finds_and_filters_across_periods(example_site: Path, br
     output = build(example_site, BuildOptions(jobs=2)).output
     tab, fetched = open_search(browser, static_server(output))
     tab.fill("#search input", "glacierword")
-    tab.wait_for_function("document.querySelectorAll('.pagefind-ui__result-link').length === 3", timeout=15_000)
-    titles = sorted(tab.locator(".pagefind-ui__result-link").all_inner_texts())
+    # the three articles, and the story each one makes (its summary is the article's): the UI shows 5 at first
+    tab.wait_for_selector(".pagefind-ui__message:has-text('6 results')", timeout=15_000)
+    tab.locator(".pagefind-ui__button", has_text="Load more").click()
+    tab.wait_for_function("document.querySelectorAll('.pagefind-ui__result-link').length === 6", timeout=15_000)
+    links = tab.locator(".pagefind-ui__result-link")
+    titles = sorted(links.nth(n).inner_text() for n in range(6)
+                    if links.nth(n).get_attribute("href").startswith("/articles/"))
     assert titles == ["Glacier survey of 2023", "Glacier survey of 2024", "Glacier survey of 2025"]
     for year in ("2023", "2024", "2025"):        # each from its own bundle, merged in the page
         assert any(f"/pagefind/{year}/pagefind-entry.json" in url for url in fetched), year
@@ -175,7 +182,7 @@ def test_serve_indexes_again_only_the_periods_of_what_its_builds_changed(example
 
     refresher.request(first.output, first.changed)
     refreshed(1)
-    assert bundles(first.output) == ["2023", "2024", "2025"]
+    assert bundles(first.output) == ["2023", "2024", "2025", "names"]
     before = {year: stamps(first.output / "pagefind" / year) for year in ("2023", "2024", "2025")}
     text = articles["2024"].read_text(encoding="utf-8").replace("again", "once more with feeling")
     articles["2024"].write_text(text, encoding="utf-8")
@@ -187,7 +194,7 @@ def test_serve_indexes_again_only_the_periods_of_what_its_builds_changed(example
     assert stamps(first.output / "pagefind" / "2023") == before["2023"]
     assert stamps(first.output / "pagefind" / "2025") == before["2025"]
     assert b"once more with feeling" in indexed_text(first.output / "pagefind" / "2024")
-    assert bundles(first.output) == ["2023", "2024", "2025"]
+    assert bundles(first.output) == ["2023", "2024", "2025", "names"]
     assert all((first.output / "pagefind" / name).is_file() for name in search.UI_FILES)
 
 
@@ -199,7 +206,8 @@ def test_a_build_indexes_what_a_serve_build_left_unindexed(example_site: Path) -
     articles["2024"].write_text(text, encoding="utf-8")
     build(example_site, BuildOptions(jobs=2, index_search=False))   # serve, whose indexing never ran
     listing = json.loads((output / "pagefind" / "periods.json").read_text(encoding="utf-8"))["periods"]
-    assert {p["name"]: p["digest"] == "" for p in listing} == {"2023": False, "2024": True, "2025": False}
+    assert {p["name"]: p["digest"] == "" for p in listing} == {"2023": False, "2024": True, "2025": False,
+                                                                 "names": False}
     text = articles["2025"].read_text(encoding="utf-8").replace("the third", "the third and last")
     articles["2025"].write_text(text, encoding="utf-8")
     build(example_site, BuildOptions(jobs=2))
@@ -215,7 +223,7 @@ def test_the_index_serve_makes_is_the_one_a_build_makes(example_site: Path) -> N
     add_years(example_site)
     output = build(example_site, BuildOptions(jobs=2)).output
     built = snapshot(output / "pagefind")
-    assert bundles(output) == ["2023", "2024", "2025"]
+    assert bundles(output) == ["2023", "2024", "2025", "names"]
     search.index_site(output)
     assert snapshot(output / "pagefind") == built
 
@@ -227,3 +235,29 @@ def test_serve_starting_on_an_indexed_site_indexes_nothing_again(example_site: P
     report = search.index_site(output, changed=set())          # serve's first run: nothing changed since
     assert (report.pages, report.periods) == (0, ())
     assert stamps(output / "pagefind") == before
+
+
+@pytest.mark.browser
+def test_story_and_entity_pages_are_found_by_their_summary_and_aliases(example_site: Path, browser: Any,
+                                                                     static_server: Any) -> None:
+    """Story and entity pages are searched (in the bundle of names) by their title, summary or
+    description and aliases; the article pages naming them do not hold those words."""
+    content = example_site / "content"
+    with (content / "stories.yaml").open("a", encoding="utf-8") as stories:
+        stories.write("- id: glacier-watch\n  title: Glacier watch\n  summary: Surveys of the zyxtrail ice.\n")
+    with (content / "entities.yaml").open("a", encoding="utf-8") as entities:
+        entities.write("- name: Quorvath Institute\n  kind: organisation\n  aliases: [Quorvathian Board]\n"
+                       "  description: Keeps the wexlomb records.\n")
+    write_article(example_site, "glacier.md", "---\ntitle: Ice measured\ndate: 2025-06-20\nsource: Reuters\n"
+                  "story: glacier-watch\nentities: [Quorvath Institute]\n---\nThe ice was measured again.\n")
+    output = build(example_site, BuildOptions(jobs=2)).output
+    assert "names" in bundles(output)
+    tab, _ = open_search(browser, static_server(output))
+    for query, page in (("zyxtrail", "/stories/glacier-watch/"), ("Quorvathian", "/entities/quorvath-institute/"),
+                        ("wexlomb", "/entities/quorvath-institute/")):
+        tab.fill("#search input", query)
+        tab.wait_for_function("page => [...document.querySelectorAll('.pagefind-ui__result-link')]"
+                              ".some(a => a.getAttribute('href') === page)", arg=page, timeout=15_000)
+        tab.wait_for_selector(".pagefind-ui__message:has-text('1 result')", timeout=15_000)
+        links = tab.locator(".pagefind-ui__result-link").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+        assert links == [page], query

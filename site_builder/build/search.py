@@ -48,6 +48,8 @@ TIMEOUT_SECONDS = 120.0         # Pagefind's time limit: this, plus
 TIMEOUT_PER_PAGE = 0.05         # this per page of the period (10,000 pages take about 25 s on two cores)
 _SIGNATURE = b"pagefind_dcd"    # what each of Pagefind's gzipped index files starts with
 _ARTICLE_PAGE = re.compile(r"articles/(\d{4})/(\d{2})/\d{2}/[^/]+/index\.html")     # as Article.url_path
+NAMES = "names"                 # the bundle of the story and entity pages, found by their names and summaries
+_NAME_PAGE = re.compile(r"(?:stories|entities)/[^/]+/index\.html")     # a story's or an entity's first page
 
 
 @dataclass(frozen=True)
@@ -86,13 +88,22 @@ def page_month(relative: str) -> str | None:
     return f"{found[1]}/{found[2]}" if found else None
 
 
+def page_period(relative: str) -> str | None:
+    """The period a page is searched in: its month for an article page, NAMES for a story's or an
+    entity's first page, None for a page search does not hold."""
+    return page_month(relative) or (NAMES if _NAME_PAGE.fullmatch(relative) else None)
+
+
 def site_periods(months: dict[str, str], cap: int | None = None) -> list[Period]:
-    """The periods of the article pages (`months`: page -> "yyyy/mm"): a year each, or its months
-    when it has more than `cap` pages (PERIOD_CAP, read at call time)."""
+    """The periods of the searched pages (`months`: page -> "yyyy/mm", or NAMES for the story and
+    entity pages, which make one bundle of their own): a year each, or its months when it has more
+    than `cap` pages (PERIOD_CAP, read at call time)."""
     cap = PERIOD_CAP if cap is None else cap
     years: dict[str, list[str]] = defaultdict(list)
+    names = tuple(page for page in sorted(months) if months[page] == NAMES)
     for page in sorted(months):
-        years[months[page][:4]].append(page)
+        if months[page] != NAMES:
+            years[months[page][:4]].append(page)
     periods = []
     for year, pages in sorted(years.items()):
         if len(pages) <= cap:
@@ -102,7 +113,7 @@ def site_periods(months: dict[str, str], cap: int | None = None) -> list[Period]
         for page in pages:
             by_month[months[page][5:7]].append(page)
         periods += [Period(f"{year}-{month}", tuple(in_month)) for month, in_month in sorted(by_month.items())]
-    return periods
+    return periods + ([Period(NAMES, names)] if names else [])
 
 
 def index_site(output: Path, *, bundle_dir: str = BUNDLE_DIR, language: str | None = None,
@@ -115,7 +126,7 @@ def index_site(output: Path, *, bundle_dir: str = BUNDLE_DIR, language: str | No
     bundles move in (a build that swaps the output folder meanwhile would drop them)."""
     output = output.resolve()
     bundle = output / bundle_dir
-    months = {rel: month for rel in _html_pages(output, bundle_dir) if (month := page_month(rel))}
+    months = {rel: period for rel in _html_pages(output, bundle_dir) if (period := page_period(rel))}
     periods = site_periods(months)
     stale = periods if changed is None else stale_periods(periods, bundle, changed)
     if not stale and _read_bytes(bundle / PERIODS_FILE) == _listing(periods):
@@ -241,8 +252,10 @@ def _keep(bundle: Path, root: Path, periods: list[Period]) -> None:
 
 
 def _listing(periods: list[Period]) -> bytes:
-    """periods.json: the bundles the search page merges, newest first."""
-    return _json([{"name": p.name, "pages": len(p.pages), "digest": p.digest()} for p in reversed(periods)])
+    """periods.json: the bundles the search page merges, newest first, the names last (an article
+    period's bundle is the one the others are merged into)."""
+    ordered = [p for p in reversed(periods) if p.name != NAMES] + [p for p in periods if p.name == NAMES]
+    return _json([{"name": p.name, "pages": len(p.pages), "digest": p.digest()} for p in ordered])
 
 
 def _json(entries: list[dict[str, Any]]) -> bytes:

@@ -38,7 +38,7 @@ from .last import LastBuild
 from .manifest import Manifest, folder_identity, save_manifest
 from .memory import return_freed_arrays
 from .options import BuildOptions, BuildResult
-from .search import BUNDLE_DIR, files_under, mark_stale, stage_bundles
+from .search import BUNDLE_DIR, NAMES, files_under, mark_stale, page_period, stage_bundles
 from .workers import Job, Produced, produce
 from .writer import STAGED, commit, new_work_folder, remove_own_folder, swap_in, work_folder
 
@@ -295,7 +295,8 @@ def _pages_from(site: Path, config: Config, options: BuildOptions, plan: _Plan) 
 # -- search ------------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class _Changes:
-    """What this build makes of the output: the article pages it will hold, by month ("yyyy/mm"), and what changes."""
+    """What this build makes of the output: the searched pages it will hold, by month ("yyyy/mm") for
+    article pages and NAMES for story and entity pages, and what changes."""
 
     months: dict[str, str]
     written: list[str]
@@ -304,7 +305,8 @@ class _Changes:
 
 
 def _changes(archive: Archive, routes: list[Route], files: _Files, plan: _Plan) -> _Changes:
-    months = {r.output: month_key(archive.articles[r.key].date) for r in plan.job.pages.article_pages(routes)}
+    months = {r.output: month_key(archive.articles[r.key].date) for r in plan.job.pages.article_pages(routes)} \
+        | {r.output: NAMES for r in routes if page_period(r.output) == NAMES}
     return _Changes(months, files.written, files.removed, plan.swapped)
 
 

@@ -5,7 +5,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from ..core.config import Config
 from ..core.model import Archive, Article, Story, month_title
@@ -13,6 +13,8 @@ from .depends import WHOLE, Recorder, archive_fields, watched
 from .formats.opendata import Rows, archive_listing, archive_tables, file_digests, row_digests
 from .lookup import SiteIndex
 from .routes import Route, entity_url, page_count, paged, source_url, story_url
+
+T = TypeVar("T")
 
 
 class Contexts:
@@ -82,6 +84,8 @@ class Contexts:
     def _story_ref(self, story: Story) -> dict[str, Any]:
         return {"title": story.title, "url": self.url(story_url(story.id)), "summary": story.summary,
                 "events": len(story.events), "articles": sum(len(e.versions) for e in story.events),
+                "outlets": self.index.story_outlets[story.id],
+                "days": max(1, (story.events[-1].date.date() - story.events[0].date.date()).days + 1),
                 "first": human_day(story.events[0].date), "last": human_day(story.events[-1].date),
                 "chart": self.url(story_url(story.id, "coverage.svg"))}
 
@@ -105,8 +109,13 @@ class Contexts:
                 "next": self.url(paged(base, route.page + 1)) if route.page < pages else None}
 
     def page_slice(self, slugs: list[str], page: int) -> list[dict[str, Any]]:
+        """The articles of one page of a list of article slugs, as links."""
+        return [self.link(s) for s in self.page_of(slugs, page)]
+
+    def page_of(self, items: Sequence[T], page: int) -> Sequence[T]:
+        """The items of page `page` of a paged list."""
         size = self.config.per_page
-        return [self.link(s) for s in slugs[(page - 1) * size: page * size]]
+        return items[(page - 1) * size: page * size]
 
 @dataclass(frozen=True)
 class OpenData:

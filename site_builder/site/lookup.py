@@ -22,6 +22,7 @@ class SiteIndex:
     events: dict[str, Event]
     entity_stories: dict[str, list[str]]     # entity slug -> story ids, most articles first
     co_entities: dict[str, list[tuple[str, int]]]   # entity slug -> (entity slug, shared articles)
+    story_outlets: dict[str, int]            # story id -> how many outlets covered it
 
     def entity_slugs(self, archive: Archive, article: Article) -> list[str]:
         return list(dict.fromkeys(archive.entity_of[n.casefold()] for n in article.entities))
@@ -52,4 +53,6 @@ def site_index(archive: Archive, top: int = 12) -> SiteIndex:
         list(archive.articles), dict(by_entity), dict(by_source), dict(by_month), {s.id: s for s in archive.stories}, event_pos, events,
         {e: [s for s, _ in c.most_common(top)] for e, c in story_counts.items()},
         {e: sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[:top] for e, c in co_counts.items()},
+        {s.id: len({archive.source_of[archive.articles[v.slug].source.casefold()] for e in s.events for v in e.versions})
+         for s in archive.stories},
     )

@@ -78,18 +78,30 @@ class ListSizes:
     by_entity: dict[str, int]
     by_source: dict[str, int]
     by_month: dict[str, int]
+    stories_by_source: dict[str, int]    # the stories each source covered
+    first_by_source: dict[str, int]      # the events each source reported first, of those others covered too
 
 
 def list_sizes(archive: Archive) -> ListSizes:
     by_entity: dict[str, int] = defaultdict(int)
     by_source: dict[str, int] = defaultdict(int)
     by_month: dict[str, int] = defaultdict(int)
-    for article in archive.articles.values():
-        for slug in dict.fromkeys(archive.entity_of[name.casefold()] for name in article.entities):
-            by_entity[slug] += 1
-        by_source[archive.source_of[article.source.casefold()]] += 1
+    stories: dict[str, set[str]] = defaultdict(set)
+    for slug, article in archive.articles.items():
+        for entity in dict.fromkeys(archive.entity_of[name.casefold()] for name in article.entities):
+            by_entity[entity] += 1
+        source = archive.source_of[article.source.casefold()]
+        by_source[source] += 1
+        stories[source].add(archive.story_of[slug])
         by_month[month_key(article.date)] += 1
-    return ListSizes(dict(by_entity), dict(by_source), dict(by_month))
+    first: dict[str, int] = defaultdict(int)
+    for story in archive.stories:
+        for event in story.events:
+            outlets = [archive.source_of[archive.articles[v.slug].source.casefold()] for v in event.versions]
+            if len(set(outlets)) > 1:
+                first[outlets[0]] += 1
+    return ListSizes(dict(by_entity), dict(by_source), dict(by_month),
+                     {source: len(ids) for source, ids in stories.items()}, dict(first))
 
 
 def check_collisions(routes: list[Route], archive: Archive, about_article: Collection[str]) -> None:

@@ -10,8 +10,10 @@ from ..formats.jsonld import news_article_jsonld
 from ..kinds import Context, PageGroup, PageKind
 from ..lookup import LISTED_ENTITIES
 from ..render import Renderer
-from ..routes import Route, RouteInput
+from ..routes import Route, RouteInput, paged
 from ..wording import lag_text, reasons
+
+ENTITIES = "entities/"      # beside an article's page: all its entities, when it has too many to list
 
 
 def _article(ctx: Contexts, route: Route) -> Context:
@@ -43,6 +45,7 @@ def _article(ctx: Contexts, route: Route) -> Context:
     return {"jsonld": jsonld, "article": dict(ctx.link(a.slug), wire=a.wire, dateline=a.dateline, original=a.url,
                                              tags=list(a.tags), body=a.body, digest=a.digest,
                                              entities=entities, entities_more=len(slugs) - len(entities),
+                                             entities_all=ctx.url(a.url_path + ENTITIES),
                                              source_home=ctx.archive.sources[source_slug].home,
                                              absolute=ctx.absolute(a.url_path)),
             "story": dict(ctx.story_ref(story), position=position + 1), "neighbours": neighbour,
@@ -55,9 +58,27 @@ def _with_body(context: Context, renderer: Renderer) -> Context:
     return dict(context, body=renderer.markdown(context["article"]["body"]))
 
 
+def _entities(ctx: Contexts, route: Route) -> Context:
+    """Every entity of an article whose page lists only the first LISTED_ENTITIES."""
+    a = ctx.archive.articles[route.key]
+    slugs = ctx.index.entity_slugs(ctx.archive, a)
+    return {"heading": f"People, places and organisations in “{a.title}”",
+            "back": {"title": a.title, "url": ctx.url(a.url_path)}, "total": len(slugs),
+            "items": [{"title": e["name"], "url": e["url"], "note": ""}
+                      for e in map(ctx.entity_ref, ctx.page_of(slugs, route.page))],
+            "pagination": ctx.pagination(route, a.url_path + ENTITIES, len(slugs))}
+
+
 def _routes(site: RouteInput) -> Iterable[Route]:
-    return [Route("article", slug, article.url_path) for slug, article in site.archive.articles.items()]
+    for slug, article in site.archive.articles.items():
+        yield Route("article", slug, article.url_path)
+        count = len({site.archive.entity_of[name.casefold()] for name in article.entities})
+        if count > LISTED_ENTITIES:
+            yield from (Route("article-entities", slug, paged(article.url_path + ENTITIES, n), n)
+                        for n in site.pages(count))
 
 
 PAGES = PageGroup((PageKind("article", _article, template="article.html", prepare=_with_body,
-                            about_article=True, article_page=True),), routes=_routes, order=80)
+                            about_article=True, article_page=True),
+                   PageKind("article-entities", _entities, template="full-list.html", about_article=True)),
+                  routes=_routes, order=80)

@@ -1,9 +1,11 @@
-"""The site's own files: the page for addresses that lead nowhere, robots.txt and the sitemap."""
+"""The site's own files: the page for addresses that lead nowhere, robots.txt, the sitemap and
+favicon.ico (for browsers that ask the root of a site served there, whatever its pages name)."""
 from __future__ import annotations
 
 from datetime import datetime
 
 from ..context import Contexts
+from ..formats.favicon import favicon_ico
 from ..formats.sitemap import robots_txt, sitemap_files
 from ..kinds import Context, PageGroup, PageKind
 from ..routes import Route
@@ -35,5 +37,7 @@ def _sitemap_files(route: Route, context: Context) -> dict[str, bytes]:
 PAGES = PageGroup((
     PageKind("404", lambda ctx, route: {}, template="404.html", address="404.html", listed=False),
     PageKind("robots", _robots, make=_robots_files, address="robots.txt"),
+    PageKind("favicon", lambda ctx, route: {}, make=lambda route, context: {route.output: favicon_ico()},
+             address="favicon.ico"),
     PageKind("sitemap", _sitemap, make=_sitemap_files, address=SITEMAP, always_built=True),   # lists every route
 ), order=10)

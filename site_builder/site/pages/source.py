@@ -4,13 +4,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from ...intel.coverage import source_profile
 from ..context import Contexts
 from ..kinds import Context, PageGroup, PageKind
 from ..routes import Route, RouteInput, paged, source_url
 from ..wording import lag_text
-
-PROFILE_LIST = 20     # a source page lists this many of its stories and of the events it reported first
+from .source_lists import FIRST, PROFILE_LIST, STORIES, profile
 
 
 def _source(ctx: Contexts, route: Route) -> Context:
@@ -18,18 +16,18 @@ def _source(ctx: Contexts, route: Route) -> Context:
     slugs = ctx.index.by_source.get(route.key, [])
     return {"source": {"name": source.name, "home": source.home, "country": source.country,
                        "kind": source.kind, "known": source.known, "count": len(slugs)},
-            "profile": _profile(ctx, route.key, slugs) if route.page == 1 else None,
+            "profile": _profile(ctx, route.key) if route.page == 1 else None,
             "articles": ctx.page_slice(slugs, route.page),
             "pagination": ctx.pagination(route, source_url(route.key), len(slugs))}
 
 
-def _profile(ctx: Contexts, source: str, slugs: list[str]) -> dict[str, Any]:
+def _profile(ctx: Contexts, source: str) -> dict[str, Any]:
     """How the outlet covered the archive: its stories, the events it reported first, its lag, its copies."""
-    p = source_profile(source, slugs, ctx.archive.story_of, ctx.archive.event_of, ctx.index.events,
-                       ctx.archive.articles, ctx.archive.source_of)
+    p = profile(ctx, source)
     firsts = [ctx.index.events[e] for e in p.first[:PROFILE_LIST]]
     return {"stories": [dict(ctx.story_ref(ctx.index.stories[s]), copies=n) for s, n in p.stories[:PROFILE_LIST]],
             "stories_total": len(p.stories), "first_total": len(p.first), "shared": p.shared,
+            "stories_all": ctx.url(source_url(source) + STORIES), "first_all": ctx.url(source_url(source) + FIRST),
             "first": [dict(ctx.link(e.versions[0].slug), outlets=len({ctx.archive.articles[v.slug].source
                                                                         for v in e.versions}))
                       for e in firsts],

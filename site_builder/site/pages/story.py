@@ -178,7 +178,8 @@ def _changes(ctx: Contexts, route: Route) -> Context:
     a = ctx.archive.articles[route.key]
     event = ctx.index.events[ctx.archive.event_of[a.slug]]
     base = ctx.archive.articles[next(v.report_id for v in event.versions if v.slug == a.slug)]
-    return {"base": dict(ctx.link(base.slug), body=base.body), "other": dict(ctx.link(a.slug), body=a.body)}
+    return {"base": dict(ctx.link(base.slug), body=base.body), "other": dict(ctx.link(a.slug), body=a.body),
+            "story": ctx.story_ref(ctx.index.stories[ctx.archive.story_of[a.slug]])}
 
 
 def _with_diff(context: Context, renderer: Renderer) -> Context:
