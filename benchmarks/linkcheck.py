@@ -13,7 +13,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from site_builder.check.links import check_links  # noqa: E402
-from tests.test_linkcheck import write_linked_pages  # noqa: E402
+from tests.check.test_linkcheck import write_linked_pages  # noqa: E402
 
 
 def main() -> None:

@@ -1,6 +1,6 @@
 """`python -m tests.slow_commit build …`: site-builder whose writes into output/ are slowed and announced.
 
-Used by tests/test_faults.py to kill a build while `output/` is being changed: every rename
+Used by tests/build/test_faults.py to kill a build while `output/` is being changed: every rename
 and hard link the writer makes sleeps SLOW_COMMIT seconds, and stderr says "commit" when
 the writer starts putting a build in place and "committed" when it is done. With DIE_AT=N
 the process ends at once (as if killed) instead of making its Nth rename or hard link; with

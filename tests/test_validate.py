@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
-from tests.test_publish import (
+from tests.build.test_publish import (
     DIFF_PATH,
     HORMUZ_PATH,
     MOUNT,
@@ -19,6 +18,7 @@ from tests.test_publish import (
     chromium,  # noqa: F401  (module-scoped Chromium)
     serve_under_mount,
 )
+from tests.conftest import REPO
 
 VNU = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 ARTICLE_WITH_VERSIONS = "articles/2025/06/23/iran-supreme-leader-asks-putin-to-do-more-after-us-strikes/"

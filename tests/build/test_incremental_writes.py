@@ -1,0 +1,261 @@
+"""Incremental builds cost what changed: the commit reuses the previous site kept as a spare, the
+open data is updated row by row, and `build --timings` shows where the time goes."""
+from __future__ import annotations
+
+import os
+import random
+import re
+import shutil
+import sqlite3
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from site_builder.build.pipeline import BuildOptions, build
+from tests.build.test_faults import Child, add_generated, children, clean_build, modify, snapshot  # noqa: F401 (a fixture)
+from tests.conftest import database_contents, write_article
+from tests.factories import run
+
+
+# -- the stage clock ---------------------------------------------------------------------------------------
+def test_timings_prints_every_stage_after_the_summary(example_site: Path) -> None:
+    from site_builder.build.clock import STAGES
+    done = run("build", "--site", str(example_site), "--no-search", "--jobs", "1", "--timings")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    summary = next(n for n, line in enumerate(lines) if line.startswith("built "))
+    stages = dict(re.findall(r"([a-z][a-z ]*?) (\d+\.\d\d) s", lines[summary + 1].removeprefix("stages: ")))
+    assert list(stages) == list(STAGES)
+    assert stages["render"] != "0.00"          # a first build renders every page
+    total = float(re.search(r"in (\d+\.\d\d) s", lines[summary]).group(1))   # type: ignore[union-attr]
+    assert 0.5 * total <= sum(map(float, stages.values())) <= total + 0.05
+
+
+def test_the_stages_have_one_name_in_code_readme_and_timings() -> None:
+    """The steps of the spine, in their order, are the stages the README shows `--timings` print."""
+    from site_builder.build.clock import STAGES
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    shown = re.search(r"`stages: ([^`]*)`", readme.replace("\n", " "))
+    assert shown is not None
+    assert re.findall(r"([a-z][a-z ]*?) \d+\.\d\d s", shown.group(1)) == list(STAGES)
+
+
+def test_without_timings_only_the_summary_is_printed(example_site: Path) -> None:
+    done = run("build", "--site", str(example_site), "--no-search", "--jobs", "1")
+    assert done.returncode == 0, done.stderr
+    assert [line for line in done.stdout.splitlines() if line.strip()][-1].startswith("built ")
+    assert "stages:" not in done.stdout
+
+
+# -- the commit: the previous site kept as a spare ------------------------------------------------------
+NO_SEARCH = BuildOptions(search=False, jobs=1)
+ARTICLE = "content/articles/eu-warns-extremely-dangerous-if-iran-closes-strait-of-hormuz.md"
+
+
+def edit(site: Path, words: str) -> None:
+    path = site / ARTICLE
+    path.write_text(path.read_text(encoding="utf-8") + f"\n{words}\n", encoding="utf-8")
+
+
+def links_made(site: Path, monkeypatch: pytest.MonkeyPatch) -> int:
+    """Build, counting the hard links the build makes."""
+    made = []
+    real = os.link
+
+    def counted(*args: Any, **kwargs: Any) -> None:
+        made.append(args)
+        real(*args, **kwargs)
+    with monkeypatch.context() as patch:
+        patch.setattr(os, "link", counted)
+        build(site, NO_SEARCH)
+    return len(made)
+
+
+def same_as_clean(site: Path, tmp_path: Path) -> None:
+    assert snapshot(site / "output") == clean_build(site, tmp_path / "clean")
+
+
+def test_a_one_file_edit_links_only_what_changed(example_site: Path, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    build(example_site, NO_SEARCH)
+    edit(example_site, "First edit.")
+    build(example_site, NO_SEARCH)                 # the first commit keeps the previous site as the spare
+    files = len(snapshot(example_site / "output"))
+    for round_ in range(3):
+        edit(example_site, f"Edit {round_}.")
+        assert links_made(example_site, monkeypatch) <= 10 < files
+        same_as_clean(example_site, tmp_path)
+
+
+def test_the_spare_is_never_published_or_trusted_after_a_clean_build(example_site: Path, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    build(example_site, NO_SEARCH)
+    edit(example_site, "An edit.")
+    build(example_site, NO_SEARCH)
+    assert (example_site / "output.staging-spare" / "index.html").is_file()
+    assert (example_site / "output.staging-spare.json").is_file()
+    assert not any("spare" in name for name in snapshot(example_site / "output"))
+    build(example_site, BuildOptions(search=False, jobs=1, clean=True))
+    assert not (example_site / "output.staging-spare.json").exists()     # the previous site, kept without a record
+    edit(example_site, "Another edit.")
+    files = len(snapshot(example_site / "output"))
+    assert links_made(example_site, monkeypatch) >= files - 10           # made the same as output/ in place
+    same_as_clean(example_site, tmp_path)
+    edit(example_site, "A third edit.")
+    assert links_made(example_site, monkeypatch) <= 10
+    same_as_clean(example_site, tmp_path)
+
+
+def _spare_file(site: Path) -> Path:
+    """A file no edit of these tests changes."""
+    return site / "output.staging-spare" / "404.html"
+
+
+DAMAGES: dict[str, Callable[[Path], object]] = {
+    "a file deleted from the spare": lambda site: _spare_file(site).unlink(),
+    "a file of the spare replaced": lambda site: _replace(_spare_file(site), b"<p>stale</p>"),
+    "a file added to the spare": lambda site: (site / "output.staging-spare" / "stray.html").write_bytes(b"x"),
+    "a folder added to the spare": lambda site: (site / "output.staging-spare" / "articles" / "x").mkdir(),
+    "the record damaged": lambda site: (site / "output.staging-spare.json").write_bytes(b'{"version": 2, "data": 7}'),
+    "the record lost": lambda site: (site / "output.staging-spare.json").unlink(),
+    "the spare lost": lambda site: shutil.rmtree(site / "output.staging-spare"),
+    "a file deleted from output/": lambda site: (site / "output" / "404.html").unlink(),
+    "a file of output/ replaced": lambda site: _replace(site / "output" / "404.html", b"<p>mine</p>"),
+}
+
+
+def _replace(path: Path, data: bytes) -> None:
+    """A new file in the place of `path` (a new inode, as an editor saves)."""
+    path.with_name(path.name + ".new").write_bytes(data)
+    os.replace(path.with_name(path.name + ".new"), path)
+
+
+@pytest.mark.parametrize("damage", list(DAMAGES))
+def test_a_damaged_spare_or_output_gives_the_right_site(example_site: Path, tmp_path: Path, damage: str) -> None:
+    build(example_site, NO_SEARCH)
+    for round_ in range(2):
+        edit(example_site, f"Edit {round_}.")
+        build(example_site, NO_SEARCH)
+    DAMAGES[damage](example_site)
+    for round_ in range(2):
+        edit(example_site, f"Later edit {round_}.")
+        build(example_site, NO_SEARCH)
+        expected = clean_build(example_site, tmp_path / "clean")
+        if damage == "a file of output/ replaced":      # as before: a file no page changed is left as it is
+            expected["404.html"] = b"<p>mine</p>"
+        assert snapshot(example_site / "output") == expected, round_
+
+
+def test_a_file_added_to_the_output_stays_there(example_site: Path) -> None:
+    build(example_site, NO_SEARCH)
+    edit(example_site, "An edit.")
+    build(example_site, NO_SEARCH)
+    (example_site / "output" / "notes.txt").write_bytes(b"mine")
+    for round_ in range(3):
+        edit(example_site, f"Edit {round_}.")
+        build(example_site, NO_SEARCH)
+        assert (example_site / "output" / "notes.txt").read_bytes() == b"mine", round_
+
+
+@pytest.mark.slow
+def test_a_commit_killed_while_it_uses_the_spare_leaves_whole_sites(example_site: Path, tmp_path: Path,
+                                                                     children: list[Child]) -> None:
+    """Killed at any moment of its commit (the spare brought up to date, the pages moved in, the swap,
+    the spare kept): output/ is the whole previous site or the whole new one, and the next build,
+    which must not trust a spare half brought up to date, equals a clean build and keeps a spare."""
+    add_generated(example_site, 40)
+    build(example_site, NO_SEARCH)
+    output = example_site / "output"
+    rng = random.Random(11)
+    modify(example_site, rng, 100)
+    build(example_site, NO_SEARCH)
+    killed_while_committing = 0
+    for round_ in range(8):
+        before = snapshot(output)
+        modify(example_site, rng, round_)
+        expected = clean_build(example_site, tmp_path / "clean")
+        child = Child(example_site, 0.01)
+        children.append(child)
+        assert child.committing.wait(120), f"round {round_}: the build never reached its commit"
+        time.sleep(rng.uniform(0, 0.3))
+        child.kill()
+        killed_while_committing += not child.committed.is_set()
+        assert snapshot(output) in (before, expected), f"round {round_}: neither the previous site nor the new one"
+        build(example_site, NO_SEARCH)
+        assert snapshot(output) == expected, f"round {round_}"
+        assert (example_site / "output.staging-spare" / "index.html").is_file()
+    assert killed_while_committing >= 4
+
+
+# -- the open data: updated row by row ----------------------------------------------------------------------
+ARTICLES = "content/articles"
+HORMUZ = f"{ARTICLES}/eu-warns-extremely-dangerous-if-iran-closes-strait-of-hormuz.md"
+
+
+def replace(site: Path, relative: str, old: str, new: str) -> None:
+    path = site / relative
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+DATA_EDITS: list[Callable[[Path], object]] = [
+    lambda s: replace(s, HORMUZ, "extremely dangerous' should Iran", "extremely dangerous' if zanzibarword Iran"),
+    lambda s: replace(s, HORMUZ, "title: \"'Extremely dangerous'", "title: \"'Very dangerous'"),
+    lambda s: write_article(s, "new-one.md", "---\ntitle: A new article\ndate: 2025-06-24T08:00:00+02:00\n"
+                            "source: Business Recorder\nentities: [Iran, Kaja Kallas]\ntags: [x]\n---\nNew text.\n"),
+    lambda s: replace(s, HORMUZ, "entities: [Kaja Kallas, ", "entities: ["),
+    lambda s: (s / f"{ARTICLES}/russian-streamer-stepan-scoffy-detained-after-desecrating-flag.md").unlink(),
+    lambda s: replace(s, f"{ARTICLES}/new-one.md", "tags: [x]", "tags: [x, verified]"),
+    lambda s: replace(s, HORMUZ, "date: 2025-06-23", "date: 2025-07-02"),
+    lambda s: (s / f"{ARTICLES}/new-one.md").unlink(),
+]
+
+
+def data_files(output: Path) -> dict[str, bytes]:
+    return {p.name: database_contents(p) if p.suffix == ".sqlite" else p.read_bytes()
+            for p in sorted((output / "data").iterdir())}
+
+
+def test_open_data_after_edits_equals_a_clean_builds_and_is_updated_not_rewritten(
+        example_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from site_builder.build import datafiles
+    build(example_site, NO_SEARCH)
+    real_copy = os.copy_file_range
+    for number, change in enumerate(DATA_EDITS):
+        change(example_site)
+        copied: list[int] = []
+
+        def counted(*args: Any, copied: list[int] = copied, **kwargs: Any) -> int:
+            copied.append(real_copy(*args, **kwargs))
+            return copied[-1]
+
+        def whole(*args: Any) -> None:
+            raise AssertionError("the database was written whole")
+        with monkeypatch.context() as patch:
+            patch.setattr(datafiles, "write_sqlite", whole)
+            patch.setattr(os, "copy_file_range", counted)
+            build(example_site, NO_SEARCH)
+        clean = tmp_path / f"clean-{number}"
+        build(example_site, BuildOptions(search=False, jobs=1, clean=True, remember=False, output=clean))
+        assert data_files(example_site / "output") == data_files(clean), number
+        assert sum(copied) > (clean / "data/articles.csv").stat().st_size // 3, number   # unchanged rows: copied
+    with sqlite3.connect(example_site / "output/data/archive.sqlite") as db:
+        assert db.execute("SELECT a.slug FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid "
+                          "WHERE articles_fts MATCH 'zanzibarword'").fetchall() == [(Path(HORMUZ).stem,)]
+
+
+def test_a_data_file_that_is_not_the_recorded_one_is_written_whole(example_site: Path, tmp_path: Path) -> None:
+    build(example_site, NO_SEARCH)
+    data = example_site / "output/data"
+    _replace(data / "articles.csv", (data / "articles.csv").read_bytes().replace(b"Iran", b"Iraq"))
+    _replace(data / "archive.sqlite", (data / "archive.sqlite").read_bytes())      # a copy: another inode
+    with sqlite3.connect(data / "archive.sqlite") as db:
+        db.execute("DELETE FROM sources")
+    replace(example_site, HORMUZ, "extremely dangerous' should Iran", "extremely dangerous' if Iran")
+    build(example_site, NO_SEARCH)
+    clean = build(example_site, BuildOptions(search=False, jobs=1, clean=True, remember=False, output=tmp_path / "c"))
+    assert data_files(example_site / "output") == data_files(clean.output)
