@@ -3,12 +3,11 @@ another at the first query), types with a short delay, and asks for the list of 
 visit, so a period added since is searched at once even behind a server that caches `pagefind/`."""
 from __future__ import annotations
 
-import functools
+import contextlib
 import http.server
 import json
 import os
 import re
-import threading
 import time
 import tomllib
 from collections.abc import Callable, Iterator
@@ -19,6 +18,7 @@ import pytest
 
 from site_builder.build.pipeline import BuildOptions, build
 from tests.build.test_search_periods import add_years, open_search
+from tests.conftest import serving
 
 REPO = Path(__file__).resolve().parents[2]
 YEARS = ("2023", "2024", "2025")
@@ -37,19 +37,9 @@ class CachingHandler(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture
 def caching_server() -> Iterator[Callable[[Path], str]]:
-    servers: list[http.server.ThreadingHTTPServer] = []
-
-    def serve(folder: Path) -> str:
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(CachingHandler,
-                                                                                        directory=str(folder)))
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-        return f"http://127.0.0.1:{server.server_address[1]}"
-
-    yield serve
-    for server in servers:
-        server.shutdown()
-        server.server_close()
+    """Static servers whose responses may be cached an hour, as a host's are: serve(folder) -> base URL."""
+    with contextlib.ExitStack() as stack:
+        yield lambda folder: stack.enter_context(serving(folder, CachingHandler))
 
 
 def wait_for_requests(tab: Any, fetched: list[str], patterns: list[str], seconds: float = 15.0) -> None:

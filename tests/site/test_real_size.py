@@ -11,7 +11,7 @@ import pytest
 
 from site_builder.build.pipeline import BuildOptions, build
 from tests.big_archive import write_big_archive
-from tests.conftest import ARTIFACTS
+from tests.conftest import ARTIFACTS, serving
 
 WIDTHS = {"phone": (390, 844), "desktop": (1280, 900)}
 MAX_HTML = 250 * 1024
@@ -27,16 +27,8 @@ def output(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def served(output: Path) -> Iterator[str]:
-    import functools
-    import http.server
-    import threading
-
-    from tests.conftest import _QuietHandler
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(output)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with serving(output) as base:
+        yield base + "/"
 
 
 def largest_story(output: Path) -> str:
