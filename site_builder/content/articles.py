@@ -285,6 +285,9 @@ def _article_from(meta: dict[str, Any], body: str, rel: str, lines: dict[str, in
         fields.problem("draft", "'draft' must be true or false", "write draft: true or draft: false, without quotes")
     url, archived = fields.address("url"), fields.address("archived")
     archived_at = fields.when("archived_at", tz)
+    review = meta.get("review")
+    imported_at = parse_date(review.get("imported_at"), tz)[0] if isinstance(review, dict) \
+        and review.get("imported_at") else None
     entities = fields.names("entities")
     found = not entities
     if found:
@@ -296,7 +299,7 @@ def _article_from(meta: dict[str, Any], body: str, rel: str, lines: dict[str, in
         related=fields.names("related"), summary=fields.text("summary") or "", draft=draft is True,
         date_only=date_only, lines=tuple(sorted(lines.items())),
         digest=hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest(),
-        archived=archived, archived_at=archived_at,
+        archived=archived, archived_at=archived_at, imported_at=imported_at,
     )
     if article.story is not None and not is_safe_slug(article.story):
         fields.problem("story", f"story id '{article.story}' is not safe in a URL",

@@ -33,6 +33,7 @@ class Article:
     names_found: bool = False      # no entities were written: `entities` are the names its text mentions
     archived: str | None = None    # where an archived capture of the original lives (a web archive's address)
     archived_at: datetime | None = None     # when that capture was taken
+    imported_at: datetime | None = None     # when `import` wrote the file (review.imported_at): a citation's access date
 
     def line(self, key: str) -> int | None:
         return dict(self.lines).get(key)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import Any
 
+from ...core.model import Article
 from ...intel.coverage import event_copies
 from ..context import Contexts
 from ..formats.jsonld import news_article_jsonld
@@ -13,6 +15,7 @@ from ..lookup import LISTED_ENTITIES
 from ..render import Renderer
 from ..routes import Route, RouteInput, paged
 from ..wording import lag_text, reasons
+from .cite import CITE_FILES, citation_data, cite_file
 
 ENTITIES = "entities/"      # beside an article's page: all its entities, when it has too many to list
 
@@ -51,7 +54,15 @@ def _article(ctx: Contexts, route: Route) -> Context:
                                              absolute=ctx.absolute(a.url_path)),
             "story": dict(ctx.story_ref(story), position=position + 1), "neighbours": neighbour,
             "versions": versions if len(versions) > 1 else [], "reports": others, "related": related,
-            "language": ctx.config.language}
+            "language": ctx.config.language, "cite": _cite(ctx, a)}
+
+
+def _cite(ctx: Contexts, a: Article) -> dict[str, Any]:
+    """The Cite block and the citation meta tags: the citation's fields and its files."""
+    cite = citation_data(ctx, a.slug)
+    return dict(cite, date=ctx.when(a), highwire_date=f"{a.date:%Y/%m/%d}",
+                accessed_text=f"{a.imported_at:%-d %B %Y}" if a.imported_at else "",
+                files=[{"name": name, "url": ctx.url(a.url_path + cite_file(ext))} for ext, name in CITE_FILES])
 
 
 def _archived(url: str | None, when: datetime | None) -> dict[str, str] | None:
