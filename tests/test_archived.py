@@ -91,3 +91,19 @@ def test_the_article_page_links_the_capture_beside_the_original_with_its_time(tm
 def test_an_article_without_a_capture_shows_none(tmp_path: Path) -> None:
     html, jsonld = _built(tmp_path, "")
     assert "Archived copy" not in html and "archivedAt" not in jsonld
+
+
+def test_an_edited_capture_rebuilds_incrementally_as_a_clean_build_makes_it(tmp_path: Path) -> None:
+    _built(tmp_path, f"archived: {WAYBACK}\n")
+    site = tmp_path / "site"
+    path = site / "content/articles/a.md"
+    newer = WAYBACK.replace("20250624093012", "20250701000000")
+    path.write_text(path.read_text(encoding="utf-8").replace(WAYBACK, newer), encoding="utf-8")
+    incremental = build(site, BuildOptions(search=False, jobs=1)).output
+    clean = build(site, BuildOptions(search=False, jobs=1, clean=True, output=tmp_path / "clean")).output
+    files = sorted(p.relative_to(clean) for p in clean.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(incremental) for p in incremental.rglob("*") if p.is_file())
+    page = "articles/2025/06/24/a/"
+    for name in (page + "index.html", page + "cite.bib", page + "cite.ris", page + "cite.json"):
+        assert (incremental / name).read_bytes() == (clean / name).read_bytes(), name
+    assert newer in (incremental / page / "cite.bib").read_text(encoding="utf-8")
