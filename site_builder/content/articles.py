@@ -43,6 +43,8 @@ FRONT_MATTER: dict[str, Key] = {
     "date": Key("date", "When it was published: YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SS+HH:MM.", required=True),
     "source": Key("text", "The outlet that published it (a name in sources.yaml).", required=True),
     "url": Key("url", "The original address (http:// or https://)."),
+    "archived": Key("url", "Where an archived capture of the original lives (http:// or https://), e.g. the Wayback Machine's."),
+    "archived_at": Key("date", "When that capture was taken: YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SS+HH:MM."),
     "wire": Key("text", "The wire service the text came from, when the outlet republished it."),
     "dateline": Key("text", "Where it was filed from ('ISLAMABAD')."),
     "story": Key("slug", "The story it belongs to (an id of stories.yaml, or a new one)."),
@@ -168,6 +170,23 @@ class _Fields:
             return None
         return str(value).strip()
 
+    def address(self, key: str) -> str | None:
+        """An http(s) address, or None with a problem."""
+        url = self.text(key)
+        if url and not re.match(r"^https?://", url, re.I):
+            self.problem(key, f"'{key}' must start with http:// or https://, not '{url[:40]}'", "give the full address")
+            return None
+        return url
+
+    def when(self, key: str, tz: ZoneInfo) -> datetime | None:
+        """An optional date or date and time, or None with a problem."""
+        if self.meta.get(key) in (None, ""):
+            return None
+        when, _, why = parse_date(self.meta[key], tz)
+        if when is None:
+            self.problem(key, why.replace("'date'", f"'{key}'"), "use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS+HH:MM")
+        return when
+
     def missing(self, key: str, hint: str = "") -> None:
         """A required `key` is missing: located at the unknown key that is probably it, if any."""
         typo = next((str(k) for k in self.meta if str(k) not in KNOWN_KEYS and closest_key(str(k)) == key), None)
@@ -264,10 +283,11 @@ def _article_from(meta: dict[str, Any], body: str, rel: str, lines: dict[str, in
     draft = meta.get("draft", False)
     if not isinstance(draft, bool):
         fields.problem("draft", "'draft' must be true or false", "write draft: true or draft: false, without quotes")
-    url = fields.text("url")
-    if url and not re.match(r"^https?://", url, re.I):
-        fields.problem("url", f"'url' must start with http:// or https://, not '{url[:40]}'", "give the full address")
-        url = None
+    url, archived = fields.address("url"), fields.address("archived")
+    archived_at = fields.when("archived_at", tz)
+    review = meta.get("review")
+    imported_at = parse_date(review.get("imported_at"), tz)[0] if isinstance(review, dict) \
+        and review.get("imported_at") else None
     entities = fields.names("entities")
     found = not entities
     if found:
@@ -279,6 +299,7 @@ def _article_from(meta: dict[str, Any], body: str, rel: str, lines: dict[str, in
         related=fields.names("related"), summary=fields.text("summary") or "", draft=draft is True,
         date_only=date_only, lines=tuple(sorted(lines.items())),
         digest=hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest(),
+        archived=archived, archived_at=archived_at, imported_at=imported_at,
     )
     if article.story is not None and not is_safe_slug(article.story):
         fields.problem("story", f"story id '{article.story}' is not safe in a URL",

@@ -31,6 +31,9 @@ class Article:
     lines: tuple[tuple[str, int], ...] = ()   # front-matter key -> line in the file
     digest: str = ""               # hash of the file's bytes
     names_found: bool = False      # no entities were written: `entities` are the names its text mentions
+    archived: str | None = None    # where an archived capture of the original lives (a web archive's address)
+    archived_at: datetime | None = None     # when that capture was taken
+    imported_at: datetime | None = None     # when `import` wrote the file (review.imported_at): a citation's access date
 
     def line(self, key: str) -> int | None:
         return dict(self.lines).get(key)

@@ -131,18 +131,28 @@ def problem_from(data: list[Any]) -> Problem:
 
 def article_data(a: Article) -> list[Any]:
     return [a.path, a.slug, a.title, date_data(a.date), a.source, a.body, a.url, a.wire, a.dateline, a.story,
-            a.entities, a.tags, a.related, a.summary, a.draft, a.date_only, a.lines, a.digest, a.names_found]
+            a.entities, a.tags, a.related, a.summary, a.draft, a.date_only, a.lines, a.digest, a.names_found,
+            a.archived, _date_data(a.archived_at), _date_data(a.imported_at)]
 
 
 def article_from(data: list[Any]) -> Article:
     """The article back from `article_data` (its text fields checked: names and lines are cheap to coerce)."""
     (path, slug, title, when, source, body, url, wire, dateline, story, entities, tags, related, summary, draft,
-     date_only, lines, digest, names_found) = data
+     date_only, lines, digest, names_found, archived, archived_at, imported_at) = data
     if not all(type(text) is str for text in (path, slug, title, source, body, summary, digest)):
         raise ValueError("not an article")
     return Article(path, slug, title, date_from(when), source, body, _text(url), _text(wire), _text(dateline),
                    _text(story), tuple(map(str, entities)), tuple(map(str, tags)), tuple(map(str, related)), summary,
-                   draft is True, date_only is True, tuple(map(tuple, lines)), digest, names_found is True)
+                   draft is True, date_only is True, tuple(map(tuple, lines)), digest, names_found is True,
+                   _text(archived), _date_from(archived_at), _date_from(imported_at))
+
+
+def _date_data(when: datetime | None) -> list[Any] | None:
+    return None if when is None else date_data(when)
+
+
+def _date_from(data: list[Any] | None) -> datetime | None:
+    return None if data is None else date_from(data)
 
 
 def _text(value: Any) -> str | None:

@@ -26,6 +26,7 @@ from .html import MissingModule, looks_like_html, parse_html
 from .meta import candidate_entities, dateline_of, entities_in, known_source, parse_page_date, when_ago, wire_of
 from .text import Block, RawItem, RawPage, decode, parse_text
 from .warc import Capture, archive_captures, capture_bytes, is_web_archive
+from .wayback import wayback_capture
 
 UTC_ZONE = ZoneInfo("UTC")
 ARTICLES = "articles"          # the folder of imported articles, in the site's content folder
@@ -101,6 +102,8 @@ class Draft:
     source: str
     blocks: tuple[Block, ...]
     url: str | None = None
+    archived: str | None = None     # a Wayback Machine capture's address, and when it was taken
+    archived_at: str = ""
     wire: str | None = None
     dateline: str | None = None
     entities: tuple[str, ...] = ()
@@ -210,10 +213,19 @@ def _draft(item: RawItem, label: str, source: str, when: datetime | date, notes:
     text = "\n".join([item.title, *(b.text for b in item.blocks)])
     dateline, dateline_wire = dateline_of(item.blocks[0].text)
     known, new = _names(item, text, registries)
-    return Draft(label, item.title, when, source, item.blocks, url=item.url,
+    return _with_capture(Draft(label, item.title, when, source, item.blocks, url=item.url,
                  wire=dateline_wire or wire_of(text), dateline=dateline, entities=(*known, *new), new_names=new,
                  candidates=candidate_entities(text, registries.entities),
-                 teasers=item.teasers, notes=(*item.notes, *notes), author=item.author)
+                 teasers=item.teasers, notes=(*item.notes, *notes), author=item.author))
+
+
+def _with_capture(draft: Draft) -> Draft:
+    """A draft whose `url` is a Wayback Machine address: the original as `url`, the capture as
+    `archived` and `archived_at`."""
+    capture = wayback_capture(draft.url)
+    if capture is None:
+        return draft
+    return replace(draft, url=capture.original, archived=capture.archived, archived_at=capture.archived_at.isoformat())
 
 
 def _names(item: RawItem, text: str, registries: Registries) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -385,7 +397,7 @@ def front_matter(draft: Draft) -> dict[str, object]:
     meta: dict[str, object] = {"title": draft.title,
                                "date": draft.when.isoformat() if isinstance(draft.when, datetime) else draft.when,
                                "source": draft.source}
-    optional = {"url": draft.url, "wire": draft.wire, "dateline": draft.dateline,
+    optional = {"url": draft.url, "archived": draft.archived, "archived_at": draft.archived_at, "wire": draft.wire, "dateline": draft.dateline,
                 "entities": list(draft.entities), "related": list(draft.related)}
     meta.update({k: v for k, v in optional.items() if v})
     review = {"imported_from": draft.input, "sha256": draft.sha256, "imported_at": draft.imported_at,
@@ -520,8 +532,9 @@ def _captured(read: Read, given: Input, capture: Capture, options: Options, impo
     capture (its relative dates too), at the captured address, with the capture's provenance."""
     captured = datetime.fromisoformat(capture.captured.replace("Z", "+00:00")) if capture.captured else None
     drafts = drafts_of(read.page, given.path, given.label, replace(options, date=options.date or captured))
-    main = replace(drafts[0], url=capture.url or drafts[0].url, captured=capture.captured,
-                   archive=capture.archive.name, archive_sha256=capture.archive_sha256, record=capture.record_id)
+    main = _with_capture(replace(drafts[0], url=capture.url or drafts[0].url, captured=capture.captured,
+                                 archive=capture.archive.name, archive_sha256=capture.archive_sha256,
+                                 record=capture.record_id))
     return tuple(replace(d, sha256=read.sha256, imported_at=imported_at) for d in (main, *drafts[1:]))
 
 

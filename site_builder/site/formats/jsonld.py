@@ -23,8 +23,9 @@ def _drop_empty(data: dict[str, Any]) -> dict[str, Any]:
 def news_article_jsonld(*, headline: str, url: str, date_published: datetime,
                         date_modified: datetime | None, dateline: str | None, publisher: str,
                         based_on: str | None, about: Sequence[str], description: str,
-                        in_language: str) -> str:
-    """A schema.org NewsArticle describing one archived copy."""
+                        in_language: str, archived_at: str | None = None) -> str:
+    """A schema.org NewsArticle describing one archived copy (`archived_at`: where a web archive's
+    capture of the original lives)."""
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -36,6 +37,7 @@ def news_article_jsonld(*, headline: str, url: str, date_published: datetime,
         "dateline": dateline,
         "publisher": {"@type": "Organization", "name": publisher},
         "isBasedOn": based_on,
+        "archivedAt": archived_at,
         "about": [{"@type": "Thing", "name": name} for name in about],
         "description": description,
         "inLanguage": in_language,

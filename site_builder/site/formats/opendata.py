@@ -8,7 +8,7 @@ import errno
 import hashlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ import orjson
 from ...core.model import Archive, Tie
 from ...intel.coverage import event_copies
 from ..wording import reasons
+from .citations import article_citation
 
 DATABASE = "archive.sqlite"
 STORIES_JSON = "stories.json"
@@ -99,6 +100,17 @@ SCHEMA: tuple[Table, ...] = (
         _c("body", "TEXT", "Body text (Markdown)."),
         _c("story_id", "TEXT", "Its story.", "stories.id"),
         _c("event_id", "TEXT", "Its event.", "events.id"))),
+    Table("citations", "How to cite each article (as its cite.bib, cite.ris and cite.json give it).", ("article_slug",), (
+        _c("article_slug", "TEXT", "The article.", "articles.slug"),
+        _c("bibtex_key", "TEXT", "Its BibTeX key (the CSL-JSON id, the RIS ID): outlet-year-slug."),
+        _c("title", "TEXT", "Title."),
+        _c("outlet", "TEXT", "The outlet (journal in BibTeX, container-title in CSL-JSON)."),
+        _c("published", "TEXT", "Publication date (YYYY-MM-DD)."),
+        _c("url", "TEXT", "The original's address, when given."),
+        _c("archived", "TEXT", "Where an archived capture lives, when given."),
+        _c("archived_at", "TEXT", "When it was captured (YYYY-MM-DD), when given."),
+        _c("accessed", "TEXT", "When it was imported (YYYY-MM-DD), when known."),
+        _c("author", "TEXT", "Its author, when given."))),
     Table("versions", "Each article as a version of its event, against the event's first report.", ("article_slug",), (
         _c("article_slug", "TEXT", "The article.", "articles.slug"),
         _c("event_id", "TEXT", "Its event.", "events.id"),
@@ -166,6 +178,10 @@ def _utc(when: datetime) -> str | None:
     return f"{utc.year:04d}-{utc:%m-%dT%H:%M:%S}Z"
 
 
+def _day(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
 def archive_tables(archive: Archive) -> dict[str, Rows]:
     """Every table's rows, in the order of its columns; one pass over the archive."""
     tables: dict[str, Rows] = {t.name: [] for t in SCHEMA}
@@ -191,6 +207,9 @@ def archive_tables(archive: Archive) -> dict[str, Rows]:
             slug, a.path, a.url_path, a.title, a.date.isoformat(), _utc(a.date), int(a.date_only), a.source,
             archive.source_of[a.source.casefold()], a.wire, a.url, a.dateline, a.summary, _json(list(a.tags)), a.body,
             archive.story_of[slug], archive.event_of[slug]))
+        cite = article_citation(a, archive.source_of[a.source.casefold()], a.url_path)
+        tables["citations"].append((slug, cite.key, cite.title, cite.outlet, cite.published.isoformat(), a.url,
+                                    cite.archived, _day(cite.archived_at), _day(cite.accessed), cite.author))
         named = dict.fromkeys(archive.entity_of[name.casefold()] for name in a.entities)
         tables["article_entities"] += [(slug, entity, n) for n, entity in enumerate(named)]
         tables["related"] += [(slug, rank, link.slug, round(link.score, 4), _json(list(reasons(link.why))))

@@ -3,7 +3,10 @@ reports, related coverage, its entities and its JSON-LD."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
 
+from ...core.model import Article
 from ...intel.coverage import event_copies
 from ..context import Contexts
 from ..formats.jsonld import news_article_jsonld
@@ -12,6 +15,7 @@ from ..lookup import LISTED_ENTITIES
 from ..render import Renderer
 from ..routes import Route, RouteInput, paged
 from ..wording import lag_text, reasons
+from .cite import CITE_FILES, citation_data, cite_file
 
 ENTITIES = "entities/"      # beside an article's page: all its entities, when it has too many to list
 
@@ -41,16 +45,33 @@ def _article(ctx: Contexts, route: Route) -> Context:
     jsonld = news_article_jsonld(
         headline=a.title, url=ctx.absolute(a.url_path), date_published=a.date, date_modified=None,
         dateline=a.dateline, publisher=a.source, based_on=a.url or a.wire, about=[e["name"] for e in entities],
-        description=a.summary, in_language=ctx.config.language)
+        description=a.summary, in_language=ctx.config.language, archived_at=a.archived)
     return {"jsonld": jsonld, "article": dict(ctx.link(a.slug), wire=a.wire, dateline=a.dateline, original=a.url,
-                                             tags=list(a.tags), body=a.body, digest=a.digest,
+                                             archived=_archived(a.archived, a.archived_at), tags=list(a.tags), body=a.body, digest=a.digest,
                                              entities=entities, entities_more=len(slugs) - len(entities),
                                              entities_all=ctx.url(a.url_path + ENTITIES),
                                              source_home=ctx.archive.sources[source_slug].home,
                                              absolute=ctx.absolute(a.url_path)),
             "story": dict(ctx.story_ref(story), position=position + 1), "neighbours": neighbour,
             "versions": versions if len(versions) > 1 else [], "reports": others, "related": related,
-            "language": ctx.config.language}
+            "language": ctx.config.language, "cite": _cite(ctx, a)}
+
+
+def _cite(ctx: Contexts, a: Article) -> dict[str, Any]:
+    """The Cite block and the citation meta tags: the citation's fields and its files."""
+    cite = citation_data(ctx, a.slug)
+    return dict(cite, date=ctx.when(a), highwire_date=f"{a.date:%Y/%m/%d}",
+                accessed_text=f"{a.imported_at:%-d %B %Y}" if a.imported_at else "",
+                files=[{"name": name, "url": ctx.url(a.url_path + cite_file(ext))} for ext, name in CITE_FILES])
+
+
+def _archived(url: str | None, when: datetime | None) -> dict[str, str] | None:
+    """The archived capture's address and, when known, its time (in UTC) as text and ISO 8601."""
+    if url is None:
+        return None
+    moment = when.astimezone(UTC) if when else None
+    return {"url": url, "iso": moment.isoformat() if moment else "",
+            "text": f"{moment:%-d %B %Y, %H:%M} UTC" if moment else ""}
 
 
 def _with_body(context: Context, renderer: Renderer) -> Context:

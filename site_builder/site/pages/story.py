@@ -18,6 +18,7 @@ from ..kinds import Context, PageGroup, PageKind
 from ..render import Renderer
 from ..routes import Route, RouteInput, paged, source_url, story_url
 from ..wording import lag_text
+from .cite import CITE_FILES, cite_file
 from .feed import feed_context, feed_files
 
 MATRIX_OUTLETS = 10     # the coverage matrix's columns: a story's busiest outlets (the rest counted)
@@ -58,7 +59,9 @@ def _story(ctx: Contexts, route: Route) -> Context:
     pages = len(bounds)
     return {"story": dict(ctx.story_ref(story), id=story.id, explicit=story.explicit, status=story.status,
                           timeline=ctx.url(story_url(story.id, "timeline.json")),
-                          feed=ctx.url(story_url(story.id, "feed.xml")), outlets=len(outlets)),
+                          feed=ctx.url(story_url(story.id, "feed.xml")), outlets=len(outlets),
+                          cite=[{"name": name, "url": ctx.url(story_url(story.id, cite_file(ext)))}
+                                for ext, name in CITE_FILES]),
             "events": events, "overview": _overview(outlets),
             "pagination": {"page": route.page, "pages": pages, "first": begin + 1, "last": end,
                            "events": len(story.events),
