@@ -13,7 +13,7 @@ from site_builder.content.articles import parse_article
 from site_builder.importer.plan import import_paths
 from site_builder.importer.wayback import wayback_capture
 from tests.factories import article_text, read_post
-from tests.test_import import HTML, site  # noqa: F401  (the fixture)
+from tests.importer.test_import import HTML, site  # noqa: F401  (the fixture)
 
 ORIGINAL = "https://www.coastalherald.example/news/2025/06/24/harbour-pilots-strike-rotterdam"
 WAYBACK = f"https://web.archive.org/web/20250624093012/{ORIGINAL}"
