@@ -44,6 +44,7 @@ FRONT_MATTER: dict[str, Key] = {
     "source": Key("text", "The outlet that published it (a name in sources.yaml).", required=True),
     "url": Key("url", "The original address (http:// or https://)."),
     "wire": Key("text", "The wire service the text came from, when the outlet republished it."),
+    "author": Key("names", "Who wrote it: one name, or a list of several ([A, B])."),
     "dateline": Key("text", "Where it was filed from ('ISLAMABAD')."),
     "story": Key("slug", "The story it belongs to (an id of stories.yaml, or a new one)."),
     "entities": Key("names", "The people, places and organisations it is about."),
@@ -279,6 +280,7 @@ def _article_from(meta: dict[str, Any], body: str, rel: str, lines: dict[str, in
         related=fields.names("related"), summary=fields.text("summary") or "", draft=draft is True,
         date_only=date_only, lines=tuple(sorted(lines.items())),
         digest=hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest(),
+        authors=fields.names("author"),
     )
     if article.story is not None and not is_safe_slug(article.story):
         fields.problem("story", f"story id '{article.story}' is not safe in a URL",

@@ -31,6 +31,7 @@ class Article:
     lines: tuple[tuple[str, int], ...] = ()   # front-matter key -> line in the file
     digest: str = ""               # hash of the file's bytes
     names_found: bool = False      # no entities were written: `entities` are the names its text mentions
+    authors: tuple[str, ...] = ()  # the byline: who wrote it, in the order given
 
     def line(self, key: str) -> int | None:
         return dict(self.lines).get(key)

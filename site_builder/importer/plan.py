@@ -385,13 +385,13 @@ def front_matter(draft: Draft) -> dict[str, object]:
     meta: dict[str, object] = {"title": draft.title,
                                "date": draft.when.isoformat() if isinstance(draft.when, datetime) else draft.when,
                                "source": draft.source}
-    optional = {"url": draft.url, "wire": draft.wire, "dateline": draft.dateline,
+    optional = {"url": draft.url, "author": draft.author, "wire": draft.wire, "dateline": draft.dateline,
                 "entities": list(draft.entities), "related": list(draft.related)}
     meta.update({k: v for k, v in optional.items() if v})
     review = {"imported_from": draft.input, "sha256": draft.sha256, "imported_at": draft.imported_at,
               "captured": draft.captured, "web_archive": draft.archive, "web_archive_sha256": draft.archive_sha256,
               "warc_record": draft.record,
-              "author": draft.author, "new_entities": list(draft.new_names),
+              "new_entities": list(draft.new_names),
               "candidate_entities": list(draft.candidates),
               "teasers": list(draft.teasers), "notes": list(draft.notes)}
     meta["review"] = {k: v for k, v in review.items() if v}

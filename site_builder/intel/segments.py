@@ -55,7 +55,7 @@ RESULTS = schema(PartStories, RelatedLink, format=4)
 # the article's part.
 UNREAD = {"path": "the file's place", "wire": "shown on pages only", "tags": "shown on pages only",
           "draft": "drafts are left out before", "lines": "for messages", "digest": "the file's bytes",
-          "names_found": "for check"}
+          "names_found": "for check", "authors": "shown on pages only"}
 
 
 def part_fields(kind: type[Article]) -> tuple[str, ...]:

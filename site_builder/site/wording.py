@@ -44,3 +44,11 @@ def lag_text(seconds: int, by_day: bool) -> str:
         return f"+{hours} h {minutes:02d} min"
     days, hours = divmod(hours, 24)
     return f"+{days} d {hours} h"
+
+
+def byline(authors: tuple[str, ...]) -> str:
+    """'By A', 'By A and B', 'By A, B and C'; empty when no one is named."""
+    if not authors:
+        return ""
+    names = authors[0] if len(authors) == 1 else f"{', '.join(authors[:-1])} and {authors[-1]}"
+    return f"By {names}"

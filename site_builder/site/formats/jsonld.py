@@ -21,7 +21,7 @@ def _drop_empty(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def news_article_jsonld(*, headline: str, url: str, date_published: datetime,
-                        date_modified: datetime | None, dateline: str | None, publisher: str,
+                        date_modified: datetime | None, dateline: str | None, authors: Sequence[str], publisher: str,
                         based_on: str | None, about: Sequence[str], description: str,
                         in_language: str) -> str:
     """A schema.org NewsArticle describing one archived copy."""
@@ -34,6 +34,7 @@ def news_article_jsonld(*, headline: str, url: str, date_published: datetime,
         "datePublished": date_published.isoformat(),
         "dateModified": (date_modified or date_published).isoformat(),
         "dateline": dateline,
+        "author": [{"@type": "Person", "name": name} for name in authors],
         "publisher": {"@type": "Organization", "name": publisher},
         "isBasedOn": based_on,
         "about": [{"@type": "Thing", "name": name} for name in about],

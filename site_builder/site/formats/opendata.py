@@ -94,6 +94,7 @@ SCHEMA: tuple[Table, ...] = (
         _c("wire", "TEXT", "The agency the copy comes from, when given."),
         _c("url", "TEXT", "Where the original lives, when given."),
         _c("dateline", "TEXT", "Dateline, when given."),
+        _c("authors", "TEXT", "The byline: who wrote it, in order (JSON array; empty when not given)."),
         _c("summary", "TEXT", "Summary."),
         _c("tags", "TEXT", "Tags (JSON array)."),
         _c("body", "TEXT", "Body text (Markdown)."),
@@ -189,7 +190,8 @@ def archive_tables(archive: Archive) -> dict[str, Rows]:
     for slug, a in articles.items():
         tables["articles"].append((
             slug, a.path, a.url_path, a.title, a.date.isoformat(), _utc(a.date), int(a.date_only), a.source,
-            archive.source_of[a.source.casefold()], a.wire, a.url, a.dateline, a.summary, _json(list(a.tags)), a.body,
+            archive.source_of[a.source.casefold()], a.wire, a.url, a.dateline,
+            _json(list(a.authors)), a.summary, _json(list(a.tags)), a.body,
             archive.story_of[slug], archive.event_of[slug]))
         named = dict.fromkeys(archive.entity_of[name.casefold()] for name in a.entities)
         tables["article_entities"] += [(slug, entity, n) for n, entity in enumerate(named)]

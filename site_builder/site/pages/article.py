@@ -11,7 +11,7 @@ from ..kinds import Context, PageGroup, PageKind
 from ..lookup import LISTED_ENTITIES
 from ..render import Renderer
 from ..routes import Route, RouteInput, paged
-from ..wording import lag_text, reasons
+from ..wording import byline, lag_text, reasons
 
 ENTITIES = "entities/"      # beside an article's page: all its entities, when it has too many to list
 
@@ -40,10 +40,10 @@ def _article(ctx: Contexts, route: Route) -> Context:
     entities = [ctx.entity_ref(e) for e in slugs[:LISTED_ENTITIES]]
     jsonld = news_article_jsonld(
         headline=a.title, url=ctx.absolute(a.url_path), date_published=a.date, date_modified=None,
-        dateline=a.dateline, publisher=a.source, based_on=a.url or a.wire, about=[e["name"] for e in entities],
+        dateline=a.dateline, authors=a.authors, publisher=a.source, based_on=a.url or a.wire, about=[e["name"] for e in entities],
         description=a.summary, in_language=ctx.config.language)
     return {"jsonld": jsonld, "article": dict(ctx.link(a.slug), wire=a.wire, dateline=a.dateline, original=a.url,
-                                             tags=list(a.tags), body=a.body, digest=a.digest,
+                                             byline=byline(a.authors), tags=list(a.tags), body=a.body, digest=a.digest,
                                              entities=entities, entities_more=len(slugs) - len(entities),
                                              entities_all=ctx.url(a.url_path + ENTITIES),
                                              source_home=ctx.archive.sources[source_slug].home,
