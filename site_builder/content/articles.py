@@ -50,6 +50,8 @@ FRONT_MATTER: dict[str, Key] = {
     "entities": Key("names", "The people, places and organisations it is about."),
     "tags": Key("names", "Free tags."),
     "related": Key("names", "Slugs of articles to list as related coverage."),
+    "updated": Key("date", "When the outlet last changed it: YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SS+HH:MM."),
+    "correction": Key("text", "The outlet's note of what it corrected ('An earlier version misspelt ...')."),
     "summary": Key("text", "A one-sentence summary."),
     "draft": Key("bool", "true: left out of builds unless --drafts."),
     "slug": Key("slug", "The page's address (default: the file name)."),
@@ -129,21 +131,21 @@ def implausible_date(when: datetime | date, today: date) -> str | None:
     return None
 
 
-def parse_date(value: Any, tz: ZoneInfo) -> tuple[datetime | None, bool, str]:
-    """An aware datetime from a front-matter value; (None, _, why) when impossible."""
+def parse_date(value: Any, tz: ZoneInfo, key: str = "date") -> tuple[datetime | None, bool, str]:
+    """An aware datetime from the front-matter value of `key`; (None, _, why) when impossible."""
     if isinstance(value, datetime):
         return (value if value.tzinfo else value.replace(tzinfo=tz)), False, ""
     if isinstance(value, date):
         return datetime.combine(value, time(), tz), True, ""
     if not isinstance(value, str):
-        return None, False, f"'date' must be a date, not a {type(value).__name__}"
+        return None, False, f"'{key}' must be a date, not a {type(value).__name__}"
     text = value.strip()
     try:
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
             return datetime.combine(date.fromisoformat(text), time(), tz), True, ""
         parsed = datetime.fromisoformat(text.replace(" ", "T", 1) if re.match(r"\d{4}-\d\d-\d\d \d", text) else text)
     except ValueError as error:
-        return None, False, f"'date' is not a real date: '{text}' ({error})"
+        return None, False, f"'{key}' is not a real date: '{text}' ({error})"
     return (parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)), False, ""
 
 
@@ -258,6 +260,15 @@ def _article_from(meta: dict[str, Any], body: str, rel: str, lines: dict[str, in
             fields.problems.append(Problem(rel, lines.get("date", 1), f"date {meta['date']} {odd}",
                                            "check it against the original; a site's placeholder is no date",
                                            "warning"))
+    updated, updated_date_only = None, False
+    if meta.get("updated") not in (None, ""):
+        updated, updated_date_only, why = parse_date(meta["updated"], tz, "updated")
+        if updated is None:
+            fields.problem("updated", why, "use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS+HH:MM")
+        elif when is not None and (updated.date() < when.date() if updated_date_only or date_only else updated < when):
+            fields.problems.append(Problem(rel, lines.get("updated", 1), f"updated {meta['updated']} is before "
+                                           f"the date it was published, {meta['date']}",
+                                           "check both against the original", "warning"))
     slug = fields.text("slug") or slugify(Path(rel).stem)
     if not is_safe_slug(slug):
         fields.problem("slug", f"slug '{slug}' is not safe in a URL",
@@ -280,7 +291,8 @@ def _article_from(meta: dict[str, Any], body: str, rel: str, lines: dict[str, in
         related=fields.names("related"), summary=fields.text("summary") or "", draft=draft is True,
         date_only=date_only, lines=tuple(sorted(lines.items())),
         digest=hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest(),
-        authors=fields.names("author"),
+        authors=fields.names("author"), updated=updated, updated_date_only=updated_date_only,
+        correction=fields.text("correction") or "",
     )
     if article.story is not None and not is_safe_slug(article.story):
         fields.problem("story", f"story id '{article.story}' is not safe in a URL",

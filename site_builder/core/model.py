@@ -32,6 +32,9 @@ class Article:
     digest: str = ""               # hash of the file's bytes
     names_found: bool = False      # no entities were written: `entities` are the names its text mentions
     authors: tuple[str, ...] = ()  # the byline: who wrote it, in the order given
+    updated: datetime | None = None    # when the outlet last changed it, if it says
+    updated_date_only: bool = False
+    correction: str = ""           # the outlet's note of what it corrected
 
     def line(self, key: str) -> int | None:
         return dict(self.lines).get(key)

@@ -55,7 +55,9 @@ RESULTS = schema(PartStories, RelatedLink, format=4)
 # the article's part.
 UNREAD = {"path": "the file's place", "wire": "shown on pages only", "tags": "shown on pages only",
           "draft": "drafts are left out before", "lines": "for messages", "digest": "the file's bytes",
-          "names_found": "for check", "authors": "shown on pages only"}
+          "names_found": "for check", "authors": "shown on pages only",
+          "updated": "shown on pages only", "updated_date_only": "shown on pages only",
+          "correction": "shown on pages only"}
 
 
 def part_fields(kind: type[Article]) -> tuple[str, ...]:

@@ -14,7 +14,7 @@ from typing import Any
 
 import orjson
 
-from ...core.model import Archive, Tie
+from ...core.model import Archive, Article, Tie
 from ...intel.coverage import event_copies
 from ..wording import reasons
 
@@ -95,6 +95,8 @@ SCHEMA: tuple[Table, ...] = (
         _c("url", "TEXT", "Where the original lives, when given."),
         _c("dateline", "TEXT", "Dateline, when given."),
         _c("authors", "TEXT", "The byline: who wrote it, in order (JSON array; empty when not given)."),
+        _c("updated", "TEXT", "When the outlet last changed it (ISO 8601), when given."),
+        _c("correction", "TEXT", "The outlet's correction note, when given."),
         _c("summary", "TEXT", "Summary."),
         _c("tags", "TEXT", "Tags (JSON array)."),
         _c("body", "TEXT", "Body text (Markdown)."),
@@ -167,6 +169,12 @@ def _utc(when: datetime) -> str | None:
     return f"{utc.year:04d}-{utc:%m-%dT%H:%M:%S}Z"
 
 
+def _updated(article: Article) -> str | None:
+    if article.updated is None:
+        return None
+    return article.updated.date().isoformat() if article.updated_date_only else article.updated.isoformat()
+
+
 def archive_tables(archive: Archive) -> dict[str, Rows]:
     """Every table's rows, in the order of its columns; one pass over the archive."""
     tables: dict[str, Rows] = {t.name: [] for t in SCHEMA}
@@ -191,7 +199,7 @@ def archive_tables(archive: Archive) -> dict[str, Rows]:
         tables["articles"].append((
             slug, a.path, a.url_path, a.title, a.date.isoformat(), _utc(a.date), int(a.date_only), a.source,
             archive.source_of[a.source.casefold()], a.wire, a.url, a.dateline,
-            _json(list(a.authors)), a.summary, _json(list(a.tags)), a.body,
+            _json(list(a.authors)), _updated(a), a.correction or None, a.summary, _json(list(a.tags)), a.body,
             archive.story_of[slug], archive.event_of[slug]))
         named = dict.fromkeys(archive.entity_of[name.casefold()] for name in a.entities)
         tables["article_entities"] += [(slug, entity, n) for n, entity in enumerate(named)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ...intel.coverage import event_copies
-from ..context import Contexts
+from ..context import Contexts, moment
 from ..formats.jsonld import news_article_jsonld
 from ..kinds import Context, PageGroup, PageKind
 from ..lookup import LISTED_ENTITIES
@@ -39,11 +39,13 @@ def _article(ctx: Contexts, route: Route) -> Context:
     slugs = ctx.index.entity_slugs(ctx.archive, a)
     entities = [ctx.entity_ref(e) for e in slugs[:LISTED_ENTITIES]]
     jsonld = news_article_jsonld(
-        headline=a.title, url=ctx.absolute(a.url_path), date_published=a.date, date_modified=None,
+        headline=a.title, url=ctx.absolute(a.url_path), date_published=a.date, date_modified=a.updated,
         dateline=a.dateline, authors=a.authors, publisher=a.source, based_on=a.url or a.wire, about=[e["name"] for e in entities],
         description=a.summary, in_language=ctx.config.language)
     return {"jsonld": jsonld, "article": dict(ctx.link(a.slug), wire=a.wire, dateline=a.dateline, original=a.url,
-                                             byline=byline(a.authors), tags=list(a.tags), body=a.body, digest=a.digest,
+                                             byline=byline(a.authors), tags=list(a.tags),
+                                             updated=moment(a.updated, a.updated_date_only) if a.updated else None,
+                                             correction=a.correction, body=a.body, digest=a.digest,
                                              entities=entities, entities_more=len(slugs) - len(entities),
                                              entities_all=ctx.url(a.url_path + ENTITIES),
                                              source_home=ctx.archive.sources[source_slug].home,
