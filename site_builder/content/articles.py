@@ -52,6 +52,8 @@ FRONT_MATTER: dict[str, Key] = {
     "related": Key("names", "Slugs of articles to list as related coverage."),
     "updated": Key("date", "When the outlet last changed it: YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SS+HH:MM."),
     "correction": Key("text", "The outlet's note of what it corrected ('An earlier version misspelt ...')."),
+    "image": Key("url", "The address of its picture (http:// or https://); linked, never fetched."),
+    "image_caption": Key("text", "The picture's caption, also its alternative text."),
     "summary": Key("text", "A one-sentence summary."),
     "draft": Key("bool", "true: left out of builds unless --drafts."),
     "slug": Key("slug", "The page's address (default: the file name)."),
@@ -280,6 +282,11 @@ def _article_from(meta: dict[str, Any], body: str, rel: str, lines: dict[str, in
     if url and not re.match(r"^https?://", url, re.I):
         fields.problem("url", f"'url' must start with http:// or https://, not '{url[:40]}'", "give the full address")
         url = None
+    image = fields.text("image")
+    if image and not re.match(r"^https?://", image, re.I):
+        fields.problem("image", f"'image' must start with http:// or https://, not '{image[:40]}'",
+                       "give the full address of the picture")
+        image = None
     entities = fields.names("entities")
     found = not entities
     if found:
@@ -292,7 +299,7 @@ def _article_from(meta: dict[str, Any], body: str, rel: str, lines: dict[str, in
         date_only=date_only, lines=tuple(sorted(lines.items())),
         digest=hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest(),
         authors=fields.names("author"), updated=updated, updated_date_only=updated_date_only,
-        correction=fields.text("correction") or "",
+        correction=fields.text("correction") or "", image=image, image_caption=fields.text("image_caption") or "",
     )
     if article.story is not None and not is_safe_slug(article.story):
         fields.problem("story", f"story id '{article.story}' is not safe in a URL",

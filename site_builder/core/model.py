@@ -35,6 +35,8 @@ class Article:
     updated: datetime | None = None    # when the outlet last changed it, if it says
     updated_date_only: bool = False
     correction: str = ""           # the outlet's note of what it corrected
+    image: str | None = None       # the address of its picture (never fetched: pages link it)
+    image_caption: str = ""
 
     def line(self, key: str) -> int | None:
         return dict(self.lines).get(key)

@@ -110,6 +110,7 @@ class Draft:
     notes: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
     author: str | None = None
+    image: str | None = None
     slug: str = ""
     sha256: str = ""
     imported_at: str = ""
@@ -213,7 +214,8 @@ def _draft(item: RawItem, label: str, source: str, when: datetime | date, notes:
     return Draft(label, item.title, when, source, item.blocks, url=item.url,
                  wire=dateline_wire or wire_of(text), dateline=dateline, entities=(*known, *new), new_names=new,
                  candidates=candidate_entities(text, registries.entities),
-                 teasers=item.teasers, notes=(*item.notes, *notes), author=item.author)
+                 teasers=item.teasers, notes=(*item.notes, *notes), author=item.author,
+                 image=item.image)
 
 
 def _names(item: RawItem, text: str, registries: Registries) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -385,7 +387,7 @@ def front_matter(draft: Draft) -> dict[str, object]:
     meta: dict[str, object] = {"title": draft.title,
                                "date": draft.when.isoformat() if isinstance(draft.when, datetime) else draft.when,
                                "source": draft.source}
-    optional = {"url": draft.url, "author": draft.author, "wire": draft.wire, "dateline": draft.dateline,
+    optional = {"url": draft.url, "author": draft.author, "image": draft.image, "wire": draft.wire, "dateline": draft.dateline,
                 "entities": list(draft.entities), "related": list(draft.related)}
     meta.update({k: v for k, v in optional.items() if v})
     review = {"imported_from": draft.input, "sha256": draft.sha256, "imported_at": draft.imported_at,

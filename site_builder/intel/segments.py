@@ -57,7 +57,8 @@ UNREAD = {"path": "the file's place", "wire": "shown on pages only", "tags": "sh
           "draft": "drafts are left out before", "lines": "for messages", "digest": "the file's bytes",
           "names_found": "for check", "authors": "shown on pages only",
           "updated": "shown on pages only", "updated_date_only": "shown on pages only",
-          "correction": "shown on pages only"}
+          "correction": "shown on pages only", "image": "shown on pages only",
+          "image_caption": "shown on pages only"}
 
 
 def part_fields(kind: type[Article]) -> tuple[str, ...]:

@@ -23,6 +23,7 @@ def _drop_empty(data: dict[str, Any]) -> dict[str, Any]:
 def news_article_jsonld(*, headline: str, url: str, date_published: datetime,
                         date_modified: datetime | None, dateline: str | None, authors: Sequence[str], publisher: str,
                         based_on: str | None, about: Sequence[str], description: str,
+                        image: str | None = None, image_caption: str = "",
                         in_language: str) -> str:
     """A schema.org NewsArticle describing one archived copy."""
     data = {
@@ -39,6 +40,7 @@ def news_article_jsonld(*, headline: str, url: str, date_published: datetime,
         "isBasedOn": based_on,
         "about": [{"@type": "Thing", "name": name} for name in about],
         "description": description,
+        "image": _drop_empty({"@type": "ImageObject", "url": image, "caption": image_caption}) if image else None,
         "inLanguage": in_language,
     }
     return script_safe_json(_drop_empty(data))

@@ -97,6 +97,8 @@ SCHEMA: tuple[Table, ...] = (
         _c("authors", "TEXT", "The byline: who wrote it, in order (JSON array; empty when not given)."),
         _c("updated", "TEXT", "When the outlet last changed it (ISO 8601), when given."),
         _c("correction", "TEXT", "The outlet's correction note, when given."),
+        _c("image", "TEXT", "The address of its picture, when given."),
+        _c("image_caption", "TEXT", "The picture's caption, when given."),
         _c("summary", "TEXT", "Summary."),
         _c("tags", "TEXT", "Tags (JSON array)."),
         _c("body", "TEXT", "Body text (Markdown)."),
@@ -199,7 +201,8 @@ def archive_tables(archive: Archive) -> dict[str, Rows]:
         tables["articles"].append((
             slug, a.path, a.url_path, a.title, a.date.isoformat(), _utc(a.date), int(a.date_only), a.source,
             archive.source_of[a.source.casefold()], a.wire, a.url, a.dateline,
-            _json(list(a.authors)), _updated(a), a.correction or None, a.summary, _json(list(a.tags)), a.body,
+            _json(list(a.authors)), _updated(a), a.correction or None,
+            a.image, a.image_caption or None, a.summary, _json(list(a.tags)), a.body,
             archive.story_of[slug], archive.event_of[slug]))
         named = dict.fromkeys(archive.entity_of[name.casefold()] for name in a.entities)
         tables["article_entities"] += [(slug, entity, n) for n, entity in enumerate(named)]

@@ -41,11 +41,12 @@ def _article(ctx: Contexts, route: Route) -> Context:
     jsonld = news_article_jsonld(
         headline=a.title, url=ctx.absolute(a.url_path), date_published=a.date, date_modified=a.updated,
         dateline=a.dateline, authors=a.authors, publisher=a.source, based_on=a.url or a.wire, about=[e["name"] for e in entities],
-        description=a.summary, in_language=ctx.config.language)
+        description=a.summary, in_language=ctx.config.language, image=a.image, image_caption=a.image_caption)
     return {"jsonld": jsonld, "article": dict(ctx.link(a.slug), wire=a.wire, dateline=a.dateline, original=a.url,
                                              byline=byline(a.authors), tags=list(a.tags),
                                              updated=moment(a.updated, a.updated_date_only) if a.updated else None,
-                                             correction=a.correction, body=a.body, digest=a.digest,
+                                             correction=a.correction, image=a.image,
+                                             image_caption=a.image_caption, body=a.body, digest=a.digest,
                                              entities=entities, entities_more=len(slugs) - len(entities),
                                              entities_all=ctx.url(a.url_path + ENTITIES),
                                              source_home=ctx.archive.sources[source_slug].home,
