@@ -117,7 +117,7 @@ def test_unknown_key_is_a_warning_not_an_error(example_site: Path) -> None:
     result = build(example_site, BuildOptions(search=False, jobs=1))
     assert [str(w) for w in result.warnings if w.path != "site.toml"] == [
         "content/articles/extra.md:5: unknown front-matter key 'mood' (known keys: author, correction, date, dateline, draft, "
-        "entities, image, image_caption, related, review, slug, source, story, summary, tags, title, updated, url, wire)"]
+        "entities, image, image_caption, language, related, review, slug, source, story, summary, tags, title, updated, url, wire)"]
 
 
 def test_a_key_one_slip_from_a_known_one_says_which_it_means(example_site: Path) -> None:

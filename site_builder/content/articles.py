@@ -54,6 +54,7 @@ FRONT_MATTER: dict[str, Key] = {
     "correction": Key("text", "The outlet's note of what it corrected ('An earlier version misspelt ...')."),
     "image": Key("url", "The address of its picture (http:// or https://); linked, never fetched."),
     "image_caption": Key("text", "The picture's caption, also its alternative text."),
+    "language": Key("text", "Its language as a BCP 47 tag ('en', 'ar', 'pt-BR'; default: the site's)."),
     "summary": Key("text", "A one-sentence summary."),
     "draft": Key("bool", "true: left out of builds unless --drafts."),
     "slug": Key("slug", "The page's address (default: the file name)."),
@@ -287,6 +288,11 @@ def _article_from(meta: dict[str, Any], body: str, rel: str, lines: dict[str, in
         fields.problem("image", f"'image' must start with http:// or https://, not '{image[:40]}'",
                        "give the full address of the picture")
         image = None
+    language = fields.text("language") or ""
+    if language and not re.fullmatch(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*", language):
+        fields.problem("language", f"'language' '{language[:40]}' is not a BCP 47 language tag",
+                       "write the language's code: language: en, language: ar, language: pt-BR")
+        language = ""
     entities = fields.names("entities")
     found = not entities
     if found:
@@ -300,6 +306,7 @@ def _article_from(meta: dict[str, Any], body: str, rel: str, lines: dict[str, in
         digest=hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest(),
         authors=fields.names("author"), updated=updated, updated_date_only=updated_date_only,
         correction=fields.text("correction") or "", image=image, image_caption=fields.text("image_caption") or "",
+        language=language,
     )
     if article.story is not None and not is_safe_slug(article.story):
         fields.problem("story", f"story id '{article.story}' is not safe in a URL",

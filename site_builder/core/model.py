@@ -37,6 +37,7 @@ class Article:
     correction: str = ""           # the outlet's note of what it corrected
     image: str | None = None       # the address of its picture (never fetched: pages link it)
     image_caption: str = ""
+    language: str = ""             # BCP 47; empty: the site's
 
     def line(self, key: str) -> int | None:
         return dict(self.lines).get(key)

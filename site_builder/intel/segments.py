@@ -58,7 +58,7 @@ UNREAD = {"path": "the file's place", "wire": "shown on pages only", "tags": "sh
           "names_found": "for check", "authors": "shown on pages only",
           "updated": "shown on pages only", "updated_date_only": "shown on pages only",
           "correction": "shown on pages only", "image": "shown on pages only",
-          "image_caption": "shown on pages only"}
+          "image_caption": "shown on pages only", "language": "shown on pages only"}
 
 
 def part_fields(kind: type[Article]) -> tuple[str, ...]:

@@ -11,7 +11,7 @@ from ..kinds import Context, PageGroup, PageKind
 from ..lookup import LISTED_ENTITIES
 from ..render import Renderer
 from ..routes import Route, RouteInput, paged
-from ..wording import byline, lag_text, reasons
+from ..wording import byline, direction, lag_text, reasons
 
 ENTITIES = "entities/"      # beside an article's page: all its entities, when it has too many to list
 
@@ -38,10 +38,11 @@ def _article(ctx: Contexts, route: Route) -> Context:
     source_slug = ctx.archive.source_of[a.source.casefold()]
     slugs = ctx.index.entity_slugs(ctx.archive, a)
     entities = [ctx.entity_ref(e) for e in slugs[:LISTED_ENTITIES]]
+    language = a.language or ctx.config.language
     jsonld = news_article_jsonld(
         headline=a.title, url=ctx.absolute(a.url_path), date_published=a.date, date_modified=a.updated,
         dateline=a.dateline, authors=a.authors, publisher=a.source, based_on=a.url or a.wire, about=[e["name"] for e in entities],
-        description=a.summary, in_language=ctx.config.language, image=a.image, image_caption=a.image_caption)
+        description=a.summary, in_language=language, image=a.image, image_caption=a.image_caption)
     return {"jsonld": jsonld, "article": dict(ctx.link(a.slug), wire=a.wire, dateline=a.dateline, original=a.url,
                                              byline=byline(a.authors), tags=list(a.tags),
                                              updated=moment(a.updated, a.updated_date_only) if a.updated else None,
@@ -53,7 +54,7 @@ def _article(ctx: Contexts, route: Route) -> Context:
                                              absolute=ctx.absolute(a.url_path)),
             "story": dict(ctx.story_ref(story), position=position + 1), "neighbours": neighbour,
             "versions": versions if len(versions) > 1 else [], "reports": others, "related": related,
-            "language": ctx.config.language}
+            "language": language, "direction": direction(language)}
 
 
 def _with_body(context: Context, renderer: Renderer) -> Context:
