@@ -71,3 +71,24 @@ def test_search_indexes_each_language_as_its_own(example_site: Path) -> None:
     entry = json.loads((example_site / "output/pagefind/2025/pagefind-entry.json").read_text(encoding="utf-8"))
     assert entry["languages"]["ar"]["page_count"] == 1
     assert entry["languages"]["en"]["page_count"] >= 5
+
+
+def test_import_detects_a_language_other_than_the_sites(tmp_path: Path) -> None:
+    from site_builder.importer.language import detect_language
+    from site_builder.importer.plan import import_paths
+    from tests.factories import read_post
+    site = tmp_path / "site"
+    (site / "content").mkdir(parents=True)
+    saved = tmp_path / "arabic.txt"
+    saved.write_text("إغلاق مضيق هرمز\n\nقال الاتحاد الأوروبي يوم الاثنين إن إغلاق مضيق هرمز سيكون خطيرا للغاية "
+                     "على التجارة العالمية، ودعا إيران إلى ضبط النفس بعد الضربات الأمريكية على منشآتها النووية.\n",
+                     encoding="utf-8")
+    english = tmp_path / "english.txt"
+    english.write_text("Port strike ends\n\nThe harbour pilots ended their strike on Monday after talks with the "
+                       "port authority, and ships began to move again through the night.\n", encoding="utf-8")
+    report = import_paths([saved, english], site, source="Daily8")
+    assert report.ok and len(report.written) == 2, report.lines()
+    posts = {Path(p).stem: read_post(site / p) for p in report.written}
+    languages = {post["title"]: post.metadata.get("language") for post in posts.values()}
+    assert languages == {"إغلاق مضيق هرمز": "ar", "Port strike ends": None}      # the site's language is said by none
+    assert detect_language("") is None and detect_language("12 34") is None

@@ -23,6 +23,7 @@ from ..core.slugs import MAX_SLUG, slugify
 from ..core.store import create_new
 from ..intel.versions import CopyIndex
 from .html import MissingModule, looks_like_html, parse_html
+from .language import detect_language
 from .meta import candidate_entities, dateline_of, entities_in, known_source, parse_page_date, when_ago, wire_of
 from .text import Block, RawItem, RawPage, decode, parse_text
 from .warc import Capture, archive_captures, capture_bytes, is_web_archive
@@ -111,6 +112,7 @@ class Draft:
     related: tuple[str, ...] = ()
     author: str | None = None
     image: str | None = None
+    language: str | None = None         # detected, when not the site's
     slug: str = ""
     sha256: str = ""
     imported_at: str = ""
@@ -139,6 +141,7 @@ class Options:
     source: str | None = None
     date: datetime | None = None
     dry_run: bool = False
+    language: str = "en"                # the site's: an article in it says no language of its own
 
 
 def escape_markdown(text: str) -> str:
@@ -207,15 +210,17 @@ def _main_source(page: RawPage, options: Options) -> tuple[str, tuple[str, ...]]
 
 
 def _draft(item: RawItem, label: str, source: str, when: datetime | date, notes: tuple[str, ...],
-           registries: Registries) -> Draft:
+           registries: Registries, site_language: str) -> Draft:
     text = "\n".join([item.title, *(b.text for b in item.blocks)])
+    language = detect_language(text)
     dateline, dateline_wire = dateline_of(item.blocks[0].text)
     known, new = _names(item, text, registries)
     return Draft(label, item.title, when, source, item.blocks, url=item.url,
                  wire=dateline_wire or wire_of(text), dateline=dateline, entities=(*known, *new), new_names=new,
                  candidates=candidate_entities(text, registries.entities),
                  teasers=item.teasers, notes=(*item.notes, *notes), author=item.author,
-                 image=item.image)
+                 image=item.image,
+                 language=language if language and language != site_language.split("-")[0].lower() else None)
 
 
 def _names(item: RawItem, text: str, registries: Registries) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -239,7 +244,7 @@ def drafts_of(page: RawPage, path: Path, label: str, options: Options) -> tuple[
     reference, date_only, date_notes = _reference_date(page, path, options)
     source, source_notes = _main_source(page, options)
     main = _draft(page.main, label, source, when_ago(reference, None, date_only),
-                  (*page.notes, *date_notes, *source_notes), options.registries)
+                  (*page.notes, *date_notes, *source_notes), options.registries, options.language)
     related = tuple(_related_draft(item, label, reference, date_only, options) for item in page.related)
     return (main, *related)
 
@@ -249,7 +254,7 @@ def _related_draft(item: RawItem, label: str, reference: datetime, date_only: bo
     note = f"embedded as related coverage; date approximate ('{item.age_text}' before the page's date)" \
         if item.age else "embedded as related coverage; the page's date was used"
     source = known_source(item.source, options.registries.sources) or UNKNOWN_SOURCE
-    return _draft(item, label, source, when, (note,), options.registries)
+    return _draft(item, label, source, when, (note,), options.registries, options.language)
 
 
 # ----------------------------------------------------------------- duplicates
@@ -387,7 +392,7 @@ def front_matter(draft: Draft) -> dict[str, object]:
     meta: dict[str, object] = {"title": draft.title,
                                "date": draft.when.isoformat() if isinstance(draft.when, datetime) else draft.when,
                                "source": draft.source}
-    optional = {"url": draft.url, "author": draft.author, "image": draft.image, "wire": draft.wire, "dateline": draft.dateline,
+    optional = {"url": draft.url, "author": draft.author, "image": draft.image, "language": draft.language, "wire": draft.wire, "dateline": draft.dateline,
                 "entities": list(draft.entities), "related": list(draft.related)}
     meta.update({k: v for k, v in optional.items() if v})
     review = {"imported_from": draft.input, "sha256": draft.sha256, "imported_at": draft.imported_at,
@@ -558,7 +563,7 @@ def import_paths(inputs: Sequence[Path], site: Path, *, source: str | None = Non
     config = load_config(site)
     tz = ZoneInfo(config.timezone)
     registries, problems = load_registries(site / config.paths.content, site)
-    options = Options(site, registries, tz, source, date, dry_run)
+    options = Options(site, registries, tz, source, date, dry_run, config.language)
     files, skipped, failures = input_files(inputs, site)
     failures = [*problems, *failures]
     jobs = jobs or os.cpu_count() or 1
