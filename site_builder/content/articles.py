@@ -46,11 +46,17 @@ FRONT_MATTER: dict[str, Key] = {
     "archived": Key("url", "Where an archived capture of the original lives (http:// or https://), e.g. the Wayback Machine's."),
     "archived_at": Key("date", "When that capture was taken: YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SS+HH:MM."),
     "wire": Key("text", "The wire service the text came from, when the outlet republished it."),
+    "author": Key("names", "Who wrote it: one name, or a list of several ([A, B])."),
     "dateline": Key("text", "Where it was filed from ('ISLAMABAD')."),
     "story": Key("slug", "The story it belongs to (an id of stories.yaml, or a new one)."),
     "entities": Key("names", "The people, places and organisations it is about."),
     "tags": Key("names", "Free tags."),
     "related": Key("names", "Slugs of articles to list as related coverage."),
+    "updated": Key("date", "When the outlet last changed it: YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SS+HH:MM."),
+    "correction": Key("text", "The outlet's note of what it corrected ('An earlier version misspelt ...')."),
+    "image": Key("url", "The address of its picture (http:// or https://); linked, never fetched."),
+    "image_caption": Key("text", "The picture's caption, also its alternative text."),
+    "language": Key("text", "Its language as a BCP 47 tag ('en', 'ar', 'pt-BR'; default: the site's)."),
     "summary": Key("text", "A one-sentence summary."),
     "draft": Key("bool", "true: left out of builds unless --drafts."),
     "slug": Key("slug", "The page's address (default: the file name)."),
@@ -130,21 +136,21 @@ def implausible_date(when: datetime | date, today: date) -> str | None:
     return None
 
 
-def parse_date(value: Any, tz: ZoneInfo) -> tuple[datetime | None, bool, str]:
-    """An aware datetime from a front-matter value; (None, _, why) when impossible."""
+def parse_date(value: Any, tz: ZoneInfo, key: str = "date") -> tuple[datetime | None, bool, str]:
+    """An aware datetime from the front-matter value of `key`; (None, _, why) when impossible."""
     if isinstance(value, datetime):
         return (value if value.tzinfo else value.replace(tzinfo=tz)), False, ""
     if isinstance(value, date):
         return datetime.combine(value, time(), tz), True, ""
     if not isinstance(value, str):
-        return None, False, f"'date' must be a date, not a {type(value).__name__}"
+        return None, False, f"'{key}' must be a date, not a {type(value).__name__}"
     text = value.strip()
     try:
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
             return datetime.combine(date.fromisoformat(text), time(), tz), True, ""
         parsed = datetime.fromisoformat(text.replace(" ", "T", 1) if re.match(r"\d{4}-\d\d-\d\d \d", text) else text)
     except ValueError as error:
-        return None, False, f"'date' is not a real date: '{text}' ({error})"
+        return None, False, f"'{key}' is not a real date: '{text}' ({error})"
     return (parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)), False, ""
 
 
@@ -276,6 +282,15 @@ def _article_from(meta: dict[str, Any], body: str, rel: str, lines: dict[str, in
             fields.problems.append(Problem(rel, lines.get("date", 1), f"date {meta['date']} {odd}",
                                            "check it against the original; a site's placeholder is no date",
                                            "warning"))
+    updated, updated_date_only = None, False
+    if meta.get("updated") not in (None, ""):
+        updated, updated_date_only, why = parse_date(meta["updated"], tz, "updated")
+        if updated is None:
+            fields.problem("updated", why, "use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS+HH:MM")
+        elif when is not None and (updated.date() < when.date() if updated_date_only or date_only else updated < when):
+            fields.problems.append(Problem(rel, lines.get("updated", 1), f"updated {meta['updated']} is before "
+                                           f"the date it was published, {meta['date']}",
+                                           "check both against the original", "warning"))
     slug = fields.text("slug") or slugify(Path(rel).stem)
     if not is_safe_slug(slug):
         fields.problem("slug", f"slug '{slug}' is not safe in a URL",
@@ -288,6 +303,16 @@ def _article_from(meta: dict[str, Any], body: str, rel: str, lines: dict[str, in
     review = meta.get("review")
     imported_at = parse_date(review.get("imported_at"), tz)[0] if isinstance(review, dict) \
         and review.get("imported_at") else None
+    image = fields.text("image")
+    if image and not re.match(r"^https?://", image, re.I):
+        fields.problem("image", f"'image' must start with http:// or https://, not '{image[:40]}'",
+                       "give the full address of the picture")
+        image = None
+    language = fields.text("language") or ""
+    if language and not re.fullmatch(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*", language):
+        fields.problem("language", f"'language' '{language[:40]}' is not a BCP 47 language tag",
+                       "write the language's code: language: en, language: ar, language: pt-BR")
+        language = ""
     entities = fields.names("entities")
     found = not entities
     if found:
@@ -300,6 +325,9 @@ def _article_from(meta: dict[str, Any], body: str, rel: str, lines: dict[str, in
         date_only=date_only, lines=tuple(sorted(lines.items())),
         digest=hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest(),
         archived=archived, archived_at=archived_at, imported_at=imported_at,
+        authors=fields.names("author"), updated=updated, updated_date_only=updated_date_only,
+        correction=fields.text("correction") or "", image=image, image_caption=fields.text("image_caption") or "",
+        language=language,
     )
     if article.story is not None and not is_safe_slug(article.story):
         fields.problem("story", f"story id '{article.story}' is not safe in a URL",

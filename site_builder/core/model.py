@@ -34,6 +34,13 @@ class Article:
     archived: str | None = None    # where an archived capture of the original lives (a web archive's address)
     archived_at: datetime | None = None     # when that capture was taken
     imported_at: datetime | None = None     # when `import` wrote the file (review.imported_at): a citation's access date
+    authors: tuple[str, ...] = ()  # the byline: who wrote it, in the order given
+    updated: datetime | None = None    # when the outlet last changed it, if it says
+    updated_date_only: bool = False
+    correction: str = ""           # the outlet's note of what it corrected
+    image: str | None = None       # the address of its picture (never fetched: pages link it)
+    image_caption: str = ""
+    language: str = ""             # BCP 47; empty: the site's
 
     def line(self, key: str) -> int | None:
         return dict(self.lines).get(key)

@@ -132,19 +132,25 @@ def problem_from(data: list[Any]) -> Problem:
 def article_data(a: Article) -> list[Any]:
     return [a.path, a.slug, a.title, date_data(a.date), a.source, a.body, a.url, a.wire, a.dateline, a.story,
             a.entities, a.tags, a.related, a.summary, a.draft, a.date_only, a.lines, a.digest, a.names_found,
-            a.archived, _date_data(a.archived_at), _date_data(a.imported_at)]
+            a.archived, _date_data(a.archived_at), _date_data(a.imported_at),
+            a.authors, date_data(a.updated) if a.updated else None, a.updated_date_only, a.correction,
+            a.image, a.image_caption, a.language]
 
 
 def article_from(data: list[Any]) -> Article:
     """The article back from `article_data` (its text fields checked: names and lines are cheap to coerce)."""
     (path, slug, title, when, source, body, url, wire, dateline, story, entities, tags, related, summary, draft,
-     date_only, lines, digest, names_found, archived, archived_at, imported_at) = data
-    if not all(type(text) is str for text in (path, slug, title, source, body, summary, digest)):
+     date_only, lines, digest, names_found, archived, archived_at, imported_at, authors, updated, updated_date_only,
+     correction, image, image_caption, language) = data
+    if not all(type(text) is str for text in (path, slug, title, source, body, summary, digest, correction,
+                                                        image_caption, language)):
         raise ValueError("not an article")
     return Article(path, slug, title, date_from(when), source, body, _text(url), _text(wire), _text(dateline),
                    _text(story), tuple(map(str, entities)), tuple(map(str, tags)), tuple(map(str, related)), summary,
                    draft is True, date_only is True, tuple(map(tuple, lines)), digest, names_found is True,
-                   _text(archived), _date_from(archived_at), _date_from(imported_at))
+                   _text(archived), _date_from(archived_at), _date_from(imported_at),
+                   tuple(map(str, authors)), date_from(updated) if updated else None, updated_date_only is True,
+                   correction, _text(image), image_caption, language)
 
 
 def _date_data(when: datetime | None) -> list[Any] | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from types import ModuleType
 from typing import Any, cast
+from urllib.parse import urljoin
 
 from lxml.html import HtmlElement
 
@@ -57,8 +58,16 @@ def parse_html(html: str) -> RawPage:
         return RawPage(None)
     item = RawItem(title, blocks, source=document.sitename or document.hostname, url=document.url,
                    dates=tuple(dict.fromkeys([*published_dates(tree), *([document.date] if document.date else [])])),
-                   author=document.author, notes=notes)
+                   author=document.author, image=picture(document.image, document.url), notes=notes)
     return RawPage(item)
+
+
+def picture(address: str | None, page: str | None) -> str | None:
+    """The page's picture (its og:image) as an absolute http(s) address, or None: only the address is kept."""
+    if not address:
+        return None
+    absolute = urljoin(page or "", address.strip())
+    return absolute if re.match(r"^https?://", absolute, re.I) else None
 
 
 def _best_body(trafilatura: ModuleType, tree: HtmlElement) -> tuple[Any, tuple[Block, ...]]:

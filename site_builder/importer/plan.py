@@ -23,6 +23,7 @@ from ..core.slugs import MAX_SLUG, slugify
 from ..core.store import create_new
 from ..intel.versions import CopyIndex
 from .html import MissingModule, looks_like_html, parse_html
+from .language import detect_language
 from .meta import candidate_entities, dateline_of, entities_in, known_source, parse_page_date, when_ago, wire_of
 from .text import Block, RawItem, RawPage, decode, parse_text
 from .warc import Capture, archive_captures, capture_bytes, is_web_archive
@@ -113,6 +114,8 @@ class Draft:
     notes: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
     author: str | None = None
+    image: str | None = None
+    language: str | None = None         # detected, when not the site's
     slug: str = ""
     sha256: str = ""
     imported_at: str = ""
@@ -141,6 +144,7 @@ class Options:
     source: str | None = None
     date: datetime | None = None
     dry_run: bool = False
+    language: str = "en"                # the site's: an article in it says no language of its own
 
 
 def escape_markdown(text: str) -> str:
@@ -209,14 +213,17 @@ def _main_source(page: RawPage, options: Options) -> tuple[str, tuple[str, ...]]
 
 
 def _draft(item: RawItem, label: str, source: str, when: datetime | date, notes: tuple[str, ...],
-           registries: Registries) -> Draft:
+           registries: Registries, site_language: str) -> Draft:
     text = "\n".join([item.title, *(b.text for b in item.blocks)])
+    language = detect_language(text)
     dateline, dateline_wire = dateline_of(item.blocks[0].text)
     known, new = _names(item, text, registries)
     return _with_capture(Draft(label, item.title, when, source, item.blocks, url=item.url,
                  wire=dateline_wire or wire_of(text), dateline=dateline, entities=(*known, *new), new_names=new,
                  candidates=candidate_entities(text, registries.entities),
-                 teasers=item.teasers, notes=(*item.notes, *notes), author=item.author))
+                 teasers=item.teasers, notes=(*item.notes, *notes), author=item.author,
+                 image=item.image,
+                 language=language if language and language != site_language.split("-")[0].lower() else None))
 
 
 def _with_capture(draft: Draft) -> Draft:
@@ -249,7 +256,7 @@ def drafts_of(page: RawPage, path: Path, label: str, options: Options) -> tuple[
     reference, date_only, date_notes = _reference_date(page, path, options)
     source, source_notes = _main_source(page, options)
     main = _draft(page.main, label, source, when_ago(reference, None, date_only),
-                  (*page.notes, *date_notes, *source_notes), options.registries)
+                  (*page.notes, *date_notes, *source_notes), options.registries, options.language)
     related = tuple(_related_draft(item, label, reference, date_only, options) for item in page.related)
     return (main, *related)
 
@@ -259,7 +266,7 @@ def _related_draft(item: RawItem, label: str, reference: datetime, date_only: bo
     note = f"embedded as related coverage; date approximate ('{item.age_text}' before the page's date)" \
         if item.age else "embedded as related coverage; the page's date was used"
     source = known_source(item.source, options.registries.sources) or UNKNOWN_SOURCE
-    return _draft(item, label, source, when, (note,), options.registries)
+    return _draft(item, label, source, when, (note,), options.registries, options.language)
 
 
 # ----------------------------------------------------------------- duplicates
@@ -397,13 +404,14 @@ def front_matter(draft: Draft) -> dict[str, object]:
     meta: dict[str, object] = {"title": draft.title,
                                "date": draft.when.isoformat() if isinstance(draft.when, datetime) else draft.when,
                                "source": draft.source}
-    optional = {"url": draft.url, "archived": draft.archived, "archived_at": draft.archived_at, "wire": draft.wire, "dateline": draft.dateline,
+    optional = {"url": draft.url, "archived": draft.archived, "archived_at": draft.archived_at, "author": draft.author,
+                "image": draft.image, "language": draft.language, "wire": draft.wire, "dateline": draft.dateline,
                 "entities": list(draft.entities), "related": list(draft.related)}
     meta.update({k: v for k, v in optional.items() if v})
     review = {"imported_from": draft.input, "sha256": draft.sha256, "imported_at": draft.imported_at,
               "captured": draft.captured, "web_archive": draft.archive, "web_archive_sha256": draft.archive_sha256,
               "warc_record": draft.record,
-              "author": draft.author, "new_entities": list(draft.new_names),
+              "new_entities": list(draft.new_names),
               "candidate_entities": list(draft.candidates),
               "teasers": list(draft.teasers), "notes": list(draft.notes)}
     meta["review"] = {k: v for k, v in review.items() if v}
@@ -569,7 +577,7 @@ def import_paths(inputs: Sequence[Path], site: Path, *, source: str | None = Non
     config = load_config(site)
     tz = ZoneInfo(config.timezone)
     registries, problems = load_registries(site / config.paths.content, site)
-    options = Options(site, registries, tz, source, date, dry_run)
+    options = Options(site, registries, tz, source, date, dry_run, config.language)
     files, skipped, failures = input_files(inputs, site)
     failures = [*problems, *failures]
     jobs = jobs or os.cpu_count() or 1

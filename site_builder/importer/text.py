@@ -61,6 +61,7 @@ class RawItem:
     age: timedelta | None = None     # a relative time such as "28 minutes ago"
     age_text: str = ""
     author: str | None = None
+    image: str | None = None         # the page's og:image address
     teasers: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
 

@@ -56,7 +56,11 @@ RESULTS = schema(PartStories, RelatedLink, format=4)
 UNREAD = {"path": "the file's place", "wire": "shown on pages only", "tags": "shown on pages only",
           "draft": "drafts are left out before", "lines": "for messages", "digest": "the file's bytes",
           "names_found": "for check", "archived": "shown on pages only", "archived_at": "shown on pages only",
-          "imported_at": "shown on pages only"}
+          "imported_at": "shown on pages only",
+          "authors": "shown on pages only",
+          "updated": "shown on pages only", "updated_date_only": "shown on pages only",
+          "correction": "shown on pages only", "image": "shown on pages only",
+          "image_caption": "shown on pages only", "language": "shown on pages only"}
 
 
 def part_fields(kind: type[Article]) -> tuple[str, ...]:

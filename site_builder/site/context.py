@@ -56,10 +56,8 @@ class Contexts:
         return (self.config.site_url or self.base) + path
 
     def when(self, article: Article) -> dict[str, str]:
-        """The date for `<time datetime>` (a date alone stays one), the day and, when given, the time."""
-        return {"iso": article.date.date().isoformat() if article.date_only else article.date.isoformat(),
-                "day": human_day(article.date),
-                "time": "" if article.date_only else f"{article.date:%H:%M} {utc_offset(article.date)}"}
+        """The article's date as `moment` gives it."""
+        return moment(article.date, article.date_only)
 
     def link(self, slug: str) -> dict[str, Any]:
         """An article as it appears in lists (shared: callers copy before changing it)."""
@@ -127,6 +125,12 @@ class OpenData:
     def rows(self, table: str) -> list[int]:
         """The hash of each row of `table`."""
         return self.hashed[table]
+
+
+def moment(when: datetime, date_only: bool) -> dict[str, str]:
+    """A date for `<time datetime>` (a date alone stays one), the day and, when given, the time."""
+    return {"iso": when.date().isoformat() if date_only else when.isoformat(), "day": human_day(when),
+            "time": "" if date_only else f"{when:%H:%M} {utc_offset(when)}"}
 
 
 def human_day(when: datetime) -> str:

@@ -44,3 +44,26 @@ def lag_text(seconds: int, by_day: bool) -> str:
         return f"+{hours} h {minutes:02d} min"
     days, hours = divmod(hours, 24)
     return f"+{days} d {hours} h"
+
+
+def byline(authors: tuple[str, ...]) -> str:
+    """'By A', 'By A and B', 'By A, B and C'; empty when no one is named."""
+    if not authors:
+        return ""
+    names = authors[0] if len(authors) == 1 else f"{', '.join(authors[:-1])} and {authors[-1]}"
+    return f"By {names}"
+
+
+# Languages written right to left (BCP 47 primary subtags), and the scripts that are.
+RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "pnb", "ps", "sd",
+                           "syr", "ug", "ur", "yi"})
+RTL_SCRIPTS = frozenset({"arab", "hebr", "syrc", "thaa", "nkoo", "adlm", "rohg"})
+
+
+def direction(language: str) -> str:
+    """'rtl' for a BCP 47 tag of a right-to-left language or script ('ar', 'fa-IR', 'az-Arab'), else 'ltr'."""
+    parts = language.casefold().split("-")
+    if any(part in RTL_SCRIPTS for part in parts[1:]):
+        return "rtl"
+    latin = any(len(part) == 4 and part.isalpha() for part in parts[1:])     # 'ur-Latn': a script given
+    return "rtl" if parts[0] in RTL_LANGUAGES and not latin else "ltr"

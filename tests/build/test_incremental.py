@@ -122,3 +122,23 @@ def test_what_tied_an_event_to_its_story_is_part_of_the_story(example_site: Path
     other = replace(archive, stories=(tied, *archive.stories[1:]))
     before, after = values(archive, site_index(archive)), values(other, site_index(other))
     assert before["stories"] != after["stories"] and before["i.stories"] != after["i.stories"]
+
+
+def test_incremental_equals_clean_after_bylines_updates_pictures_and_languages(example_site: Path,
+                                                                              tmp_path: Path) -> None:
+    build(example_site, BuildOptions(search=False, jobs=1))
+    steps = [
+        lambda s: edit(s, HORMUZ, "dateline: BRUSSELS\n", "dateline: BRUSSELS\nauthor: [A Writer, B Writer]\n"),
+        lambda s: edit(s, HORMUZ, "dateline: BRUSSELS\n", "dateline: BRUSSELS\nupdated: 2025-06-24\n"
+                       "correction: A name was misspelt.\n"),
+        lambda s: edit(s, HORMUZ, "correction: A name was misspelt.\n", "correction: A date was wrong.\n"),
+        lambda s: edit(s, HORMUZ, "dateline: BRUSSELS\n", "dateline: BRUSSELS\nimage: https://img.example/x.jpg\n"
+                       "image_caption: The strait\n"),
+        lambda s: edit(s, HORMUZ, "dateline: BRUSSELS\n", "dateline: BRUSSELS\nlanguage: ar\n"),
+        lambda s: edit(s, HORMUZ, "author: [A Writer, B Writer]\n", ""),
+        lambda s: edit(s, HORMUZ, "correction: A date was wrong.\n", ""),
+    ]
+    for step in steps:
+        step(example_site)
+        build(example_site, BuildOptions(search=False, jobs=1))
+        assert_same_as_clean(example_site, tmp_path)

@@ -113,11 +113,12 @@ def test_bom_and_crlf_are_accepted(example_site: Path) -> None:
 
 
 def test_unknown_key_is_a_warning_not_an_error(example_site: Path) -> None:
-    write_article(example_site, "extra.md", GOOD.replace("source: Daily8", "source: Daily8\nauthor: Me"))
+    write_article(example_site, "extra.md", GOOD.replace("source: Daily8", "source: Daily8\nmood: calm"))
     result = build(example_site, BuildOptions(search=False, jobs=1))
     assert [str(w) for w in result.warnings if w.path != "site.toml"] == [
-        "content/articles/extra.md:5: unknown front-matter key 'author' (known keys: archived, archived_at, date, dateline, draft, entities, "
-        "related, review, slug, source, story, summary, tags, title, url, wire)"]
+        "content/articles/extra.md:5: unknown front-matter key 'mood' (known keys: archived, archived_at, author, correction, "
+        "date, dateline, draft, entities, image, image_caption, language, related, review, slug, source, story, summary, tags, "
+        "title, updated, url, wire)"]
 
 
 def test_a_key_one_slip_from_a_known_one_says_which_it_means(example_site: Path) -> None:

@@ -13,7 +13,7 @@ def article(**changes: object) -> str:
     values = dict(headline="Iran's leader asks Putin to do more",
                   url="https://example.org/articles/2025/06/23/x/",
                   date_published=datetime(2025, 6, 23, 10, 30, tzinfo=ZONE), date_modified=None,
-                  dateline="ISTANBUL/MOSCOW", publisher="Daily8",
+                  dateline="ISTANBUL/MOSCOW", authors=[], publisher="Daily8",
                   based_on="https://reuters.example/original", about=["Ali Khamenei", "Russia"],
                   description="One sentence.", in_language="en")
     values.update(changes)

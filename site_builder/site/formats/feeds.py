@@ -26,6 +26,7 @@ class FeedEntry:
     summary: str
     source: str
     categories: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()   # the byline; without one the outlet stands as the author
 
 
 def tag_uri(site_title: str, path: str) -> str:
@@ -57,7 +58,8 @@ def _add_entry(feed: FeedGenerator, entry: FeedEntry) -> None:
     item.updated(_aware(entry.updated))
     if entry.summary:
         item.summary(xml_text(entry.summary))
-    item.author(name=xml_text(entry.source) or "unknown")
+    names = [name for name in map(xml_text, entry.authors) if name] or [xml_text(entry.source) or "unknown"]
+    item.author([{"name": name} for name in names])
     terms = [{"term": term} for term in map(xml_text, entry.categories) if term]
     if terms:     # in one call: feedgen copies every earlier category on each call
         item.category(terms)

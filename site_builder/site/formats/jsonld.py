@@ -21,8 +21,9 @@ def _drop_empty(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def news_article_jsonld(*, headline: str, url: str, date_published: datetime,
-                        date_modified: datetime | None, dateline: str | None, publisher: str,
+                        date_modified: datetime | None, dateline: str | None, authors: Sequence[str], publisher: str,
                         based_on: str | None, about: Sequence[str], description: str,
+                        image: str | None = None, image_caption: str = "",
                         in_language: str, archived_at: str | None = None) -> str:
     """A schema.org NewsArticle describing one archived copy (`archived_at`: where a web archive's
     capture of the original lives)."""
@@ -35,11 +36,13 @@ def news_article_jsonld(*, headline: str, url: str, date_published: datetime,
         "datePublished": date_published.isoformat(),
         "dateModified": (date_modified or date_published).isoformat(),
         "dateline": dateline,
+        "author": [{"@type": "Person", "name": name} for name in authors],
         "publisher": {"@type": "Organization", "name": publisher},
         "isBasedOn": based_on,
         "archivedAt": archived_at,
         "about": [{"@type": "Thing", "name": name} for name in about],
         "description": description,
+        "image": _drop_empty({"@type": "ImageObject", "url": image, "caption": image_caption}) if image else None,
         "inLanguage": in_language,
     }
     return script_safe_json(_drop_empty(data))

@@ -14,7 +14,7 @@ from typing import Any
 
 import orjson
 
-from ...core.model import Archive, Tie
+from ...core.model import Archive, Article, Tie
 from ...intel.coverage import event_copies
 from ..wording import reasons
 from .citations import article_citation
@@ -95,6 +95,11 @@ SCHEMA: tuple[Table, ...] = (
         _c("wire", "TEXT", "The agency the copy comes from, when given."),
         _c("url", "TEXT", "Where the original lives, when given."),
         _c("dateline", "TEXT", "Dateline, when given."),
+        _c("authors", "TEXT", "The byline: who wrote it, in order (JSON array; empty when not given)."),
+        _c("updated", "TEXT", "When the outlet last changed it (ISO 8601), when given."),
+        _c("correction", "TEXT", "The outlet's correction note, when given."),
+        _c("image", "TEXT", "The address of its picture, when given."),
+        _c("image_caption", "TEXT", "The picture's caption, when given."),
         _c("summary", "TEXT", "Summary."),
         _c("tags", "TEXT", "Tags (JSON array)."),
         _c("body", "TEXT", "Body text (Markdown)."),
@@ -182,6 +187,12 @@ def _day(day: date | None) -> str | None:
     return day.isoformat() if day else None
 
 
+def _updated(article: Article) -> str | None:
+    if article.updated is None:
+        return None
+    return article.updated.date().isoformat() if article.updated_date_only else article.updated.isoformat()
+
+
 def archive_tables(archive: Archive) -> dict[str, Rows]:
     """Every table's rows, in the order of its columns; one pass over the archive."""
     tables: dict[str, Rows] = {t.name: [] for t in SCHEMA}
@@ -205,7 +216,9 @@ def archive_tables(archive: Archive) -> dict[str, Rows]:
     for slug, a in articles.items():
         tables["articles"].append((
             slug, a.path, a.url_path, a.title, a.date.isoformat(), _utc(a.date), int(a.date_only), a.source,
-            archive.source_of[a.source.casefold()], a.wire, a.url, a.dateline, a.summary, _json(list(a.tags)), a.body,
+            archive.source_of[a.source.casefold()], a.wire, a.url, a.dateline,
+            _json(list(a.authors)), _updated(a), a.correction or None,
+            a.image, a.image_caption or None, a.summary, _json(list(a.tags)), a.body,
             archive.story_of[slug], archive.event_of[slug]))
         cite = article_citation(a, archive.source_of[a.source.casefold()], a.url_path)
         tables["citations"].append((slug, cite.key, cite.title, cite.outlet, cite.published.isoformat(), a.url,

@@ -8,13 +8,13 @@ from typing import Any
 
 from ...core.model import Article
 from ...intel.coverage import event_copies
-from ..context import Contexts
+from ..context import Contexts, moment
 from ..formats.jsonld import news_article_jsonld
 from ..kinds import Context, PageGroup, PageKind
 from ..lookup import LISTED_ENTITIES
 from ..render import Renderer
 from ..routes import Route, RouteInput, paged
-from ..wording import lag_text, reasons
+from ..wording import byline, direction, lag_text, reasons
 from .cite import CITE_FILES, citation_data, cite_file
 
 ENTITIES = "entities/"      # beside an article's page: all its entities, when it has too many to list
@@ -42,19 +42,25 @@ def _article(ctx: Contexts, route: Route) -> Context:
     source_slug = ctx.archive.source_of[a.source.casefold()]
     slugs = ctx.index.entity_slugs(ctx.archive, a)
     entities = [ctx.entity_ref(e) for e in slugs[:LISTED_ENTITIES]]
+    language = a.language or ctx.config.language
     jsonld = news_article_jsonld(
-        headline=a.title, url=ctx.absolute(a.url_path), date_published=a.date, date_modified=None,
-        dateline=a.dateline, publisher=a.source, based_on=a.url or a.wire, about=[e["name"] for e in entities],
-        description=a.summary, in_language=ctx.config.language, archived_at=a.archived)
+        headline=a.title, url=ctx.absolute(a.url_path), date_published=a.date, date_modified=a.updated,
+        dateline=a.dateline, authors=a.authors, publisher=a.source, based_on=a.url or a.wire,
+        about=[e["name"] for e in entities], description=a.summary, in_language=language, image=a.image,
+        image_caption=a.image_caption, archived_at=a.archived)
     return {"jsonld": jsonld, "article": dict(ctx.link(a.slug), wire=a.wire, dateline=a.dateline, original=a.url,
-                                             archived=_archived(a.archived, a.archived_at), tags=list(a.tags), body=a.body, digest=a.digest,
+                                             archived=_archived(a.archived, a.archived_at),
+                                             byline=byline(a.authors), tags=list(a.tags),
+                                             updated=moment(a.updated, a.updated_date_only) if a.updated else None,
+                                             correction=a.correction, image=a.image,
+                                             image_caption=a.image_caption, body=a.body, digest=a.digest,
                                              entities=entities, entities_more=len(slugs) - len(entities),
                                              entities_all=ctx.url(a.url_path + ENTITIES),
                                              source_home=ctx.archive.sources[source_slug].home,
                                              absolute=ctx.absolute(a.url_path)),
             "story": dict(ctx.story_ref(story), position=position + 1), "neighbours": neighbour,
             "versions": versions if len(versions) > 1 else [], "reports": others, "related": related,
-            "language": ctx.config.language, "cite": _cite(ctx, a)}
+            "language": language, "direction": direction(language), "cite": _cite(ctx, a)}
 
 
 def _cite(ctx: Contexts, a: Article) -> dict[str, Any]:

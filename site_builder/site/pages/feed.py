@@ -23,13 +23,15 @@ def _entry(ctx: Contexts, slug: str) -> dict[str, Any]:
     a = ctx.archive.articles[slug]
     return {"id": tag_uri(ctx.config.title, a.url_path), "title": a.title, "url": ctx.absolute(a.url_path),
             "date": a.date.isoformat(), "summary": a.summary or a.title, "source": a.source,
+            "authors": list(a.authors), "updated": (a.updated or a.date).isoformat(),
             "categories": [ctx.archive.entities[ctx.archive.entity_of[n.casefold()]].name
                            for n in a.entities[:FEED_CATEGORIES]]}
 
 
 def feed_files(route: Route, context: Context) -> dict[str, bytes]:
     entries = [FeedEntry(e["id"], e["title"], e["url"], datetime.fromisoformat(e["date"]),
-                         datetime.fromisoformat(e["date"]), e["summary"], e["source"], tuple(e["categories"]))
+                         datetime.fromisoformat(e["updated"]), e["summary"], e["source"], tuple(e["categories"]),
+                         tuple(e["authors"]))
                for e in context["entries"]]
     updated = max((e.updated for e in entries), default=datetime(1970, 1, 1).astimezone())
     return {route.output: atom_feed(feed_id=context["id"], title=context["title"], self_url=context["self"],
