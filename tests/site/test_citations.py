@@ -23,7 +23,7 @@ HOSTILE = 'Strike </script><script>alert(1)</script> {ends} "quoted" 100% & #1 \
 FULL = Citation(key="daily8-2025-harbour-strike", title="Harbour pilots strike halts shipping", outlet="Daily8",
                 published=date(2025, 6, 24), url="https://daily8.example/a?b=1%20c", page="https://arch.example/a/",
                 archived="https://web.archive.org/web/20250624093012/https://daily8.example/a",
-                archived_at=date(2025, 6, 24), accessed=date(2025, 7, 1), author="Marieke de Vries")
+                archived_at=date(2025, 6, 24), accessed=date(2025, 7, 1), authors=("Marieke de Vries", "Reuters Staff"))
 BARE = Citation(key="wire-2024-b", title="Second", outlet="Wire", published=date(2024, 1, 2),
                 url="https://arch.example/b/", page="https://arch.example/b/")
 HOSTILE_CITE = Citation(key="daily8-2025-hostile", title=HOSTILE, outlet="Daily8 {&} Co", published=date(2025, 6, 24),
@@ -40,7 +40,7 @@ def test_bibtex_entries_parse_with_every_field() -> None:
     entries = _bib(bibtex([FULL, BARE]))
     assert list(entries) == [FULL.key, BARE.key]
     full = entries[FULL.key]
-    assert full["title"] == FULL.title and full["journal"] == "Daily8" and full["author"] == "Marieke de Vries"
+    assert full["title"] == FULL.title and full["journal"] == "Daily8" and full["author"] == "{Marieke de Vries} and {Reuters Staff}"
     assert (full["year"], full["month"], full["date"]) == ("2025", "6", "2025-06-24")
     assert full["url"] == FULL.url and full["urldate"] == "2025-07-01"
     assert FULL.archived and FULL.archived in full["note"] and "2025-06-24" in full["note"]
@@ -61,7 +61,7 @@ def test_ris_records_parse_one_tag_a_line() -> None:
     full = records[0]
     assert full["type_of_reference"] == "NEWS" and full["id"] == FULL.key
     assert full["title"] == FULL.title and full["secondary_title"] == "Daily8"
-    assert full["authors"] == ["Marieke de Vries"]
+    assert full["authors"] == ["Marieke de Vries", "Reuters Staff"]
     assert full["year"] == "2025" and full["date"] == "2025/06/24" and full["access_date"] == "2025/07/01"
     assert full["urls"] == [FULL.url, FULL.archived]
     assert "urls" in records[1] and "access_date" not in records[1]
@@ -92,6 +92,11 @@ def test_csl_json_renders_with_a_csl_style() -> None:
     rendered = _rendered(text, FULL.key)
     for part in ("Harbour pilots strike halts shipping", "Daily8", "2025", FULL.url):
         assert part in rendered, rendered
+
+
+def test_csl_json_names_every_author_in_order() -> None:
+    (item,) = json.loads(csl_json([FULL]))
+    assert item["author"] == [{"literal": "Marieke de Vries"}, {"literal": "Reuters Staff"}]
 
 
 def test_csl_json_keeps_a_hostile_title_as_text() -> None:

@@ -24,7 +24,7 @@ class Citation:
     archived: str | None = None
     archived_at: date | None = None
     accessed: date | None = None
-    author: str | None = None
+    authors: tuple[str, ...] = ()   # the byline, in its order
 
 
 def citation_key(source_slug: str, year: int, slug: str) -> str:
@@ -34,12 +34,11 @@ def citation_key(source_slug: str, year: int, slug: str) -> str:
 
 def article_citation(article: Article, source_slug: str, page: str) -> Citation:
     """The citation of an article whose page is at the absolute address `page`."""
-    author = getattr(article, "author", None)     # a front-matter key not every archive's articles have
     return Citation(citation_key(source_slug, article.date.year, article.slug), article.title, article.source,
                     article.date.date(), article.url or page, page, article.archived,
                     article.archived_at.date() if article.archived_at else None,
                     article.imported_at.date() if article.imported_at else None,
-                    author if isinstance(author, str) and author else None)
+                    article.authors)
 
 
 def _parts(day: date) -> dict[str, list[list[int]]]:
@@ -52,8 +51,8 @@ def csl_json(citations: Sequence[Citation]) -> str:
     for c in citations:
         item: dict[str, object] = {"id": c.key, "type": "article-newspaper", "title": c.title,
                                    "container-title": c.outlet, "issued": _parts(c.published), "URL": c.url}
-        if c.author:
-            item["author"] = [{"literal": c.author}]
+        if c.authors:
+            item["author"] = [{"literal": name} for name in c.authors]
         if c.accessed:
             item["accessed"] = _parts(c.accessed)
         if c.archived:
@@ -87,7 +86,8 @@ def bibtex(citations: Sequence[Citation]) -> str:
     """BibTeX @article entries (the outlet as journal; biblatex's date, url and urldate too)."""
     entries = []
     for c in citations:
-        fields = [("author", bibtex_text(c.author) if c.author else None), ("title", bibtex_text(c.title)),
+        names = " and ".join("{" + bibtex_text(name) + "}" for name in c.authors)    # braced: a name as written
+        fields = [("author", names or None), ("title", bibtex_text(c.title)),
                   ("journal", bibtex_text(c.outlet)), ("year", str(c.published.year)),
                   ("month", str(c.published.month)), ("date", c.published.isoformat()),
                   ("url", _bibtex_url(c.url)), ("urldate", c.accessed.isoformat() if c.accessed else None),
@@ -106,7 +106,7 @@ def ris(citations: Sequence[Citation]) -> str:
     """RIS records (TY NEWS), one tag a line, each record ended by ER."""
     lines = []
     for c in citations:
-        tags = [("TY", "NEWS"), ("ID", c.key), ("AU", c.author), ("TI", c.title), ("T2", c.outlet),
+        tags = [("TY", "NEWS"), ("ID", c.key), *(("AU", name) for name in c.authors), ("TI", c.title), ("T2", c.outlet),
                 ("PY", str(c.published.year)), ("DA", f"{c.published:%Y/%m/%d}"), ("UR", c.url),
                 ("UR", c.archived), ("Y2", f"{c.accessed:%Y/%m/%d}" if c.accessed else None),
                 ("N1", _archived_note(c) if c.archived else None)]

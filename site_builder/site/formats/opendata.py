@@ -115,7 +115,7 @@ SCHEMA: tuple[Table, ...] = (
         _c("archived", "TEXT", "Where an archived capture lives, when given."),
         _c("archived_at", "TEXT", "When it was captured (YYYY-MM-DD), when given."),
         _c("accessed", "TEXT", "When it was imported (YYYY-MM-DD), when known."),
-        _c("author", "TEXT", "Its author, when given."))),
+        _c("author", "TEXT", "Its authors, when given, separated by '; '."))),
     Table("versions", "Each article as a version of its event, against the event's first report.", ("article_slug",), (
         _c("article_slug", "TEXT", "The article.", "articles.slug"),
         _c("event_id", "TEXT", "Its event.", "events.id"),
@@ -222,7 +222,7 @@ def archive_tables(archive: Archive) -> dict[str, Rows]:
             archive.story_of[slug], archive.event_of[slug]))
         cite = article_citation(a, archive.source_of[a.source.casefold()], a.url_path)
         tables["citations"].append((slug, cite.key, cite.title, cite.outlet, cite.published.isoformat(), a.url,
-                                    cite.archived, _day(cite.archived_at), _day(cite.accessed), cite.author))
+                                    cite.archived, _day(cite.archived_at), _day(cite.accessed), "; ".join(cite.authors) or None))
         named = dict.fromkeys(archive.entity_of[name.casefold()] for name in a.entities)
         tables["article_entities"] += [(slug, entity, n) for n, entity in enumerate(named)]
         tables["related"] += [(slug, rank, link.slug, round(link.score, 4), _json(list(reasons(link.why))))

@@ -66,7 +66,7 @@ def _article(ctx: Contexts, route: Route) -> Context:
 def _cite(ctx: Contexts, a: Article) -> dict[str, Any]:
     """The Cite block and the citation meta tags: the citation's fields and its files."""
     cite = citation_data(ctx, a.slug)
-    return dict(cite, date=ctx.when(a), highwire_date=f"{a.date:%Y/%m/%d}",
+    return dict(cite, names=byline(a.authors).removeprefix("By "), date=ctx.when(a), highwire_date=f"{a.date:%Y/%m/%d}",
                 accessed_text=f"{a.imported_at:%-d %B %Y}" if a.imported_at else "",
                 files=[{"name": name, "url": ctx.url(a.url_path + cite_file(ext))} for ext, name in CITE_FILES])
 

@@ -31,7 +31,7 @@ def citation_data(ctx: Contexts, slug: str) -> dict[str, Any]:
 
 def _citation(data: dict[str, Any]) -> Citation:
     fields: dict[str, Any] = {k: date.fromisoformat(v) if k in DATES and v else v for k, v in data.items()}
-    return Citation(**fields)
+    return Citation(**dict(fields, authors=tuple(fields.get("authors", ()))))
 
 
 def _article(ctx: Contexts, route: Route) -> Context:
