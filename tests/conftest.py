@@ -108,8 +108,8 @@ def static_server() -> Iterator[object]:
         yield lambda folder: stack.enter_context(serving(folder))
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
+def launched_chromium() -> Iterator[object]:
+    """Debian's Chromium through Playwright (skipped where it is not installed), closed at the end."""
     if not CHROMIUM.exists():
         pytest.skip("Debian chromium is not installed (make test installs it)")
     from playwright.sync_api import sync_playwright
@@ -117,6 +117,11 @@ def browser() -> Iterator[object]:
         instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield instance
         instance.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    yield from launched_chromium()
 
 
 # Hypothesis profiles (tests/test_fuzz.py): a bounded run in `make test`, a long one in `make fuzz`.

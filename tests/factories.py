@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -64,3 +65,11 @@ def spy(real: Callable[P, R], note: Callable[P, object]) -> Callable[P, R]:
         note(*args, **kwargs)
         return real(*args, **kwargs)
     return called
+
+
+def jsonld_of(html: str) -> dict[str, Any]:
+    """The first JSON-LD block of a page."""
+    found = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    assert found, "no JSON-LD on the page"
+    data: dict[str, Any] = json.loads(found.group(1))
+    return data

@@ -26,7 +26,7 @@ from .html import MissingModule, looks_like_html, parse_html
 from .language import detect_language
 from .meta import candidate_entities, dateline_of, entities_in, known_source, parse_page_date, when_ago, wire_of
 from .text import Block, RawItem, RawPage, decode, parse_text
-from .warc import Capture, archive_captures, capture_bytes, is_web_archive
+from .warc import Capture, archive_captures, capture_bytes, capture_time, is_web_archive
 from .wayback import wayback_capture
 
 UTC_ZONE = ZoneInfo("UTC")
@@ -376,7 +376,7 @@ def plan(drafts: tuple[Draft, ...], corpus: Corpus) -> Plan:
             versions.append(NewVersion(draft.path, near.path, round(score, 2)))
             draft = replace(draft, notes=(*draft.notes, f"new version of {near.path} (similarity {score:.2f})"))
             if draft.captured and draft.url and near.url == draft.url:     # a revision: dated when it was seen
-                draft = replace(draft, when=datetime.fromisoformat(draft.captured.replace("Z", "+00:00")))
+                draft = replace(draft, when=capture_time(draft.captured))
                 article = as_article(draft, corpus.tz)
         corpus.add(Known(draft.path, draft.slug, draft.url, key), article)
         keep.append(draft)
@@ -538,7 +538,7 @@ def prepared(given: Input, options: Options, imported_at: str) -> tuple[tuple[Dr
 def _captured(read: Read, given: Input, capture: Capture, options: Options, imported_at: str) -> tuple[Draft, ...]:
     """The drafts of a page captured in a web archive: dated, when the page gives no date, by the
     capture (its relative dates too), at the captured address, with the capture's provenance."""
-    captured = datetime.fromisoformat(capture.captured.replace("Z", "+00:00")) if capture.captured else None
+    captured = capture_time(capture.captured) if capture.captured else None
     drafts = drafts_of(read.page, given.path, given.label, replace(options, date=options.date or captured))
     main = _with_capture(replace(drafts[0], url=capture.url or drafts[0].url, captured=capture.captured,
                                  archive=capture.archive.name, archive_sha256=capture.archive_sha256,

@@ -16,6 +16,7 @@ import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import IO
 
@@ -75,6 +76,11 @@ def archive_captures(path: Path) -> Listing:
                                            f"{type(error).__name__}: {error}",
                                     "the captures before it were imported; check that the file was copied whole"))
     return Listing(tuple(captures), tuple(problems))
+
+
+def capture_time(warc_date: str) -> datetime:
+    """A `WARC-Date` (ISO 8601, UTC, "Z" at its end) as an aware datetime."""
+    return datetime.fromisoformat(warc_date.replace("Z", "+00:00"))
 
 
 def capture_bytes(capture: Capture) -> bytes:

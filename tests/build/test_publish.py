@@ -25,7 +25,7 @@ from urllib.parse import urldefrag, urlsplit
 import pytest
 
 from site_builder.build.pipeline import BuildOptions, BuildResult, build
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, REPO
+from tests.conftest import REPO, launched_chromium
 
 pytestmark = pytest.mark.browser
 
@@ -114,13 +114,7 @@ def chromium(request: pytest.FixtureRequest) -> Iterator[object]:
     else:
         yield request.getfixturevalue("browser")
         return
-    if not CHROMIUM.exists():
-        pytest.skip("Debian chromium is not installed (make test installs it)")
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
+    yield from launched_chromium()
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,6 @@
 """Bylines: `author` in the front matter, on the article page, in its JSON-LD, the feeds and the open data."""
 import csv
 import json
-import re
 import sqlite3
 from pathlib import Path
 
@@ -11,19 +10,12 @@ from site_builder.build.pipeline import BuildOptions, build
 from site_builder.site.formats.opendata import DATABASE
 from site_builder.site.wording import byline
 from tests.conftest import write_article
-from tests.factories import run
+from tests.factories import jsonld_of, run
 
 TWO = ("---\ntitle: Port strike ends\ndate: 2025-06-24T09:00:00+02:00\nsource: Daily8\n"
        "author: [Marieke de Vries, Jan Bakker]\n---\nThe strike ended.\n")
 ONE = "---\ntitle: Port reopens\ndate: 2025-06-25\nsource: Daily8\nauthor: Marieke de Vries\n---\nShips sail.\n"
 PAGE = "articles/2025/06/24/two/index.html"
-
-
-def _jsonld(html: str) -> dict[str, object]:
-    found = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
-    assert found
-    data: dict[str, object] = json.loads(found.group(1))
-    return data
 
 
 def test_byline_wording() -> None:
@@ -41,7 +33,7 @@ def test_authors_are_shown_described_fed_and_tabled(example_site: Path) -> None:
     output = example_site / "output"
     page = (output / PAGE).read_text(encoding="utf-8")
     assert '<p class="byline">By Marieke de Vries and Jan Bakker</p>' in page
-    assert _jsonld(page)["author"] == [{"@type": "Person", "name": "Marieke de Vries"},
+    assert jsonld_of(page)["author"] == [{"@type": "Person", "name": "Marieke de Vries"},
                                        {"@type": "Person", "name": "Jan Bakker"}]
     single = (output / "articles/2025/06/25/one/index.html").read_text(encoding="utf-8")
     assert '<p class="byline">By Marieke de Vries</p>' in single
@@ -64,7 +56,7 @@ def test_no_byline_no_author_anywhere(example_site: Path) -> None:
     write_article(example_site, "none.md", ONE.replace("author: Marieke de Vries\n", ""))
     build(example_site, BuildOptions(search=False, jobs=1))
     page = (example_site / "output/articles/2025/06/25/none/index.html").read_text(encoding="utf-8")
-    assert 'class="byline"' not in page and "author" not in _jsonld(page)
+    assert 'class="byline"' not in page and "author" not in jsonld_of(page)
 
 
 def test_the_example_archive_shows_a_byline(built_example: Path) -> None:

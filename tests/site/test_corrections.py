@@ -1,7 +1,6 @@
 """Updates and corrections: `updated` and `correction` on the article page, in JSON-LD, the feeds,
 the open data and the site-wide list at /corrections/."""
 import csv
-import json
 import re
 from pathlib import Path
 
@@ -9,19 +8,12 @@ import feedparser
 
 from site_builder.build.pipeline import BuildOptions, build
 from tests.conftest import write_article
-from tests.factories import run
+from tests.factories import jsonld_of, run
 
 FIXED = ("---\ntitle: Port strike ends\ndate: 2025-06-24T09:00:00+02:00\nsource: Daily8\n"
          "updated: 2025-06-24T15:30:00+02:00\n"
          "correction: An earlier version gave the wrong number of ships.\n---\nThe strike ended.\n")
 PAGE = "articles/2025/06/24/fixed/index.html"
-
-
-def _jsonld(html: str) -> dict[str, object]:
-    found = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
-    assert found
-    data: dict[str, object] = json.loads(found.group(1))
-    return data
 
 
 def corrected(n: int) -> str:
@@ -37,7 +29,7 @@ def test_update_and_correction_on_the_page_in_json_ld_feed_and_data(example_site
     page = (output / PAGE).read_text(encoding="utf-8")
     assert ('Updated <time datetime="2025-06-24T15:30:00+02:00">24 June 2025, 15:30 UTC+02:00</time>: '
             '<span class="correction">Correction: An earlier version gave the wrong number of ships.</span>') in page
-    data = _jsonld(page)
+    data = jsonld_of(page)
     assert (data["datePublished"], data["dateModified"]) == ("2025-06-24T09:00:00+02:00", "2025-06-24T15:30:00+02:00")
     entry = next(e for e in feedparser.parse((output / "feed.xml").read_bytes()).entries if e.title == "Port strike ends")
     assert entry.updated == "2025-06-24T15:30:00+02:00" and entry.published == "2025-06-24T09:00:00+02:00"
@@ -53,7 +45,7 @@ def test_an_article_never_updated_says_nothing_of_it(built_example: Path) -> Non
     page = (built_example / "output/articles/2025/06/23/pm-shehbaz-chairs-nsc-meeting-amid-iran-us-tensions"
             "/index.html").read_text(encoding="utf-8")
     assert 'class="updated"' not in page
-    data = _jsonld(page)
+    data = jsonld_of(page)
     assert data["dateModified"] == data["datePublished"]
     assert "No article has a correction." in (built_example / "output/corrections/index.html").read_text("utf-8")
 

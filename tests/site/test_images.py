@@ -1,7 +1,6 @@
 """Pictures: `image` and `image_caption` on the article page, in Open Graph, JSON-LD and the open data;
 `import` keeps a page's og:image address and never the file."""
 import csv
-import json
 import re
 import shutil
 from pathlib import Path
@@ -9,7 +8,7 @@ from pathlib import Path
 from site_builder.importer.html import picture
 from site_builder.importer.plan import import_paths
 from tests.conftest import write_article
-from tests.factories import read_post, run
+from tests.factories import jsonld_of, read_post, run
 
 REPO = Path(__file__).resolve().parents[2]
 HTML = REPO / "tests" / "fixtures" / "html" / "harbour-pilots-strike.html"
@@ -17,13 +16,6 @@ ADDRESS = "https://img.example.org/pilots.jpg"
 SHOWN = ("---\ntitle: Pilots strike\ndate: 2025-06-24\nsource: Daily8\n"
          f"image: {ADDRESS}\nimage_caption: Pilots on the quay at Rotterdam\n---\nShips wait.\n")
 PAGE = "articles/2025/06/24/shown/index.html"
-
-
-def _jsonld(html: str) -> dict[str, object]:
-    found = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
-    assert found
-    data: dict[str, object] = json.loads(found.group(1))
-    return data
 
 
 def test_the_picture_is_shown_lazily_with_its_caption_and_described(example_site: Path) -> None:
@@ -38,7 +30,7 @@ def test_the_picture_is_shown_lazily_with_its_caption_and_described(example_site
     assert img and f'src="{ADDRESS}"' in img.group(0) and 'loading="lazy"' in img.group(0)
     assert 'alt="Pilots on the quay at Rotterdam"' in img.group(0)
     assert "<figcaption>Pilots on the quay at Rotterdam</figcaption>" in page
-    assert _jsonld(page)["image"] == {"@type": "ImageObject", "url": ADDRESS,
+    assert jsonld_of(page)["image"] == {"@type": "ImageObject", "url": ADDRESS,
                                       "caption": "Pilots on the quay at Rotterdam"}
     with (output / "data/articles.csv").open(encoding="utf-8", newline="") as handle:
         row = next(r for r in csv.DictReader(handle) if r["slug"] == "shown")
