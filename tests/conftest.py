@@ -21,9 +21,10 @@ ARTIFACTS = REPO / "test-artifacts"
 
 
 def copy_example(site: Path) -> Path:
-    """The example archive (content/ and site.toml) copied into `site`."""
+    """The example archive (content/, static/ and site.toml) copied into `site`."""
     site.mkdir(parents=True)
-    shutil.copytree(REPO / "content", site / "content")
+    for folder in ("content", "static"):
+        shutil.copytree(REPO / folder, site / folder)
     shutil.copy(REPO / "site.toml", site / "site.toml")
     return site
 

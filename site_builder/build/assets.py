@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection
 from pathlib import Path
 
 from ..core.config import Config
@@ -12,11 +13,14 @@ from .writer import write_file
 PACKAGE_STATIC = Path(__file__).parent.parent / "site" / "static"
 
 
-def static_files(site: Path, config: Config) -> dict[str, tuple[Path, str]]:
-    """Each static file by output path, with the hash of its bytes."""
+def static_files(site: Path, config: Config, withheld: Collection[str] = ()) -> dict[str, tuple[Path, str]]:
+    """Each static file by output path, with the hash of its bytes; none of the `withheld` output
+    paths (the saved copies of articles taken down)."""
     files: dict[str, tuple[Path, str]] = {}
     for root, inside in ((PACKAGE_STATIC, PACKAGE_STATIC), (site / config.paths.static, site)):
         for found in walk_inputs(root, inside).files:     # what is refused: see refused_inputs
+            if "assets/" + found.rel in withheld:
+                continue
             path = Path(found.path)
             digest = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
             files["assets/" + found.rel] = (path, digest)

@@ -59,7 +59,7 @@ def build_site(site: Path, config: Config, output: Path, options: BuildOptions, 
     with clock.stage("routes"):
         kinds = page_kinds()
         routes = kinds.routes(archive, config.per_page, config.search)
-        assets = static_files(site, config)
+        assets = static_files(site, config, {r.capture for r in archive.removed if r.capture})
     with clock.stage("render"):
         plan = _plan(site, config, options, output, archive, kinds, routes, cache)
     with _work_folder(output) as work:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, get_type_hints
 
-from ..content.articles import FRONT_MATTER, Key
+from ..content.articles import FRONT_MATTER, SITE_PATH, Key
 from ..core.config import HTML_POLICIES, LIMITS, Config
 from ..core.slugs import MAX_SLUG
 
@@ -24,6 +24,7 @@ _KINDS: dict[str, dict[str, Any]] = {
     "date": {"type": "string", "pattern": DATE},
     "bool": {"type": "boolean"},
     "url": {"type": "string", "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://"},
+    "capture": {"type": "string", "pattern": f"^([Hh][Tt][Tt][Pp][Ss]?://|{SITE_PATH.pattern}$)"},
     "slug": {"type": "string", "pattern": SLUG, "maxLength": MAX_SLUG},
     "mapping": {"type": "object"},
 }

@@ -26,6 +26,8 @@ ARTICLE_SUFFIX = ".md"
 REGISTRY_FILES = ("stories.yaml", "entities.yaml", "sources.yaml", "removed.yaml")
 MAX_BYTES = 20 * 1024 * 1024
 UNREADABLE = "cannot read file"
+# a file the site publishes: /name/name.ext, each part letters, digits, '.', '_' or '-' and none '.' or '..'
+SITE_PATH = re.compile(r"(/(?!\.\.?(?:/|$))[\w.\-]+)+")
 EARLIEST_YEAR = 1900           # a publication date before it is a placeholder (0001-01-01) or a typo
 
 
@@ -33,7 +35,7 @@ EARLIEST_YEAR = 1900           # a publication date before it is a placeholder (
 class Key:
     """One front-matter key: what it holds (`check.jsonschemas` makes the JSON Schema from this table)."""
 
-    kind: str           # "text", "names", "date", "bool", "url", "slug" or "mapping"
+    kind: str           # "text", "names", "date", "bool", "url", "capture", "slug" or "mapping"
     about: str
     required: bool = False
 
@@ -43,7 +45,9 @@ FRONT_MATTER: dict[str, Key] = {
     "date": Key("date", "When it was published: YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SS+HH:MM.", required=True),
     "source": Key("text", "The outlet that published it (a name in sources.yaml).", required=True),
     "url": Key("url", "The original address (http:// or https://)."),
-    "archived": Key("url", "Where an archived capture of the original lives (http:// or https://), e.g. the Wayback Machine's."),
+    "archived": Key("capture", "Where an archived capture of the original lives: an address (http:// or https://), "
+                               "e.g. the Wayback Machine's, or a path of the site itself: '/assets/captures/x.html' "
+                               "for a saved copy kept in static/captures/."),
     "archived_at": Key("date", "When that capture was taken: YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SS+HH:MM."),
     "wire": Key("text", "The wire service the text came from, when the outlet republished it."),
     "author": Key("names", "Who wrote it: one name, or a list of several ([A, B])."),
@@ -184,6 +188,18 @@ class _Fields:
             return None
         return url
 
+    def capture(self, key: str) -> str | None:
+        """An http(s) address or a path of the site's own ('/assets/captures/x.html'), or None with a problem."""
+        where = self.text(key)
+        if not where or re.match(r"^https?://", where, re.I):
+            return where
+        if not SITE_PATH.fullmatch(where):
+            self.problem(key, f"'{key}' must be an http:// or https:// address or a path of the site such as "
+                              f"'/assets/captures/page.html', not '{where[:40]}'",
+                         "give the full address, or the saved copy's path in the site: '/assets/' and its path below static/")
+            return None
+        return where
+
     def when(self, key: str, tz: ZoneInfo) -> datetime | None:
         """An optional date or date and time, or None with a problem."""
         if self.meta.get(key) in (None, ""):
@@ -298,7 +314,7 @@ def _article_from(meta: dict[str, Any], body: str, rel: str, lines: dict[str, in
     draft = meta.get("draft", False)
     if not isinstance(draft, bool):
         fields.problem("draft", "'draft' must be true or false", "write draft: true or draft: false, without quotes")
-    url, archived = fields.address("url"), fields.address("archived")
+    url, archived = fields.address("url"), fields.capture("archived")
     archived_at = fields.when("archived_at", tz)
     review = meta.get("review")
     imported_at = parse_date(review.get("imported_at"), tz)[0] if isinstance(review, dict) \

@@ -262,13 +262,14 @@ def _load_content(site: Path, config: Config, drafts: bool, jobs: int, cache: bo
 def take_down(articles: list[Article], removals: tuple[Removal, ...]) -> tuple[list[Article], tuple[Removal, ...],
                                                                               list[Problem]]:
     """The articles less those `removals` name (by slug or url), with no related link to them; the
-    removals with their old pages' addresses; a warning for each that names no article and gives
+    removals with their old pages' addresses and their saved copies in the site; a warning for each that names no article and gives
     no address (no page can be kept at an address not known)."""
     if not removals:
         return articles, removals, []
     by_slug = {r.slug: r for r in removals if r.slug}
     by_url = {r.url: r for r in removals if r.url}
     address: dict[Removal, str] = {}
+    capture: dict[Removal, str] = {}      # its own saved copy, published from static/
     kept = []
     gone = set(by_slug)
     for article in articles:
@@ -277,6 +278,8 @@ def take_down(articles: list[Article], removals: tuple[Removal, ...]) -> tuple[l
             kept.append(article)
         else:
             address.setdefault(removal, article.url_path)
+            if article.archived and article.archived.startswith("/"):
+                capture.setdefault(removal, article.archived[1:])
             gone.add(article.slug)
     kept = [replace(a, related=tuple(s for s in a.related if s not in gone)) if set(a.related) & gone else a
             for a in kept]
@@ -284,4 +287,5 @@ def take_down(articles: list[Article], removals: tuple[Removal, ...]) -> tuple[l
                                         f"'{r.slug or r.url}': no page is kept at its old address",
                         "keep its file in content/, or give the old page's 'address: articles/…/'", "warning")
                 for r in removals if r not in address and not r.address]
-    return kept, tuple(replace(r, address=r.address or address.get(r)) for r in removals), problems
+    return kept, tuple(replace(r, address=r.address or address.get(r), capture=capture.get(r)) for r in removals), \
+        problems

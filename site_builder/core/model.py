@@ -113,6 +113,7 @@ class Removal:
     address: str | None = None      # the old page's path below the base URL ("articles/2025/06/23/x/")
     path: str = ""
     line: int = 0
+    capture: str | None = None      # its saved copy in the site's static files ("assets/captures/x.html"): withheld
 
 
 @dataclass(frozen=True)

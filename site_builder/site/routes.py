@@ -46,6 +46,12 @@ def month_url(month: str, file: str = "") -> str:
     return f"archive/{month}/{file}"
 
 
+def capture_url(where: str, root: str) -> str:
+    """An archived capture's address: a path of the site's own ('/assets/captures/x.html') below `root`
+    (the site's base, as the page needs it), else the address as given."""
+    return root + where[1:] if where.startswith("/") else where
+
+
 def paged(url: str, page: int) -> str:
     return url if page == 1 else f"{url}page/{page}/"
 

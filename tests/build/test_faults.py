@@ -276,7 +276,7 @@ def test_full_disk_while_rendering_is_reported_and_output_kept(example_site: Pat
     with pytest.raises(SiteError, match="cannot write the output: No space left on device"):
         build(example_site, BuildOptions(search=False, jobs=1))
     assert snapshot(output) == before
-    assert sorted(p.name for p in example_site.iterdir()) == [".site-builder-cache", "content", "output", "site.toml"]
+    assert sorted(p.name for p in example_site.iterdir()) == [".site-builder-cache", "content", "output", "site.toml", "static"]
     monkeypatch.undo()
     assert snapshot(build(example_site, BuildOptions(search=False, jobs=1)).output) == \
         clean_build(example_site, example_site.parent / "clean")
@@ -300,7 +300,7 @@ def test_full_disk_while_moving_into_place_rolls_back(example_site: Path, monkey
         build(example_site, BuildOptions(search=False, jobs=1))
     monkeypatch.undo()
     assert snapshot(output) == before
-    assert sorted(p.name for p in example_site.iterdir()) == [".site-builder-cache", "content", "output", "site.toml"]
+    assert sorted(p.name for p in example_site.iterdir()) == [".site-builder-cache", "content", "output", "site.toml", "static"]
     assert snapshot(build(example_site, BuildOptions(search=False, jobs=1)).output) == \
         clean_build(example_site, example_site.parent / "clean")
 

@@ -58,7 +58,7 @@ def test_templates_and_static_files_linked_outside_the_site_are_refused(example_
     (outside / "partials" / "x.html").write_text(SECRET, encoding="utf-8")
     (outside / "style.css").write_text(f"/* {SECRET} */", encoding="utf-8")
     for folder in ("templates", "static"):
-        (example_site / folder).mkdir()
+        (example_site / folder).mkdir(exist_ok=True)
     os.symlink(outside / "base.html", example_site / "templates/base.html")
     os.symlink(outside / "partials", example_site / "templates/partials")
     os.symlink(outside / "style.css", example_site / "static/style.css")
@@ -133,7 +133,7 @@ def test_edits_behind_linked_templates_and_static_files_are_published(example_si
     (shared / "404.html").write_text('{% extends "base.html" %}{% block content %}<p>Gone one</p>{% endblock %}',
                                      encoding="utf-8")
     for folder in ("templates", "static"):
-        (example_site / folder).mkdir()
+        (example_site / folder).mkdir(exist_ok=True)
     os.symlink("../shared/style.css", example_site / "static/style.css")
     os.symlink("../shared/partials", example_site / "static/partials")
     os.symlink("../shared/404.html", example_site / "templates/404.html")

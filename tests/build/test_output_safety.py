@@ -119,7 +119,7 @@ def test_an_output_setting_overlapping_an_input_or_the_cache_is_refused(example_
 @pytest.mark.parametrize("option", ["templates", "content/articles", "static/x", ".", ".site-builder-cache"])
 def test_an_output_option_overlapping_an_input_or_the_cache_is_refused(example_site: Path, option: str) -> None:
     (example_site / "templates").mkdir()
-    (example_site / "static").mkdir()
+    (example_site / "static").mkdir(exist_ok=True)
     result = run("build", "--site", str(example_site), "--output", str(example_site / option), "--no-search")
     assert result.returncode == 1
     assert result.stderr.startswith("error: --output: the output folder ")

@@ -12,7 +12,6 @@ import gzip
 import http.server
 import json
 import re
-import shutil
 import threading
 import urllib.error
 import urllib.request
@@ -25,7 +24,7 @@ from urllib.parse import urldefrag, urlsplit
 import pytest
 
 from site_builder.build.pipeline import BuildOptions, BuildResult, build
-from tests.conftest import REPO, launched_chromium
+from tests.conftest import REPO, copy_example, launched_chromium
 
 pytestmark = pytest.mark.browser
 
@@ -77,10 +76,7 @@ class SubPathHandler(http.server.SimpleHTTPRequestHandler):
 
 def build_published(root: Path) -> tuple[Path, BuildResult]:
     """A copy of the example archive (as the example_site fixture makes it), built for the public sub-path."""
-    site = root / "site"
-    site.mkdir()
-    shutil.copytree(REPO / "content", site / "content")
-    shutil.copy(REPO / "site.toml", site / "site.toml")
+    site = copy_example(root / "site")
     result = build(site, BuildOptions(base_url=PUBLIC, search=True, jobs=1))
     return site, result
 

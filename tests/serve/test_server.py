@@ -24,8 +24,8 @@ from site_builder.serve import rebuild
 from site_builder.serve.http import CLIENT_URL, locate, with_client
 from site_builder.serve.rebuild import Builder, Layout, reload_paths, site_layout
 from site_builder.serve.watch import QUIET, Watcher, changed_files, snapshot
+from tests.conftest import REPO, copy_example
 
-REPO = Path(__file__).resolve().parents[2]
 PACKAGE_CSS = REPO / "site_builder" / "site" / "static" / "style.css"
 ARTICLE_FILE = "content/articles/eu-warns-extremely-dangerous-if-iran-closes-strait-of-hormuz.md"
 ARTICLE_URL = "/articles/2025/06/23/eu-warns-extremely-dangerous-if-iran-closes-strait-of-hormuz/"
@@ -34,11 +34,8 @@ STARTUP_SECONDS = 30
 
 # -- helpers ------------------------------------------------------------------------------------
 def copy_site(folder: Path) -> Path:
-    """The example archive (content/ and site.toml) with a site stylesheet override in static/."""
-    folder.mkdir(parents=True)
-    shutil.copytree(REPO / "content", folder / "content")
-    shutil.copy(REPO / "site.toml", folder / "site.toml")
-    (folder / "static").mkdir()
+    """The example archive with a site stylesheet override in static/."""
+    copy_example(folder)
     shutil.copy(PACKAGE_CSS, folder / "static" / "style.css")
     return folder
 

@@ -61,7 +61,7 @@ def test_archived_must_be_an_address_and_archived_at_a_date(tmp_path: Path) -> N
     path.write_text(article_text(extra="archived: ftp://x\narchived_at: 2025-02-30\n"), encoding="utf-8")
     problems = parse_article(path, "x.md", UTC_ZONE).problems
     messages = {(p.line, p.message.split(":")[0]) for p in problems}
-    assert (5, "'archived' must start with http") in messages
+    assert (5, "'archived' must be an http") in messages
     assert (6, "'archived_at' is not a real date") in messages
 
 
@@ -107,3 +107,45 @@ def test_an_edited_capture_rebuilds_incrementally_as_a_clean_build_makes_it(tmp_
     for name in (page + "index.html", page + "cite.bib", page + "cite.ris", page + "cite.json"):
         assert (incremental / name).read_bytes() == (clean / name).read_bytes(), name
     assert newer in (incremental / page / "cite.bib").read_text(encoding="utf-8")
+
+
+SAVED = "/assets/captures/harbour-strike.html"
+
+
+def _own_capture_site(tmp_path: Path, saved: bool) -> Path:
+    site = tmp_path / "site"
+    (site / "content/articles").mkdir(parents=True)
+    (site / "content/articles/a.md").write_text(
+        article_text("Harbour strike", "2025-06-24", "Daily8", f"archived: {SAVED}\n", "Ship movements stopped."),
+        encoding="utf-8")
+    if saved:
+        (site / "static/captures").mkdir(parents=True)
+        (site / "static/captures/harbour-strike.html").write_text("<!DOCTYPE html><title>Saved</title>", encoding="utf-8")
+    return site
+
+
+def test_a_capture_the_site_publishes_is_linked_below_the_base_and_cited_in_full(tmp_path: Path) -> None:
+    site = _own_capture_site(tmp_path, saved=True)
+    output = build(site, BuildOptions(search=False, jobs=1, base_url="https://arch.example/coverage/")).output
+    page = output / "articles/2025/06/24/a"
+    html = (page / "index.html").read_text(encoding="utf-8")
+    archived = html[html.index('class="archived"'):]
+    assert 'href="/coverage/assets/captures/harbour-strike.html"' in archived
+    found = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    assert found and json.loads(found.group(1))["archivedAt"] == "https://arch.example/coverage" + SAVED
+    assert f"UR  - https://arch.example/coverage{SAVED}" in (page / "cite.ris").read_text(encoding="utf-8")
+    assert (output / SAVED.lstrip("/")).is_file()
+
+
+def test_check_reports_a_capture_path_the_site_does_not_publish(tmp_path: Path) -> None:
+    from site_builder.check.lint import check_site
+    problems = check_site(_own_capture_site(tmp_path, saved=False)).problems
+    assert any("harbour-strike.html" in p.message for p in problems), [p.message for p in problems]
+
+
+def test_archived_paths_outside_the_site_are_refused(tmp_path: Path) -> None:
+    for where in ("/../etc/passwd", "//evil.example/x", "/a/./b", "captures/x.html", "/a b.html"):
+        path = tmp_path / "x.md"
+        path.write_text(article_text(extra=f"archived: '{where}'\n"), encoding="utf-8")
+        problems = parse_article(path, "x.md", UTC_ZONE).problems
+        assert any(p.line == 5 and "'archived' must be an http" in p.message for p in problems), where

@@ -4,7 +4,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,7 +15,7 @@ from click.testing import CliRunner
 from site_builder.build.pipeline import BuildOptions, build
 from site_builder.cli import main
 from site_builder.site.formats.opendata import SCHEMA, csv_cells
-from tests.conftest import REPO, database_contents
+from tests.conftest import REPO, copy_example, database_contents
 
 HORMUZ = "eu-warns-extremely-dangerous-if-iran-closes-strait-of-hormuz"
 REUTERS_FIRST = "iran-supreme-leader-asks-putin-to-do-more-after-us-strikes"
@@ -25,10 +24,7 @@ DATA_FILES = {"archive.sqlite", "stories.json", "index.html", *(f"{t.name}.csv" 
 
 
 def copy_seed(root: Path) -> Path:
-    site = root / "site"
-    shutil.copytree(REPO / "content", site / "content")
-    shutil.copy(REPO / "site.toml", site / "site.toml")
-    return site
+    return copy_example(root / "site")
 
 
 @pytest.fixture

@@ -118,3 +118,18 @@ def test_the_removed_page_reads_plainly_in_a_browser(browser: object, taken_down
     assert page.locator("h1").inner_text() == "Removed articles"
     assert page.locator("tbody tr").count() == 2
     page.close()
+
+
+def test_a_takedown_withholds_the_saved_copy_the_site_published(example_site: Path, tmp_path: Path) -> None:
+    saved = "assets/captures/saved-copy-khamenei-asks-putin-for-more-help.html"
+    output = build(example_site, BuildOptions(search=False, jobs=1)).output
+    assert (output / saved).is_file()
+    (example_site / "content/removed.yaml").write_text(
+        "- slug: khamenei-asks-putin-for-more-help-after-us-strikes-on-iran\n  date: 2025-07-01\n  reason: x\n",
+        encoding="utf-8")
+    output = build(example_site, BuildOptions(search=False, jobs=1)).output
+    assert not (output / saved).exists()
+    assert (example_site / "static" / saved.removeprefix("assets/")).is_file()     # the site's file is kept
+    clean = build(example_site, BuildOptions(search=False, clean=True, remember=False, output=tmp_path / "clean",
+                                             jobs=1)).output
+    assert snapshot(output) == snapshot(clean)

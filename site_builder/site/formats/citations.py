@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ...core.model import Article
+from ..routes import capture_url
 
 
 @dataclass(frozen=True)
@@ -34,8 +35,9 @@ def citation_key(source_slug: str, year: int, slug: str) -> str:
 
 def article_citation(article: Article, source_slug: str, page: str) -> Citation:
     """The citation of an article whose page is at the absolute address `page`."""
+    archived = capture_url(article.archived, page.removesuffix(article.url_path)) if article.archived else None
     return Citation(citation_key(source_slug, article.date.year, article.slug), article.title, article.source,
-                    article.date.date(), article.url or page, page, article.archived,
+                    article.date.date(), article.url or page, page, archived,
                     article.archived_at.date() if article.archived_at else None,
                     article.imported_at.date() if article.imported_at else None,
                     article.authors)
