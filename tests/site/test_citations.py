@@ -192,3 +192,20 @@ def test_the_cite_block_shows_in_chromium_with_the_title_as_text(built: Path, st
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert not dialogs
     context.close()
+
+
+@pytest.mark.browser
+def test_the_example_shows_a_byline_an_archived_copy_that_opens_and_a_citation(built_example: Path,
+                                                                              static_server: object,
+                                                                              browser: object) -> None:
+    base = static_server(built_example / "output")  # type: ignore[operator]
+    page = browser.new_page()  # type: ignore[attr-defined]
+    page.goto(base + "/articles/2025/06/23/pm-shehbaz-chairs-nsc-meeting-amid-iran-us-tensions/")
+    assert page.locator("p.byline").inner_text() == "By Recorder Report"
+    page.goto(base + "/articles/2025/06/23/khamenei-asks-putin-for-more-help-after-us-strikes-on-iran/")
+    assert "Khamenei asks Putin for more help" in page.locator("section.cite").inner_text()
+    page.locator("p.archived a").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/assets/captures/saved-copy-khamenei-asks-putin-for-more-help.html")
+    assert "Russia's UN Ambassador Vassily Nebenzia" in page.locator("pre").inner_text()
+    page.close()
