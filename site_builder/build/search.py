@@ -43,7 +43,10 @@ PERIODS_FILE = "periods.json"
 BUNDLE_FILES = ("pagefind.js", "pagefind-worker.js", "pagefind-entry.json")     # in each period's bundle
 UI_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
             "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")   # once, beside them
-PERIOD_CAP = 5000               # pages of a year indexed as one bundle; a larger year is split into months
+# Pages of a year indexed as one bundle; a larger year is split into months. An edit indexes its
+# period again (Pagefind's time is proportional to a period's pages), and a query merges every
+# bundle: 1,000 keeps an edit to a second or two and a 10,000-article archive to about 36 bundles.
+PERIOD_CAP = 1000
 TIMEOUT_SECONDS = 120.0         # Pagefind's time limit: this, plus
 TIMEOUT_PER_PAGE = 0.05         # this per page of the period (10,000 pages take about 25 s on two cores)
 _SIGNATURE = b"pagefind_dcd"    # what each of Pagefind's gzipped index files starts with
