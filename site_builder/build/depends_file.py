@@ -14,7 +14,7 @@ from ..site.depends import Depends
 from ..site.lookup import SiteIndex
 
 # the record, and the archive and index whose collections it holds (the format: how contexts read them)
-DEPENDS = schema(Depends, Archive, SiteIndex, format=4)
+DEPENDS = schema(Depends, Archive, SiteIndex, format=5)
 
 
 def depends_path(manifest: Path) -> Path:
