@@ -236,14 +236,18 @@ class Depends:
     def of(self, n: int) -> np.ndarray:
         return self.ids[self.bounds[n]:self.bounds[n + 1]]
 
-    def unchanged(self, world: str, values: dict[str, Any]) -> dict[str, int]:
-        """The outputs none of whose reads changed value (so their context is as recorded), with
-        their position; none when anything outside the archive changed."""
+    def changed(self, world: str, values: dict[str, Any]) -> set[str] | None:
+        """The reads whose value changed since this record's build (to `values`); None when that is
+        not known or anything outside the archive changed."""
         try:
             with no_collection():
-                changed = changed_reads(self.values, values) if world == self.world and self.outputs else None
+                return changed_reads(self.values, values) if world == self.world and self.outputs else None
         except ValueError:        # a damaged record: build every context again
-            changed = None
+            return None
+
+    def clean(self, changed: set[str] | None) -> dict[str, int]:
+        """The outputs none of whose reads are `changed` (so their context is as recorded), with
+        their position; none when what changed is not known."""
         if changed is None:
             return {}
         stale = np.array(sorted({read_id(read) for read in changed}), dtype=np.uint32)

@@ -110,7 +110,7 @@ def test_related_coverage_is_compared_in_the_words_pages_give_it() -> None:
     from site_builder.site.lookup import SiteIndex
 
     def related(seconds: float) -> dict[str, Any]:
-        links = {"a": (RelatedLink("b", 0.5, Relation(shared=("X",), seconds=seconds)),)}
+        links: dict[str, tuple[RelatedLink, ...]] = {"a": (RelatedLink("b", 0.5, Relation(shared=("X",), seconds=seconds)),)}
         return values(Archive({}, (), {}, {}, {}, {}, {}, {}, links), SiteIndex([], {}, {}, {}, {}, {}, {}, {}, {}, {}))
 
     three_hours = related(3 * 3600)
