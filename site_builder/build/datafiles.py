@@ -20,8 +20,10 @@ import hashlib
 import os
 import shutil
 import sqlite3
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, Protocol, TypedDict
 
@@ -94,8 +96,9 @@ class Previous:
 
 
 class Data(Protocol):
-    """The open data of a build: every table's rows, the stories listing, a hash of each table
-    whole (by CSV file name) and, computed when asked, each table's row hashes."""
+    """The open data of a build: the stories listing, a hash of each table whole (by CSV file
+    name), each table's rows' hashes and keys, and its rows, each made when asked (a file
+    written from the last build's needs only those that changed)."""
 
     @property
     def tables(self) -> dict[str, Rows]: ...
@@ -104,6 +107,8 @@ class Data(Protocol):
     @property
     def digests(self) -> dict[str, str]: ...
     def rows(self, table: str) -> list[int]: ...
+    def keys(self, table: str) -> list[tuple[Any, ...]]: ...
+    def row(self, table: str, n: int) -> tuple[Any, ...]: ...
 
 
 def update_data_file(name: str, data: Data, target: Path, published: Path, records: Records | None) -> None:
@@ -119,7 +124,7 @@ def update_data_file(name: str, data: Data, target: Path, published: Path, recor
         record = _write_database(data, target, previous)
     else:
         table = next(t for t in SCHEMA if t.csv_name == name)
-        record = _write_csv(table, data.tables[table.name], data.rows(table.name), target, previous)
+        record = _write_csv(table, data, target, previous)
     if records is not None:
         _save(records.path(name), target, record)
 
@@ -174,8 +179,9 @@ class _Sink:
         self.size = 0
 
 
-def _write_csv(table: Table, rows: Rows, digests: list[int], target: Path, previous: Previous | None) -> CsvRecord:
+def _write_csv(table: Table, data: Data, target: Path, previous: Previous | None) -> CsvRecord:
     """One table as CSV at `target` (RFC 4180: a header row, CRLF line ends, quoted where needed)."""
+    digests = data.rows(table.name)
     fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         sink = _Sink(fd)
@@ -184,7 +190,7 @@ def _write_csv(table: Table, rows: Rows, digests: list[int], target: Path, previ
         old = _old_rows(previous, header) if previous else {}
         source = os.open(previous.file, os.O_RDONLY) if previous and old else None
         try:
-            lengths = _write_rows(writer, sink, source, rows, digests, old)
+            lengths = _write_rows(writer, sink, source, partial(data.row, table.name), digests, old)
         finally:
             if source is not None:
                 os.close(source)
@@ -193,13 +199,13 @@ def _write_csv(table: Table, rows: Rows, digests: list[int], target: Path, previ
     return {"header": header, "rows": digests, "lengths": lengths}
 
 
-def _write_rows(writer: Any, sink: _Sink, source: int | None, rows: Rows, digests: list[int],
-                old: dict[int, tuple[int, int]]) -> list[int]:
-    """Each row formatted, or copied from the previous file (`source`) where `old` has it; the
-    rows' lengths in bytes."""
+def _write_rows(writer: Any, sink: _Sink, source: int | None, row: Callable[[int], tuple[Any, ...]],
+                digests: list[int], old: dict[int, tuple[int, int]]) -> list[int]:
+    """Each row (`row(n)`, made only when asked) formatted, or copied from the previous file
+    (`source`) where `old` has it; the rows' lengths in bytes."""
     lengths: list[int] = []
     run: list[int] = []          # [offset, length] of the previous file's rows to copy next
-    for row, digest in zip(rows, digests):
+    for n, digest in enumerate(digests):
         kept = old.get(digest) if source is not None else None
         if kept is not None:
             if run and run[0] + run[1] == kept[0]:
@@ -211,7 +217,7 @@ def _write_rows(writer: Any, sink: _Sink, source: int | None, rows: Rows, digest
         else:
             _copy_run(source, sink, run)
             run = []
-            lengths.append(writer.writerow(csv_cells(row)))
+            lengths.append(writer.writerow(csv_cells(row(n))))
     _copy_run(source, sink, run)
     sink.flush()
     return lengths
@@ -277,8 +283,7 @@ def _write_database(data: Data, target: Path, previous: Previous | None) -> Data
                     tables[table.name] = saved
                     continue
                 tables[table.name] = _table_record(table, data)
-                stale |= _update_table(db, table, data.tables[table.name], _keys(table, data.tables[table.name]),
-                                       data.rows(table.name), old[table.name])
+                stale |= _update_table(db, table, data, old[table.name])
             db.execute("COMMIT")
             if stale:
                 _forget_removed(db, target)
@@ -302,13 +307,8 @@ def _forget_removed(db: sqlite3.Connection, target: Path) -> None:
 
 def _table_record(table: Table, data: Data) -> TableRecord:
     """A table's hash, and its rows' keys and hashes."""
-    keys = _keys(table, data.tables[table.name])
+    keys = data.keys(table.name)
     return {"digest": data.digests[table.csv_name], "keys": _flat(keys, len(table.pk)), "rows": data.rows(table.name)}
-
-
-def _keys(table: Table, rows: Rows) -> list[tuple[Any, ...]]:
-    where = [next(n for n, c in enumerate(table.columns) if c.name == name) for name in table.pk]
-    return [tuple(row[n] for n in where) for row in rows]
 
 
 def _flat(keys: list[tuple[Any, ...]], width: int) -> list[Any]:
@@ -331,11 +331,13 @@ def _old_tables(previous: Previous) -> dict[str, dict[tuple[Any, ...], int]] | N
         return None
 
 
-def _update_table(db: sqlite3.Connection, table: Table, rows: Rows, keys: list[tuple[Any, ...]],
-                  digests: list[int], old: dict[tuple[Any, ...], int]) -> bool:
-    """Bring one table (and for articles, the full-text index) from the old rows to `rows`; whether
-    any row was deleted or replaced (its old values then linger in the file)."""
-    changed = [(row, key) for row, key, digest in zip(rows, keys, digests) if old.get(key) != digest]
+def _update_table(db: sqlite3.Connection, table: Table, data: Data, old: dict[tuple[Any, ...], int]) -> bool:
+    """Bring one table (and for articles, the full-text index) from the old rows to the new (only
+    the changed ones made); whether any row was deleted or replaced (its old values then linger in
+    the file)."""
+    keys = data.keys(table.name)
+    changed = [(data.row(table.name, n), key) for n, (key, digest) in enumerate(zip(keys, data.rows(table.name)))
+               if old.get(key) != digest]
     gone = old.keys() - set(keys)
     if not changed and not gone:
         return False

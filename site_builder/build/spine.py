@@ -30,10 +30,11 @@ from ..site.pages import Pages, page_kinds
 from ..site.preview import PageMaker
 from ..site.render import Renderer, template_digests
 from ..site.routes import Route
+from ..site.tables import KeptRows, OpenData, Stamp, open_data
 from .assets import copy_static, refused_inputs, static_files
 from .clock import StageClock
 from .datafiles import Records
-from .depends_file import depends_path, load_depends, save_depends
+from .depends_file import ROWS_RECORD, depends_path, load_depends, load_rows, save_depends, save_rows
 from .last import LastBuild
 from .manifest import Manifest, folder_identity, save_manifest
 from .memory import return_freed_arrays
@@ -148,6 +149,8 @@ class _Plan:
     world: str                    # everything besides the archive that pages are made from
     now: dict[str, Any]           # this build's collections, as the reads name them
     kept: dict[str, int]          # the last build's pages that stand as they are
+    data: OpenData
+    rows_file: Path               # where the record of the open data's rows is kept
 
     @property
     def swapped(self) -> bool:
@@ -170,22 +173,31 @@ def _plan(site: Path, config: Config, options: BuildOptions, output: Path, archi
     if known.inputs != last.manifest.inputs:      # not the record of the build the manifest describes
         known = Depends()
     now = values(archive, index)
-    kept = _kept(known, world, now, last.manifest.outputs, output) if cache.remember else {}
+    changed = known.changed(world, now) if cache.remember else None
+    kept = _kept(known.clean(changed), last.manifest.outputs, output)
     todo = [r for r in routes if r.output not in kept or kinds[r.kind].always_built]
     recorder = Recorder() if cache.remember else None
     manifest_file = last.manifest_file
-    records = Records(manifest_file.with_name(manifest_file.stem + "-opendata"), trusted=not last.fresh) \
-        if cache.remember else None
-    job = Job(kinds, todo, Contexts(archive, index, config, recorder, kinds.listed(routes)), digests, renderer,
-              last.manifest.outputs, output, work_folder(output) / STAGED, records)
-    return _Plan(job, routes, archive, last, cache.remember, cache.store, index, known, world, now, kept)
+    records = Records(manifest_file.with_name(manifest_file.stem + "-opendata"), trusted=not last.fresh)
+    rows_file = records.path(ROWS_RECORD)
+    data = open_data(archive, index, _last_rows(known, rows_file), changed,
+                     Stamp(last.inputs, world) if cache.remember else None)
+    job = Job(kinds, todo, Contexts(archive, index, config, recorder, kinds.listed(routes), data), digests, renderer,
+              last.manifest.outputs, output, work_folder(output) / STAGED, records if cache.remember else None)
+    return _Plan(job, routes, archive, last, cache.remember, cache.store, index, known, world, now, kept, data,
+                 rows_file)
 
 
-def _kept(known: Depends, world: str, now: dict[str, Any], outputs: dict[str, str], output: Path) -> dict[str, int]:
-    """The pages of the last build whose context cannot have changed and whose file is still there."""
+def _kept(clean: dict[str, int], outputs: dict[str, str], output: Path) -> dict[str, int]:
+    """The pages of the last build whose context cannot have changed (`clean`) and whose file is still there."""
     root = str(output) + os.sep
-    return {rel: n for rel, n in known.unchanged(world, now).items()
-            if rel in outputs and os.path.exists(root + rel)}
+    return {rel: n for rel, n in clean.items() if rel in outputs and os.path.exists(root + rel)}
+
+
+def _last_rows(known: Depends, path: Path) -> KeptRows | None:
+    """The record of the open data's rows the last build made with `known` (its record of what pages read)."""
+    rows = load_rows(path) if known.outputs else None
+    return rows if rows and (rows.reads.inputs, rows.reads.world) == (known.inputs, known.world) else None
 
 
 def _world(config: Config, options: BuildOptions, digests: dict[str, str]) -> str:
@@ -274,6 +286,7 @@ def _remember(config: Config, output: Path, plan: _Plan, pages: Produced, files:
             save_depends(depends_path(last.manifest_file), merge(plan.known, last.inputs, plan.world, plan.kept,
                                                                  pages.reads, plan.now,
                                                                  [r.output for r in plan.routes]))
+            save_rows(plan.rows_file, plan.data.kept)
         except OSError as error:     # a full disk: the next build must not trust the last build's record
             _forget(last.manifest_file)
             problems.append(cache_problem(config.paths.cache, error))

@@ -3,16 +3,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
 from ..core.config import Config
 from ..core.model import Archive, Article, Story, month_title
 from .depends import WHOLE, Recorder, archive_fields, watched
-from .formats.opendata import Rows, archive_listing, archive_tables, file_digests, row_digests
 from .lookup import SiteIndex
 from .routes import Route, entity_url, page_count, paged, source_url, story_url
+from .tables import OpenData, open_data
 
 T = TypeVar("T")
 
@@ -22,11 +21,11 @@ class Contexts:
     through views that record what is read, and the pieces many pages share."""
 
     def __init__(self, archive: Archive, index: SiteIndex, config: Config, recorder: Recorder | None = None,
-                 listed: Sequence[str] = ()) -> None:
+                 listed: Sequence[str] = (), data: OpenData | None = None) -> None:
         """With a `recorder`, every read of the archive and index is noted (see `depends`); `listed`
-        are the addresses of the pages a sitemap lists."""
+        are the addresses of the pages a sitemap lists; `data` the open data, when made already."""
         self.archive, self.index = watched(archive, index, recorder) if recorder else (archive, index)
-        self._unwatched = archive
+        self._unwatched, self._unwatched_index, self._data = archive, index, data
         self.config, self.recorder = config, recorder
         self.base = config.base_path
         self.listed = listed
@@ -89,16 +88,10 @@ class Contexts:
 
     def open_data(self) -> OpenData:
         """The archive's tables and stories listing, once per build: they read every collection whole."""
-        return self.once("open data", "", self._make_open_data)
-
-    def _make_open_data(self) -> OpenData:
-        if self.recorder is not None:     # read whole, as noted: the data files change with any of them
+        if self.recorder is not None:     # as noted: the data files change with any of them
             for name in archive_fields(self._unwatched):
                 self.recorder.note(name, WHOLE)
-        tables = archive_tables(self._unwatched)
-        listing = archive_listing(self._unwatched)
-        hashed = {name: row_digests(rows) for name, rows in tables.items()}
-        return OpenData(tables, listing, file_digests(hashed, listing), hashed)
+        return self.once("open data", "", lambda: self._data or open_data(self._unwatched, self._unwatched_index))
 
     def pagination(self, route: Route, base: str, total: int) -> dict[str, Any]:
         pages = page_count(total, self.config.per_page)
@@ -114,18 +107,6 @@ class Contexts:
         """The items of page `page` of a paged list."""
         size = self.config.per_page
         return items[(page - 1) * size: page * size]
-
-@dataclass(frozen=True)
-class OpenData:
-    tables: dict[str, Rows]
-    listing: dict[str, Any]
-    digests: dict[str, str]       # file name -> hash of what it is written from
-    hashed: dict[str, list[int]]  # table -> the hash of each of its rows
-
-    def rows(self, table: str) -> list[int]:
-        """The hash of each row of `table`."""
-        return self.hashed[table]
-
 
 def moment(when: datetime, date_only: bool) -> dict[str, str]:
     """A date for `<time datetime>` (a date alone stays one), the day and, when given, the time."""

@@ -11,7 +11,7 @@ it had, so its signature and file stand without building it again. Anything outs
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -20,7 +20,7 @@ import numpy as np
 import orjson
 
 from ..core.collector import no_collection
-from ..core.model import Archive
+from ..core.model import Archive, Relation
 from ..core.schema import field_names
 from .lookup import SiteIndex
 from .wording import reasons
@@ -146,15 +146,22 @@ def values(archive: Archive, index: SiteIndex) -> dict[str, Any]:
     same configuration (which is in `world`), and comparing its text would read every body again.
     Each collection is returned as its JSON (records as objects of all their fields): the form it
     is kept in between builds, and bytes compare at once; only a collection whose bytes differ is
-    read back to tell which of its keys changed.
+    read back to tell which of its keys changed (and related coverage compared in words, `SHOWN`).
     """
     found: dict[str, Any] = {name: getattr(archive, name) for name in archive_fields(archive)}
     found["articles"] = {slug: f"{a.path}\x01{a.digest}" if a.digest else a for slug, a in archive.articles.items()}
-    # related coverage as the pages word it: facts that give the same words change no page
-    found["related"] = {slug: tuple((link.slug, link.score, reasons(link.why)) for link in links)
-                        for slug, links in archive.related.items()}
     found |= {"i." + name: getattr(index, name) for name in index_fields(index)}
     return {name: orjson.dumps(value) for name, value in found.items()}
+
+
+def _worded(links: list[dict[str, Any]]) -> list[Any]:
+    """Related coverage (as `values` keeps it: facts) as the pages word it."""
+    return [(link["slug"], link["score"], reasons(Relation(**link["why"]))) for link in links]
+
+
+# Collections kept as facts and compared as the pages show them, so that facts which give the
+# same words change no page; only the keys whose facts differ are worded.
+SHOWN: dict[str, Callable[[Any], Any]] = {"related": _worded}
 
 
 def changed_reads(before: dict[str, Any], now: dict[str, Any]) -> set[str] | None:
@@ -164,16 +171,30 @@ def changed_reads(before: dict[str, Any], now: dict[str, Any]) -> set[str] | Non
     changed: set[str] = set()
     for name, new in now.items():
         old = before[name]
-        if old == new:
-            continue
-        old, new = _plain(old), _plain(new)
-        changed.add(name + SEP + WHOLE)
-        if isinstance(new, Mapping) and isinstance(old, Mapping):
-            if len(old) != len(new):
-                changed.add(name + SEP + SIZE)
-            changed.update(name + SEP + key for key in old.keys() | new.keys()
-                           if old.get(key, _MISSING) != new.get(key, _MISSING))
+        if old != new:
+            changed |= _changed_keys(name, _plain(old), _plain(new))
     return changed
+
+
+def _changed_keys(name: str, old: Any, new: Any) -> set[str]:
+    """The reads of one collection whose value differs (its bytes do)."""
+    if not (isinstance(new, Mapping) and isinstance(old, Mapping)):
+        return {name + SEP + WHOLE}
+    shown = SHOWN.get(name)
+    keys = {name + SEP + key for key in old.keys() | new.keys() if not _same(old.get(key, _MISSING),
+                                                                            new.get(key, _MISSING), shown)}
+    if shown is None or keys or list(old) != list(new):
+        keys.add(name + SEP + WHOLE)
+    if len(old) != len(new):
+        keys.add(name + SEP + SIZE)
+    return keys
+
+
+def _same(old: Any, new: Any, shown: Callable[[Any], Any] | None) -> bool:
+    """Two values of a key equal, or (`shown`, a collection's `SHOWN`) shown alike."""
+    if old == new:
+        return True
+    return shown is not None and old is not _MISSING and new is not _MISSING and shown(old) == shown(new)
 
 
 _MISSING = object()
@@ -215,14 +236,18 @@ class Depends:
     def of(self, n: int) -> np.ndarray:
         return self.ids[self.bounds[n]:self.bounds[n + 1]]
 
-    def unchanged(self, world: str, values: dict[str, Any]) -> dict[str, int]:
-        """The outputs none of whose reads changed value (so their context is as recorded), with
-        their position; none when anything outside the archive changed."""
+    def changed(self, world: str, values: dict[str, Any]) -> set[str] | None:
+        """The reads whose value changed since this record's build (to `values`); None when that is
+        not known or anything outside the archive changed."""
         try:
             with no_collection():
-                changed = changed_reads(self.values, values) if world == self.world and self.outputs else None
+                return changed_reads(self.values, values) if world == self.world and self.outputs else None
         except ValueError:        # a damaged record: build every context again
-            changed = None
+            return None
+
+    def clean(self, changed: set[str] | None) -> dict[str, int]:
+        """The outputs none of whose reads are `changed` (so their context is as recorded), with
+        their position; none when what changed is not known."""
         if changed is None:
             return {}
         stale = np.array(sorted({read_id(read) for read in changed}), dtype=np.uint32)

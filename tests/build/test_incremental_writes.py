@@ -259,3 +259,27 @@ def test_a_data_file_that_is_not_the_recorded_one_is_written_whole(example_site:
     build(example_site, NO_SEARCH)
     clean = build(example_site, BuildOptions(search=False, jobs=1, clean=True, remember=False, output=tmp_path / "c"))
     assert data_files(example_site / "output") == data_files(clean.output)
+
+
+def test_a_record_of_the_open_data_s_rows_from_another_build_than_the_pages_record_is_not_used(
+        example_site: Path, tmp_path: Path) -> None:
+    """The entities' rows, changed since the record's build, would otherwise be taken as they were."""
+    from site_builder.build.depends_file import ROWS_RECORD, load_rows
+    from site_builder.build.manifest import manifest_path
+
+    def rows_of(output: Path) -> Any:
+        manifest = manifest_path(example_site / ".site-builder-cache", output)
+        return load_rows(manifest.with_name(f"{manifest.stem}-opendata") / f"{ROWS_RECORD}.json")
+    build(example_site, NO_SEARCH)
+    rows = next((example_site / ".site-builder-cache").glob(f"manifest-*-opendata/{ROWS_RECORD}.json"))
+    older = rows.read_bytes()
+    replace(example_site, "content/entities.yaml", "Iran's foreign minister.", "Iran's minister of foreign affairs.")
+    build(example_site, NO_SEARCH)
+    rows.write_bytes(older)
+    replace(example_site, f"{ARTICLES}/russian-streamer-stepan-scoffy-detained-after-desecrating-flag.md",
+            "1,000-ruble donation", "2,000-ruble donation")
+    build(example_site, NO_SEARCH)
+    clean = tmp_path / "clean"
+    build(example_site, BuildOptions(search=False, jobs=1, clean=True, output=clean))
+    assert data_files(example_site / "output") == data_files(clean)
+    assert rows_of(example_site / "output").tables == rows_of(clean).tables

@@ -103,3 +103,16 @@ def test_what_is_left_unwatched_is_read_by_no_page(example_site: Path) -> None:
             make(route, context)
     data = contexts.open_data()
     assert data.tables and all(data.rows(table) is not None for table in data.tables)
+
+
+def test_related_coverage_is_compared_in_the_words_pages_give_it() -> None:
+    from site_builder.core.model import Archive, RelatedLink, Relation
+    from site_builder.site.lookup import SiteIndex
+
+    def related(seconds: float) -> dict[str, Any]:
+        links: dict[str, tuple[RelatedLink, ...]] = {"a": (RelatedLink("b", 0.5, Relation(shared=("X",), seconds=seconds)),)}
+        return values(Archive({}, (), {}, {}, {}, {}, {}, {}, links), SiteIndex([], {}, {}, {}, {}, {}, {}, {}, {}, {}))
+
+    three_hours = related(3 * 3600)
+    assert changed_reads(three_hours, related(3 * 3600 + 60)) == set()      # still "3 hours later"
+    assert changed_reads(three_hours, related(5 * 3600)) == {f"related{SEP}a", f"related{SEP}{WHOLE}"}

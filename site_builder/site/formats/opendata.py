@@ -14,7 +14,7 @@ from typing import Any
 
 import orjson
 
-from ...core.model import Archive, Article, Tie
+from ...core.model import Archive, Article, Story, Tie
 from ...intel.coverage import event_copies
 from ..wording import reasons
 from .citations import article_citation
@@ -194,40 +194,76 @@ def _updated(article: Article) -> str | None:
 
 
 def archive_tables(archive: Archive) -> dict[str, Rows]:
-    """Every table's rows, in the order of its columns; one pass over the archive."""
+    """Every table's rows, in the order of its columns."""
+    stories = {story.id: story for story in archive.stories}
     tables: dict[str, Rows] = {t.name: [] for t in SCHEMA}
-    tables["sources"] = [(s.slug, s.name, s.home, s.country, s.kind, int(s.known)) for s in archive.sources.values()]
-    tables["entities"] = [(e.slug, e.name, e.kind, _json(list(e.aliases)), e.description, int(e.known))
-                          for e in archive.entities.values()]
-    articles = archive.articles
-    for story in archive.stories:
-        tables["stories"].append((story.id, story.title, story.summary, story.status, int(story.explicit),
-                                  story.events[0].date.isoformat(), story.events[-1].date.isoformat(),
-                                  len(story.events), sum(len(e.versions) for e in story.events)))
-        for position, event in enumerate(story.events):
-            copies = event_copies(event, articles, archive.source_of)
-            tie = event.tie
-            tables["events"].append((
-                event.id, story.id, position, event.date.isoformat(), int(articles[event.versions[0].slug].date_only),
-                len(copies), len({c.report for c in copies}), len({c.source for c in copies}), tie.event if tie else None, tie.score if tie else None,
-                _json(list(tie.entities)) if tie else None, _json(list(tie.terms)) if tie else None))
-            tables["versions"] += [(c.slug, event.id, c.report, c.position, round(event.versions[c.position].score, 4),
-                                    c.lag_seconds, int(c.by_day), int(c.headline_changed), c.wire) for c in copies]
-    for slug, a in articles.items():
-        tables["articles"].append((
-            slug, a.path, a.url_path, a.title, a.date.isoformat(), _utc(a.date), int(a.date_only), a.source,
-            archive.source_of[a.source.casefold()], a.wire, a.url, a.dateline,
-            _json(list(a.authors)), _updated(a), a.correction or None,
-            a.image, a.image_caption or None, a.summary, _json(list(a.tags)), a.body,
-            archive.story_of[slug], archive.event_of[slug]))
-        cite = article_citation(a, archive.source_of[a.source.casefold()], a.url_path)
-        tables["citations"].append((slug, cite.key, cite.title, cite.outlet, cite.published.isoformat(), a.url,
-                                    cite.archived, _day(cite.archived_at), _day(cite.accessed), "; ".join(cite.authors) or None))
-        named = dict.fromkeys(archive.entity_of[name.casefold()] for name in a.entities)
-        tables["article_entities"] += [(slug, entity, n) for n, entity in enumerate(named)]
-        tables["related"] += [(slug, rank, link.slug, round(link.score, 4), _json(list(reasons(link.why))))
-                              for rank, link in enumerate(archive.related.get(slug, ()), start=1)]
+    for part in table_parts(archive):
+        for name, rows in part_rows(archive, stories, part).items():
+            tables[name] += rows
     return tables
+
+
+def table_parts(archive: Archive) -> list[str]:
+    """What the tables are made of, in their rows' order: the sources and the entities whole, then
+    each story's rows (stories, events, versions) and each article's (articles, citations,
+    article_entities, related). A part's rows read only what making them reads."""
+    return ["sources:", "entities:", *(f"story:{story.id}" for story in archive.stories),
+            *(f"article:{slug}" for slug in archive.articles)]
+
+
+def part_rows(archive: Archive, stories: Mapping[str, Story], part: str) -> dict[str, Rows]:
+    """The rows of one of `table_parts`, by table (`stories`: the archive's by id)."""
+    kind, _, key = part.partition(":")
+    if kind == "story":
+        return _story_rows(archive, stories[key])
+    if kind == "article":
+        return _article_rows(archive, key)
+    if kind == "sources":
+        return {"sources": [(s.slug, s.name, s.home, s.country, s.kind, int(s.known)) for s in archive.sources.values()]}
+    return {"entities": [(e.slug, e.name, e.kind, _json(list(e.aliases)), e.description, int(e.known))
+                         for e in archive.entities.values()]}
+
+
+def _story_rows(archive: Archive, story: Story) -> dict[str, Rows]:
+    articles = archive.articles
+    events: Rows = []
+    versions: Rows = []
+    for position, event in enumerate(story.events):
+        copies = event_copies(event, articles, archive.source_of)
+        tie = event.tie
+        events.append((
+            event.id, story.id, position, event.date.isoformat(), int(articles[event.versions[0].slug].date_only),
+            len(copies), len({c.report for c in copies}), len({c.source for c in copies}), tie.event if tie else None, tie.score if tie else None,
+            _json(list(tie.entities)) if tie else None, _json(list(tie.terms)) if tie else None))
+        versions += [(c.slug, event.id, c.report, c.position, round(event.versions[c.position].score, 4),
+                      c.lag_seconds, int(c.by_day), int(c.headline_changed), c.wire) for c in copies]
+    return {"stories": [(story.id, story.title, story.summary, story.status, int(story.explicit),
+                         story.events[0].date.isoformat(), story.events[-1].date.isoformat(),
+                         len(story.events), sum(len(e.versions) for e in story.events))],
+            "events": events, "versions": versions}
+
+
+def _article_rows(archive: Archive, slug: str) -> dict[str, Rows]:
+    a = archive.articles[slug]
+    source = archive.source_of[a.source.casefold()]
+    cite = article_citation(a, source, a.url_path)
+    named = dict.fromkeys(archive.entity_of[name.casefold()] for name in a.entities)
+    return {
+        "articles": [(slug, a.path, a.url_path, a.title, a.date.isoformat(), _utc(a.date), int(a.date_only), a.source,
+                      source, a.wire, a.url, a.dateline, _json(list(a.authors)), _updated(a), a.correction or None,
+                      a.image, a.image_caption or None, a.summary, _json(list(a.tags)), a.body,
+                      archive.story_of[slug], archive.event_of[slug])],
+        "citations": [(slug, cite.key, cite.title, cite.outlet, cite.published.isoformat(), a.url,
+                       cite.archived, _day(cite.archived_at), _day(cite.accessed), "; ".join(cite.authors) or None)],
+        "article_entities": [(slug, entity, n) for n, entity in enumerate(named)],
+        "related": [(slug, rank, link.slug, round(link.score, 4), _json(list(reasons(link.why))))
+                    for rank, link in enumerate(archive.related.get(slug, ()), start=1)]}
+
+
+def row_keys(table: Table, rows: Rows) -> list[tuple[Any, ...]]:
+    """Each row's primary key."""
+    where = [next(n for n, c in enumerate(table.columns) if c.name == name) for name in table.pk]
+    return [tuple(row[n] for n in where) for row in rows]
 
 
 def archive_listing(archive: Archive) -> dict[str, Any]:

@@ -17,7 +17,7 @@ def _page(ctx: Contexts, route: Route) -> Context:
     return {"database": {"name": DATABASE, "url": ctx.url(DATA + DATABASE)},
             "stories_json": {"name": STORIES_JSON, "url": ctx.url(DATA + STORIES_JSON)},
             "fts": FTS_TABLE,
-            "tables": [{"name": t.name, "doc": t.doc, "rows": len(data.tables[t.name]), "pk": list(t.pk),
+            "tables": [{"name": t.name, "doc": t.doc, "rows": len(data.rows(t.name)), "pk": list(t.pk),
                         "csv": {"name": t.csv_name, "url": ctx.url(DATA + t.csv_name)},
                         "columns": [vars(c) for c in t.columns]} for t in SCHEMA],
             "examples": [{"title": title, "sql": sql} for title, sql in EXAMPLES]}
