@@ -21,9 +21,9 @@ class Route:
     url: str           # path below the base URL: "" for home, "stories/x/", "feed.xml"
     page: int = 1      # page number of a paginated list
 
-    @property
+    @cached_property
     def output(self) -> str:
-        """The file to write, relative to the output folder."""
+        """The file to write, relative to the output folder (asked for many times per route)."""
         return self.url + "index.html" if self.url == "" or self.url.endswith("/") else self.url
 
 
@@ -110,7 +110,7 @@ def check_collisions(routes: list[Route], archive: Archive, about_article: Colle
     seen: dict[str, Route] = {}
     problems = []
     for route in routes:
-        path = posixpath.normpath(route.output)
+        path = _normal(route.output)
         if path.startswith(("..", "/")) or "\\" in path:
             problems.append(Problem(_origin(route, archive, about_article), None, f"page path '{route.output}' leaves the output folder",
                                     "use a plain slug"))
@@ -122,6 +122,14 @@ def check_collisions(routes: list[Route], archive: Archive, about_article: Colle
                                     "give one of them a different slug or story id"))
     if problems:
         raise SiteError(problems)
+
+
+def _normal(path: str) -> str:
+    """`posixpath.normpath` of an output path, which most already are: only those that might
+    not be (a "." or ".." part, a doubled or last "/") pay for it."""
+    if not path or path.startswith(".") or "/." in path or "//" in path or path.endswith("/"):
+        return posixpath.normpath(path)
+    return path
 
 
 def _origin(route: Route, archive: Archive, about_article: Collection[str]) -> str:
