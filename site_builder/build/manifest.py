@@ -68,5 +68,14 @@ def save_manifest(path: Path, manifest: Manifest) -> None:
     """Write atomically: a build killed here leaves the old manifest whole."""
     data = {"version": MANIFEST.version, "inputs": manifest.inputs, "outputs": manifest.outputs,
             "warnings": [problem_data(p) for p in manifest.warnings], "folder": manifest.folder}
-    with atomic_file(path) as handle:     # Python's json: output names that are not UTF-8 are kept
-        handle.write(json.dumps(data, sort_keys=True).encode("utf-8"))
+    with atomic_file(path) as handle:
+        handle.write(_json(data))
+
+
+def _json(data: dict[str, Any]) -> bytes:
+    """orjson (a tenth of the time of Python's json for 50,000 outputs); Python's json for names
+    that are not UTF-8, which orjson refuses (it cannot write the lone surrogates they hold)."""
+    try:
+        return orjson.dumps(data, option=orjson.OPT_SORT_KEYS)
+    except orjson.JSONEncodeError:
+        return json.dumps(data, sort_keys=True).encode("utf-8")

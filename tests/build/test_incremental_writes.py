@@ -259,3 +259,13 @@ def test_a_data_file_that_is_not_the_recorded_one_is_written_whole(example_site:
     build(example_site, NO_SEARCH)
     clean = build(example_site, BuildOptions(search=False, jobs=1, clean=True, remember=False, output=tmp_path / "c"))
     assert data_files(example_site / "output") == data_files(clean.output)
+
+
+def test_a_manifest_keeps_output_names_that_are_not_utf8(tmp_path: Path) -> None:
+    """Written by orjson, but for names holding lone surrogates (read from bytes that are not
+    UTF-8), which only Python's json writes."""
+    from site_builder.build.manifest import Manifest, load_manifest, save_manifest
+    for name in ("caf\u00e9/index.html", "caf\udce9/index.html"):
+        kept = Manifest({name: "sig", "a/index.html": "other"}, "inputs", (), "1:2")
+        save_manifest(tmp_path / "manifest.json", kept)
+        assert load_manifest(tmp_path / "manifest.json") == kept, name
