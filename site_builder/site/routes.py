@@ -5,7 +5,7 @@ from __future__ import annotations
 import posixpath
 from collections import defaultdict
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from ..core.errors import Problem, SiteError
@@ -20,11 +20,12 @@ class Route:
     key: str           # the item it shows: a slug, a story id, "2025/06"; "" for singletons
     url: str           # path below the base URL: "" for home, "stories/x/", "feed.xml"
     page: int = 1      # page number of a paginated list
+    # the file to write, relative to the output folder: made once, asked for many times per route
+    output: str = field(init=False, repr=False, compare=False)
 
-    @cached_property
-    def output(self) -> str:
-        """The file to write, relative to the output folder (asked for many times per route)."""
-        return self.url + "index.html" if self.url == "" or self.url.endswith("/") else self.url
+    def __post_init__(self) -> None:
+        url = self.url
+        object.__setattr__(self, "output", url + "index.html" if url == "" or url.endswith("/") else url)
 
 
 def story_url(story_id: str, file: str = "") -> str:
@@ -107,10 +108,13 @@ def list_sizes(archive: Archive) -> ListSizes:
 def check_collisions(routes: list[Route], archive: Archive, about_article: Collection[str]) -> None:
     """Two routes writing one file (compared case-insensitively, for case-insensitive disks) is an error;
     the routes of the kinds `about_article` are named by their article's file."""
+    outputs = [route.output for route in routes]
+    if _all_plain(outputs) and len({output.casefold() for output in outputs}) == len(outputs):
+        return      # what every build finds: one look over all the paths at once
     seen: dict[str, Route] = {}
     problems = []
     for route in routes:
-        path = _normal(route.output)
+        path = posixpath.normpath(route.output)
         if path.startswith(("..", "/")) or "\\" in path:
             problems.append(Problem(_origin(route, archive, about_article), None, f"page path '{route.output}' leaves the output folder",
                                     "use a plain slug"))
@@ -124,12 +128,12 @@ def check_collisions(routes: list[Route], archive: Archive, about_article: Colle
         raise SiteError(problems)
 
 
-def _normal(path: str) -> str:
-    """`posixpath.normpath` of an output path, which most already are: only those that might
-    not be (a "." or ".." part, a doubled or last "/") pay for it."""
-    if not path or path.startswith(".") or "/." in path or "//" in path or path.endswith("/"):
-        return posixpath.normpath(path)
-    return path
+def _all_plain(outputs: list[str]) -> bool:
+    """No output path is empty, starts with "." or "/", holds "/.", "//" or "\\" or ends with "/":
+    each is as `posixpath.normpath` makes it and stays inside the output folder. Looked for in
+    all of them joined (a path holding the separator can only fail)."""
+    joined = "\0" + "\0".join(outputs) + "\0"
+    return not any(mark in joined for mark in ("\0\0", "\0.", "\0/", "/.", "//", "\\", "/\0"))
 
 
 def _origin(route: Route, archive: Archive, about_article: Collection[str]) -> str:

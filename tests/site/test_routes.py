@@ -41,7 +41,7 @@ def test_distinct_pages_pass() -> None:
 
 
 def test_paths_that_normalise_to_one_file_collide() -> None:
-    """Only paths that might not be normal are normalised: each such form still meets the plain one."""
+    """Paths are normalised only when one might not be normal: each such form still meets the plain one."""
     for other in ("a/./index.html", "a//index.html", "b/../a/index.html", "./a/index.html"):
         assert len(problems(Route("feed", "", "a/index.html"), Route("changes", "other", other))) == 1, other
     assert problems(Route("feed", "", "a/b/.."), Route("changes", "other", "a")) != []
