@@ -77,6 +77,7 @@ class ListSizes:
     """How many articles each entity, source and month lists."""
 
     by_entity: dict[str, int]
+    by_article: dict[str, int]           # the entities each article names
     by_source: dict[str, int]
     by_month: dict[str, int]
     stories_by_source: dict[str, int]    # the stories each source covered
@@ -85,12 +86,15 @@ class ListSizes:
 
 def list_sizes(archive: Archive) -> ListSizes:
     by_entity: dict[str, int] = defaultdict(int)
+    by_article: dict[str, int] = {}
     by_source: dict[str, int] = defaultdict(int)
     by_month: dict[str, int] = defaultdict(int)
     stories: dict[str, set[str]] = defaultdict(set)
     for slug, article in archive.articles.items():
-        for entity in dict.fromkeys(archive.entity_of[name.casefold()] for name in article.entities):
+        entities = dict.fromkeys(archive.entity_of[name.casefold()] for name in article.entities)
+        for entity in entities:
             by_entity[entity] += 1
+        by_article[slug] = len(entities)
         source = archive.source_of[article.source.casefold()]
         by_source[source] += 1
         stories[source].add(archive.story_of[slug])
@@ -101,7 +105,7 @@ def list_sizes(archive: Archive) -> ListSizes:
             outlets = [archive.source_of[archive.articles[v.slug].source.casefold()] for v in event.versions]
             if len(set(outlets)) > 1:
                 first[outlets[0]] += 1
-    return ListSizes(dict(by_entity), dict(by_source), dict(by_month),
+    return ListSizes(dict(by_entity), by_article, dict(by_source), dict(by_month),
                      {source: len(ids) for source, ids in stories.items()}, dict(first))
 
 
