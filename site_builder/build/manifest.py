@@ -55,13 +55,21 @@ def folder_identity(folder: Path) -> str:
 def load_manifest(path: Path) -> Manifest:
     """The last good build's manifest; empty when missing, unreadable or from another version."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = _read_json(path.read_bytes())
         if data.get("version") != MANIFEST.version:
             return Manifest()
         return Manifest({str(k): str(v) for k, v in data["outputs"].items()}, str(data["inputs"]),
                         tuple(map(problem_from, data["warnings"])), str(data["folder"]))
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return Manifest()
+
+
+def _read_json(data: bytes) -> Any:
+    """As `_json` wrote it: by orjson, or by Python's json where orjson finds lone surrogates."""
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return json.loads(data)
 
 
 def save_manifest(path: Path, manifest: Manifest) -> None:
