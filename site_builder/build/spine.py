@@ -54,7 +54,7 @@ def build_site(site: Path, config: Config, output: Path, options: BuildOptions, 
     # The content, then its story intelligence (each timed by load_site under its stage's name).
     loaded = loaded or load_site(site, config, drafts=options.drafts, jobs=options.jobs, cache=cache.writable,
                                     trusted=not options.clean, store=None if _errors(refused) else cache.store,
-                                    stage=clock.stage)
+                                    stage=clock.stage, walk=last.content)
     archive, warnings = _checked(site, config, loaded, refused)
     with clock.stage("routes"):
         kinds = page_kinds()

@@ -19,7 +19,7 @@ from frontmatter.default_handlers import YAMLHandler
 from ..core.errors import Problem
 from ..core.model import Article, Entity, Registries, Removal, Source, StoryInfo
 from ..core.slugs import is_safe_slug, slugify
-from ..core.walk import OUTSIDE, SPECIAL, Refused, refusal_problem, special_kind, walk_inputs
+from ..core.walk import OUTSIDE, SPECIAL, Refused, Walk, refusal_problem, special_kind, walk_inputs
 from ..core.yamlload import describe, error_line, load_yaml
 from .mentions import article_names
 
@@ -345,14 +345,14 @@ class ArticleFile(NamedTuple):
     info: os.stat_result    # as the walk saw it (of what a link leads to): what tells it changed
 
 
-def article_files(content: Path, site: Path) -> tuple[list[ArticleFile], list[Problem]]:
-    """Every article file below content/, sorted, and the problems of what is not read: links
-    that lead outside the site or loop, special files, folders nested too deep. Links that stay
-    inside the site are followed (`core.walk`)."""
+def article_files(content: Path, site: Path, walk: Walk | None = None) -> tuple[list[ArticleFile], list[Problem]]:
+    """Every article file below content/ (as `walk` found them, else walked now), sorted, and the
+    problems of what is not read: links that lead outside the site or loop, special files,
+    folders nested too deep. Links that stay inside the site are followed (`core.walk`)."""
     found: list[ArticleFile] = []
     problems: list[Problem] = []
     base = content.relative_to(site).as_posix()
-    walk = walk_inputs(content, site)
+    walk = walk if walk is not None else walk_inputs(content, site)
     for file in walk.files:
         if not file.rel.endswith(ARTICLE_SUFFIX):
             continue

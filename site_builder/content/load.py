@@ -27,6 +27,7 @@ from ..core.store import (
     read_cache,
     write_cache,
 )
+from ..core.walk import Walk
 from .articles import (
     REGISTRY_FILES,
     UNREADABLE,
@@ -230,21 +231,23 @@ def load_articles(site: Path, config: Config, jobs: int = 1) -> ArticleFiles:
 
 
 def load_content(site: Path, config: Config, *, drafts: bool = False, jobs: int = 1,
-                 cache: bool = True, trusted: bool = True) -> Content:
+                 cache: bool = True, trusted: bool = True, walk: Walk | None = None) -> Content:
     """Every article and registry under the content folder; drafts only when asked for. With
-    `cache`, parsed files are kept for the next run; only when `trusted` are the last run's used."""
+    `cache`, parsed files are kept for the next run; only when `trusted` are the last run's used.
+    `walk`: the content folder as walked already (`core.walk.walk_inputs`), if it was."""
     with no_collection():
-        return _load_content(site, config, drafts, jobs, cache, trusted)
+        return _load_content(site, config, drafts, jobs, cache, trusted, walk)
 
 
-def _load_content(site: Path, config: Config, drafts: bool, jobs: int, cache: bool, trusted: bool) -> Content:
+def _load_content(site: Path, config: Config, drafts: bool, jobs: int, cache: bool, trusted: bool,
+                  walk: Walk | None) -> Content:
     content = site / config.paths.content
     problems: list[Problem] = []
     if not content.is_dir():
         problems.append(Problem(config.paths.content, None, "content folder not found",
                                 "create it, or run 'site-builder init' to start a new site"))
         return Content((), Registries(), tuple(problems))
-    files, found = article_files(content, site)
+    files, found = article_files(content, site, walk)
     problems += found
     if cache:
         check_cache_folder(site, config)
