@@ -54,7 +54,7 @@ class Content:
     registries: Registries
     problems: tuple[Problem, ...]     # errors and warnings, in file order
     unsaved: tuple[Problem, ...] = ()   # the parse cache could not be written (a warning of this run only)
-    parsing: str | None = None          # what parsed the articles besides their files (`parsed_by`)
+    parsing: str = ""                   # what the articles were parsed by besides their files (`parsed_by`)
 
     @property
     def errors(self) -> list[Problem]:

@@ -90,7 +90,7 @@ def load_site(site: Path, config: Config, *, drafts: bool = False, jobs: int = 1
         return Loaded(content, None)
     with stage("story intelligence"):
         try:
-            archive = build_archive(content.articles, content.registries, config, store, jobs, content.parsing)
-            return Loaded(content, archive)
+            return Loaded(content, build_archive(content.articles, content.registries, config, store, jobs,
+                                                   content.parsing or None))
         except WorkerDied as died:
             raise SiteError(died.located(config.paths.content)) from None
