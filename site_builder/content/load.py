@@ -54,7 +54,6 @@ class Content:
     registries: Registries
     problems: tuple[Problem, ...]     # errors and warnings, in file order
     unsaved: tuple[Problem, ...] = ()   # the parse cache could not be written (a warning of this run only)
-    parsing: str = ""                   # what the articles were parsed by besides their files (`parsed_by`)
 
     @property
     def errors(self) -> list[Problem]:
@@ -63,13 +62,6 @@ class Content:
     @property
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "warning"]
-
-
-def parsed_by(tz: str) -> str:
-    """What an article's fields depend on besides its file's path and bytes (its `digest`): the
-    parser's version and the time zone. Loading changes one field after parsing: `related`
-    loses the removed articles (`take_down`)."""
-    return f"{PARSED.version}\x01{tz}"
 
 
 def _parse(tz: str, file: ArticleFile) -> Parsed:
@@ -271,7 +263,7 @@ def _load_content(site: Path, config: Config, drafts: bool, jobs: int, cache: bo
     problems += found
     problems += duplicate_slugs(articles)
     return Content(tuple(articles), registries, tuple(problems),
-                   (cache_problem(config.paths.cache, unsaved),) if unsaved else (), parsed_by(config.timezone))
+                   (cache_problem(config.paths.cache, unsaved),) if unsaved else ())
 
 
 def take_down(articles: list[Article], removals: tuple[Removal, ...]) -> tuple[list[Article], tuple[Removal, ...],

@@ -20,11 +20,10 @@ from .segments import PartStore, story_intelligence
 
 
 def build_archive(articles: Sequence[Article], registries: Registries, config: Config,
-                  cache: PartStore | None = None, jobs: int = 1, parsing: str | None = None) -> Archive:
+                  cache: PartStore | None = None, jobs: int = 1) -> Archive:
     """Everything computed over the whole archive; articles newest first. `cache` keeps the text
     analysis and the story intelligence of the archive's parts between builds (`segments`); up to
-    `jobs` processes share a big archive's work. `parsing`: what the articles with a `digest` were
-    parsed by (`content.load.parsed_by`), when they were loaded from their files."""
+    `jobs` processes share a big archive's work."""
     ordered = sorted(articles, key=lambda a: (a.date, a.slug), reverse=True)
     entity_names = entity_index(ordered, registries.entities)
     source_names = source_index(ordered, registries.sources)
@@ -34,7 +33,7 @@ def build_archive(articles: Sequence[Article], registries: Registries, config: C
         return entity_of.get(name.casefold()) or slugify(name)
 
     stories, related = story_intelligence(ordered, registries.stories, canonical, config,
-                                          {slug: entity.name for slug, entity in entities.items()}, cache, jobs, parsing)
+                                          {slug: entity.name for slug, entity in entities.items()}, cache, jobs)
     story_of, event_of = {}, {}
     for story in stories:
         for event in story.events:
@@ -90,7 +89,6 @@ def load_site(site: Path, config: Config, *, drafts: bool = False, jobs: int = 1
         return Loaded(content, None)
     with stage("story intelligence"):
         try:
-            return Loaded(content, build_archive(content.articles, content.registries, config, store, jobs,
-                                                   content.parsing or None))
+            return Loaded(content, build_archive(content.articles, content.registries, config, store, jobs))
         except WorkerDied as died:
             raise SiteError(died.located(config.paths.content)) from None

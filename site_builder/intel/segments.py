@@ -118,10 +118,9 @@ class Texts:
 
     RECENT = 8     # chunks kept in memory once read: the windows of neighbouring parts share them
 
-    def __init__(self, docs: list[Doc], ranges: list[tuple[int, int]], store: PartStore | None, jobs: int,
-                 files: Sequence[str | None]) -> None:
+    def __init__(self, docs: list[Doc], ranges: list[tuple[int, int]], store: PartStore | None, jobs: int) -> None:
         self.docs, self.ranges, self.store = docs, ranges, store
-        self.keys = [chunk_key(docs[b:e], files[b:e]) for b, e in ranges]
+        self.keys = [chunk_key(docs[b:e]) for b, e in ranges]
         self.kept: dict[int, ChunkAnalysis] = {}       # chunks the store could not take
         self.recent: dict[int, ChunkAnalysis] = {}
         missing = [n for n, key in enumerate(self.keys) if store is None or not store.has(key)]
@@ -161,45 +160,30 @@ def _digest(*values: object) -> str:
                            digest_size=16).hexdigest()
 
 
-def file_of(article: Article, parsing: str | None) -> str | None:
-    """What stands for the fields of an article loaded from its file: its path and digest under
-    `parsing` (`content.load.parsed_by`), hashed instead of its texts and fields (a tenth of the
-    cost); None for an article that was not parsed so."""
-    if parsing is None or not article.digest or type(article) is not Article:
-        return None
-    return f"{parsing}\x01{article.path}\x01{article.digest}"
-
-
 class ArchiveParts:
     """The date-ordered articles, their parts, and per part a hash of all it holds that the
-    story intelligence reads: the texts' chunk keys and every other field but those `UNREAD`;
-    for an article loaded from its file (`parsing` given), its file (`file_of`) and `related`
-    (which loading changes) stand for them."""
+    story intelligence reads: the texts' chunk keys and every other field but those `UNREAD`."""
 
     def __init__(self, articles: Sequence[Article], canonical: Callable[[str], str], store: PartStore | None,
-                 jobs: int = 1, parsing: str | None = None) -> None:
+                 jobs: int = 1) -> None:
         self.ordered = date_order(articles)
         self.canonical = canonical
         self.days = np.array([a.date.timestamp() / SECONDS_PER_DAY for a in self.ordered], dtype=np.float64)
         self.parts = parts_of(self.days)
         self.ends = [part.end for part in self.parts]
         ranges = [r for part in self.parts for r in chunk_ranges(part.begin, part.end)]
-        files = [file_of(a, parsing) for a in self.ordered]
-        self.texts = Texts(docs_of(self.ordered), ranges, store, jobs, files)
+        self.texts = Texts(docs_of(self.ordered), ranges, store, jobs)
         keys = dict(zip((b for b, _ in ranges), self.texts.keys))
         self.hashed = {kind: part_fields(kind) for kind in set(map(type, self.ordered))}
         self.digests, self.names = [], []
         for part in self.parts:
-            fields = [self._fields(a, file) for a, file in zip(self.ordered[part.begin: part.end],
-                                                               files[part.begin: part.end])]
+            fields = [self._fields(a) for a in self.ordered[part.begin: part.end]]
             self.digests.append(_digest([keys[b] for b, _ in chunk_ranges(part.begin, part.end)], fields))
             self.names.append({slug for named, _ in fields for slug in named})
 
-    def _fields(self, a: Article, file: str | None) -> tuple[list[str], list[Any]]:
-        """The entities' pages, and every field of the article the story intelligence may read
-        (or its file and `related`)."""
-        named = sorted({self.canonical(n) for n in a.entities})
-        return named, [file, a.related] if file is not None else [getattr(a, name) for name in self.hashed[type(a)]]
+    def _fields(self, a: Article) -> tuple[list[str], list[Any]]:
+        """The entities' pages, and every field of the article the story intelligence may read."""
+        return sorted({self.canonical(n) for n in a.entities}), [getattr(a, name) for name in self.hashed[type(a)]]
 
     def around(self, part: Part, days: float) -> Window:
         """The articles within `days` of the part, and the parts they are in."""
@@ -216,18 +200,17 @@ class ArchiveParts:
 
 def story_intelligence(articles: Sequence[Article], registry: Sequence[StoryInfo], canonical: Callable[[str], str],
                        config: Config, names: Mapping[str, str], store: PartStore | None = None,
-                       jobs: int = 1, parsing: str | None = None) -> StoryResults:
+                       jobs: int = 1) -> StoryResults:
     """Stories and related coverage of the archive, part by part (see the module's docstring);
     `store` keeps the texts' analyses and the parts' results between builds; up to `jobs`
-    processes share a big archive's work; `parsing` as `ArchiveParts` takes it."""
+    processes share a big archive's work."""
     with no_collection():
-        return _story_intelligence(articles, registry, canonical, config, names, store, jobs, parsing)
+        return _story_intelligence(articles, registry, canonical, config, names, store, jobs)
 
 
 def _story_intelligence(articles: Sequence[Article], registry: Sequence[StoryInfo], canonical: Callable[[str], str],
-                        config: Config, names: Mapping[str, str], store: PartStore | None, jobs: int,
-                        parsing: str | None) -> StoryResults:
-    archive = ArchiveParts(articles, canonical, store, jobs, parsing)
+                        config: Config, names: Mapping[str, str], store: PartStore | None, jobs: int) -> StoryResults:
+    archive = ArchiveParts(articles, canonical, store, jobs)
     reach = max(stories_module.horizon(config.stories), related_module.horizon(config.related))
     windows = [archive.around(part, reach) for part in archive.parts]
     features: dict[int, ArchiveFeatures] = {}

@@ -188,16 +188,11 @@ def analyse(docs: Sequence[Doc], jobs: int = 1) -> Analysis:
     return assemble(list(analysed(docs, chunk_ranges(0, len(docs)), jobs)))
 
 
-def chunk_key(docs: Sequence[Doc], files: Sequence[str | None]) -> str:
-    """A hash of the texts of a chunk and of the analysis' version: its name in a ChunkStoreLike.
-    A document's file (`files`, one per document, as `segments.file_of` gives it) stands for
-    its texts where it has one."""
+def chunk_key(docs: Sequence[Doc]) -> str:
+    """A hash of the texts of a chunk and of the analysis' version: its name in a ChunkStoreLike."""
     digest = hashlib.blake2b(f"{ANALYSIS.version}\0".encode(), digest_size=16)
     names = field_names(Doc)
-    for doc, file in zip(docs, files, strict=True):
-        if file is not None:
-            digest.update(b"\x02" + file.encode("utf-8", "surrogatepass") + b"\0")
-            continue
+    for doc in docs:
         for text in map(doc.__getattribute__, names):
             digest.update(text.encode("utf-8", "surrogatepass"))
             digest.update(b"\0")

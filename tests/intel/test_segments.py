@@ -260,26 +260,6 @@ def test_every_field_the_story_intelligence_may_read_is_in_the_hash_of_its_part(
     assert segments.ArchiveParts(added, slugify, None).digests != kept
 
 
-def test_an_article_loaded_from_its_file_is_hashed_by_its_file_and_related_links() -> None:
-    """Its path and digest (under what parsed it) stand for its texts and fields; but loading
-    changes `related` after parsing (a removed article's links go), so that is hashed too."""
-    articles = [dataclasses.replace(a, digest=f"d{n}") for n, a in enumerate(archive(days=30))]
-
-    def keys(changed: list[Article], parsing: str | None = "p") -> tuple[list[str], list[str]]:
-        parts = segments.ArchiveParts(changed, slugify, None, parsing=parsing)
-        return parts.digests, parts.texts.keys
-
-    digests, chunks = keys(articles)
-    assert keys(articles, None) != (digests, chunks)
-    first = articles[0]
-    assert keys([dataclasses.replace(first, related=(articles[1].slug,)), *articles[1:]])[0] != digests
-    assert keys([dataclasses.replace(first, digest="other"), *articles[1:]]) != (digests, chunks)
-    assert keys([dataclasses.replace(first, path="moved.md"), *articles[1:]]) != (digests, chunks)
-    assert keys(articles, "another parser") != (digests, chunks)
-    assert keys([dataclasses.replace(first, title="Same file"), *articles[1:]]) == (digests, chunks)
-    assert keys([dataclasses.replace(first, title="No file", digest=""), *articles[1:]]) != (digests, chunks)
-
-
 def test_the_story_intelligence_reads_no_field_it_leaves_unread(short_parts) -> None:
     read: set[str] = set()
 
