@@ -4,17 +4,17 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from ..core.walk import walk_inputs
+from ..core.walk import Walk, walk_inputs
 
 PACKAGE = Path(__file__).parent.parent
 
 
-def _walk(root: Path, site: Path, digest: hashlib.blake2b) -> None:
+def _walk(root: Path, site: Path, digest: hashlib.blake2b, walked: Walk | None) -> None:
     if not root.is_dir():
         digest.update(f"missing {root}\n".encode())
         return
     # Python writes bytecode of modules imported late in a build: that is not a change of site_builder
-    walk = walk_inputs(root, site, skip=("__pycache__",))
+    walk = walked if walked is not None else walk_inputs(root, site, skip=("__pycache__",))
     for found in walk.files:
         # a link is stamped by what it leads to, which is what the build reads; the change time
         # moves on any write, even one that keeps the size and puts the modification time back
@@ -27,13 +27,13 @@ def _walk(root: Path, site: Path, digest: hashlib.blake2b) -> None:
         digest.update(f"refused {root}/{refused.rel}\0{refused.kind}\n".encode("utf-8", "surrogateescape"))
 
 
-def input_fingerprint(site: Path, folders: list[Path], options: str) -> str:
+def input_fingerprint(site: Path, folders: list[Path], options: str, walked: dict[Path, Walk] | None = None) -> str:
     """Changes when any input file is added, removed or touched, the config or the options change,
-    or site_builder itself is updated."""
+    or site_builder itself is updated. A folder in `walked` is stamped as it was walked there."""
     digest = hashlib.blake2b(options.encode(), digest_size=16)
     for path in (site / "site.toml",):
         digest.update(path.read_bytes() if path.exists() else b"no config")
     for folder in folders:
-        _walk(folder, site, digest)
-    _walk(PACKAGE, PACKAGE, digest)
+        _walk(folder, site, digest, (walked or {}).get(folder))
+    _walk(PACKAGE, PACKAGE, digest, None)
     return digest.hexdigest()

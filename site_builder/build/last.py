@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.config import Config
+from ..core.walk import Walk, walk_inputs
 from ..site.kinds import installed_modules
 from .fingerprint import input_fingerprint
 from .manifest import Manifest, folder_identity, load_manifest, manifest_path
@@ -14,12 +15,15 @@ from .manifest import Manifest, folder_identity, load_manifest, manifest_path
 @dataclass(frozen=True)
 class LastBuild:
     """The last good build's manifest, where it is kept, and this build's input fingerprint.
-    `fresh`: nothing of the last build may be trusted (`--clean`, no output, another folder)."""
+    `fresh`: nothing of the last build may be trusted (`--clean`, no output, another folder).
+    `content`: the content folder as the fingerprint walked it, for the loader to read (each
+    file looked at once, and what is read is what is stamped); None when there is none."""
 
     manifest_file: Path
     manifest: Manifest
     inputs: str
     fresh: bool
+    content: Walk | None = None
 
     def up_to_date(self, output: Path) -> bool:
         """The inputs are those of the last build and every file it wrote is still there."""
@@ -27,7 +31,7 @@ class LastBuild:
 
     def forgotten(self) -> LastBuild:
         """Nothing of the last build trusted: every page built again."""
-        return LastBuild(self.manifest_file, Manifest(), self.inputs, True)
+        return LastBuild(self.manifest_file, Manifest(), self.inputs, True, self.content)
 
 
 def last_build(site: Path, config: Config, output: Path, drafts: bool, trusted: bool) -> LastBuild:
@@ -38,9 +42,12 @@ def last_build(site: Path, config: Config, output: Path, drafts: bool, trusted: 
     manifest = Manifest() if fresh else load_manifest(manifest_file)
     if manifest.folder != folder_identity(output):     # not the output folder it describes
         fresh, manifest = True, Manifest()
-    inputs = input_fingerprint(site, [site / config.paths.content, site / config.paths.templates,
-                                      site / config.paths.static], repr((drafts, output, config, installed_modules())))
-    return LastBuild(manifest_file, manifest, inputs, fresh)
+    folder = site / config.paths.content
+    content = walk_inputs(folder, site) if folder.is_dir() else None     # as the loader walks it
+    inputs = input_fingerprint(site, [folder, site / config.paths.templates, site / config.paths.static],
+                               repr((drafts, output, config, installed_modules())),
+                               {folder: content} if content else None)
+    return LastBuild(manifest_file, manifest, inputs, fresh, content)
 
 
 def _all_exist(output: Path, files: dict[str, str]) -> bool:

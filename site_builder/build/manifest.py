@@ -55,7 +55,7 @@ def folder_identity(folder: Path) -> str:
 def load_manifest(path: Path) -> Manifest:
     """The last good build's manifest; empty when missing, unreadable or from another version."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = _read_json(path.read_bytes())
         if data.get("version") != MANIFEST.version:
             return Manifest()
         return Manifest({str(k): str(v) for k, v in data["outputs"].items()}, str(data["inputs"]),
@@ -64,9 +64,26 @@ def load_manifest(path: Path) -> Manifest:
         return Manifest()
 
 
+def _read_json(data: bytes) -> Any:
+    """As `_json` wrote it: by orjson, or by Python's json where orjson finds lone surrogates."""
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return json.loads(data)
+
+
 def save_manifest(path: Path, manifest: Manifest) -> None:
     """Write atomically: a build killed here leaves the old manifest whole."""
     data = {"version": MANIFEST.version, "inputs": manifest.inputs, "outputs": manifest.outputs,
             "warnings": [problem_data(p) for p in manifest.warnings], "folder": manifest.folder}
-    with atomic_file(path) as handle:     # Python's json: output names that are not UTF-8 are kept
-        handle.write(json.dumps(data, sort_keys=True).encode("utf-8"))
+    with atomic_file(path) as handle:
+        handle.write(_json(data))
+
+
+def _json(data: dict[str, Any]) -> bytes:
+    """orjson (a tenth of the time of Python's json for 50,000 outputs); Python's json for names
+    that are not UTF-8, which orjson refuses (it cannot write the lone surrogates they hold)."""
+    try:
+        return orjson.dumps(data, option=orjson.OPT_SORT_KEYS)
+    except orjson.JSONEncodeError:
+        return json.dumps(data, sort_keys=True).encode("utf-8")

@@ -7,7 +7,7 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,7 +55,7 @@ def build_site(site: Path, config: Config, output: Path, options: BuildOptions, 
     # The content, then its story intelligence (each timed by load_site under its stage's name).
     loaded = loaded or load_site(site, config, drafts=options.drafts, jobs=options.jobs, cache=cache.writable,
                                     trusted=not options.clean, store=None if _errors(refused) else cache.store,
-                                    stage=clock.stage)
+                                    stage=clock.stage, walk=last.content)
     archive, warnings = _checked(site, config, loaded, refused)
     with clock.stage("routes"):
         kinds = page_kinds()
@@ -68,7 +68,8 @@ def build_site(site: Path, config: Config, output: Path, options: BuildOptions, 
         with clock.stage("commit"):
             files = _files(plan, pages, assets, work)
         with clock.stage("search"):
-            search = _stage_search(output, work / STAGED, config, options, _changes(archive, routes, files, plan))
+            search = _stage_search(output, work / STAGED, config, options, plan.swapped,
+                                   lambda: _changes(archive, routes, files, plan))
         with options.publishing or nullcontext(), clock.stage("commit"):
             _publish(work / STAGED, output, plan.swapped, files, search)
     with clock.stage("commit"):
@@ -314,13 +315,12 @@ class _Changes:
     months: dict[str, str]
     written: list[str]
     removed: list[str]
-    fresh: bool
 
 
 def _changes(archive: Archive, routes: list[Route], files: _Files, plan: _Plan) -> _Changes:
     months = {r.output: month_key(archive.articles[r.key].date) for r in plan.job.pages.article_pages(routes)} \
         | {r.output: NAMES for r in routes if page_period(r.output) == NAMES}
-    return _Changes(months, files.written, files.removed, plan.swapped)
+    return _Changes(months, files.written, files.removed)
 
 
 @dataclass(frozen=True)
@@ -330,21 +330,23 @@ class _StagedSearch:
     seconds: float = 0.0
 
 
-def _stage_search(output: Path, staging: Path, config: Config, options: BuildOptions,
-                  changes: _Changes) -> _StagedSearch:
+def _stage_search(output: Path, staging: Path, config: Config, options: BuildOptions, fresh: bool,
+                  changes_of: Callable[[], _Changes]) -> _StagedSearch:
     """The search bundles of the article pages this build leaves, written into the staging folder so
     that they are moved into place with them (or not at all); only the periods whose pages changed are
     indexed again, and the old bundles' files the new ones lack go. A build that leaves indexing for
     later (serve) marks the periods it changed as stale in the published listing instead.
 
-    Without search the old bundles go too: they would still find pages the site no longer has."""
+    Without search the old bundles go too: they would still find pages the site no longer has (and
+    what changed, a pass over every page, is not asked for)."""
     if not config.search:
-        return _StagedSearch([], [] if changes.fresh else files_under(output, BUNDLE_DIR))
+        return _StagedSearch([], [] if fresh else files_under(output, BUNDLE_DIR))
+    changes = changes_of()
     changed = changes.written or changes.removed or not (output / BUNDLE_DIR).is_dir()
-    if not changed or (changes.fresh and not options.index_search):
+    if not changed or (fresh and not options.index_search):
         return _StagedSearch()
     if options.index_search:
-        staged = stage_bundles(staging, output, changes.months, set(changes.written), fresh=changes.fresh,
+        staged = stage_bundles(staging, output, changes.months, set(changes.written), fresh=fresh,
                                jobs=options.jobs)
     else:
         staged = mark_stale(staging, output, changes.months, set(changes.written))

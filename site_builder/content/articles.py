@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 import frontmatter
@@ -18,7 +19,7 @@ from frontmatter.default_handlers import YAMLHandler
 from ..core.errors import Problem
 from ..core.model import Article, Entity, Registries, Removal, Source, StoryInfo
 from ..core.slugs import is_safe_slug, slugify
-from ..core.walk import OUTSIDE, SPECIAL, Refused, refusal_problem, special_kind, walk_inputs
+from ..core.walk import OUTSIDE, SPECIAL, Refused, Walk, refusal_problem, special_kind, walk_inputs
 from ..core.yamlload import describe, error_line, load_yaml
 from .mentions import article_names
 
@@ -352,14 +353,22 @@ def _article_from(meta: dict[str, Any], body: str, rel: str, lines: dict[str, in
     return Parsed(None if errors else article, tuple(fields.problems))
 
 
-def article_files(content: Path, site: Path) -> tuple[list[tuple[Path, str]], list[Problem]]:
-    """Every article file below content/, sorted, and the problems of what is not read: links
-    that lead outside the site or loop, special files, folders nested too deep. Links that stay
-    inside the site are followed (`core.walk`)."""
-    found: list[tuple[Path, str]] = []
+class ArticleFile(NamedTuple):
+    """An article file as the walk found it."""
+
+    path: str               # the content folder's path joined with the names on the way
+    rel: str                # "/"-separated, from the site folder
+    info: os.stat_result    # as the walk saw it (of what a link leads to): what tells it changed
+
+
+def article_files(content: Path, site: Path, walk: Walk | None = None) -> tuple[list[ArticleFile], list[Problem]]:
+    """Every article file below content/ (as `walk` found them, else walked now), sorted, and the
+    problems of what is not read: links that lead outside the site or loop, special files,
+    folders nested too deep. Links that stay inside the site are followed (`core.walk`)."""
+    found: list[ArticleFile] = []
     problems: list[Problem] = []
     base = content.relative_to(site).as_posix()
-    walk = walk_inputs(content, site)
+    walk = walk if walk is not None else walk_inputs(content, site)
     for file in walk.files:
         if not file.rel.endswith(ARTICLE_SUFFIX):
             continue
@@ -369,7 +378,7 @@ def article_files(content: Path, site: Path) -> tuple[list[tuple[Path, str]], li
                                     None, "file name is not UTF-8",
                                     "rename it in UTF-8, e.g. convmv -f latin1 -t utf8 --notest FILE"))
         else:
-            found.append((Path(file.path), rel))
+            found.append(ArticleFile(file.path, rel, file.info))
     for refused in walk.refused:
         rel = f"{base}/{refused.rel}"
         if refused.kind == OUTSIDE and refused.folder:
@@ -381,7 +390,7 @@ def article_files(content: Path, site: Path) -> tuple[list[tuple[Path, str]], li
                                         "copy the file into content/ instead of linking it"))
         elif refused.rel not in REGISTRY_FILES:          # a registry's problems: see load_registries
             problems.append(refusal_problem(refused, base, base))
-    found.sort(key=lambda item: item[1].split("/"))
+    found.sort(key=lambda item: item.rel.split("/"))
     problems.sort(key=lambda p: p.path.split("/"))
     return found, problems
 

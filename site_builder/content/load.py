@@ -1,6 +1,7 @@
 """Discover and parse the whole content folder, collecting every problem in one pass."""
 from __future__ import annotations
 
+import os
 import zlib
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -26,9 +27,11 @@ from ..core.store import (
     read_cache,
     write_cache,
 )
+from ..core.walk import Walk
 from .articles import (
     REGISTRY_FILES,
     UNREADABLE,
+    ArticleFile,
     Parsed,
     RegistryItems,
     RegistryReader,
@@ -61,8 +64,8 @@ class Content:
         return [p for p in self.problems if p.severity == "warning"]
 
 
-def _parse(tz: str, file: tuple[Path, str]) -> Parsed:
-    return parse_article(file[0], file[1], ZoneInfo(tz))
+def _parse(tz: str, file: ArticleFile) -> Parsed:
+    return parse_article(Path(file.path), file.rel, ZoneInfo(tz))
 
 
 class ParseCache:
@@ -122,12 +125,15 @@ Stamp = tuple[int, int, int, int]
 
 
 def _stamp(path: Path) -> Stamp | None:
-    """What tells a file changed: its change time moves on any write or chmod, even one that
-    keeps the size and puts the modification time back (`touch -r`)."""
     try:
-        info = path.stat()
+        return _stamp_of(path.stat())
     except OSError:
         return None
+
+
+def _stamp_of(info: os.stat_result) -> Stamp:
+    """What tells a file changed: its change time moves on any write or chmod, even one that
+    keeps the size and puts the modification time back (`touch -r`)."""
     return info.st_mtime_ns, info.st_size, info.st_ctime_ns, info.st_ino
 
 
@@ -148,20 +154,19 @@ def _parsed_data(parsed: Parsed) -> list[Any]:
     return [article_data(parsed.article) if parsed.article else None, [problem_data(p) for p in parsed.problems]]
 
 
-def parse_all(files: list[tuple[Path, str]], tz: str, cache: ParseCache, jobs: int) -> list[Parsed]:
-    """Parse every file not in the cache (in parallel when there are many); reuse the rest."""
-    stamps = [_stamp(path) for path, _ in files]
-    results: list[Parsed | None] = [_parsed_from(cache.get(rel, stamp)) if stamp else None
-                                    for (_, rel), stamp in zip(files, stamps)]
+def parse_all(files: list[ArticleFile], tz: str, cache: ParseCache, jobs: int) -> list[Parsed]:
+    """Parse every file not in the cache (by the stamp the walk saw: each file is looked at
+    once), in parallel when there are many; reuse the rest."""
+    stamps = [_stamp_of(file.info) for file in files]
+    results: list[Parsed | None] = [_parsed_from(cache.get(file.rel, stamp)) for file, stamp in zip(files, stamps)]
     todo = [i for i, r in enumerate(results) if r is None]
     work = [files[i] for i in todo]
     jobs = jobs if len(work) >= PARALLEL_FROM else 1
     parsed = list(forked_map(_parse, work, jobs, tz, chunksize=max(1, len(work) // (jobs * 8))))
     for i, result in zip(todo, parsed):
         results[i] = result
-        stamp = stamps[i]
-        if stamp is not None and stamp == _stamp(files[i][0]) and _readable(result.problems):   # unchanged while read
-            cache.put(files[i][1], stamp, _parsed_data(result))
+        if stamps[i] == _stamp(Path(files[i].path)) and _readable(result.problems):   # unchanged while read
+            cache.put(files[i].rel, stamps[i], _parsed_data(result))
     return [r for r in results if r is not None]
 
 
@@ -214,25 +219,27 @@ def load_articles(site: Path, config: Config, jobs: int = 1) -> ArticleFiles:
     files, _ = article_files(content, site)
     parsed = parse_all(files, config.timezone, ParseCache(None), jobs)
     return ArticleFiles(tuple(p.article for p in parsed if p.article is not None),
-                        frozenset(Path(rel).stem for _, rel in files))
+                        frozenset(Path(file.rel).stem for file in files))
 
 
 def load_content(site: Path, config: Config, *, drafts: bool = False, jobs: int = 1,
-                 cache: bool = True, trusted: bool = True) -> Content:
+                 cache: bool = True, trusted: bool = True, walk: Walk | None = None) -> Content:
     """Every article and registry under the content folder; drafts only when asked for. With
-    `cache`, parsed files are kept for the next run; only when `trusted` are the last run's used."""
+    `cache`, parsed files are kept for the next run; only when `trusted` are the last run's used.
+    `walk`: the content folder as walked already (`core.walk.walk_inputs`), if it was."""
     with no_collection():
-        return _load_content(site, config, drafts, jobs, cache, trusted)
+        return _load_content(site, config, drafts, jobs, cache, trusted, walk)
 
 
-def _load_content(site: Path, config: Config, drafts: bool, jobs: int, cache: bool, trusted: bool) -> Content:
+def _load_content(site: Path, config: Config, drafts: bool, jobs: int, cache: bool, trusted: bool,
+                  walk: Walk | None) -> Content:
     content = site / config.paths.content
     problems: list[Problem] = []
     if not content.is_dir():
         problems.append(Problem(config.paths.content, None, "content folder not found",
                                 "create it, or run 'site-builder init' to start a new site"))
         return Content((), Registries(), tuple(problems))
-    files, found = article_files(content, site)
+    files, found = article_files(content, site, walk)
     problems += found
     if cache:
         check_cache_folder(site, config)
@@ -252,7 +259,7 @@ def _load_content(site: Path, config: Config, drafts: bool, jobs: int, cache: bo
     registries = replace(registries, removed=removed)
     problems += taken
     registry_files = {(content / name).relative_to(site).as_posix() for name in REGISTRY_FILES}
-    unsaved = parse_cache.save({rel for _, rel in files} | registry_files)
+    unsaved = parse_cache.save({file.rel for file in files} | registry_files)
     problems += found
     problems += duplicate_slugs(articles)
     return Content(tuple(articles), registries, tuple(problems),

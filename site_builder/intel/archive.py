@@ -14,6 +14,7 @@ from ..core.errors import Problem, SiteError
 from ..core.model import Archive, Article, Registries
 from ..core.pool import WorkerDied
 from ..core.slugs import slugify
+from ..core.walk import Walk
 from .names import entity_index, source_index
 from .segments import PartStore, story_intelligence
 
@@ -77,12 +78,13 @@ def analysis_store(site: Path, config: Config, trusted: bool = True) -> PartStor
 
 def load_site(site: Path, config: Config, *, drafts: bool = False, jobs: int = 1, cache: bool = True,
                  trusted: bool = True, store: PartStore | None = None,
-                 stage: Callable[[str], AbstractContextManager[Any]] = lambda name: nullcontext()) -> Loaded:
+                 stage: Callable[[str], AbstractContextManager[Any]] = lambda name: nullcontext(),
+                 walk: Walk | None = None) -> Loaded:
     """config → content → stop on errors → the story intelligence: the one loader of build, check
     and stories, so each runs the intelligence once (reading back what `store` kept). `stage`
     times the two parts, "load" and "story intelligence" (the build's stage clock)."""
     with stage("load"):
-        content = load_content(site, config, drafts=drafts, jobs=jobs, cache=cache, trusted=trusted)
+        content = load_content(site, config, drafts=drafts, jobs=jobs, cache=cache, trusted=trusted, walk=walk)
     if content.errors:
         return Loaded(content, None)
     with stage("story intelligence"):

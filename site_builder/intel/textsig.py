@@ -189,13 +189,13 @@ def analyse(docs: Sequence[Doc], jobs: int = 1) -> Analysis:
 
 
 def chunk_key(docs: Sequence[Doc]) -> str:
-    """A hash of the texts of a chunk and of the analysis' version: its name in a ChunkStoreLike."""
+    """A hash of the texts of a chunk and of the analysis' version: its name in a ChunkStoreLike.
+    Each text is followed by a NUL; a document's are joined before they are hashed (one call
+    per document, not six: the keys of every chunk are made in every build)."""
     digest = hashlib.blake2b(f"{ANALYSIS.version}\0".encode(), digest_size=16)
     names = field_names(Doc)
     for doc in docs:
-        for text in map(doc.__getattribute__, names):
-            digest.update(text.encode("utf-8", "surrogatepass"))
-            digest.update(b"\0")
+        digest.update(("\0".join(map(doc.__getattribute__, names)) + "\0").encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import posixpath
 from collections import defaultdict
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from ..core.errors import Problem, SiteError
@@ -20,11 +20,12 @@ class Route:
     key: str           # the item it shows: a slug, a story id, "2025/06"; "" for singletons
     url: str           # path below the base URL: "" for home, "stories/x/", "feed.xml"
     page: int = 1      # page number of a paginated list
+    # the file to write, relative to the output folder: made once, asked for many times per route
+    output: str = field(init=False, repr=False, compare=False)
 
-    @property
-    def output(self) -> str:
-        """The file to write, relative to the output folder."""
-        return self.url + "index.html" if self.url == "" or self.url.endswith("/") else self.url
+    def __post_init__(self) -> None:
+        url = self.url
+        object.__setattr__(self, "output", url + "index.html" if url == "" or url.endswith("/") else url)
 
 
 def story_url(story_id: str, file: str = "") -> str:
@@ -82,6 +83,7 @@ class ListSizes:
     """How many articles each entity, source and month lists."""
 
     by_entity: dict[str, int]
+    by_article: dict[str, int]           # the entities each article names
     by_source: dict[str, int]
     by_month: dict[str, int]
     stories_by_source: dict[str, int]    # the stories each source covered
@@ -90,12 +92,15 @@ class ListSizes:
 
 def list_sizes(archive: Archive) -> ListSizes:
     by_entity: dict[str, int] = defaultdict(int)
+    by_article: dict[str, int] = {}
     by_source: dict[str, int] = defaultdict(int)
     by_month: dict[str, int] = defaultdict(int)
     stories: dict[str, set[str]] = defaultdict(set)
     for slug, article in archive.articles.items():
-        for entity in dict.fromkeys(archive.entity_of[name.casefold()] for name in article.entities):
+        entities = dict.fromkeys(archive.entity_of[name.casefold()] for name in article.entities)
+        for entity in entities:
             by_entity[entity] += 1
+        by_article[slug] = len(entities)
         source = archive.source_of[article.source.casefold()]
         by_source[source] += 1
         stories[source].add(archive.story_of[slug])
@@ -106,13 +111,16 @@ def list_sizes(archive: Archive) -> ListSizes:
             outlets = [archive.source_of[archive.articles[v.slug].source.casefold()] for v in event.versions]
             if len(set(outlets)) > 1:
                 first[outlets[0]] += 1
-    return ListSizes(dict(by_entity), dict(by_source), dict(by_month),
+    return ListSizes(dict(by_entity), by_article, dict(by_source), dict(by_month),
                      {source: len(ids) for source, ids in stories.items()}, dict(first))
 
 
 def check_collisions(routes: list[Route], archive: Archive, about_article: Collection[str]) -> None:
     """Two routes writing one file (compared case-insensitively, for case-insensitive disks) is an error;
     the routes of the kinds `about_article` are named by their article's file."""
+    outputs = [route.output for route in routes]
+    if _all_plain(outputs) and len({output.casefold() for output in outputs}) == len(outputs):
+        return      # what every build finds: one look over all the paths at once
     seen: dict[str, Route] = {}
     problems = []
     for route in routes:
@@ -128,6 +136,14 @@ def check_collisions(routes: list[Route], archive: Archive, about_article: Colle
                                     "give one of them a different slug or story id"))
     if problems:
         raise SiteError(problems)
+
+
+def _all_plain(outputs: list[str]) -> bool:
+    """No output path is empty, starts with "." or "/", holds "/.", "//" or "\\" or ends with "/":
+    each is as `posixpath.normpath` makes it and stays inside the output folder. Looked for in
+    all of them joined (a path holding the separator can only fail)."""
+    joined = "\0" + "\0".join(outputs) + "\0"
+    return not any(mark in joined for mark in ("\0\0", "\0.", "\0/", "/.", "//", "\\", "/\0"))
 
 
 def _origin(route: Route, archive: Archive, about_article: Collection[str]) -> str:

@@ -52,6 +52,21 @@ def test_incremental_equals_clean_after_edits_additions_deletions_renames(exampl
         assert_same_as_clean(example_site, tmp_path)
 
 
+def test_the_build_stamps_every_article_file_it_reads(example_site: Path) -> None:
+    """The loader reads the content folder as the fingerprint walked it: an article in a folder
+    the fingerprint passes over elsewhere (Python's __pycache__) is read and stamped alike."""
+    folder = example_site / ARTICLES / "__pycache__"
+    folder.mkdir()
+    write_article(example_site, "__pycache__/hidden.md", "---\ntitle: A hidden article\n"
+                  "date: 2025-06-24T08:00:00+02:00\nsource: Business Recorder\n---\nFirst text.\n")
+    build(example_site, BuildOptions(search=False, jobs=1))
+    page = next((example_site / "output").glob("articles/*/*/*/hidden/index.html"))
+    assert "First text." in page.read_text(encoding="utf-8")
+    edit(example_site, f"{ARTICLES}/__pycache__/hidden.md", "First text.", "Second text.")
+    assert build(example_site, BuildOptions(search=False, jobs=1)).written
+    assert "Second text." in page.read_text(encoding="utf-8")
+
+
 def test_one_edit_rewrites_only_affected_pages(example_site: Path) -> None:
     first = build(example_site, BuildOptions(search=False, jobs=1))
     edit(example_site, HORMUZ, "The European Union has been urging", "The European Union had been urging")

@@ -283,3 +283,13 @@ def test_a_record_of_the_open_data_s_rows_from_another_build_than_the_pages_reco
     build(example_site, BuildOptions(search=False, jobs=1, clean=True, output=clean))
     assert data_files(example_site / "output") == data_files(clean)
     assert rows_of(example_site / "output").tables == rows_of(clean).tables
+
+
+def test_a_manifest_keeps_output_names_that_are_not_utf8(tmp_path: Path) -> None:
+    """Written by orjson, but for names holding lone surrogates (read from bytes that are not
+    UTF-8), which only Python's json writes."""
+    from site_builder.build.manifest import Manifest, load_manifest, save_manifest
+    for name in ("caf\u00e9/index.html", "caf\udce9/index.html"):
+        kept = Manifest({name: "sig", "a/index.html": "other"}, "inputs", (), "1:2")
+        save_manifest(tmp_path / "manifest.json", kept)
+        assert load_manifest(tmp_path / "manifest.json") == kept, name

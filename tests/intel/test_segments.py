@@ -260,6 +260,15 @@ def test_every_field_the_story_intelligence_may_read_is_in_the_hash_of_its_part(
     assert segments.ArchiveParts(added, slugify, None).digests != kept
 
 
+def test_a_chunk_key_tells_texts_apart_however_they_are_split() -> None:
+    """A document's texts are joined before they are hashed: the same letters in other fields, or
+    in other documents, are other texts."""
+    keys = [segments.chunk_key(docs) for docs in (
+        [segments.Doc("ab", "c", "d")], [segments.Doc("a", "bc", "d")], [segments.Doc("a", "b", "cd")],
+        [segments.Doc("a", "b", "c"), segments.Doc("d", "", "")], [segments.Doc("a", "b", "cd"), segments.Doc("", "", "")])]
+    assert len(set(keys)) == len(keys)
+
+
 def test_the_story_intelligence_reads_no_field_it_leaves_unread(short_parts) -> None:
     read: set[str] = set()
 

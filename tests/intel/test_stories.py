@@ -33,7 +33,7 @@ def stripped_site(tmp: Path) -> tuple[list[Article], Registries]:
         front = "".join(line for line in front.splitlines(True) if not re.match(r"(story|related):", line))
         file.write_text(f"---\n{front}---\n{body}", encoding="utf-8")
     files, _ = article_files(tmp / "content", tmp)
-    articles = [parse_article(path, rel, ZoneInfo("UTC")).article for path, rel in files]
+    articles = [parse_article(Path(file.path), file.rel, ZoneInfo("UTC")).article for file in files]
     registries, _ = load_registries(tmp / "content", tmp)
     return [a for a in articles if a is not None], registries
 

@@ -38,3 +38,10 @@ def test_a_page_outside_the_output_is_named_by_its_article() -> None:
 def test_distinct_pages_pass() -> None:
     check_collisions([Route("article", "iran", "a/"), Route("entity", "iran", "b/"), Route("feed", "", "feed.xml")],
                      ARCHIVE, {"article", "changes"})
+
+
+def test_paths_that_normalise_to_one_file_collide() -> None:
+    """Paths are normalised only when one might not be normal: each such form still meets the plain one."""
+    for other in ("a/./index.html", "a//index.html", "b/../a/index.html", "./a/index.html"):
+        assert len(problems(Route("feed", "", "a/index.html"), Route("changes", "other", other))) == 1, other
+    assert problems(Route("feed", "", "a/b/.."), Route("changes", "other", "a")) != []

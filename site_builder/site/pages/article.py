@@ -98,9 +98,10 @@ def _entities(ctx: Contexts, route: Route) -> Context:
 
 
 def _routes(site: RouteInput) -> Iterable[Route]:
+    named = site.sizes.by_article
     for slug, article in site.archive.articles.items():
         yield Route("article", slug, article.url_path)
-        count = len({site.archive.entity_of[name.casefold()] for name in article.entities})
+        count = named[slug]
         if count > LISTED_ENTITIES:
             yield from (Route("article-entities", slug, paged(article.url_path + ENTITIES, n), n)
                         for n in site.pages(count))

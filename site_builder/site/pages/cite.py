@@ -50,14 +50,20 @@ def _files(extension: str) -> Callable[[Route, Context], dict[str, bytes]]:
     return files
 
 
+# (kind, file) per format, made once: the routes are three per article and per story
+ARTICLE_FILES = tuple((f"article-cite-{ext}", cite_file(ext)) for ext in FORMATS)
+STORY_FILES = tuple((f"story-cite-{ext}", cite_file(ext)) for ext in FORMATS)
+
+
 def _routes(site: RouteInput) -> Iterable[Route]:
     for slug, article in site.archive.articles.items():
-        yield from (Route(f"article-cite-{ext}", slug, article.url_path + cite_file(ext)) for ext in FORMATS)
+        page = article.url_path
+        yield from (Route(kind, slug, page + file) for kind, file in ARTICLE_FILES)
     for story in site.archive.stories:
-        yield from (Route(f"story-cite-{ext}", story.id, story_url(story.id, cite_file(ext))) for ext in FORMATS)
+        yield from (Route(kind, story.id, story_url(story.id, file)) for kind, file in STORY_FILES)
 
 
 PAGES = PageGroup((
-    *(PageKind(f"article-cite-{ext}", _article, make=_files(ext), about_article=True) for ext in FORMATS),
-    *(PageKind(f"story-cite-{ext}", _story, make=_files(ext)) for ext in FORMATS),
+    *(PageKind(kind, _article, make=_files(ext), about_article=True) for ext, (kind, _) in zip(FORMATS, ARTICLE_FILES)),
+    *(PageKind(kind, _story, make=_files(ext)) for ext, (kind, _) in zip(FORMATS, STORY_FILES)),
 ), routes=_routes, order=85)
