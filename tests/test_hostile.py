@@ -349,7 +349,7 @@ def test_every_problem_in_one_run_and_nothing_half_written(example_site: Path) -
                     "(split it or remove embedded data)")
     assert sorted(messages) == sorted(expected)
     assert snapshot(first) == before
-    assert sorted(p.name for p in first.parent.iterdir()) == [".site-builder-cache", "content", "output", "site.toml"]
+    assert sorted(p.name for p in first.parent.iterdir()) == [".site-builder-cache", "content", "output", "site.toml", "static"]
 
 
 # -- paths: never outside output/, never a silent collision --------------------------------
@@ -382,7 +382,7 @@ def test_hostile_names_stay_inside_output(example_site: Path) -> None:
     for path in everything.rglob("*"):                             # no link leads out of where it stands
         assert path.resolve().is_relative_to(output if path.is_relative_to(output) else everything.resolve()), path
     assert sorted(p.name for p in everything.iterdir()) == ["site"]
-    assert sorted(p.name for p in example_site.iterdir()) == [".site-builder-cache", "content", "output", "site.toml"]
+    assert sorted(p.name for p in example_site.iterdir()) == [".site-builder-cache", "content", "output", "site.toml", "static"]
     assert (output / "articles/2025/06/23/con-x/index.html").exists()
     assert (output / "entities/con-x/index.html").exists() and (output / "entities/etc-passwd/index.html").exists()
     assert (output / "entities/escape/index.html").exists() and (output / "sources/etc-passwd/index.html").exists()

@@ -259,7 +259,7 @@ def test_a_cache_setting_naming_a_folder_of_other_files_is_refused_and_left_alon
 def test_a_cache_setting_overlapping_an_input_or_the_output_is_refused(example_site: Path, setting: str,
                                                                        relation: str) -> None:
     for name in ("templates", "static"):
-        (example_site / name).mkdir()
+        (example_site / name).mkdir(exist_ok=True)
     config = example_site / "site.toml"
     lines = config.read_text(encoding="utf-8").count("\n")
     config.write_text(config.read_text(encoding="utf-8") + f'\n[paths]\ncache = "{setting}"\n', encoding="utf-8")

@@ -353,7 +353,7 @@ def test_pagefind_that_hangs_is_stopped_with_a_located_error(example_site: Path,
                                  f"2 s and was stopped (build again, or build with --no-search; the previous "
                                  f"output was kept)")
     assert snapshot(output) == before
-    assert sorted(p.name for p in example_site.iterdir()) == [".site-builder-cache", "content", "output", "site.toml"]
+    assert sorted(p.name for p in example_site.iterdir()) == [".site-builder-cache", "content", "output", "site.toml", "static"]
 
 
 def test_pagefind_that_fails_leaves_the_previous_output_whole(example_site: Path, tmp_path: Path,

@@ -134,7 +134,7 @@ def html_pages(output: Path) -> list[str]:
     pages = []
     for path in sorted(output.rglob("*.html")):
         rel = path.relative_to(output).as_posix()
-        if rel.startswith("pagefind/"):
+        if rel.startswith(("pagefind/", "assets/")):     # the search index's and the site's own files
             continue
         pages.append(rel[: -len("index.html")] if rel.endswith("index.html") else rel)
     return pages

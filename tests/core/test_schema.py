@@ -32,6 +32,7 @@ STORES: dict[str, tuple[Any, str]] = {      # what a store is called -> (its mod
     "spare's record": (spare, "SPARE_RECORD"),
     "contexts' reads": (depends_file, "DEPENDS"),
     "data files' records": (datafiles, "DATA_RECORD"),
+    "open data's rows": (depends_file, "ROWS"),
 }
 
 
@@ -116,9 +117,9 @@ def test_a_field_added_to_any_record_of_a_store_changes_its_version(name: str) -
 
 def test_a_field_added_to_an_article_changes_the_version_of_the_stores_that_hold_articles() -> None:
     changed = {name for name in STORES if store(name).version_with({Article: grown(Article)}) != store(name).version}
-    assert changed == {"parsed files", "contexts' reads"}
+    assert changed == {"parsed files", "contexts' reads", "open data's rows"}
     changed = {name for name in STORES if store(name).version_with({Problem: grown(Problem)}) != store(name).version}
-    assert changed == {"parsed files", "manifest", "contexts' reads"}
+    assert changed == {"parsed files", "manifest", "contexts' reads", "open data's rows"}
 
 
 def test_a_field_left_unwatched_must_be_a_field() -> None:
