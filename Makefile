@@ -39,7 +39,7 @@ lint: $(TEST_STAMP)
 	$(BIN)/ruff check site_builder tests benchmarks
 
 test: $(TEST_STAMP) browser lint
-	$(BIN)/python -m pytest -q -n 2 --dist loadfile
+	$(BIN)/python -m pytest -q -n 2 --dist worksteal
 
 fuzz: $(TEST_STAMP)
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q tests/test_fuzz.py

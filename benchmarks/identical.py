@@ -3,7 +3,7 @@
     python benchmarks/identical.py [--before main] [--after HEAD] [--articles 2000]
 
 Checks both commits out into temporary git worktrees, then builds the example archive (this
-checkout's site.toml and content/) and a generated archive of --articles articles with each,
+checkout's site.toml, content/ and static/) and a generated archive of --articles articles with each,
 from the same input, and compares every output file. Exits 1 and names the files that differ.
 """
 from __future__ import annotations
@@ -46,7 +46,8 @@ def differences(left: Path, right: Path) -> list[str]:
 def example_site(into: Path) -> Path:
     into.mkdir()
     shutil.copy(REPO / "site.toml", into / "site.toml")
-    shutil.copytree(REPO / "content", into / "content")
+    for folder in ("content", "static"):
+        shutil.copytree(REPO / folder, into / folder)
     return into
 
 
