@@ -47,10 +47,10 @@ def month_url(month: str, file: str = "") -> str:
     return f"archive/{month}/{file}"
 
 
-def capture_url(where: str, root: str) -> str:
+def capture_url(where: str | None, root: str) -> str | None:
     """An archived capture's address: a path of the site's own ('/assets/captures/x.html') below `root`
-    (the site's base, as the page needs it), else the address as given."""
-    return root + where[1:] if where.startswith("/") else where
+    (the site's base, as the page needs it), else the address as given (None for none)."""
+    return root + where[1:] if where and where.startswith("/") else where
 
 
 def paged(url: str, page: int) -> str:

@@ -35,7 +35,7 @@ def citation_key(source_slug: str, year: int, slug: str) -> str:
 
 def article_citation(article: Article, source_slug: str, page: str) -> Citation:
     """The citation of an article whose page is at the absolute address `page`."""
-    archived = capture_url(article.archived, page.removesuffix(article.url_path)) if article.archived else None
+    archived = capture_url(article.archived, page.removesuffix(article.url_path))
     return Citation(citation_key(source_slug, article.date.year, article.slug), article.title, article.source,
                     article.date.date(), article.url or page, page, archived,
                     article.archived_at.date() if article.archived_at else None,

@@ -47,10 +47,9 @@ def _article(ctx: Contexts, route: Route) -> Context:
         headline=a.title, url=ctx.absolute(a.url_path), date_published=a.date, date_modified=a.updated,
         dateline=a.dateline, authors=a.authors, publisher=a.source, based_on=a.url or a.wire,
         about=[e["name"] for e in entities], description=a.summary, in_language=language, image=a.image,
-        image_caption=a.image_caption, archived_at=capture_url(a.archived, ctx.absolute("")) if a.archived else None)
+        image_caption=a.image_caption, archived_at=capture_url(a.archived, ctx.absolute("")))
     return {"jsonld": jsonld, "article": dict(ctx.link(a.slug), wire=a.wire, dateline=a.dateline, original=a.url,
-                                             archived=_archived(capture_url(a.archived, ctx.url("")) if a.archived else None,
-                                                               a.archived_at),
+                                             archived=_archived(capture_url(a.archived, ctx.url("")), a.archived_at),
                                              byline=byline(a.authors), tags=list(a.tags),
                                              updated=moment(a.updated, a.updated_date_only) if a.updated else None,
                                              correction=a.correction, image=a.image,
