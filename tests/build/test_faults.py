@@ -132,7 +132,7 @@ def test_a_build_killed_at_any_moment_leaves_a_usable_site(example_site: Path, t
     build(example_site, BuildOptions(search=False, jobs=1))
     output = example_site / "output"
     rng = random.Random(2025)
-    delay = 0.002
+    delay = 0.005      # per write into output/: a commit long beside the pipe's latency, so kills land in it
     modify(example_site, rng, 100)
     commit_seconds = _commit_seconds(example_site, delay)
     build_started = time.perf_counter()
