@@ -40,10 +40,11 @@ from .textsig import (
     analysis_rows,
     archive_features,
     assemble,
-    chunk_key,
+    chunk_key_of,
     chunk_ranges,
     date_order,
     docs_of,
+    text_hash,
 )
 
 SEGMENT_DAYS = 56.0
@@ -118,9 +119,9 @@ class Texts:
 
     RECENT = 8     # chunks kept in memory once read: the windows of neighbouring parts share them
 
-    def __init__(self, docs: list[Doc], ranges: list[tuple[int, int]], store: PartStore | None, jobs: int) -> None:
-        self.docs, self.ranges, self.store = docs, ranges, store
-        self.keys = [chunk_key(docs[b:e]) for b, e in ranges]
+    def __init__(self, docs: list[Doc], ranges: list[tuple[int, int]], keys: list[str], store: PartStore | None,
+                 jobs: int) -> None:
+        self.docs, self.ranges, self.keys, self.store = docs, ranges, keys, store
         self.kept: dict[int, ChunkAnalysis] = {}       # chunks the store could not take
         self.recent: dict[int, ChunkAnalysis] = {}
         missing = [n for n, key in enumerate(self.keys) if store is None or not store.has(key)]
@@ -155,14 +156,18 @@ class Texts:
         return found
 
 
+_JSON = orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS
+
+
 def _digest(*values: object) -> str:
-    return hashlib.blake2b(orjson.dumps(values, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS),
-                           digest_size=16).hexdigest()
+    return hashlib.blake2b(orjson.dumps(values, option=_JSON), digest_size=16).hexdigest()
 
 
 class ArchiveParts:
-    """The date-ordered articles, their parts, and per part a hash of all it holds that the
-    story intelligence reads: the texts' chunk keys and every other field but those `UNREAD`."""
+    """The date-ordered articles, their parts, and per article a hash of all of it that the story
+    intelligence reads: its texts (as their analysis is keyed) and every other field but those
+    `UNREAD`. A window of articles is keyed by the hashes of its articles alone, so an edit
+    changes the keys of the windows that hold the edited article and no others."""
 
     def __init__(self, articles: Sequence[Article], canonical: Callable[[str], str], store: PartStore | None,
                  jobs: int = 1) -> None:
@@ -172,18 +177,15 @@ class ArchiveParts:
         self.parts = parts_of(self.days)
         self.ends = [part.end for part in self.parts]
         ranges = [r for part in self.parts for r in chunk_ranges(part.begin, part.end)]
-        self.texts = Texts(docs_of(self.ordered), ranges, store, jobs)
-        keys = dict(zip((b for b, _ in ranges), self.texts.keys))
-        self.hashed = {kind: part_fields(kind) for kind in set(map(type, self.ordered))}
-        self.digests, self.names = [], []
-        for part in self.parts:
-            fields = [self._fields(a) for a in self.ordered[part.begin: part.end]]
-            self.digests.append(_digest([keys[b] for b, _ in chunk_ranges(part.begin, part.end)], fields))
-            self.names.append({slug for named, _ in fields for slug in named})
-
-    def _fields(self, a: Article) -> tuple[list[str], list[Any]]:
-        """The entities' pages, and every field of the article the story intelligence may read."""
-        return sorted({self.canonical(n) for n in a.entities}), [getattr(a, name) for name in self.hashed[type(a)]]
+        docs = docs_of(self.ordered)
+        texts = [text_hash(doc) for doc in docs]
+        self.texts = Texts(docs, ranges, [chunk_key_of(texts[b:e]) for b, e in ranges], store, jobs)
+        hashed = {kind: part_fields(kind) for kind in set(map(type, self.ordered))}
+        named = [sorted({canonical(n) for n in a.entities}) for a in self.ordered]
+        self.hashes = [hashlib.blake2b(text + orjson.dumps([entities, [getattr(a, name) for name in hashed[type(a)]]],
+                                                           option=_JSON), digest_size=16).digest()
+                       for a, text, entities in zip(self.ordered, texts, named)]
+        self.names = [{slug for entities in named[part.begin: part.end] for slug in entities} for part in self.parts]
 
     def around(self, part: Part, days: float) -> Window:
         """The articles within `days` of the part, and the parts they are in."""
@@ -191,8 +193,14 @@ class ArchiveParts:
         high = int(np.searchsorted(self.days, part.until + days, side="left"))
         return Window(low, high, list(range(bisect_right(self.ends, low), bisect_left(self.ends, high) + 1)))
 
-    def digest(self, window: Window) -> list[str]:
-        return [self.digests[n] for n in window.parts]
+    def digest(self, number: int, window: Window) -> str:
+        """A hash of what part `number` reads in its `window`: the window's articles and where the
+        part's own lie among them."""
+        part = self.parts[number]
+        digest = hashlib.blake2b(orjson.dumps([part.first, part.begin - window.low, part.end - window.low,
+                                               window.high - window.low]), digest_size=16)
+        digest.update(b"".join(self.hashes[window.low: window.high]))
+        return digest.hexdigest()
 
     def features(self, low: int, high: int) -> ArchiveFeatures:
         return archive_features(self.ordered[low:high], self.texts.rows(low, high), self.canonical)
@@ -255,7 +263,7 @@ def _stories(archive: ArchiveParts, windows: list[Window], reach: float, weights
     carry = Carry()
     for number, part in enumerate(archive.parts):
         low, high = windows[number].low, windows[number].high
-        key = "stories-" + _digest(RESULTS.version, repr(weights), reach, part.first, archive.digest(windows[number]),
+        key = "stories-" + _digest(RESULTS.version, repr(weights), reach, archive.digest(number, windows[number]),
                                    carry_data(carry))
         found = part_stories_from(store.load(key)) if store is not None else None
         if found is None:
@@ -317,8 +325,8 @@ class _Related:
         around = archive.ordered[window.low: window.high]
         named = {slug: self.names[slug] for n in window.parts for slug in archive.names[n] if slug in self.names}
         memberships = [(a.slug, story_of[a.slug], event_of[a.slug]) for a in around]
-        key = "related-" + _digest(RESULTS.version, repr(self.weights), sorted(named.items()), archive.parts[number].first,
-                                   archive.digest(window), memberships)
+        key = "related-" + _digest(RESULTS.version, repr(self.weights), sorted(named.items()),
+                                   archive.digest(number, window), memberships)
         kept = links_from(self.store.load(key)) if self.store is not None else None
         if kept is not None:
             self.found.append(("", kept))

@@ -189,13 +189,22 @@ def analyse(docs: Sequence[Doc], jobs: int = 1) -> Analysis:
 
 
 def chunk_key(docs: Sequence[Doc]) -> str:
-    """A hash of the texts of a chunk and of the analysis' version: its name in a ChunkStoreLike.
-    Each text is followed by a NUL; a document's are joined before they are hashed (one call
-    per document, not six: the keys of every chunk are made in every build)."""
+    """A hash of the texts of a chunk and of the analysis' version: its name in a ChunkStoreLike."""
+    return chunk_key_of([text_hash(doc) for doc in docs])
+
+
+def text_hash(doc: Doc) -> bytes:
+    """A hash of one document's texts, each followed by a NUL (joined before they are hashed:
+    one call per document, not six)."""
+    return hashlib.blake2b(("\0".join(map(doc.__getattribute__, field_names(Doc))) + "\0").encode(
+        "utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+def chunk_key_of(hashes: Sequence[bytes]) -> str:
+    """`chunk_key` of the documents whose `text_hash`es these are (of a fixed size: no two
+    splits of texts into documents give one key)."""
     digest = hashlib.blake2b(f"{ANALYSIS.version}\0".encode(), digest_size=16)
-    names = field_names(Doc)
-    for doc in docs:
-        digest.update(("\0".join(map(doc.__getattribute__, names)) + "\0").encode("utf-8", "surrogatepass"))
+    digest.update(b"".join(hashes))
     return digest.hexdigest()
 
 

@@ -13,7 +13,7 @@ import pytest
 from site_builder.core.config import Config
 from site_builder.core.model import Article
 from site_builder.core.slugs import slugify
-from site_builder.intel import segments
+from site_builder.intel import segments, textsig
 from site_builder.intel.cache import ChunkStore
 from tests.factories import spy
 
@@ -242,30 +242,30 @@ def test_every_field_the_story_intelligence_may_read_is_in_the_hash_of_its_part(
     articles = archive(days=30)
     first = dataclasses.replace(articles[0], dateline=None)
     articles[0] = first
-    digests = segments.ArchiveParts(articles, slugify, None).digests
+    digests = segments.ArchiveParts(articles, slugify, None).hashes
     other = every_field_set(Article)
     texts = {f.name for f in dataclasses.fields(segments.Doc)}
     for f in dataclasses.fields(Article):
         if f.name in ("slug", "date"):        # the article's place in the archive: a part of its own
             continue
         changed = dataclasses.replace(first, **{f.name: getattr(other, f.name)})
-        now = segments.ArchiveParts([changed, *articles[1:]], slugify, None).digests
+        now = segments.ArchiveParts([changed, *articles[1:]], slugify, None).hashes
         assert (now != digests) == (f.name not in segments.UNREAD), f.name
         assert (f.name in segments.part_fields(Article)) == (f.name not in segments.UNREAD and f.name not in texts)
     kind = grown(Article, "byline")
     added = [kind(**{f.name: getattr(a, f.name) for f in dataclasses.fields(a)}) for a in articles]
-    kept = segments.ArchiveParts(added, slugify, None).digests
-    assert kept == segments.ArchiveParts([dataclasses.replace(a) for a in added], slugify, None).digests
+    kept = segments.ArchiveParts(added, slugify, None).hashes
+    assert kept == segments.ArchiveParts([dataclasses.replace(a) for a in added], slugify, None).hashes
     added[0] = dataclasses.replace(added[0], byline="Someone")
-    assert segments.ArchiveParts(added, slugify, None).digests != kept
+    assert segments.ArchiveParts(added, slugify, None).hashes != kept
 
 
 def test_a_chunk_key_tells_texts_apart_however_they_are_split() -> None:
     """A document's texts are joined before they are hashed: the same letters in other fields, or
     in other documents, are other texts."""
-    keys = [segments.chunk_key(docs) for docs in (
-        [segments.Doc("ab", "c", "d")], [segments.Doc("a", "bc", "d")], [segments.Doc("a", "b", "cd")],
-        [segments.Doc("a", "b", "c"), segments.Doc("d", "", "")], [segments.Doc("a", "b", "cd"), segments.Doc("", "", "")])]
+    keys = [textsig.chunk_key(docs) for docs in (
+        [textsig.Doc("ab", "c", "d")], [textsig.Doc("a", "bc", "d")], [textsig.Doc("a", "b", "cd")],
+        [textsig.Doc("a", "b", "c"), textsig.Doc("d", "", "")], [textsig.Doc("a", "b", "cd"), textsig.Doc("", "", "")])]
     assert len(set(keys)) == len(keys)
 
 
