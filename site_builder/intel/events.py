@@ -30,7 +30,7 @@ FADE_DAYS = 2.0        # at this many days apart, likeness counts half
 SHORT_TERMS = 40.0     # a report with fewer distinct terms must be more alike, by (SHORT_TERMS / terms)**2
 ELSEWHERE = 2.0        # ... and reports filed from different places, by this much
 FAINT = 0.25           # pairs less alike than this share of the threshold count as nothing (linear memory)
-BLOCK = 1000           # reports compared at a time
+BLOCK = 64             # reports compared at a time (with the reports up to EVENT_DAYS after them)
 COHESION = 0.8         # two events of several reports merge only when as alike as this share of their own reports
 
 
