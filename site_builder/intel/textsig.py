@@ -40,7 +40,7 @@ class Doc:
 FIELDS = 5                        # title, summary, lede (first paragraph), second paragraph, the rest
 STORY_WEIGHTS = np.array([3.0, 2.0, 2.0, 1.0, 1.0])     # the inverted pyramid: the top says what it is about
 RELATED_WEIGHTS = np.array([3.0, 2.0, 2.0, 1.0, 0.0])   # related coverage reads the top two paragraphs only
-CHUNK = 500                       # articles hashed together (fewer than 2**16)
+CHUNK = 100                       # articles hashed together (fewer than 2**16): an edit analyses its chunk again
 PARALLEL = 2000                   # from this many articles on, the build's --jobs processes share the work
 
 
