@@ -123,14 +123,15 @@ def group_reports(reports: Sequence[Report], similar: sp.coo_matrix, threshold: 
     def average(a: int, b: int) -> float:
         return sums[a][b] / (len(members[a]) * len(members[b]))
 
-    heap = [(-average(a, b), a, b) for a in sums for b in sums[a] if a < b]
+    # Only pairs alike enough on average are queued: the most alike pair below the threshold
+    # would end the grouping, and a pair's average changes only when it is queued again.
+    heap = [(-score, a, b) for a, others in sums.items() for b, value in others.items()
+            if a < b and (score := value / (len(members[a]) * len(members[b]))) >= threshold]
     heapq.heapify(heap)
     while heap:
         score, a, b = heapq.heappop(heap)
         if a not in members or b not in members or b not in sums[a] or -score != average(a, b):
             continue
-        if -score < threshold:
-            break
         if (fixed[a] and fixed[b]) or outlets[a] & outlets[b] or (story[a] and story[b] and story[a] != story[b]):
             continue
         if -score < COHESION * min(_cohesion(within[a], len(members[a])), _cohesion(within[b], len(members[b]))):
@@ -149,7 +150,8 @@ def group_reports(reports: Sequence[Report], similar: sp.coo_matrix, threshold: 
             sums[a][other] = sums[other][a] = sums[a].get(other, 0.0) + value
         del sums[a][b]
         for other in sums[a]:
-            heapq.heappush(heap, (-average(a, other), min(a, other), max(a, other)))
+            if (score := average(a, other)) >= threshold:
+                heapq.heappush(heap, (-score, min(a, other), max(a, other)))
     return sorted((sorted(group) for group in members.values()), key=lambda group: group[0])
 
 
