@@ -119,13 +119,15 @@ class Texts:
 
     RECENT = 8     # chunks kept in memory once read: the windows of neighbouring parts share them
 
-    def __init__(self, docs: list[Doc], ranges: list[tuple[int, int]], keys: list[str], store: PartStore | None,
-                 jobs: int) -> None:
-        self.docs, self.ranges, self.keys, self.store = docs, ranges, keys, store
+    def __init__(self, ordered: Sequence[Article], ranges: list[tuple[int, int]], keys: list[str],
+                 store: PartStore | None, jobs: int) -> None:
+        self.ordered, self.ranges, self.keys, self.store = ordered, ranges, keys, store
         self.kept: dict[int, ChunkAnalysis] = {}       # chunks the store could not take
         self.recent: dict[int, ChunkAnalysis] = {}
         missing = [n for n, key in enumerate(self.keys) if store is None or not store.has(key)]
-        results = analysed(docs, [ranges[n] for n in missing], jobs)
+        docs = [doc for n in missing for doc in docs_of(ordered[ranges[n][0]: ranges[n][1]])]   # theirs only
+        sizes = np.cumsum([0] + [ranges[n][1] - ranges[n][0] for n in missing]).tolist()
+        results = analysed(docs, list(zip(sizes[:-1], sizes[1:])), jobs)
         for n, part in zip(missing, results):
             if store is None or not store.put(self.keys[n], part):
                 self.kept[n] = part
@@ -146,7 +148,8 @@ class Texts:
         if found is None and self.store is not None:
             found = self.store.get(self.keys[n])
         if found is None:
-            found = next(analysed(self.docs, [self.ranges[n]]))
+            begin, end = self.ranges[n]
+            found = next(analysed(docs_of(self.ordered[begin:end]), [(0, end - begin)]))
             if self.store is None or not self.store.put(self.keys[n], found):
                 self.kept[n] = found
         if n not in self.kept:
@@ -177,11 +180,12 @@ class ArchiveParts:
         self.parts = parts_of(self.days)
         self.ends = [part.end for part in self.parts]
         ranges = [r for part in self.parts for r in chunk_ranges(part.begin, part.end)]
-        docs = docs_of(self.ordered)
-        texts = [text_hash(doc) for doc in docs]
-        self.texts = Texts(docs, ranges, [chunk_key_of(texts[b:e]) for b, e in ranges], store, jobs)
+        texts = [text_hash(a) for a in self.ordered]
+        self.texts = Texts(self.ordered, ranges, [chunk_key_of(texts[b:e]) for b, e in ranges], store, jobs)
         hashed = {kind: part_fields(kind) for kind in set(map(type, self.ordered))}
-        named = [sorted({canonical(n) for n in a.entities}) for a in self.ordered]
+        slug_of: dict[str, str] = {}
+        named = [sorted({slug_of[n] if n in slug_of else slug_of.setdefault(n, canonical(n)) for n in a.entities})
+                 for a in self.ordered]
         self.hashes = [hashlib.blake2b(text + orjson.dumps([entities, [getattr(a, name) for name in hashed[type(a)]]],
                                                            option=_JSON), digest_size=16).digest()
                        for a, text, entities in zip(self.ordered, texts, named)]

@@ -193,9 +193,9 @@ def chunk_key(docs: Sequence[Doc]) -> str:
     return chunk_key_of([text_hash(doc) for doc in docs])
 
 
-def text_hash(doc: Doc) -> bytes:
-    """A hash of one document's texts, each followed by a NUL (joined before they are hashed:
-    one call per document, not six)."""
+def text_hash(doc: Doc | Article) -> bytes:
+    """A hash of one document's texts (an article's: those of its `Doc`), each followed by a NUL
+    (joined before they are hashed: one call per document, not six)."""
     return hashlib.blake2b(("\0".join(map(doc.__getattribute__, field_names(Doc))) + "\0").encode(
         "utf-8", "surrogatepass"), digest_size=16).digest()
 
