@@ -48,9 +48,11 @@ def entity_index(articles: Sequence[Article], registry: Sequence[Entity]) -> Nam
     for entity in registry:
         names.register(entity, (entity.name, *entity.aliases))
     for article in articles:
-        place = Place(article.path, article.line("entities"))
-        for name in article.entities:
-            names.write(name, place, lambda slug, name: Entity(slug, name, known=False))
+        new = [name for name in article.entities if not names.known(name)]     # most are: no place to make
+        if new:
+            place = Place(article.path, article.line("entities"))
+            for name in new:
+                names.write(name, place, lambda slug, name: Entity(slug, name, known=False))
     return names.index()
 
 
@@ -59,8 +61,9 @@ def source_index(articles: Sequence[Article], registry: Sequence[Source]) -> Nam
     for source in registry:
         names.register(source, (source.name,))
     for article in articles:
-        names.write(article.source, Place(article.path, article.line("source")),
-                    lambda slug, name: Source(slug, name, known=False))
+        if not names.known(article.source):
+            names.write(article.source, Place(article.path, article.line("source")),
+                        lambda slug, name: Source(slug, name, known=False))
     return names.index()
 
 
@@ -94,6 +97,10 @@ class _Names(Generic[Item]):
                 self._warn(place, f"'{name}' of {self.kind} '{item.name}' already names "
                                   f"'{self.items[owner].name}' ({self.places[owner]}), whose page it stays on",
                            "list each name and alias once")
+
+    def known(self, name: str) -> bool:
+        """Whether `name` is a registered name or alias or was written before."""
+        return name.casefold() in self.slug_of
 
     def write(self, name: str, place: Place, make: Callable[[str, str], Item]) -> None:
         """A name written in an article: a registered name or alias, a new page, or a shared one."""
