@@ -7,7 +7,6 @@ import random
 import re
 import shutil
 import sqlite3
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -163,31 +162,32 @@ def test_a_file_added_to_the_output_stays_there(example_site: Path) -> None:
 @pytest.mark.slow
 def test_a_commit_killed_while_it_uses_the_spare_leaves_whole_sites(example_site: Path, tmp_path: Path,
                                                                      children: list[Child]) -> None:
-    """Killed at any moment of its commit (the spare brought up to date, the pages moved in, the swap,
-    the spare kept): output/ is the whole previous site or the whole new one, and the next build,
-    which must not trust a spare half brought up to date, equals a clean build and keeps a spare."""
+    """Killed at any step of its commit (the spare moved in and brought up to date, the pages moved
+    in, the swap, the spare kept, the end): output/ is the whole previous site or the whole new one,
+    and the next build, which must not trust a spare half brought up to date, equals a clean build
+    and keeps a spare."""
     add_generated(example_site, 40)
     build(example_site, NO_SEARCH)
     output = example_site / "output"
     rng = random.Random(11)
     modify(example_site, rng, 100)
     build(example_site, NO_SEARCH)
-    killed_while_committing = 0
-    for round_ in range(8):
+    modify(example_site, rng, 101)
+    measured = Child(example_site, 0)
+    assert measured.wait() == 0 and measured.steps > 8
+    quarter = measured.steps // 4        # linking what the last build changed, then moving the pages in
+    for round_, kill in enumerate(["1", "2", str(quarter), str(2 * quarter), str(3 * quarter), "swap", "spare", "end"]):
         before = snapshot(output)
         modify(example_site, rng, round_)
         expected = clean_build(example_site, tmp_path / "clean")
-        child = Child(example_site, 0.01)
+        child = Child(example_site, 0, PAUSE_AT=kill)
         children.append(child)
-        assert child.committing.wait(120), f"round {round_}: the build never reached its commit"
-        time.sleep(rng.uniform(0, 0.3))
+        assert child.paused.wait(120), f"round {round_}: the build never stopped in its commit ({kill})"
         child.kill()
-        killed_while_committing += not child.committed.is_set()
-        assert snapshot(output) in (before, expected), f"round {round_}: neither the previous site nor the new one"
+        assert snapshot(output) in (before, expected), f"round {round_} ({kill}): neither the previous site nor the new one"
         build(example_site, NO_SEARCH)
-        assert snapshot(output) == expected, f"round {round_}"
+        assert snapshot(output) == expected, f"round {round_} ({kill})"
         assert (example_site / "output.staging-spare" / "index.html").is_file()
-    assert killed_while_committing >= 4
 
 
 # -- the open data: updated row by row ----------------------------------------------------------------------
