@@ -248,6 +248,25 @@ def test_open_data_after_edits_equals_a_clean_builds_and_is_updated_not_rewritte
                           "WHERE articles_fts MATCH 'zanzibarword'").fetchall() == [(Path(HORMUZ).stem,)]
 
 
+def test_no_byte_of_the_database_holds_a_replaced_text_or_a_removed_article(example_site: Path) -> None:
+    """Updated in place (not written whole): the words an edit replaced and the article removed
+    are nowhere in the file, its free space and the full-text index's segments included."""
+    streamer = f"{ARTICLES}/russian-streamer-stepan-scoffy-detained-after-desecrating-flag.md"
+    replace(example_site, HORMUZ, "extremely dangerous' should Iran", "extremely dangerous' should qqvanishword Iran")
+    build(example_site, NO_SEARCH)
+    database = example_site / "output/data/archive.sqlite"
+    gone = b"The European Union has been urging de-escalation"
+    assert database.read_bytes().count(b"qqvanishword") >= 2 and gone in database.read_bytes()
+    text = (example_site / HORMUZ).read_text(encoding="utf-8")
+    body = text.index("\n---\n") + 5
+    (example_site / HORMUZ).write_text(text[:body] + "A short text now.\n", encoding="utf-8")   # a smaller row
+    (example_site / streamer).unlink()
+    build(example_site, NO_SEARCH)
+    data = database.read_bytes()
+    assert b"qqvanishword" not in data and gone not in data
+    assert Path(streamer).stem.encode() not in data and b"1,000-ruble donation" not in data
+
+
 def test_a_data_file_that_is_not_the_recorded_one_is_written_whole(example_site: Path, tmp_path: Path) -> None:
     build(example_site, NO_SEARCH)
     data = example_site / "output/data"
