@@ -304,6 +304,27 @@ def test_a_record_of_the_open_data_s_rows_from_another_build_than_the_pages_reco
     assert rows_of(example_site / "output").tables == rows_of(clean).tables
 
 
+def test_the_record_of_reads_is_rewritten_only_where_an_edit_changed_it(example_site: Path, tmp_path: Path) -> None:
+    """Its parts are kept under their hashes: an edit writes the collections it changed, the others
+    stay the same files; a damaged part is not trusted and the site is still a clean build's."""
+    build(example_site, NO_SEARCH)
+    (folder,) = (example_site / ".site-builder-cache").glob("depends-*/")
+
+    def parts() -> dict[str, int]:
+        return {p.name: p.stat().st_ino for p in folder.glob("*.json")}
+    before = parts()
+    replace(example_site, HORMUZ, "tags: [diplomacy, shipping]", "tags: [diplomacy, shipping, oil]")
+    build(example_site, NO_SEARCH)
+    after = parts()
+    kept = before.keys() & after.keys()
+    assert 0 < len(after) - len(kept) < len(kept) and all(before[name] == after[name] for name in kept)
+    for path in folder.iterdir():
+        path.write_bytes(path.read_bytes()[:-2] + b"]}" if path.suffix == ".json" else b"damaged")
+    replace(example_site, HORMUZ, "should Iran", "if Iran")
+    build(example_site, NO_SEARCH)
+    assert snapshot(example_site / "output") == clean_build(example_site, tmp_path / "clean")
+
+
 def test_a_manifest_keeps_output_names_that_are_not_utf8(tmp_path: Path) -> None:
     """Written by orjson, but for names holding lone surrogates (read from bytes that are not
     UTF-8), which only Python's json writes."""
