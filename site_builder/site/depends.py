@@ -271,7 +271,7 @@ class Depends:
     def of(self, n: int) -> np.ndarray:
         return self.ids[self.bounds[n]:self.bounds[n + 1]]
 
-    def changed(self, world: str, values: dict[str, Any]) -> set[str] | None:
+    def changed(self, world: str, values: Mapping[str, Any]) -> set[str] | None:
         """The reads whose value changed since this record's build (to `values`); None when that is
         not known or anything outside the archive changed."""
         try:
