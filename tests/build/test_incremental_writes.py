@@ -248,6 +248,25 @@ def test_open_data_after_edits_equals_a_clean_builds_and_is_updated_not_rewritte
                           "WHERE articles_fts MATCH 'zanzibarword'").fetchall() == [(Path(HORMUZ).stem,)]
 
 
+def test_no_byte_of_the_database_holds_a_replaced_text_or_a_removed_article(example_site: Path) -> None:
+    """Updated in place (not written whole): the words an edit replaced and the article removed
+    are nowhere in the file, its free space and the full-text index's segments included."""
+    streamer = f"{ARTICLES}/russian-streamer-stepan-scoffy-detained-after-desecrating-flag.md"
+    replace(example_site, HORMUZ, "extremely dangerous' should Iran", "extremely dangerous' should qqvanishword Iran")
+    build(example_site, NO_SEARCH)
+    database = example_site / "output/data/archive.sqlite"
+    gone = b"The European Union has been urging de-escalation"
+    assert database.read_bytes().count(b"qqvanishword") >= 2 and gone in database.read_bytes()
+    text = (example_site / HORMUZ).read_text(encoding="utf-8")
+    body = text.index("\n---\n") + 5
+    (example_site / HORMUZ).write_text(text[:body] + "A short text now.\n", encoding="utf-8")   # a smaller row
+    (example_site / streamer).unlink()
+    build(example_site, NO_SEARCH)
+    data = database.read_bytes()
+    assert b"qqvanishword" not in data and gone not in data
+    assert Path(streamer).stem.encode() not in data and b"1,000-ruble donation" not in data
+
+
 def test_a_data_file_that_is_not_the_recorded_one_is_written_whole(example_site: Path, tmp_path: Path) -> None:
     build(example_site, NO_SEARCH)
     data = example_site / "output/data"
@@ -283,6 +302,27 @@ def test_a_record_of_the_open_data_s_rows_from_another_build_than_the_pages_reco
     build(example_site, BuildOptions(search=False, jobs=1, clean=True, output=clean))
     assert data_files(example_site / "output") == data_files(clean)
     assert rows_of(example_site / "output").tables == rows_of(clean).tables
+
+
+def test_the_record_of_reads_is_rewritten_only_where_an_edit_changed_it(example_site: Path, tmp_path: Path) -> None:
+    """Its parts are kept under their hashes: an edit writes the collections it changed, the others
+    stay the same files; a damaged part is not trusted and the site is still a clean build's."""
+    build(example_site, NO_SEARCH)
+    (folder,) = (example_site / ".site-builder-cache").glob("depends-*/")
+
+    def parts() -> dict[str, int]:
+        return {p.name: p.stat().st_ino for p in folder.glob("*.json")}
+    before = parts()
+    replace(example_site, HORMUZ, "tags: [diplomacy, shipping]", "tags: [diplomacy, shipping, oil]")
+    build(example_site, NO_SEARCH)
+    after = parts()
+    kept = before.keys() & after.keys()
+    assert 0 < len(after) - len(kept) < len(kept) and all(before[name] == after[name] for name in kept)
+    for path in folder.iterdir():
+        path.write_bytes(path.read_bytes()[:-2] + b"]}" if path.suffix == ".json" else b"damaged")
+    replace(example_site, HORMUZ, "should Iran", "if Iran")
+    build(example_site, NO_SEARCH)
+    assert snapshot(example_site / "output") == clean_build(example_site, tmp_path / "clean")
 
 
 def test_a_manifest_keeps_output_names_that_are_not_utf8(tmp_path: Path) -> None:
