@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from site_builder.build.memory import return_freed_arrays  # noqa: E402
-from site_builder.content.articles import article_files, load_registries, parse_article  # noqa: E402
+from site_builder.content.articles import ArticleFile, article_files, load_registries, parse_article  # noqa: E402
 from site_builder.core.config import RelatedWeights, StoryWeights  # noqa: E402
 from site_builder.core.model import Article, Registries  # noqa: E402
 from site_builder.core.slugs import slugify  # noqa: E402
@@ -36,8 +36,8 @@ UTC = ZoneInfo("UTC")
 LEVELS = ("story", "event", "copy")
 
 
-def _parse(item: tuple[Path, str]) -> Article | None:
-    return parse_article(item[0], item[1], UTC).article
+def _parse(item: ArticleFile) -> Article | None:
+    return parse_article(Path(item.path), item.rel, UTC).article
 
 
 def load(site: Path, jobs: int) -> tuple[list[Article], Registries]:

@@ -1,11 +1,14 @@
 """Command line: parse arguments, print results and errors, set the exit status. No logic here."""
 from __future__ import annotations
 
+import atexit
 import dataclasses
 import json
+import os
 import sys
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -299,7 +302,32 @@ def explore(site: Path, port: int, drafts: bool) -> None:
 
 
 def run() -> None:
-    main(prog_name="site-builder")
+    """The `site-builder` command. Once it is done, the process ends without the interpreter's
+    teardown, which would free a build's millions of objects one by one (0.2 s at 10,000 articles):
+    exit handlers run and output is flushed first, and a thread still running gets the usual exit."""
+    try:
+        main(prog_name="site-builder")
+    except SystemExit as done:
+        if threading.active_count() > 1:
+            raise
+        code = exit_status(done.code)
+    else:
+        code = 0
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(code)
+
+
+def exit_status(code: object) -> int:
+    """The process's status for `sys.exit(code)`, as Python gives it (a message is printed, status 1)."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code & 0xFF
+    print(code, file=sys.stderr)
+    return 1
 
 
 if __name__ == "__main__":

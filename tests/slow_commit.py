@@ -2,11 +2,13 @@
 
 Used by tests/build/test_faults.py to kill a build while `output/` is being changed: every rename
 and hard link the writer makes sleeps SLOW_COMMIT seconds, and stderr says "commit" when
-the writer starts putting a build in place and "committed" when it is done. With DIE_AT=N
-the process ends at once (as if killed) instead of making its Nth rename or hard link; with
-DIE_AFTER=NAME it ends just after moving a file or folder of that name; with
-NO_EXCHANGE=1 the writer works as where the system has no `renameat2` (macOS, other Unix); with
-HOLD_UNTIL=PATH its first rename or hard link waits until PATH exists (at most ten minutes).
+the writer starts putting a build in place and "committed N" when it is done, N its steps (each
+rename, hard link and swap of two folders it made). With DIE_AT=N the process ends at once (as if
+killed) instead of making its Nth rename or hard link; with DIE_AFTER=NAME it ends just after moving
+a file or folder of that name; with NO_EXCHANGE=1 the writer works as where the system has no
+`renameat2` (macOS, other Unix); with HOLD_UNTIL=PATH its first rename or hard link waits until PATH
+exists (at most ten minutes). With PAUSE_AT=N (or swap, spare, end: see `Steps`) it says "paused"
+and sleeps before the commit's Nth step: a kill then lands at that step, however slow the machine.
 """
 from __future__ import annotations
 
@@ -41,15 +43,50 @@ def held(call: Callable[..., Any], path: str) -> Callable[..., Any]:
     return hold
 
 
-def announced(step: Callable[..., Any]) -> Callable[..., Any]:
-    def announce(*args: Any, **kwargs: Any) -> Any:
-        sys.stderr.write("commit\n")
-        sys.stderr.flush()
-        result = step(*args, **kwargs)
-        sys.stderr.write("committed\n")
-        sys.stderr.flush()
-        return result
-    return announce
+class Steps:
+    """The commit's steps (each rename, hard link and swap of two folders) counted as they are made;
+    the process pauses before the one PAUSE_AT names: its number (or the commit's end if it makes
+    fewer), `swap` (the two folders swapped), `spare` (the previous site kept as the spare) or `end`."""
+
+    def __init__(self, pause_at: str) -> None:
+        self.pause_at, self.made, self.committing = pause_at, 0, False
+
+    def counted(self, call: Callable[..., Any], name: str = "") -> Callable[..., Any]:
+        def step(*args: Any, **kwargs: Any) -> Any:
+            if self.committing:
+                self.made += 1
+                if self.pause_at and self.pause_at in (str(self.made), name):
+                    self.pause()
+            return call(*args, **kwargs)
+        return step
+
+    def before(self, call: Callable[..., Any], name: str) -> Callable[..., Any]:
+        def point(*args: Any, **kwargs: Any) -> Any:
+            if self.committing and self.pause_at == name:
+                self.pause()
+            return call(*args, **kwargs)
+        return point
+
+    def announced(self, commit: Callable[..., Any]) -> Callable[..., Any]:
+        def announce(*args: Any, **kwargs: Any) -> Any:
+            say("commit")
+            self.committing, self.made = True, 0
+            result = commit(*args, **kwargs)
+            self.committing = False
+            if self.pause_at == "end" or (self.pause_at.isdigit() and int(self.pause_at) > self.made):
+                self.pause()
+            say(f"committed {self.made}")
+            return result
+        return announce
+
+    def pause(self) -> None:
+        say("paused")
+        time.sleep(600)      # until the test kills the process
+
+
+def say(line: str) -> None:
+    sys.stderr.write(line + "\n")
+    sys.stderr.flush()
 
 
 def dying(call: Callable[..., Any], count: list[int], at: int, after: str) -> Callable[..., Any]:
@@ -77,10 +114,15 @@ def main() -> None:
         slow_os.link = held(slow_os.link, os.environ["HOLD_UNTIL"])
     if os.environ.get("NO_EXCHANGE"):
         writer._renameat2 = lambda: None       # type: ignore[assignment]
+    steps = Steps(os.environ.get("PAUSE_AT", ""))
+    for name in ("replace", "link", "rename"):
+        setattr(slow_os, name, steps.counted(getattr(slow_os, name)))
+    writer.exchange = steps.counted(writer.exchange, "swap")
+    writer.keep_spare = steps.before(writer.keep_spare, "spare")
     writer.os = spare.os = slow_os          # type: ignore[assignment]
     build: Any = importlib.import_module("site_builder.build.spine")      # the names it imported from writer
-    build.commit = announced(writer.commit)
-    build.swap_in = announced(writer.swap_in)
+    build.commit = steps.announced(writer.commit)
+    build.swap_in = steps.announced(writer.swap_in)
     cli.main()
 
 

@@ -20,6 +20,8 @@ from tests.build.test_publish import (
 )
 from tests.conftest import REPO
 
+pytestmark = pytest.mark.browser      # Chromium, and Java for the Nu HTML Checker
+
 VNU = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 ARTICLE_WITH_VERSIONS = "articles/2025/06/23/iran-supreme-leader-asks-putin-to-do-more-after-us-strikes/"
 ARTICLE_WITH_SECTIONS = "articles/2025/06/23/khamenei-asks-putin-for-more-help-after-us-strikes-on-iran/"

@@ -5,9 +5,9 @@ each row's length in bytes), with the identity of the file it describes (inode, 
 modification time; a published file keeps them, as it is moved and linked, never copied). When
 the file in output/ is the one recorded, the next build
 - copies the previous database and updates, deletes and inserts the changed rows only (its
-  full-text index too): the same tables as a clean build, not the same bytes; when a row was
-  deleted or replaced, the index is merged and the file written anew from its live rows, so that
-  no byte of it holds what was removed;
+  full-text index too), with SQLite's secure_delete, which overwrites what is deleted with zeros:
+  the same tables as a clean build, not the same bytes; when a row was deleted or replaced, the
+  index is merged too, so that no byte of it holds what was removed;
 - writes a CSV file by copying the unchanged runs of rows from the previous file (in the kernel,
   with `copy_file_range`) and formatting the changed ones: the same bytes as a clean build.
 Otherwise (no record, another file, --clean) the file is written whole.
@@ -276,6 +276,7 @@ def _write_database(data: Data, target: Path, previous: Previous | None) -> Data
         try:
             db.execute("PRAGMA journal_mode = OFF")  # a new file, moved into place only once whole
             db.execute("PRAGMA synchronous = OFF")
+            db.execute("PRAGMA secure_delete = ON")  # what is deleted or replaced is overwritten with zeros
             db.execute("BEGIN")
             for table in SCHEMA:
                 saved = previous.record["tables"][table.name]
@@ -286,23 +287,20 @@ def _write_database(data: Data, target: Path, previous: Previous | None) -> Data
                 stale |= _update_table(db, table, data, old[table.name])
             db.execute("COMMIT")
             if stale:
-                _forget_removed(db, target)
+                _forget_removed(db)
         finally:
             db.close()
-        if not stale:
-            os.rename(scratch, target)
+        os.rename(scratch, target)
     finally:
         scratch.unlink(missing_ok=True)
     return {"tables": tables}
 
 
-def _forget_removed(db: sqlite3.Connection, target: Path) -> None:
-    """Write the updated database at `target` holding nothing of the rows deleted or replaced: the
-    full-text index keeps a removed word in its segments until they are merged ('optimize' merges
-    them all), and a file keeps old rows in its freed pages and its indexes' inner pages, which
-    VACUUM INTO leaves behind (it writes live rows only, keeping their rowids)."""
+def _forget_removed(db: sqlite3.Connection) -> None:
+    """Merge the full-text index, which keeps a removed word in its segments until they are merged
+    ('optimize' merges them all); with secure_delete the segments it frees are zeroed, as are the
+    removed rows, so no byte of the file holds what was deleted or replaced."""
     db.execute(f"INSERT INTO [{FTS_TABLE}] ([{FTS_TABLE}]) VALUES ('optimize')")
-    db.execute("VACUUM INTO ?", (str(target),))
 
 
 def _table_record(table: Table, data: Data) -> TableRecord:

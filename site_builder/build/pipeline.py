@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..core.cachefolder import check_cache_folder
+from ..core.collector import no_collection
 from ..core.config import CONFIG_NAME, Config, config_line, load_config
 from ..core.errors import Problem
 from .clock import StageClock
@@ -87,6 +88,7 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions, load
         return BuildResult(output, len(last.manifest.outputs), 0, 0, seconds, last.manifest.warnings,
                            stages=clock.seconds)
     from .spine import build_site  # the modules of a whole build: a build with nothing to do never loads them
-    return build_site(site, config, output, options, loaded, last, started)
+    with no_collection():       # a build makes millions of objects and next to no cycles
+        return build_site(site, config, output, options, loaded, last, started)
 
 

@@ -7,11 +7,10 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import jinja2
 
@@ -148,7 +147,7 @@ class _Plan:
     index: SiteIndex
     known: Depends                # the reads of the last build's pages
     world: str                    # everything besides the archive that pages are made from
-    now: dict[str, Any]           # this build's collections, as the reads name them
+    now: Mapping[str, bytes]      # this build's collections, as the reads name them
     kept: dict[str, int]          # the last build's pages that stand as they are
     data: OpenData
     rows_file: Path               # where the record of the open data's rows is kept

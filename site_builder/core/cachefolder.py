@@ -24,6 +24,7 @@ _OWN = re.compile(rf"""(?x)
     (?: {re.escape(MARKER)} | \.write-probe | build\.lock
       | parsed-[\w+\-]+(?:\.json|\.pickle)?
       | (?:manifest|depends)-{_HEX16}(?:\.json|\.pickle)?
+      | depends-{_HEX16}/{_HEX32}\.(?:json|npz)
       | manifest-{_HEX16}-opendata/[\w.\-]+\.json
       | analysis/(?:(?:stories|related)-)?{_HEX32}(?:\.npz|\.json)?
       | analysis/results(?:\.pickle)?

@@ -10,6 +10,7 @@ it had, so its signature and file stand without building it again. Anything outs
 """
 from __future__ import annotations
 
+import hashlib
 import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -139,7 +140,35 @@ def _view(name: str, data: Any, recorder: Recorder) -> Any:
     return Watched(name, data, recorder) if isinstance(data, Mapping) else WatchedList(name, data, recorder)
 
 
-def values(archive: Archive, index: SiteIndex) -> dict[str, Any]:
+class Collections(Mapping[str, bytes]):
+    """Each collection's JSON by its name (as `values` gives them), with a hash of each, made once
+    when first asked: two builds' collections are compared by their hashes, and a kept record
+    reads back only the collections whose hash differs (`build.depends_file`)."""
+
+    def __init__(self, data: Mapping[str, bytes], digests: Mapping[str, str] | None = None) -> None:
+        self.data = data
+        self.digests: dict[str, str] = dict(digests or {})
+
+    def __getitem__(self, name: str) -> bytes:
+        return self.data[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.data)
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def digest(self, name: str) -> str:
+        if name not in self.digests:
+            self.digests[name] = value_digest(self[name])
+        return self.digests[name]
+
+
+def value_digest(value: bytes) -> str:
+    return hashlib.blake2b(value, digest_size=16).hexdigest()
+
+
+def values(archive: Archive, index: SiteIndex) -> Collections:
     """Every collection a context can read, by its name in the recorded reads, as plain values.
 
     An article stands for its file: the same path and bytes parse to the same article under the
@@ -151,7 +180,7 @@ def values(archive: Archive, index: SiteIndex) -> dict[str, Any]:
     found: dict[str, Any] = {name: getattr(archive, name) for name in archive_fields(archive)}
     found["articles"] = {slug: f"{a.path}\x01{a.digest}" if a.digest else a for slug, a in archive.articles.items()}
     found |= {"i." + name: getattr(index, name) for name in index_fields(index)}
-    return {name: orjson.dumps(value) for name, value in found.items()}
+    return Collections({name: orjson.dumps(value) for name, value in found.items()})
 
 
 def _worded(links: list[dict[str, Any]]) -> list[Any]:
@@ -164,16 +193,22 @@ def _worded(links: list[dict[str, Any]]) -> list[Any]:
 SHOWN: dict[str, Callable[[Any], Any]] = {"related": _worded}
 
 
-def changed_reads(before: dict[str, Any], now: dict[str, Any]) -> set[str] | None:
+def changed_reads(before: Mapping[str, Any], now: Mapping[str, Any]) -> set[str] | None:
     """The reads whose value differs between two `values`; None when they cannot be compared."""
     if set(before) != set(now):
         return None
     changed: set[str] = set()
-    for name, new in now.items():
-        old = before[name]
-        if old != new:
-            changed |= _changed_keys(name, _plain(old), _plain(new))
+    for name in now:
+        if not _same_collection(before, now, name):
+            changed |= _changed_keys(name, _plain(before[name]), _plain(now[name]))
     return changed
+
+
+def _same_collection(before: Mapping[str, Any], now: Mapping[str, Any], name: str) -> bool:
+    """Compared by hashes where both sides keep them (`Collections`), else by value."""
+    if isinstance(before, Collections) and isinstance(now, Collections):
+        return before.digest(name) == now.digest(name)
+    return bool(before[name] == now[name])
 
 
 def _changed_keys(name: str, old: Any, new: Any) -> set[str]:
@@ -231,12 +266,12 @@ class Depends:
     outputs: tuple[str, ...] = ()
     bounds: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=np.int64))
     ids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint32))
-    values: dict[str, Any] = field(default_factory=dict)
+    values: Collections = field(default_factory=lambda: Collections({}))
 
     def of(self, n: int) -> np.ndarray:
         return self.ids[self.bounds[n]:self.bounds[n + 1]]
 
-    def changed(self, world: str, values: dict[str, Any]) -> set[str] | None:
+    def changed(self, world: str, values: Mapping[str, Any]) -> set[str] | None:
         """The reads whose value changed since this record's build (to `values`); None when that is
         not known or anything outside the archive changed."""
         try:
@@ -257,11 +292,23 @@ class Depends:
 
 
 def merge(old: Depends, inputs: str, world: str, kept: dict[str, int], built: dict[str, np.ndarray],
-          values: dict[str, Any], order: list[str]) -> Depends:
+          values: Mapping[str, bytes], order: list[str]) -> Depends:
     """This build's record, for the outputs in `order`: the kept ones' reads from the last build,
-    the built ones' new reads."""
-    arrays = [built[o] if o in built else old.of(kept[o]) for o in order]
-    bounds = np.zeros(len(arrays) + 1, dtype=np.int64)
-    np.cumsum([len(a) for a in arrays], out=bounds[1:])
-    ids = np.concatenate(arrays) if arrays else np.zeros(0, dtype=np.uint32)
-    return Depends(inputs, world, tuple(order), bounds, ids, values)
+    the built ones' new reads. The kept outputs that follow each other in the last build's order
+    are copied as one run: the cost is in the outputs built, not in those kept."""
+    where = np.fromiter((-1 if o in built else kept[o] for o in order), dtype=np.int64, count=len(order))
+    was = where >= 0
+    lengths = np.zeros(len(order), dtype=np.int64)
+    lengths[was] = (old.bounds[1:] - old.bounds[:-1])[where[was]]
+    new = np.flatnonzero(~was)
+    lengths[new] = [len(built[order[n]]) for n in new.tolist()]
+    bounds = np.zeros(len(order) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=bounds[1:])
+    # a run starts at every output built, after one, and where the last build's order breaks
+    starts = np.flatnonzero(np.concatenate(([True], ~was[1:] | ~was[:-1] | (where[1:] != where[:-1] + 1))))
+    ends = np.append(starts[1:], len(order))
+    arrays = [old.ids[old.bounds[where[s]]:old.bounds[where[e - 1] + 1]] if was[s] else built[order[s]]
+              for s, e in zip(starts.tolist(), ends.tolist())]
+    ids = np.concatenate(arrays).astype(np.uint32, copy=False) if arrays else np.zeros(0, dtype=np.uint32)
+    kept_values = values if isinstance(values, Collections) else Collections(values)
+    return Depends(inputs, world, tuple(order), bounds, ids, kept_values)

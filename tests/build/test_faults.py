@@ -68,19 +68,21 @@ def modify(site: Path, rng: random.Random, round_: int) -> None:
 
 
 REPO = Path(__file__).resolve().parents[2]
-ROUNDS = 14
+ANY_MOMENT = "any moment"
 
 
 class Child:
     """A build in another process whose writes into output/ are slowed (tests/slow_commit.py);
-    `committing` is set when it starts changing output/, `committed` when it is done."""
+    `committing` is set when it starts changing output/, `committed` when it is done (`steps` then
+    says how many steps its commit made), `paused` when it stops at the step PAUSE_AT names."""
 
     def __init__(self, site: Path, delay: float, **env: str) -> None:
         command = [sys.executable, "-m", "tests.slow_commit", "build", "--site", str(site), "--no-search",
                    "--jobs", "1"]
         self.process = subprocess.Popen(command, cwd=REPO, env=dict(os.environ, SLOW_COMMIT=str(delay), **env),
                                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        self.committing, self.committed = threading.Event(), threading.Event()
+        self.committing, self.committed, self.paused = threading.Event(), threading.Event(), threading.Event()
+        self.steps = 0
         self.listener = threading.Thread(target=self._listen, daemon=True)
         self.listener.start()
 
@@ -88,9 +90,13 @@ class Child:
         assert self.process.stderr is not None
         with self.process.stderr:
             for line in self.process.stderr:
-                if line.strip() == "commit":
+                said = line.split()
+                if said == ["commit"]:
                     self.committing.set()
-                elif line.strip() == "committed":
+                elif said == ["paused"]:
+                    self.paused.set()
+                elif len(said) == 2 and said[0] == "committed":
+                    self.steps = int(said[1])
                     self.committed.set()
 
     def kill(self) -> None:
@@ -112,58 +118,46 @@ def children() -> Iterator[list[Child]]:
         child.kill()
 
 
-def _commit_seconds(site: Path, delay: float) -> float:
-    """How long the slowed writer takes to put one round's edits in place."""
-    child = Child(site, delay)
-    assert child.committing.wait(120)
-    started = time.perf_counter()
-    assert child.committed.wait(120)
-    seconds = time.perf_counter() - started
-    assert child.wait() == 0
-    return seconds
-
-
 @pytest.mark.slow
 def test_a_build_killed_at_any_moment_leaves_a_usable_site(example_site: Path, tmp_path: Path,
                                                           children: list[Child]) -> None:
-    """Half the rounds are killed while output/ is being changed, the others at any moment of the
-    build; between the kill and the next build output/ is the whole previous site or the whole new one."""
-    add_generated(example_site, 100)
+    """Rounds killed in the commit, each at another of its steps (the first, two between, the swap,
+    the spare kept, its end), and rounds killed at any moment of the build: between the kill and the
+    next build output/ is the whole previous site or the whole new one, and the next build equals a
+    clean one."""
+    add_generated(example_site, 40)
     build(example_site, BuildOptions(search=False, jobs=1))
     output = example_site / "output"
     rng = random.Random(2025)
-    delay = 0.005      # per write into output/: a commit long beside the pipe's latency, so kills land in it
     modify(example_site, rng, 100)
-    commit_seconds = _commit_seconds(example_site, delay)
-    build_started = time.perf_counter()
+    build(example_site, BuildOptions(search=False, jobs=1))       # a spare with its record, as every round has
     modify(example_site, rng, 101)
-    assert Child(example_site, delay).wait() == 0
-    build_seconds = time.perf_counter() - build_started
-    during_commit = 0
-    for round_ in range(ROUNDS):
+    started = time.perf_counter()
+    measured = Child(example_site, 0)
+    assert measured.wait() == 0 and measured.steps > 3
+    build_seconds = time.perf_counter() - started
+    between = sorted(rng.sample(range(2, measured.steps + 1), 2))
+    kills = ["1", *map(str, between), "swap", "spare", "end"] + [ANY_MOMENT] * 4
+    rng.shuffle(kills)
+    for round_, kill in enumerate(kills):
         before = snapshot(output)
         modify(example_site, rng, round_)
-        started = time.perf_counter()
-        child = Child(example_site, delay)
+        child = Child(example_site, 0, **({} if kill == ANY_MOMENT else {"PAUSE_AT": kill}))
         children.append(child)
-        if round_ % 2 == 0:
-            assert child.committing.wait(120), f"round {round_}: the build never reached its commit"
-            moment = rng.uniform(0, commit_seconds)
+        if kill == ANY_MOMENT:
+            time.sleep(rng.uniform(0, build_seconds))
         else:
-            moment = rng.uniform(0, build_seconds) - (time.perf_counter() - started)
-        time.sleep(max(moment, 0))
+            assert child.paused.wait(120), f"round {round_}: the build never stopped in its commit ({kill})"
         child.kill()
-        during_commit += child.committing.is_set() and not child.committed.is_set()
         after = snapshot(output)
         expected = clean_build(example_site, tmp_path / "clean")     # after the kill, never delaying it
         assert after in (before, expected), (
             f"round {round_}: output/ is neither the previous site nor the new one after a kill "
-            f"{'during' if child.committing.is_set() else 'before'} the commit: "
+            f"{'during' if child.committing.is_set() else 'before'} the commit ({kill}): "
             f"{len([k for k in after if after[k] != before.get(k)])} files changed, "
             f"{len([k for k in after if after[k] != expected.get(k)])} differ from the new site")
         build(example_site, BuildOptions(search=False, jobs=1))
         assert snapshot(output) == expected, f"round {round_}"
-    assert during_commit >= ROUNDS // 3, f"only {during_commit} of {ROUNDS} builds were killed while changing output/"
 
 
 def work_folders(site: Path) -> list[str]:

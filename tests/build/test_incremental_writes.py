@@ -7,7 +7,6 @@ import random
 import re
 import shutil
 import sqlite3
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -163,31 +162,32 @@ def test_a_file_added_to_the_output_stays_there(example_site: Path) -> None:
 @pytest.mark.slow
 def test_a_commit_killed_while_it_uses_the_spare_leaves_whole_sites(example_site: Path, tmp_path: Path,
                                                                      children: list[Child]) -> None:
-    """Killed at any moment of its commit (the spare brought up to date, the pages moved in, the swap,
-    the spare kept): output/ is the whole previous site or the whole new one, and the next build,
-    which must not trust a spare half brought up to date, equals a clean build and keeps a spare."""
+    """Killed at any step of its commit (the spare moved in and brought up to date, the pages moved
+    in, the swap, the spare kept, the end): output/ is the whole previous site or the whole new one,
+    and the next build, which must not trust a spare half brought up to date, equals a clean build
+    and keeps a spare."""
     add_generated(example_site, 40)
     build(example_site, NO_SEARCH)
     output = example_site / "output"
     rng = random.Random(11)
     modify(example_site, rng, 100)
     build(example_site, NO_SEARCH)
-    killed_while_committing = 0
-    for round_ in range(8):
+    modify(example_site, rng, 101)
+    measured = Child(example_site, 0)
+    assert measured.wait() == 0 and measured.steps > 8
+    quarter = measured.steps // 4        # linking what the last build changed, then moving the pages in
+    for round_, kill in enumerate(["1", "2", str(quarter), str(2 * quarter), str(3 * quarter), "swap", "spare", "end"]):
         before = snapshot(output)
         modify(example_site, rng, round_)
         expected = clean_build(example_site, tmp_path / "clean")
-        child = Child(example_site, 0.01)
+        child = Child(example_site, 0, PAUSE_AT=kill)
         children.append(child)
-        assert child.committing.wait(120), f"round {round_}: the build never reached its commit"
-        time.sleep(rng.uniform(0, 0.3))
+        assert child.paused.wait(120), f"round {round_}: the build never stopped in its commit ({kill})"
         child.kill()
-        killed_while_committing += not child.committed.is_set()
-        assert snapshot(output) in (before, expected), f"round {round_}: neither the previous site nor the new one"
+        assert snapshot(output) in (before, expected), f"round {round_} ({kill}): neither the previous site nor the new one"
         build(example_site, NO_SEARCH)
-        assert snapshot(output) == expected, f"round {round_}"
+        assert snapshot(output) == expected, f"round {round_} ({kill})"
         assert (example_site / "output.staging-spare" / "index.html").is_file()
-    assert killed_while_committing >= 4
 
 
 # -- the open data: updated row by row ----------------------------------------------------------------------
@@ -248,6 +248,25 @@ def test_open_data_after_edits_equals_a_clean_builds_and_is_updated_not_rewritte
                           "WHERE articles_fts MATCH 'zanzibarword'").fetchall() == [(Path(HORMUZ).stem,)]
 
 
+def test_no_byte_of_the_database_holds_a_replaced_text_or_a_removed_article(example_site: Path) -> None:
+    """Updated in place (not written whole): the words an edit replaced and the article removed
+    are nowhere in the file, its free space and the full-text index's segments included."""
+    streamer = f"{ARTICLES}/russian-streamer-stepan-scoffy-detained-after-desecrating-flag.md"
+    replace(example_site, HORMUZ, "extremely dangerous' should Iran", "extremely dangerous' should qqvanishword Iran")
+    build(example_site, NO_SEARCH)
+    database = example_site / "output/data/archive.sqlite"
+    gone = b"The European Union has been urging de-escalation"
+    assert database.read_bytes().count(b"qqvanishword") >= 2 and gone in database.read_bytes()
+    text = (example_site / HORMUZ).read_text(encoding="utf-8")
+    body = text.index("\n---\n") + 5
+    (example_site / HORMUZ).write_text(text[:body] + "A short text now.\n", encoding="utf-8")   # a smaller row
+    (example_site / streamer).unlink()
+    build(example_site, NO_SEARCH)
+    data = database.read_bytes()
+    assert b"qqvanishword" not in data and gone not in data
+    assert Path(streamer).stem.encode() not in data and b"1,000-ruble donation" not in data
+
+
 def test_a_data_file_that_is_not_the_recorded_one_is_written_whole(example_site: Path, tmp_path: Path) -> None:
     build(example_site, NO_SEARCH)
     data = example_site / "output/data"
@@ -283,6 +302,27 @@ def test_a_record_of_the_open_data_s_rows_from_another_build_than_the_pages_reco
     build(example_site, BuildOptions(search=False, jobs=1, clean=True, output=clean))
     assert data_files(example_site / "output") == data_files(clean)
     assert rows_of(example_site / "output").tables == rows_of(clean).tables
+
+
+def test_the_record_of_reads_is_rewritten_only_where_an_edit_changed_it(example_site: Path, tmp_path: Path) -> None:
+    """Its parts are kept under their hashes: an edit writes the collections it changed, the others
+    stay the same files; a damaged part is not trusted and the site is still a clean build's."""
+    build(example_site, NO_SEARCH)
+    (folder,) = (example_site / ".site-builder-cache").glob("depends-*/")
+
+    def parts() -> dict[str, int]:
+        return {p.name: p.stat().st_ino for p in folder.glob("*.json")}
+    before = parts()
+    replace(example_site, HORMUZ, "tags: [diplomacy, shipping]", "tags: [diplomacy, shipping, oil]")
+    build(example_site, NO_SEARCH)
+    after = parts()
+    kept = before.keys() & after.keys()
+    assert 0 < len(after) - len(kept) < len(kept) and all(before[name] == after[name] for name in kept)
+    for path in folder.iterdir():
+        path.write_bytes(path.read_bytes()[:-2] + b"]}" if path.suffix == ".json" else b"damaged")
+    replace(example_site, HORMUZ, "should Iran", "if Iran")
+    build(example_site, NO_SEARCH)
+    assert snapshot(example_site / "output") == clean_build(example_site, tmp_path / "clean")
 
 
 def test_a_manifest_keeps_output_names_that_are_not_utf8(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from site_builder.core.model import Article
 from site_builder.core.schema import Schema, describe, field_names, schema
 from site_builder.core.store import article_data, article_from, read_cache, write_cache
 from site_builder.intel import cache, segments, textsig
-from site_builder.site.depends import Depends
+from site_builder.site.depends import Collections, Depends
 from tests.factories import spy
 
 PACKAGE = Path(__file__).resolve().parents[2] / "site_builder"
@@ -192,7 +192,7 @@ def test_a_spare_record_of_another_version_is_not_trusted(tmp_path: Path, monkey
 def test_contexts_reads_of_another_version_are_not_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "depends.json"
     recorded = Depends("inputs", "world", ("a.html", "b.html"), np.array([0, 1, 3]), np.array([5, 6, 7], dtype=np.uint32),
-                       {"articles": b"{}"})
+                       Collections({"articles": b"{}"}))
     depends_file.save_depends(path, recorded)
     back = depends_file.load_depends(path)
     assert (back.inputs, back.world, back.outputs, back.values) == (recorded.inputs, recorded.world, recorded.outputs,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -109,7 +110,7 @@ def test_related_coverage_is_compared_in_the_words_pages_give_it() -> None:
     from site_builder.core.model import Archive, RelatedLink, Relation
     from site_builder.site.lookup import SiteIndex
 
-    def related(seconds: float) -> dict[str, Any]:
+    def related(seconds: float) -> Mapping[str, Any]:
         links: dict[str, tuple[RelatedLink, ...]] = {"a": (RelatedLink("b", 0.5, Relation(shared=("X",), seconds=seconds)),)}
         return values(Archive({}, (), {}, {}, {}, {}, {}, {}, links), SiteIndex([], {}, {}, {}, {}, {}, {}, {}, {}, {}))
 

@@ -48,6 +48,7 @@ def test_a_language_that_is_no_tag_is_located(example_site: Path) -> None:
     assert "content/articles/arabic.md:5: 'language' 'Arabic script!' is not a BCP 47 language tag" in done.stderr
 
 
+@pytest.mark.browser
 def test_chromium_lays_an_arabic_body_out_right_to_left(example_site: Path, static_server: object,
                                                         browser: object) -> None:
     output = _built(example_site)
