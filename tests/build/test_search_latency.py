@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from site_builder.build.pipeline import BuildOptions, build
-from tests.build.test_search_periods import add_years, open_search
+from tests.build.test_search_periods import add_years, open_filter, open_search
 from tests.conftest import serving
 
 REPO = Path(__file__).resolve().parents[2]
@@ -75,7 +75,7 @@ def test_the_search_page_merges_every_bundle_when_it_opens(example_site: Path, b
     wait_for_requests(tab, fetched, entry_files(YEARS))          # nothing typed, nothing focused
     assert not any("/index/" in url or "/fragment/" in url for url in fetched)     # no word looked up yet
     tab.fill("#search input", "glacierword")
-    tab.locator(".pagefind-ui__filter-name", has_text="year").click()
+    open_filter(tab, "year")
     tab.locator('input.pagefind-ui__filter-checkbox[name="year"][value="2024"]').check()
     tab.wait_for_function("document.querySelectorAll('.pagefind-ui__result-link').length === 1", timeout=15_000)
     assert tab.locator(".pagefind-ui__result-link").all_inner_texts() == ["Glacier survey of 2024"]
