@@ -156,6 +156,13 @@ def take_spare(output: Path, work: Path, owned: Callable[[Path], bool]) -> tuple
     return tree, record.output
 
 
+def output_unchanged(output: Path) -> bool:
+    """Whether no entry of `output` was added, removed or replaced since the last commit recorded it
+    (every folder as it left it): then each file that commit left is still there."""
+    record = _read_record(record_file(output))
+    return record is not None and _unchanged(output, record.output)
+
+
 def keep_spare(output: Path, work: Path, record: Record) -> None:
     """After the swap, keep `work` (the previous site) as the spare, with its record."""
     spare = spare_folder(output)

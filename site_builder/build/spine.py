@@ -39,6 +39,7 @@ from .manifest import Manifest, folder_identity, save_manifest
 from .memory import return_freed_arrays
 from .options import BuildOptions, BuildResult
 from .search import BUNDLE_DIR, NAMES, files_under, mark_stale, page_period, stage_bundles
+from .spare import output_unchanged
 from .workers import Job, Produced, produce
 from .writer import STAGED, commit, new_work_folder, remove_own_folder, swap_in, work_folder
 
@@ -189,7 +190,10 @@ def _plan(site: Path, config: Config, options: BuildOptions, output: Path, archi
 
 
 def _kept(clean: dict[str, int], outputs: dict[str, str], output: Path) -> dict[str, int]:
-    """The pages of the last build whose context cannot have changed (`clean`) and whose file is still there."""
+    """The pages of the last build whose context cannot have changed (`clean`) and whose file is still
+    there: each one looked for, unless no folder of the output changed since the last commit."""
+    if output_unchanged(output):
+        return {rel: n for rel, n in clean.items() if rel in outputs}
     root = str(output) + os.sep
     return {rel: n for rel, n in clean.items() if rel in outputs and os.path.exists(root + rel)}
 

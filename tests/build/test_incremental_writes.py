@@ -122,6 +122,7 @@ DAMAGES: dict[str, Callable[[Path], object]] = {
     "the record lost": lambda site: (site / "output.staging-spare.json").unlink(),
     "the spare lost": lambda site: shutil.rmtree(site / "output.staging-spare"),
     "a file deleted from output/": lambda site: (site / "output" / "404.html").unlink(),
+    "a page deleted deep in output/": lambda site: next((site / "output" / "entities").glob("*/index.html")).unlink(),
     "a file of output/ replaced": lambda site: _replace(site / "output" / "404.html", b"<p>mine</p>"),
 }
 
