@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 from ..core.config import Config
 from ..core.model import Archive, Article, Story, month_title
-from .depends import WHOLE, Recorder, archive_fields, watched
+from .depends import WHOLE, Recorder, collections, watched
 from .lookup import SiteIndex
 from .routes import Route, entity_url, page_count, paged, source_url, story_url
 from .tables import OpenData, open_data
@@ -89,7 +89,7 @@ class Contexts:
     def open_data(self) -> OpenData:
         """The archive's tables and stories listing, once per build: they read every collection whole."""
         if self.recorder is not None:     # as noted: the data files change with any of them
-            for name in archive_fields(self._unwatched):
+            for name in collections(self._unwatched):
                 self.recorder.note(name, WHOLE)
         return self.once("open data", "", lambda: self._data or open_data(self._unwatched, self._unwatched_index))
 

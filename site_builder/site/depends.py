@@ -32,11 +32,21 @@ SEP = "\x1f"
 # What of the archive no page reads: the build's warnings. Every other field of the archive and
 # of its index, one added later too, is seen through a view that records its reads.
 UNWATCHED = {"problems": "the build's warnings, printed, never on a page"}
+# An article is two reads: its text, and every other field. A page that lists it by its title
+# reads the second alone, and an edit of its text makes again only the pages that show the text.
+ARTICLES = "articles"
+TEXTS = "texts"                                  # not a field of the archive: a collection of its own
+TEXT_FIELDS = frozenset({"body", "digest"})      # the digest is of the file's bytes: it changes with them
 
 
 def archive_fields(archive: Archive) -> tuple[str, ...]:
     """The archive's collections a context can read, by field name."""
     return field_names(type(archive), tuple(UNWATCHED))
+
+
+def collections(archive: Archive) -> tuple[str, ...]:
+    """The names of every collection a context can read from the archive: its fields, and TEXTS."""
+    return (*archive_fields(archive), TEXTS)
 
 
 def index_fields(index: SiteIndex) -> tuple[str, ...]:
@@ -129,9 +139,55 @@ class WatchedList(Sequence[Any]):
         return len(self.data)
 
 
+class WatchedArticles(Watched):
+    """The articles, each seen as a `WatchedArticle`: a page that shows an article's title but not
+    its text is not made again when only its text changes. A pass over all of them is a read of
+    every field of every one."""
+
+    __slots__ = ("seen",)
+
+    def __init__(self, data: Mapping[str, Any], recorder: Recorder) -> None:
+        super().__init__(ARTICLES, data, recorder)
+        self.seen: dict[str, WatchedArticle] = {}
+
+    def __getitem__(self, key: str) -> Any:
+        self.recorder.current.add(self.prefix + key)
+        view = self.seen.get(key)
+        if view is None:
+            view = self.seen[key] = WatchedArticle(self.data[key], self.recorder, key)
+        return view
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self[key] if key in self.data else Watched.get(self, key, default)
+
+    def values(self) -> Any:
+        self.recorder.note(TEXTS, WHOLE)
+        return super().values()
+
+    def items(self) -> Any:
+        self.recorder.note(TEXTS, WHOLE)
+        return super().items()
+
+
+class WatchedArticle:
+    """One article while reads are recorded: its text (`TEXT_FIELDS`) is a read of TEXTS, every
+    other field a read of ARTICLES (noted when the article is looked up)."""
+
+    __slots__ = ("_article", "_recorder", "_text")
+
+    def __init__(self, article: Any, recorder: Recorder, slug: str) -> None:
+        self._article, self._recorder, self._text = article, recorder, TEXTS + SEP + slug
+
+    def __getattr__(self, name: str) -> Any:
+        if name in TEXT_FIELDS:
+            self._recorder.current.add(self._text)
+        return getattr(self._article, name)
+
+
 def watched(archive: Archive, index: SiteIndex, recorder: Recorder) -> tuple[Archive, SiteIndex]:
     """The archive and index as contexts see them while their reads are recorded."""
     views = {name: _view(name, getattr(archive, name), recorder) for name in archive_fields(archive)}
+    views[ARTICLES] = WatchedArticles(archive.articles, recorder)
     seen = {name: _view("i." + name, getattr(index, name), recorder) for name in index_fields(index)}
     return replace(archive, **views), replace(index, **seen)
 
@@ -171,14 +227,18 @@ def value_digest(value: bytes) -> str:
 def values(archive: Archive, index: SiteIndex) -> Collections:
     """Every collection a context can read, by its name in the recorded reads, as plain values.
 
-    An article stands for its file: the same path and bytes parse to the same article under the
-    same configuration (which is in `world`), and comparing its text would read every body again.
-    Each collection is returned as its JSON (records as objects of all their fields): the form it
+    An article's text (`TEXTS`) stands for its file: the same path and bytes parse to the same
+    article under the same configuration (which is in `world`), and comparing its text would read
+    every body again; its other fields are hashed, small as they are. Each collection is returned as its JSON (records as objects of all their fields): the form it
     is kept in between builds, and bytes compare at once; only a collection whose bytes differ is
     read back to tell which of its keys changed (and related coverage compared in words, `SHOWN`).
     """
     found: dict[str, Any] = {name: getattr(archive, name) for name in archive_fields(archive)}
-    found["articles"] = {slug: f"{a.path}\x01{a.digest}" if a.digest else a for slug, a in archive.articles.items()}
+    articles = archive.articles.items()
+    fields = {kind: field_names(kind, tuple(sorted(TEXT_FIELDS))) for kind in {type(a) for _, a in articles}}
+    found[ARTICLES] = {slug: value_digest(orjson.dumps([getattr(a, name) for name in fields[type(a)]]))
+                       for slug, a in articles}
+    found[TEXTS] = {slug: f"{a.path}\x01{a.digest}" if a.digest else a.body for slug, a in articles}
     found |= {"i." + name: getattr(index, name) for name in index_fields(index)}
     return Collections({name: orjson.dumps(value) for name, value in found.items()})
 

@@ -1,6 +1,8 @@
 """Incremental builds: only what changed is re-rendered, and the result equals a clean build byte for byte."""
 from pathlib import Path
 
+import pytest
+
 from site_builder.build.pipeline import BuildOptions, build
 from tests.conftest import database_contents, write_article
 from tests.factories import spy
@@ -76,6 +78,27 @@ def test_one_edit_rewrites_only_affected_pages(example_site: Path) -> None:
     assert second.removed == 0
     # only the pages that read the edited article had their context built again
     assert 0 < max(built) < first.pages // 2
+
+
+def test_a_text_edit_makes_again_only_the_pages_that_show_the_text(example_site: Path, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The article's page and its story's versions show its text: made again. Its source's and its
+    entities' pages list it by title: kept, until the title changes."""
+    from site_builder.site.pages import Pages
+    build(example_site, BuildOptions(search=False, jobs=1))
+    made: list[str] = []
+    monkeypatch.setattr(Pages, "context", spy(Pages.context, lambda self, ctx, route: made.append(route.output)))
+    edit(example_site, HORMUZ, "The European Union has been urging", "The European Union had been urging")
+    build(example_site, BuildOptions(search=False, jobs=1))
+    page = "articles/2025/06/23/eu-warns-extremely-dangerous-if-iran-closes-strait-of-hormuz/index.html"
+    assert page in made and "had been urging" in (example_site / "output" / page).read_text(encoding="utf-8")
+    assert not any(p.startswith(("sources/", "entities/")) for p in made), made
+    assert_same_as_clean(example_site, tmp_path)
+    made.clear()
+    edit(example_site, HORMUZ, "closes Strait of Hormuz: EU", "closes the Strait of Hormuz: EU")
+    build(example_site, BuildOptions(search=False, jobs=1))
+    assert any(p.startswith("sources/") for p in made) and any(p.startswith("entities/") for p in made)
+    assert_same_as_clean(example_site, tmp_path)
 
 
 def test_template_edit_rewrites_only_pages_using_it(example_site: Path) -> None:

@@ -9,10 +9,12 @@ from typing import Any
 from site_builder.site.depends import (
     SEP,
     SIZE,
+    TEXTS,
     UNWATCHED,
     WHOLE,
     Recorder,
     Watched,
+    WatchedArticles,
     WatchedList,
     changed_reads,
     values,
@@ -47,6 +49,32 @@ def test_only_changed_values_are_changed_reads() -> None:
                                           f"story_of{SEP}{SIZE}"}
     assert changed_reads(before, {"story_of": before["story_of"]}) is None
     assert changed_reads({"stories": ("s1",)}, {"stories": ("s2",)}) == {f"stories{SEP}{WHOLE}"}
+
+
+def test_an_article_s_text_is_a_read_of_its_own() -> None:
+    recorder = Recorder()
+    article = dataclasses.make_dataclass("Piece", ["title", "body", "digest"], frozen=True)("T", "Text.", "d1")
+    articles = WatchedArticles({"a": article}, recorder)
+    assert articles["a"].title == "T" and recorder.take() == {f"articles{SEP}a"}
+    assert articles["a"].body == "Text." and articles.get("a").digest == "d1"
+    assert recorder.take() == {f"articles{SEP}a", f"{TEXTS}{SEP}a"}
+    assert articles.get("zz") is None and recorder.take() == {f"articles{SEP}zz"}
+    assert [a.body for a in articles.values()] == ["Text."]            # a pass over all: every field of all
+    assert recorder.take() == {f"articles{SEP}{WHOLE}", f"{TEXTS}{SEP}{WHOLE}"}
+
+
+def test_a_text_edit_changes_the_text_read_alone(example_site: Path) -> None:
+    archive, index, _ = example(example_site)
+    slug, article = next(iter(archive.articles.items()))
+
+    def edited(**fields: Any) -> Any:
+        return values(dataclasses.replace(archive, articles={**archive.articles, slug: dataclasses.replace(
+            article, digest="edited", **fields)}), index)
+    before = values(archive, index)
+    assert changed_reads(before, edited(body=article.body + " More.")) == {f"{TEXTS}{SEP}{slug}",
+                                                                            f"{TEXTS}{SEP}{WHOLE}"}
+    assert changed_reads(before, edited(title="Another title")) == {
+        f"{TEXTS}{SEP}{slug}", f"{TEXTS}{SEP}{WHOLE}", f"articles{SEP}{slug}", f"articles{SEP}{WHOLE}"}
 
 
 def example(site: Path) -> tuple[Any, Any, Any]:
