@@ -229,9 +229,10 @@ def values(archive: Archive, index: SiteIndex) -> Collections:
 
     An article's text (`TEXTS`) stands for its file: the same path and bytes parse to the same
     article under the same configuration (which is in `world`), and comparing its text would read
-    every body again; its other fields are hashed, small as they are. Each collection is returned as its JSON (records as objects of all their fields): the form it
-    is kept in between builds, and bytes compare at once; only a collection whose bytes differ is
-    read back to tell which of its keys changed (and related coverage compared in words, `SHOWN`).
+    every body again; its other fields are hashed, small as they are. Each collection is returned
+    as its JSON (records as objects of all their fields): the form it is kept in between builds,
+    and bytes compare at once; only a collection whose bytes differ is read back to tell which of
+    its keys changed (and related coverage compared in words, `SHOWN`).
     """
     found: dict[str, Any] = {name: getattr(archive, name) for name in archive_fields(archive)}
     articles = archive.articles.items()
