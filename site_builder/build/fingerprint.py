@@ -10,9 +10,13 @@ PACKAGE = Path(__file__).parent.parent
 
 
 def _walk(root: Path, site: Path, digest: hashlib.blake2b, walked: Walk | None) -> None:
+    # each folder by its full path, each file by its place in it: the same whatever the site was
+    # called (`.`, relative or absolute)
+    where = root.resolve()
     if not root.is_dir():
-        digest.update(f"missing {root}\n".encode())
+        digest.update(f"missing {where}\n".encode("utf-8", "surrogateescape"))
         return
+    digest.update(f"folder {where}\n".encode("utf-8", "surrogateescape"))
     # Python writes bytecode of modules imported late in a build: that is not a change of site_builder
     walk = walked if walked is not None else walk_inputs(root, site, skip=("__pycache__",))
     for found in walk.files:
@@ -21,10 +25,10 @@ def _walk(root: Path, site: Path, digest: hashlib.blake2b, walked: Walk | None) 
         # (`touch -r`), and on a change of permissions; a name that is not UTF-8 holds
         # surrogates: hashed as the bytes it was read from
         info = found.info
-        digest.update(f"{found.path}\0{found.linked}\0{info.st_mtime_ns}\0{info.st_size}\0{info.st_mode}"
+        digest.update(f"{found.rel}\0{found.linked}\0{info.st_mtime_ns}\0{info.st_size}\0{info.st_mode}"
                       f"\0{info.st_ctime_ns}\0{info.st_ino}\n".encode("utf-8", "surrogateescape"))
     for refused in walk.refused:
-        digest.update(f"refused {root}/{refused.rel}\0{refused.kind}\n".encode("utf-8", "surrogateescape"))
+        digest.update(f"refused {refused.rel}\0{refused.kind}\n".encode("utf-8", "surrogateescape"))
 
 
 def input_fingerprint(site: Path, folders: list[Path], options: str, walked: dict[Path, Walk] | None = None) -> str:

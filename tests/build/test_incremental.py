@@ -101,6 +101,18 @@ def test_a_text_edit_makes_again_only_the_pages_that_show_the_text(example_site:
     assert_same_as_clean(example_site, tmp_path)
 
 
+def test_the_site_named_another_way_is_still_up_to_date(example_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`build --site .`, a relative or an absolute path: the same inputs, nothing to do."""
+    from site_builder.build import spine
+    build(example_site, BuildOptions(search=False, jobs=1))
+    monkeypatch.chdir(example_site.parent)
+    monkeypatch.setattr(spine, "build_site", lambda *args, **kwargs: pytest.fail("built again"))
+    for named in (Path(example_site.name), Path(example_site.name) / "content" / "..", example_site.resolve()):
+        assert build(named, BuildOptions(search=False, jobs=1)).written == 0
+    monkeypatch.chdir(example_site)
+    assert build(Path("."), BuildOptions(search=False, jobs=1)).written == 0
+
+
 def test_template_edit_rewrites_only_pages_using_it(example_site: Path) -> None:
     first = build(example_site, BuildOptions(search=False, jobs=1))
     (example_site / "templates").mkdir()
