@@ -187,12 +187,13 @@ class WatchedArticle:
 def watched(archive: Archive, index: SiteIndex, recorder: Recorder) -> tuple[Archive, SiteIndex]:
     """The archive and index as contexts see them while their reads are recorded."""
     views = {name: _view(name, getattr(archive, name), recorder) for name in archive_fields(archive)}
-    views[ARTICLES] = WatchedArticles(archive.articles, recorder)
     seen = {name: _view("i." + name, getattr(index, name), recorder) for name in index_fields(index)}
     return replace(archive, **views), replace(index, **seen)
 
 
 def _view(name: str, data: Any, recorder: Recorder) -> Any:
+    if name == ARTICLES:
+        return WatchedArticles(data, recorder)
     return Watched(name, data, recorder) if isinstance(data, Mapping) else WatchedList(name, data, recorder)
 
 
