@@ -11,6 +11,13 @@ the file in output/ is the one recorded, the next build
 - writes a CSV file by copying the unchanged runs of rows from the previous file (in the kernel,
   with `copy_file_range`) and formatting the changed ones: the same bytes as a clean build.
 Otherwise (no record, another file, --clean) the file is written whole.
+
+The database of the build before the last one, in the previous site kept as a spare
+(`build/spare.py`), is updated instead of a copy of the last build's when its record says what it
+holds and nothing else links it: the commit would replace it anyway, so no 100 MB is copied, and
+none freed. Its record is removed before it is touched (a build killed halfway leaves a file no
+record describes), and the last build's record becomes the spare's: the last build's file is the
+spare's once this build is committed.
 """
 from __future__ import annotations
 
@@ -86,6 +93,10 @@ class Records:
     def path(self, name: str) -> Path:
         return self.folder / f"{name}.json"
 
+    def spare_path(self, name: str) -> Path:
+        """The record of the file of that name in the spare (the build before the last one's)."""
+        return self.folder / f"{name}.spare.json"
+
 
 @dataclass(frozen=True)
 class Previous:
@@ -111,21 +122,26 @@ class Data(Protocol):
     def row(self, table: str, n: int) -> tuple[Any, ...]: ...
 
 
-def update_data_file(name: str, data: Data, target: Path, published: Path, records: Records | None) -> None:
+def update_data_file(name: str, data: Data, target: Path, published: Path, records: Records | None,
+                     spare: Path | None = None) -> None:
     """Write one file of data/ at `target` (a new file), from `published` (the file of the last
-    build) where its record allows; then record what `target` holds."""
-    previous = _previous(published, records.path(name)) if records and records.trusted else None
+    build) where its record allows, or for the database from `spare` (the file of the build before,
+    in the spare site); then record what `target` holds."""
     if name == STORIES_JSON:
         with open(target, "xb") as handle:
             handle.write(stories_json(data.listing))
         return
+    trusted = records if records is not None and records.trusted else None
     record: CsvRecord | DatabaseRecord
     if name == DATABASE:
-        record = _write_database(data, target, previous)
+        record = _database(data, target, published, spare, trusted)
     else:
         table = next(t for t in SCHEMA if t.csv_name == name)
-        record = _write_csv(table, data, target, previous)
+        record = _write_csv(table, data, target, _previous(published, trusted.path(name)) if trusted else None)
     if records is not None:
+        if name == DATABASE:      # the last build's file is the spare's once this build is committed
+            with suppress(OSError):
+                os.replace(records.path(name), records.spare_path(name))
         _save(records.path(name), target, record)
 
 
@@ -137,6 +153,29 @@ def _previous(published: Path, record_path: Path) -> Previous | None:
     except (OSError, *DataError):
         return None
     return Previous(published, data)
+
+
+def _database(data: Data, target: Path, published: Path, spare: Path | None,
+              records: Records | None) -> DatabaseRecord:
+    """The database from the spare's file where its record allows, else from a copy of the
+    published one where its record allows, else written whole."""
+    kept = _spare(spare, published, records) if records is not None and spare is not None else None
+    updated = _update_spare(data, target, kept) if kept is not None else None
+    return updated if updated is not None else _write_database(data, target, _previous(published, records.path(DATABASE)) if records else None)
+
+
+def _spare(spare: Path, published: Path, records: Records) -> Previous | None:
+    """The spare's file and its record, when the record describes it and no other name links it
+    (the published file is another); its record is removed, as the file is about to change."""
+    kept = _previous(spare, records.spare_path(DATABASE))
+    if kept is None:
+        return None
+    records.spare_path(DATABASE).unlink(missing_ok=True)
+    try:
+        info, other = os.stat(spare), os.stat(published)
+    except OSError:
+        return None
+    return kept if info.st_nlink == 1 and (info.st_dev, info.st_ino) != (other.st_dev, other.st_ino) else None
 
 
 def _identity(path: Path) -> list[int]:
@@ -269,12 +308,33 @@ def _write_database(data: Data, target: Path, previous: Previous | None) -> Data
         return {"tables": {t.name: _table_record(t, data) for t in SCHEMA}}
     scratch = target.with_name(f"{target.name}.update")
     shutil.copyfile(previous.file, scratch)          # copy_file_range or sendfile: in the kernel
+    return _updated(data, target, scratch, previous, old)
+
+
+def _update_spare(data: Data, target: Path, spare: Previous) -> DatabaseRecord | None:
+    """The database at `target`: the spare's file itself (a hard link to it) updated from what its
+    record says; None when it cannot be."""
+    old = _old_tables(spare)
+    if old is None:
+        return None
+    scratch = target.with_name(f"{target.name}.update")
+    try:
+        os.link(spare.file, scratch)
+    except OSError:                  # a file system without hard links
+        return None
+    return _updated(data, target, scratch, spare, old)
+
+
+def _updated(data: Data, target: Path, scratch: Path, previous: Previous,
+             old: dict[str, dict[tuple[Any, ...], int]]) -> DatabaseRecord:
+    """The database at `scratch` (a copy of `previous`, or the spare's own file) brought up to date
+    and moved to `target`."""
     try:
         tables: dict[str, TableRecord] = {}
         stale = False
         db = sqlite3.connect(scratch, isolation_level=None)
         try:
-            db.execute("PRAGMA journal_mode = OFF")  # a new file, moved into place only once whole
+            db.execute("PRAGMA journal_mode = OFF")  # no site shows it until it is moved into place whole
             db.execute("PRAGMA synchronous = OFF")
             db.execute("PRAGMA secure_delete = ON")  # what is deleted or replaced is overwritten with zeros
             db.execute("BEGIN")

@@ -25,6 +25,7 @@ from ..site.render import Renderer
 from ..site.routes import Route
 from .datafiles import Records, update_data_file
 from .manifest import signature
+from .spare import spare_folder
 from .writer import cannot_write, plain_target, write_file
 
 WORK = ("render", "data files")     # the stages of the stage clock a route's work is counted in
@@ -124,7 +125,8 @@ def write_itself(route: Route, job: Job) -> str:
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         write(route, job.contexts, Target(target, plain_target(job.output, route.output),
-                                          partial(update_data_file, records=job.data_records)))
+                                          partial(update_data_file, records=job.data_records,
+                                                  spare=plain_target(spare_folder(job.output), route.output))))
     except FileExistsError:
         raise fail(route.output, None, "two pages write this output file", "report this as a bug") from None
     except OSError as error:

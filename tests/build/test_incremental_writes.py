@@ -2,6 +2,7 @@
 open data is updated row by row, and `build --timings` shows where the time goes."""
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import re
@@ -279,6 +280,73 @@ def test_a_data_file_that_is_not_the_recorded_one_is_written_whole(example_site:
     build(example_site, NO_SEARCH)
     clean = build(example_site, BuildOptions(search=False, jobs=1, clean=True, remember=False, output=tmp_path / "c"))
     assert data_files(example_site / "output") == data_files(clean.output)
+
+
+def _spare_database(site: Path) -> Path:
+    return site / "output.staging-spare/data/archive.sqlite"
+
+
+def test_the_spare_s_database_is_updated_in_place_not_copied(example_site: Path, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """The build before the last one's database, in the spare, becomes this build's: nothing copied."""
+    import shutil as shutil_module
+    build(example_site, NO_SEARCH)
+    words = ["qqfirstword", "qqsecondword", "qqthirdword"]
+    for number, word in enumerate(words):
+        old = f"dangerous' {words[number - 1]}" if number else "dangerous'"
+        replace(example_site, HORMUZ, old, f"dangerous' {word}")
+        spare = _spare_database(example_site)
+        before = spare.stat().st_ino if spare.exists() else None
+
+        def no_copy(*args: Any, **kwargs: Any) -> None:
+            raise AssertionError("the database was copied")
+        with monkeypatch.context() as patch:
+            if number:                  # the first build after a clean one has no spare of its own yet
+                patch.setattr(shutil_module, "copyfile", no_copy)
+            build(example_site, NO_SEARCH)
+        published = example_site / "output/data/archive.sqlite"
+        assert before is None or published.stat().st_ino == before, number
+        clean = tmp_path / f"clean-{number}"
+        build(example_site, BuildOptions(search=False, jobs=1, clean=True, remember=False, output=clean))
+        assert data_files(example_site / "output") == data_files(clean), number
+    data = (example_site / "output/data/archive.sqlite").read_bytes()
+    assert b"qqthirdword" in data and b"qqfirstword" not in data and b"qqsecondword" not in data
+
+
+@pytest.mark.parametrize("damage", ["linked", "changed", "failed"])
+def test_a_spare_database_linked_elsewhere_changed_or_half_updated_is_not_trusted(
+        example_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str) -> None:
+    """A spare file another name links is left as it is; one changed since its record, or left
+    halfway by a failed build, gives the right database all the same."""
+    from site_builder.build import datafiles
+    build(example_site, NO_SEARCH)
+    for words in ("qqone", "qqtwo"):
+        replace(example_site, HORMUZ, "extremely dangerous'", f"extremely dangerous' {words}")
+        build(example_site, NO_SEARCH)
+    spare = _spare_database(example_site)
+    backup = tmp_path / "backup.sqlite"
+    if damage == "linked":
+        os.link(spare, backup)
+        kept = backup.read_bytes()
+    elif damage == "changed":
+        with contextlib.closing(sqlite3.connect(spare)) as db:
+            db.execute("DELETE FROM sources")
+            db.commit()
+    else:
+        def fails(db: sqlite3.Connection) -> None:
+            raise OSError("the disk is full")
+        replace(example_site, HORMUZ, "extremely dangerous'", "extremely dangerous' qqthree")
+        with monkeypatch.context() as patch:
+            patch.setattr(datafiles, "_forget_removed", fails)
+            with pytest.raises(Exception, match="the disk is full"):
+                build(example_site, NO_SEARCH)
+    replace(example_site, HORMUZ, "extremely dangerous'", "extremely dangerous' qqfour")
+    build(example_site, NO_SEARCH)
+    clean = tmp_path / "clean"
+    build(example_site, BuildOptions(search=False, jobs=1, clean=True, remember=False, output=clean))
+    assert data_files(example_site / "output") == data_files(clean)
+    if damage == "linked":
+        assert backup.read_bytes() == kept
 
 
 def test_a_record_of_the_open_data_s_rows_from_another_build_than_the_pages_record_is_not_used(
