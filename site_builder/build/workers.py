@@ -65,6 +65,7 @@ class _Done:
 def _run(job: Job, bounds: tuple[int, int], ids: dict[str, int]) -> _Done:
     done = _Done()
     recorder = job.contexts.recorder
+    made: set[Path] = set()          # the staging folders this chunk made or found
     for route in job.todo[bounds[0]:bounds[1]]:
         started = time.perf_counter()
         kind = job.pages[route.kind]
@@ -78,7 +79,7 @@ def _run(job: Job, bounds: tuple[int, int], ids: dict[str, int]) -> _Done:
                 done.written.append(write_itself(route, job))
             else:
                 for rel, data in job.pages.files(route, context, job.renderer).items():
-                    write_file(job.staging, rel, data)
+                    write_file(job.staging, rel, data, made)
                     done.written.append(rel)
         done.seconds["data files" if kind.write is not None else "render"] += time.perf_counter() - started
     return done

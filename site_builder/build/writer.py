@@ -29,11 +29,15 @@ def plain_target(root: Path, relative: str) -> Path:
     return root.joinpath(*parts)
 
 
-def write_file(root: Path, relative: str, data: bytes) -> None:
-    """Write a new file into a staging folder (made by this build, so no link inside can lead out)."""
+def write_file(root: Path, relative: str, data: bytes, made: set[Path] | None = None) -> None:
+    """Write a new file into a staging folder (made by this build, so no link inside can lead out);
+    `made` holds the folders of it known to exist, so that each is made (or looked at) once."""
     target = plain_target(root, relative)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if made is None or target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if made is not None:
+                made.add(target.parent)
         with open(target, "xb") as handle:   # a second write to one path is a bug: refuse it
             handle.write(data)
     except FileExistsError:
