@@ -161,7 +161,9 @@ def _database(data: Data, target: Path, published: Path, spare: Path | None,
     published one where its record allows, else written whole."""
     kept = _spare(spare, published, records) if records is not None and spare is not None else None
     updated = _update_spare(data, target, kept) if kept is not None else None
-    return updated if updated is not None else _write_database(data, target, _previous(published, records.path(DATABASE)) if records else None)
+    if updated is not None:
+        return updated
+    return _write_database(data, target, _previous(published, records.path(DATABASE)) if records else None)
 
 
 def _spare(spare: Path, published: Path, records: Records) -> Previous | None:
