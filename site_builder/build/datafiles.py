@@ -159,25 +159,24 @@ def _database(data: Data, target: Path, published: Path, spare: Path | None,
               records: Records | None) -> DatabaseRecord:
     """The database from the spare's file where its record allows, else from a copy of the
     published one where its record allows, else written whole."""
-    kept = _spare(spare, published, records) if records is not None and spare is not None else None
+    kept = _spare(spare, records) if records is not None and spare is not None else None
     updated = _update_spare(data, target, kept) if kept is not None else None
     if updated is not None:
         return updated
     return _write_database(data, target, _previous(published, records.path(DATABASE)) if records else None)
 
 
-def _spare(spare: Path, published: Path, records: Records) -> Previous | None:
-    """The spare's file and its record, when the record describes it and no other name links it
-    (the published file is another); its record is removed, as the file is about to change."""
+def _spare(spare: Path, records: Records) -> Previous | None:
+    """The spare's file and its record, when the record describes it and no other name (the
+    published site's included) links it; its record is removed, as the file is about to change."""
     kept = _previous(spare, records.spare_path(DATABASE))
     if kept is None:
         return None
     records.spare_path(DATABASE).unlink(missing_ok=True)
     try:
-        info, other = os.stat(spare), os.stat(published)
+        return kept if os.stat(spare).st_nlink == 1 else None
     except OSError:
         return None
-    return kept if info.st_nlink == 1 and (info.st_dev, info.st_ino) != (other.st_dev, other.st_ino) else None
 
 
 def _identity(path: Path) -> list[int]:
