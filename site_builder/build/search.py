@@ -171,11 +171,22 @@ def stage_bundles(staging: Path, output: Path, months: dict[str, str], written: 
     new = files_under(staging, BUNDLE_DIR)
     if fresh:
         return StagedBundles(new, [], report)
-    old = files_under(output, BUNDLE_DIR)
     kept = {p.name for p in periods} - {p.name for p in stale}
     keep = set(new) | {f"{BUNDLE_DIR}/{PERIODS_FILE}"} | {f"{BUNDLE_DIR}/{name}" for name in UI_FILES if periods}
-    removed = [rel for rel in old if rel not in keep and rel.split("/")[1] not in kept]
+    removed = [rel for rel in _published_besides(output, kept) if rel not in keep]
     return StagedBundles(new, removed, report)
+
+
+def _published_besides(output: Path, kept: set[str]) -> list[str]:
+    """The published bundle's files outside the folders of the periods `kept` (those only are
+    looked at: an edit's build lists the folders of the periods it indexed again, not all)."""
+    shown = output / BUNDLE_DIR
+    if not shown.is_dir():
+        return []
+    names = [entry.name for entry in os.scandir(shown) if entry.name not in kept]
+    return sorted(rel for name in names
+                  for rel in (files_under(output, f"{BUNDLE_DIR}/{name}") if (shown / name).is_dir()
+                              else [f"{BUNDLE_DIR}/{name}"] if (shown / name).is_file() else []))
 
 
 def mark_stale(staging: Path, output: Path, months: dict[str, str], written: set[str]) -> StagedBundles:

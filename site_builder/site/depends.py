@@ -348,9 +348,21 @@ class Depends:
         if changed is None:
             return {}
         stale = np.array(sorted({read_id(read) for read in changed}), dtype=np.uint32)
-        hits = np.concatenate(([0], np.cumsum(np.isin(self.ids, stale))))
-        clean = hits[self.bounds[1:]] == hits[self.bounds[:-1]]
+        clean = np.ones(len(self.outputs), dtype=bool)
+        clean[np.searchsorted(self.bounds, _positions(self.ids, stale), side="right") - 1] = False
         return {self.outputs[n]: n for n in np.flatnonzero(clean).tolist()}
+
+
+_LOW_BITS = np.uint32((1 << 20) - 1)
+
+
+def _positions(ids: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """Where `ids` holds any of `wanted`: first by their low bits, looked up in a table (one pass
+    over the ids whatever the number wanted; `np.isin` makes one per id wanted), then exactly."""
+    table = np.zeros(int(_LOW_BITS) + 1, dtype=bool)
+    table[wanted & _LOW_BITS] = True
+    maybe = np.flatnonzero(table[ids & _LOW_BITS])
+    return maybe[np.isin(ids[maybe], wanted)]
 
 
 def merge(old: Depends, inputs: str, world: str, kept: dict[str, int], built: dict[str, np.ndarray],
