@@ -10,6 +10,7 @@ from ..core.walk import Walk, walk_inputs
 from ..site.kinds import installed_modules
 from .fingerprint import input_fingerprint
 from .manifest import Manifest, folder_identity, load_manifest, manifest_path
+from .spare import output_unchanged
 
 
 @dataclass(frozen=True)
@@ -26,8 +27,11 @@ class LastBuild:
     content: Walk | None = None
 
     def up_to_date(self, output: Path) -> bool:
-        """The inputs are those of the last build and every file it wrote is still there."""
-        return self.manifest.inputs == self.inputs and _all_exist(output, self.manifest.outputs)
+        """The inputs are those of the last build and every file it wrote is still there: no folder
+        of the output changed since the last commit (a look at each folder, a third as many as the
+        files), or else each file looked for."""
+        return self.manifest.inputs == self.inputs and (output_unchanged(output)
+                                                        or _all_exist(output, self.manifest.outputs))
 
     def forgotten(self) -> LastBuild:
         """Nothing of the last build trusted: every page built again."""

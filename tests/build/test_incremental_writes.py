@@ -150,6 +150,30 @@ def test_a_damaged_spare_or_output_gives_the_right_site(example_site: Path, tmp_
         assert snapshot(example_site / "output") == expected, round_
 
 
+def test_nothing_changed_is_told_from_the_output_s_folders_not_file_by_file(
+        example_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from site_builder.build import last
+    build(example_site, NO_SEARCH)
+    edit(example_site, "An edit.")
+    build(example_site, NO_SEARCH)                 # committed through the spare: its record is kept
+    monkeypatch.setattr(last, "_all_exist", lambda *args: pytest.fail("each file looked for"))
+    assert build(example_site, NO_SEARCH).written == 0
+
+
+@pytest.mark.parametrize("damage", ["a file deleted from output/", "a page deleted deep in output/", "the record lost"])
+def test_a_build_with_nothing_changed_puts_back_what_output_lost(example_site: Path, tmp_path: Path,
+                                                                 damage: str) -> None:
+    build(example_site, NO_SEARCH)
+    edit(example_site, "An edit.")
+    build(example_site, NO_SEARCH)
+    page = next((example_site / "output" / "entities").glob("*/index.html"))
+    DAMAGES[damage](example_site)
+    if damage == "the record lost":
+        page.unlink()
+    build(example_site, NO_SEARCH)
+    assert snapshot(example_site / "output") == clean_build(example_site, tmp_path / "clean")
+
+
 def test_a_file_added_to_the_output_stays_there(example_site: Path) -> None:
     build(example_site, NO_SEARCH)
     edit(example_site, "An edit.")
