@@ -21,9 +21,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
 
 from .similarity import idf
+from .sparse import sp
 
 EVENT_DAYS = 4.0       # reports of one happening further apart are different events
 FADE_DAYS = 2.0        # at this many days apart, likeness counts half

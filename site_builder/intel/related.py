@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
-import scipy.sparse as sp
 
 from ..core.config import RelatedWeights
 from ..core.model import Article, RelatedLink, Relation
 from .similarity import EventFeatures, blockwise_scores, closeness, event_features, idf, windowed_factors
+from .sparse import sp
 from .textsig import ArchiveFeatures
 
 SHOWN_ENTITIES = 3

@@ -5,8 +5,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
 
+from .sparse import sp
 from .textsig import ArchiveFeatures
 
 TOP_TERMS = 40            # topic terms kept per event

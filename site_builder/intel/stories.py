@@ -19,12 +19,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-import scipy.sparse as sp
-
 from ..core.config import StoryWeights
 from ..core.model import Article, Event, Story, StoryInfo, Tie, Version
 from .events import FAINT, Report, group_reports, likeness, places, report_terms
 from .similarity import EventFeatures, event_features, pair_evidence
+from .sparse import sp
 from .storymodel import same_story
 from .textsig import SECONDS_PER_DAY, ArchiveFeatures
 from .tokens import STOPWORDS, words

@@ -12,10 +12,10 @@ time fades, `threshold` is the likelihood an event needs to join a story.
 from __future__ import annotations
 
 import numpy as np
-import scipy.sparse as sp
 
 from ..core.config import StoryWeights
 from .similarity import PairEvidence, closeness
+from .sparse import sp
 
 FEATURES = ("text", "entities", "titles", "text x evidence", "entities x evidence", "titles x evidence",
             "closeness", "same day", "same day x evidence", "evidence", "short", "entities x short",

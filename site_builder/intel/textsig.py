@@ -14,11 +14,11 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
 
 from ..core.model import Article
 from ..core.pool import can_fork, forked_map
 from ..core.schema import field_names, schema
+from .sparse import sp
 from .tokens import MIX, tokens
 
 SHINGLE = 3                       # words per shingle: short enough for a copy edited in every sentence
