@@ -7,8 +7,8 @@ from pathlib import Path
 
 from ..core.config import Config
 from ..core.walk import Walk, walk_inputs
-from ..site.kinds import installed_modules
 from .fingerprint import input_fingerprint
+from .installed import page_kind_modules
 from .manifest import Manifest, folder_identity, load_manifest, manifest_path
 from .spare import output_unchanged
 
@@ -49,7 +49,7 @@ def last_build(site: Path, config: Config, output: Path, drafts: bool, trusted: 
     folder = site / config.paths.content
     content = walk_inputs(folder, site) if folder.is_dir() else None     # as the loader walks it
     inputs = input_fingerprint(site, [folder, site / config.paths.templates, site / config.paths.static],
-                               repr((drafts, output, config, installed_modules())),
+                               repr((drafts, output, config, page_kind_modules(site / config.paths.cache))),
                                {folder: content} if content else None)
     return LastBuild(manifest_file, manifest, inputs, fresh, content)
 

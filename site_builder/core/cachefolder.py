@@ -21,7 +21,7 @@ ANALYSIS_NAME = re.compile(rf"(?:(?:stories|related)-)?{_HEX32}\.(?:npz|json)") 
 # Every file a build, `check` or `explore` writes in the cache, and the names of earlier versions'
 # files (pickles), each possibly as `name.tmp<pid>` (core.store.atomic_file) while written.
 _OWN = re.compile(rf"""(?x)
-    (?: {re.escape(MARKER)} | \.write-probe | build\.lock
+    (?: {re.escape(MARKER)} | \.write-probe | build\.lock | page-kinds\.json
       | parsed-[\w+\-]+(?:\.json|\.pickle)?
       | (?:manifest|depends)-{_HEX16}(?:\.json|\.pickle)?
       | depends-{_HEX16}/{_HEX32}\.(?:json|npz)

@@ -13,7 +13,7 @@ from typing import Any, TypedDict
 import numpy as np
 import pytest
 
-from site_builder.build import datafiles, depends_file, manifest, spare
+from site_builder.build import datafiles, depends_file, installed, manifest, spare
 from site_builder.content import load
 from site_builder.core.errors import Problem
 from site_builder.core.model import Article
@@ -33,6 +33,7 @@ STORES: dict[str, tuple[Any, str]] = {      # what a store is called -> (its mod
     "contexts' reads": (depends_file, "DEPENDS"),
     "data files' records": (datafiles, "DATA_RECORD"),
     "open data's rows": (depends_file, "ROWS"),
+    "installed page kinds": (installed, "KINDS"),
 }
 
 
