@@ -32,10 +32,11 @@ class KindsRecord(TypedDict):
 KINDS = schema(KindsRecord)
 
 
-def page_kind_modules(cache: Path) -> list[str]:
-    """`installed_modules()`, kept in the cache folder `cache` while the import path is the same."""
+def page_kind_modules(cache: Path, trusted: bool = True) -> list[str]:
+    """`installed_modules()`, kept in the cache folder `cache` while the import path is the same;
+    looked up again, whatever was kept, when not `trusted` (`build --clean`)."""
     path = [[folder, _mtime(folder)] for folder in sys.path]
-    kept = read_cache(cache / KINDS_FILE, KINDS.version)
+    kept = read_cache(cache / KINDS_FILE, KINDS.version) if trusted else None
     if isinstance(kept, dict) and kept.get("path") == path and isinstance(kept.get("modules"), list) \
             and all(isinstance(name, str) for name in kept["modules"]):
         return list(kept["modules"])

@@ -49,7 +49,7 @@ def last_build(site: Path, config: Config, output: Path, drafts: bool, trusted: 
     folder = site / config.paths.content
     content = walk_inputs(folder, site) if folder.is_dir() else None     # as the loader walks it
     inputs = input_fingerprint(site, [folder, site / config.paths.templates, site / config.paths.static],
-                               repr((drafts, output, config, page_kind_modules(site / config.paths.cache))),
+                               repr((drafts, output, config, page_kind_modules(site / config.paths.cache, trusted))),
                                {folder: content} if content else None)
     return LastBuild(manifest_file, manifest, inputs, fresh, content)
 

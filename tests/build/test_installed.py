@@ -51,6 +51,8 @@ def test_while_the_import_path_is_the_same_the_list_kept_is_used(tmp_path: Path,
     cache = tmp_path / "cache"
     assert page_kind_modules(cache) == page_kind_modules(cache) == ["more_pages_module"]
     assert looked_up == ["more_pages"]
+    assert page_kind_modules(cache, trusted=False) == ["more_pages_module"]    # build --clean looks again
+    assert looked_up == ["more_pages", "more_pages"]
 
 
 def test_a_folder_changed_a_moment_ago_is_not_trusted_to_show_the_next_change(
