@@ -15,7 +15,7 @@ T = TypeVar("T")
 
 def letter_of(name: str) -> str:
     """'A'–'Z' for a name starting with that letter (accents dropped: 'Élysée' is 'E'), else '#'."""
-    first = unicodedata.normalize("NFKD", name.strip()[:1])[:1].upper()
+    first = unicodedata.normalize("NFKD", name.strip()[:1])[:1].upper()[:1]     # "ß" is "SS": its "S"
     return first if "A" <= first <= "Z" else OTHER
 
 

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from site_builder.build.pipeline import BuildOptions, build
-from site_builder.site.letters import letter_of
+from site_builder.site import letters
+from site_builder.site.letters import alphabetical, letter_of
 
 PER_PAGE = 7
 STORIES, OUTLETS, NAMES = 45, 30, 80
@@ -206,3 +207,10 @@ def test_the_home_page_asks_for_nothing_that_is_not_there(small_site: Path, brow
     assert failed == []
     assert tab.evaluate("document.querySelector('link[rel=icon]').href") == base + "/assets/favicon.svg"
     tab.close()
+
+
+@pytest.mark.parametrize("name, letter", [("ßmall press", "S"), ("ß", "S"), ("Ǆemal", "D"), ("ﬁnance daily", "F"),
+                                          ("ŉews", "#"), ("Élysée", "E"), ("3M", "#")])
+def test_a_name_whose_first_letter_is_two_in_capitals_is_listed_under_the_first(name: str, letter: str) -> None:
+    assert letter_of(name) == letter and letter in letters.LETTERS
+    assert alphabetical([name, "Zeta"], str)[-1] == "Zeta"
