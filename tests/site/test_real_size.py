@@ -4,6 +4,7 @@ screen, a story's timeline starts within a screen and a half however large the s
 HTML file is over 250 KB. Screenshots of the largest story page go to test-artifacts/."""
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -35,6 +36,16 @@ def largest_story(output: Path) -> str:
     """The address of the first page of the story with most articles (its page is among the largest)."""
     pages = sorted(output.glob("stories/*/index.html"), key=lambda p: (-len(list(p.parent.glob("page/*"))), p))
     return pages[0].parent.relative_to(output).as_posix() + "/"
+
+
+def story_with_labels_of_many_lengths(output: Path) -> str:
+    """The address of a story whose "Who covered it" labels differ most in length ("1 article" beside
+    "12 articles, first on 3 events")."""
+    def lengths(page: Path) -> int:
+        return len({len(label) for label in re.findall(r'<span class="count">([^<]*)</span>',
+                                                        page.read_text(encoding="utf-8"))})
+    page = max(sorted(output.glob("stories/*/index.html")), key=lengths)
+    return page.parent.relative_to(output).as_posix() + "/"
 
 
 def one_of_each_kind(output: Path) -> list[str]:
@@ -98,3 +109,19 @@ def test_the_largest_story_shows_its_timeline_within_a_screen_and_a_half(browser
     page.screenshot(path=str(ARTIFACTS / f"largest-story-matrix-{width}.png"), full_page=False)
     page.close()
     assert top <= 1.5 * height, f"the timeline starts at {top:.0f} px, below a screen and a half ({1.5 * height:.0f})"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("screen", sorted(WIDTHS))
+def test_every_outlet_s_bar_in_who_covered_it_has_one_length(browser: object, output: Path, served: str,
+                                                            screen: str) -> None:
+    """The bars compare the outlets' counts: each the same length and start, whatever its label says."""
+    width, height = WIDTHS[screen]
+    page = browser.new_page(viewport={"width": width, "height": height})  # type: ignore[attr-defined]
+    page.goto(served + story_with_labels_of_many_lengths(output))
+    boxes = page.evaluate("[...document.querySelectorAll('.outlets meter')].map(m => {"
+                          " const r = m.getBoundingClientRect(); return [Math.round(r.left), Math.round(r.width)]; })")
+    counts = page.evaluate("[...document.querySelectorAll('.outlets .count')].map(c => c.textContent)")
+    page.close()
+    assert len(boxes) >= 5 and len({len(text) for text in counts}) > 1      # labels of different lengths
+    assert len({tuple(box) for box in boxes}) == 1, boxes
