@@ -13,17 +13,27 @@ LETTERS = (OTHER, *(chr(c) for c in range(ord("A"), ord("Z") + 1)))
 T = TypeVar("T")
 
 
+def filed(name: str) -> str:
+    """The name as it is filed: without a leading English article, as libraries and record shops
+    file them ("The Guardian" under G, "The Hague" under H). Articles of other languages stay:
+    they start place names filed under them ("Los Angeles", "La Paz", "El Paso")."""
+    text = name.strip()
+    head, space, rest = text.partition(" ")
+    return rest.lstrip() if space and head.casefold() == "the" and rest.strip() else text
+
+
 def letter_of(name: str) -> str:
-    """'A'–'Z' for a name starting with that letter (accents dropped: 'Élysée' is 'E'), else '#'."""
-    first = unicodedata.normalize("NFKD", name.strip()[:1])[:1].upper()[:1]     # "ß" is "SS": its "S"
+    """'A'–'Z' for a name filed under that letter (accents dropped: 'Élysée' is 'E'), else '#'."""
+    first = unicodedata.normalize("NFKD", filed(name)[:1])[:1].upper()[:1]     # "ß" is "SS": its "S"
     return first if "A" <= first <= "Z" else OTHER
 
 
 def alphabetical(items: Sequence[T], name: Callable[[T], str]) -> list[T]:
-    """`items` in the order of the letter bar ('#' first), then by name, case and accents aside."""
+    """`items` in the order of the letter bar ('#' first), then by the name as filed, case and
+    accents aside."""
     def key(item: T) -> tuple[int, str, str]:
         text = name(item)
-        plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
+        plain = unicodedata.normalize("NFKD", filed(text)).encode("ascii", "ignore").decode().casefold()
         return LETTERS.index(letter_of(text)), plain, text
     return sorted(items, key=key)
 

@@ -21,8 +21,8 @@ LETTERS = "ABCDEFGHIKLMNOPRSTWZ"        # the names start with these (and a few 
 
 
 def _names() -> list[str]:
-    names = [f"{LETTERS[n % len(LETTERS)]}{'aeiou'[n % 5]}name Number{n}" for n in range(NAMES - 3)]
-    return names + ["3M Group", "Éire Board", "ångström Lab"]
+    names = [f"{LETTERS[n % len(LETTERS)]}{'aeiou'[n % 5]}name Number{n}" for n in range(NAMES - 4)]
+    return names + ["3M Group", "Éire Board", "ångström Lab", "The Hague"]
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +36,7 @@ def big_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (site / "site.toml").write_text(f'title = "Lists"\nper_page = {PER_PAGE}\n', encoding="utf-8")
     stories = "\n".join(f"- id: story-{n:02d}\n  title: Story number {n}" for n in range(STORIES))
     (site / "content" / "stories.yaml").write_text(stories + "\n", encoding="utf-8")
-    outlets = [f"{LETTERS[n % len(LETTERS)]}{n} Times" for n in range(OUTLETS - 1)] + ["Busy Daily"]
+    outlets = [f"{LETTERS[n % len(LETTERS)]}{n} Times" for n in range(OUTLETS - 2)] + ["The Zephyr Post", "Busy Daily"]
     names = _names()
     words = "harbour ferry wheat court ballot drone tanker summit quake vaccine tariff convoy budget".split()
     for n in range(120):
@@ -89,6 +89,19 @@ def test_each_name_index_lists_every_name_on_exactly_one_page(big_site: Path, in
     assert all(len(listed_names(main)) == PER_PAGE for _, main in pages[:-1])
     letters = [letter_of(name) for name in names]
     assert letters == sorted(letters, key=lambda letter: (letter != "#", letter))     # '#' first, then A–Z
+
+
+@pytest.mark.parametrize("index, name, letter", [("/entities/", "The Hague", "H"), ("/sources/", "The Zephyr Post", "Z")])
+def test_a_name_starting_with_the_is_filed_under_the_word_after_it(big_site: Path, index: str, name: str,
+                                                                     letter: str) -> None:
+    """As libraries file them: the outlet 'The Zephyr Post' under Z, among the names of Z."""
+    for _, main in walk_pages(big_site, index):
+        if f">{name}</a>" in main:
+            groups = dict(re.findall(r'<h2 id="[^"]+" class="letter">([^<]+)</h2>(.*?)(?=<h2 |\Z)', main, re.S))
+            under = listed_names(groups[letter])
+            assert name in under and under == alphabetical(under, str)
+            return
+    raise AssertionError(f"{name} is not listed")
 
 
 def test_the_stories_index_lists_every_story_on_exactly_one_page(big_site: Path) -> None:
@@ -207,6 +220,15 @@ def test_the_home_page_asks_for_nothing_that_is_not_there(small_site: Path, brow
     assert failed == []
     assert tab.evaluate("document.querySelector('link[rel=icon]').href") == base + "/assets/favicon.svg"
     tab.close()
+
+
+@pytest.mark.parametrize("name, letter", [("The Guardian", "G"), ("the  hill", "H"), ("THE ONION", "O"),
+                                          ("The 9/11 Review", "#"), ("The", "T"), ("The ", "T"), ("Theology Today", "T"),
+                                          ("Los Angeles", "L"), ("La Paz", "L"), ("Der Spiegel", "D")])
+def test_only_a_leading_english_article_is_passed_over(name: str, letter: str) -> None:
+    assert letter_of(name) == letter
+    assert alphabetical(["The Guardian", "Gazette", "The Hill", "Reuters", "Theology Today"], str) == \
+        ["Gazette", "The Guardian", "The Hill", "Reuters", "Theology Today"]
 
 
 @pytest.mark.parametrize("name, letter", [("ßmall press", "S"), ("ß", "S"), ("Ǆemal", "D"), ("ﬁnance daily", "F"),
