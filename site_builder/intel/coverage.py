@@ -88,7 +88,7 @@ class Profile:
     copies: int
     wire: int                                # copies of an agency's story
     changed: int                             # later copies that changed their report's first headline
-    later: int                               # later copies (not the first report of their event)
+    later: int                               # later copies of a report (not its first copy)
 
 
 def source_profile(source: str, slugs: Sequence[str], story_of: Mapping[str, str], event_of: Mapping[str, str],
@@ -110,7 +110,7 @@ def source_profile(source: str, slugs: Sequence[str], story_of: Mapping[str, str
             if copy.position == 0:
                 first.append(event.id)
     lagging = [c for c in shared_copies if c.position > 0]
-    later = [c for c in mine if c.position > 0]
+    later = [c for c in mine if c.copy > 0]     # its own report of an event is not a copy
     return Profile(tuple(sorted(stories.items(), key=lambda kv: (-kv[1], kv[0]))), tuple(dict.fromkeys(first)),
                    len({event_of[c.slug] for c in shared_copies}), _median_lag(lagging), len(mine), sum(c.wire is not None for c in mine),
                    sum(c.headline_changed for c in mine), len(later))

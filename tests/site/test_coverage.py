@@ -100,6 +100,17 @@ def test_lags_are_measured_from_the_first_report_and_headline_changes_and_wire_c
     assert (profile.copies, profile.wire, profile.later, profile.changed) == (2, 1, 1, 0)
 
 
+def test_an_outlet_s_own_report_of_an_event_is_not_a_later_copy() -> None:
+    """'Changed headlines' counts copies of another outlet's report: a later report in the outlet's own
+    words, with its own headline, is neither a copy nor a changed headline."""
+    articles = {a.slug: a for a in [_article("a", "Agency", "2025-01-01T10:00:00+00:00"),
+                                    _article("b", "Paper", "2025-01-01T14:00:00+00:00", title="Its own headline")]}
+    source_of = {name.casefold(): name.lower() for name in ("Agency", "Paper")}
+    event = Event("e", articles["a"].date, (Version("a"), Version("b")))
+    profile = source_profile("paper", ["b"], {"b": "s"}, {"b": "e"}, {"e": event}, articles, source_of)
+    assert (profile.later, profile.changed, profile.median_lag) == (0, 0, (4 * 3600, False))
+
+
 @pytest.mark.parametrize(("seconds", "by_day", "text"), [
     (0, True, "same day"), (86400, True, "+1 day"), (3 * 86400, True, "+3 days"), (45 * 60, False, "+45 min"),
     (3 * 3600 + 5 * 60, False, "+3 h 05 min"), (2 * 86400 + 4 * 3600, False, "+2 d 4 h")])
