@@ -44,7 +44,7 @@ from .articles import (
 
 PARALLEL_FROM = 400   # files; below this a process pool costs more than it saves
 # what a shard keeps: stamps, parsed files and registry entries (the format: how they are parsed)
-PARSED = schema(Parsed, RegistryItems, format=5)
+PARSED = schema(Parsed, RegistryItems, format=5, made=True)
 SHARDS = 16
 
 

@@ -2,9 +2,11 @@
 
 A store's version is a hash of the definitions of the records it keeps: every field's name and
 type, through the records nested in them, and a format number set by hand only for a change of
-meaning the fields do not show (an algorithm that fills the same fields differently). A field
-added, removed, renamed or retyped gives every store holding its record a new version, so what
-an earlier build kept is built again, never read.
+meaning the fields do not show. A field added, removed, renamed or retyped gives every store
+holding its record a new version, so what an earlier build kept is built again, never read. A
+store of results the package computes (parsed files, the story intelligence's) is `made`: its
+version also changes with the code that computes them (`code.code_digest`), so an algorithm that
+fills the same fields differently never has its old results read.
 """
 from __future__ import annotations
 
@@ -17,6 +19,8 @@ from dataclasses import dataclass
 from functools import cache, cached_property
 from typing import Any
 
+from . import code
+
 
 @dataclass(frozen=True)
 class Schema:
@@ -24,19 +28,30 @@ class Schema:
 
     records: tuple[Any, ...]          # record types, or aliases of generic types over them
     format: int = 1
+    made: bool = False                # results of the package's code: the version changes with it
 
-    @cached_property
+    @property
     def version(self) -> str:
-        return self.version_with({})
+        return self._version(self._described)
 
     def version_with(self, swapped: Mapping[type, type]) -> str:
         """The version this store would have were each record in `swapped` defined as its value."""
-        text = f"{self.format}\0" + "\0".join(describe(record, swapped) for record in self.records)
+        return self._version(self._describe(swapped))
+
+    @cached_property
+    def _described(self) -> str:
+        return self._describe({})
+
+    def _describe(self, swapped: Mapping[type, type]) -> str:
+        return f"{self.format}\0" + "\0".join(describe(record, swapped) for record in self.records)
+
+    def _version(self, described: str) -> str:
+        text = described + "\0" + code.code_digest() if self.made else described
         return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
 
 
-def schema(*records: Any, format: int = 1) -> Schema:
-    return Schema(records, format)
+def schema(*records: Any, format: int = 1, made: bool = False) -> Schema:
+    return Schema(records, format, made)
 
 
 def describe(kind: Any, swapped: Mapping[type, type] | None = None) -> str:

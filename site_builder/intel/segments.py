@@ -49,7 +49,7 @@ from .textsig import (
 
 SEGMENT_DAYS = 56.0
 # a part's results, kept by a hash of its inputs (the format: how they are computed)
-RESULTS = schema(PartStories, RelatedLink, format=4)
+RESULTS = schema(PartStories, RelatedLink, format=4, made=True)
 
 # Fields of an article the story intelligence never reads; its texts (the fields of a `Doc`) are
 # hashed in the keys of their analysis. Every other field, one added later too, is in the hash of

@@ -85,7 +85,7 @@ class ChunkAnalysis:
 
 
 # a chunk's analysis, kept by a hash of its documents (the format: how the analysis is computed)
-ANALYSIS = schema(Doc, ChunkAnalysis, format=2)
+ANALYSIS = schema(Doc, ChunkAnalysis, format=2, made=True)
 
 
 def _fields(doc: Doc) -> list[str]:

@@ -1,0 +1,41 @@
+"""What makes the output besides the site's inputs: site_builder's own code and the libraries that
+shape its pages and stories. An upgrade of either (or a developer's edit) gives another digest, and
+a build then trusts no page, parsed file or story result that other code made: an incremental
+build after an upgrade gives what a clean build gives."""
+from __future__ import annotations
+
+import hashlib
+import importlib
+import os
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent.parent
+# the libraries whose output is part of the site's: templates, Markdown, the numbers of the story
+# intelligence, the JSON of its records
+LIBRARIES = ("jinja2", "mistune", "numpy", "scipy", "orjson")
+
+
+def package_digest(root: Path, libraries: Sequence[str] = ()) -> str:
+    """A hash of every module under `root` (its place and bytes; compiled copies aside) and of the
+    versions of `libraries`."""
+    digest = hashlib.blake2b(digest_size=12)
+    for folder, names, files in os.walk(root):
+        names[:] = sorted(name for name in names if name != "__pycache__")
+        for name in sorted(files):
+            if name.endswith(".py"):
+                path = os.path.join(folder, name)
+                with open(path, "rb") as handle:
+                    digest.update(f"{os.path.relpath(path, root)}\0".encode("utf-8", "surrogateescape"))
+                    digest.update(handle.read() + b"\0")
+    for library in libraries:
+        digest.update(f"{library} {getattr(importlib.import_module(library), '__version__', '')}\0".encode())
+    return digest.hexdigest()
+
+
+@cache
+def code_digest() -> str:
+    """The digest of the code this process runs: made once, as that code does not change under it
+    (a file edited later is not what the process runs)."""
+    return package_digest(PACKAGE, LIBRARIES)
