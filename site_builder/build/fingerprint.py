@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from pathlib import Path
 
 from ..core.walk import Walk, walk_inputs
@@ -31,13 +32,21 @@ def _walk(root: Path, site: Path, digest: hashlib.blake2b, walked: Walk | None) 
         digest.update(f"refused {refused.rel}\0{refused.kind}\n".encode("utf-8", "surrogateescape"))
 
 
-def input_fingerprint(site: Path, folders: list[Path], options: str, walked: dict[Path, Walk] | None = None) -> str:
+def input_fingerprint(site: Path, folders: list[Path], options: str, walked: dict[Path, Walk] | None = None,
+                      code: Sequence[Path] = ()) -> str:
     """Changes when any input file is added, removed or touched, the config or the options change,
-    or site_builder itself is updated. A folder in `walked` is stamped as it was walked there."""
+    or site_builder itself or the `code` of other packages' page kinds (folders or files) is
+    updated. A folder in `walked` is stamped as it was walked there."""
     digest = hashlib.blake2b(options.encode(), digest_size=16)
     for path in (site / "site.toml",):
         digest.update(path.read_bytes() if path.exists() else b"no config")
     for folder in folders:
         _walk(folder, site, digest, (walked or {}).get(folder))
-    _walk(PACKAGE, PACKAGE, digest, None)
+    for root in (PACKAGE, *code):
+        if root.is_file():
+            info = root.stat()
+            digest.update(f"module {root}\0{info.st_mtime_ns}\0{info.st_size}\0{info.st_ctime_ns}\0{info.st_ino}\n"
+                          .encode("utf-8", "surrogateescape"))
+        else:
+            _walk(root, root, digest, None)
     return digest.hexdigest()

@@ -5,6 +5,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..core.code import installed_code
 from ..core.config import Config
 from ..core.walk import Walk, walk_inputs
 from .fingerprint import input_fingerprint
@@ -48,9 +49,10 @@ def last_build(site: Path, config: Config, output: Path, drafts: bool, trusted: 
         fresh, manifest = True, Manifest()
     folder = site / config.paths.content
     content = walk_inputs(folder, site) if folder.is_dir() else None     # as the loader walks it
+    modules = page_kind_modules(site / config.paths.cache, trusted)
     inputs = input_fingerprint(site, [folder, site / config.paths.templates, site / config.paths.static],
-                               repr((drafts, output, config, page_kind_modules(site / config.paths.cache, trusted))),
-                               {folder: content} if content else None)
+                               repr((drafts, output, config, modules)), {folder: content} if content else None,
+                               installed_code(modules))
     return LastBuild(manifest_file, manifest, inputs, fresh, content)
 
 

@@ -7,7 +7,7 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -168,7 +168,7 @@ def _plan(site: Path, config: Config, options: BuildOptions, output: Path, archi
     last = cache.last
     renderer = Renderer(config, site / config.paths.templates, kinds.urls(config.base_path))
     index = site_index(archive)
-    digests = _digests(renderer, kinds.templates(), kinds.kinds)
+    digests = _digests(renderer, kinds)
     world = _world(config, options, digests)
     depends_file = depends_path(last.manifest_file)
     known = Depends() if last.fresh else load_depends(depends_file)
@@ -211,14 +211,14 @@ def _world(config: Config, options: BuildOptions, digests: dict[str, str]) -> st
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
-def _digests(renderer: Renderer, templates: dict[str, str], kinds: Iterable[str]) -> dict[str, str]:
-    """Per page kind, a hash of its templates (`templates`: kind -> template), of the site-wide
-    values every page shows and of the code that makes pages (another version makes every page again)."""
+def _digests(renderer: Renderer, kinds: Pages) -> dict[str, str]:
+    """Per page kind, a hash of its templates, of the site-wide values every page shows and of the
+    code that makes pages, other packages' page kinds too (another version makes every page again)."""
     shared = json.dumps([renderer.env.globals["site"], renderer.env.globals["urls"]], sort_keys=True) \
-        + renderer.html_policy + code.code_digest()
+        + renderer.html_policy + code.code_digest() + code.modules_digest(kinds.modules)
     try:
-        made = template_digests(renderer.env, templates)
-        return {kind: made.get(kind, "") + shared for kind in kinds}
+        made = template_digests(renderer.env, kinds.templates())
+        return {kind: made.get(kind, "") + shared for kind in kinds.kinds}
     except jinja2.TemplateSyntaxError as error:
         raise fail(error.filename or error.name or "template", error.lineno,
                    f"template error: {error.message}", "fix the template syntax") from None

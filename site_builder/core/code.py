@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import importlib.util
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import cache
 from pathlib import Path
 
@@ -18,9 +19,11 @@ LIBRARIES = ("jinja2", "mistune", "numpy", "scipy", "orjson")
 
 
 def package_digest(root: Path, libraries: Sequence[str] = ()) -> str:
-    """A hash of every module under `root` (its place and bytes; compiled copies aside) and of the
-    versions of `libraries`."""
+    """A hash of every module under `root` (its place and bytes; compiled copies aside), or of the
+    module `root` is, and of the versions of `libraries`."""
     digest = hashlib.blake2b(digest_size=12)
+    if root.is_file():
+        digest.update(root.read_bytes())
     for folder, names, files in os.walk(root):
         names[:] = sorted(name for name in names if name != "__pycache__")
         for name in sorted(files):
@@ -39,3 +42,27 @@ def code_digest() -> str:
     """The digest of the code this process runs: made once, as that code does not change under it
     (a file edited later is not what the process runs)."""
     return package_digest(PACKAGE, LIBRARIES)
+
+
+def module_root(name: str) -> Path | None:
+    """Where the code of the module `name` is: the folder of its top-level package, or its file
+    (found without importing it); None when it is not found."""
+    try:
+        spec = importlib.util.find_spec(name.partition(".")[0])
+    except (ImportError, ValueError):
+        return None
+    if spec is None:
+        return None
+    if spec.submodule_search_locations:
+        return Path(next(iter(spec.submodule_search_locations)))
+    return Path(spec.origin) if spec.origin and os.path.isfile(spec.origin) else None
+
+
+def installed_code(modules: Iterable[str]) -> list[Path]:
+    """The code of the modules of page kinds other packages add (`modules`), as module_root finds it."""
+    return sorted({root for name in modules if (root := module_root(name)) is not None and root != PACKAGE})
+
+
+def modules_digest(modules: Iterable[str]) -> str:
+    """A hash of the code of `modules` (installed_code)."""
+    return ";".join(package_digest(root) for root in installed_code(modules))

@@ -100,6 +100,10 @@ def test_the_digest_covers_every_module_and_nothing_compiled(tmp_path: Path) -> 
     (package / "sub" / "b.py").rename(package / "b.py")
     assert package_digest(package) != first
     assert package_digest(package, ["jinja2"]) != package_digest(package)
+    module = package / "a.py"
+    alone = package_digest(module)
+    module.write_text("A = 2\n", encoding="utf-8")
+    assert package_digest(module) != alone
 
 
 def test_the_digest_is_of_the_package_and_the_libraries_that_shape_the_output() -> None:

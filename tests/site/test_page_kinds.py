@@ -61,7 +61,7 @@ def install_page_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: s
     """A module of page kinds in a folder of its own on sys.path, named by an installed distribution's
     entry point, as a package that adds page kinds would be."""
     folder = tmp_path / "plugins"
-    (folder / f"{name}-1.0.dist-info").mkdir(parents=True)
+    (folder / f"{name}-1.0.dist-info").mkdir(parents=True, exist_ok=True)
     (folder / f"{name}-1.0.dist-info" / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n")
     (folder / f"{name}-1.0.dist-info" / "entry_points.txt").write_text(f"[site_builder.pages]\n{name} = {name}\n")
     (folder / f"{name}.py").write_text(source, encoding="utf-8")
@@ -106,6 +106,21 @@ def test_a_new_kind_is_rebuilt_when_what_it_reads_changes_and_only_then(
     assert "headline/index.html" in result.changed and built == ["headline/", "headline/"]
     page = (example_site / "output" / "headline" / "index.html").read_text(encoding="utf-8")
     assert "<h1>Tehran&#39;s supreme leader asks Putin" in page
+
+
+def test_a_new_version_of_a_kind_s_module_makes_its_pages_again(example_site: Path, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its context reads what it read before, but its code is another: the page is made again."""
+    install_page_module(tmp_path, monkeypatch, "headline_upgraded", HEADLINE)
+    (example_site / "templates").mkdir()
+    (example_site / "templates" / "headline.html").write_text(TEMPLATE, encoding="utf-8")
+    build(example_site, BuildOptions(search=False, jobs=1))
+    install_page_module(tmp_path, monkeypatch, "headline_upgraded",
+                        HEADLINE.replace('"title": ctx', '"title": "New: " + ctx'))
+    result = build(example_site, BuildOptions(search=False, jobs=1))
+    assert "headline/index.html" in result.changed
+    page = (example_site / "output" / "headline" / "index.html").read_text(encoding="utf-8")
+    assert "<h1>New: Iran&#39;s supreme leader" in page
 
 
 def build_fails(site: Path) -> list[str]:

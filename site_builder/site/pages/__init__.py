@@ -46,6 +46,7 @@ class Pages:
 
     def __init__(self, groups: list[tuple[str, PageGroup]]) -> None:
         ordered = sorted(groups, key=lambda named: (named[1].order, named[0]))
+        self.modules = sorted(module for module, _ in groups)
         self.groups = [group for _, group in ordered]
         self.kinds: dict[str, PageKind] = {}
         problems = []
