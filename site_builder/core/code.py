@@ -59,8 +59,10 @@ def module_root(name: str) -> Path | None:
 
 
 def installed_code(modules: Iterable[str]) -> list[Path]:
-    """The code of the modules of page kinds other packages add (`modules`), as module_root finds it."""
-    return sorted({root for name in modules if (root := module_root(name)) is not None and root != PACKAGE})
+    """The code of the modules of page kinds other packages add, as module_root finds it (the
+    package's own modules among `modules` are in code_digest)."""
+    return sorted({root for name in modules
+                   if name.partition(".")[0] != PACKAGE.name and (root := module_root(name)) is not None})
 
 
 def modules_digest(modules: Iterable[str]) -> str:
