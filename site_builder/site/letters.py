@@ -28,14 +28,16 @@ def letter_of(name: str) -> str:
     return first if "A" <= first <= "Z" else OTHER
 
 
-def alphabetical(items: Sequence[T], name: Callable[[T], str]) -> list[T]:
-    """`items` in the order of the letter bar ('#' first), then by the name as filed, case and
+def name_order(name: str) -> tuple[int, str, str]:
+    """Where a name goes in A–Z order: by its letter of the bar ('#' first), then as filed, case and
     accents aside."""
-    def key(item: T) -> tuple[int, str, str]:
-        text = name(item)
-        plain = unicodedata.normalize("NFKD", filed(text)).encode("ascii", "ignore").decode().casefold()
-        return LETTERS.index(letter_of(text)), plain, text
-    return sorted(items, key=key)
+    plain = unicodedata.normalize("NFKD", filed(name)).encode("ascii", "ignore").decode().casefold()
+    return LETTERS.index(letter_of(name)), plain, name
+
+
+def alphabetical(items: Sequence[T], name: Callable[[T], str]) -> list[T]:
+    """`items` in A–Z order of their names (`name_order`)."""
+    return sorted(items, key=lambda item: name_order(name(item)))
 
 
 def letter_bar(names: Sequence[str], per_page: int, base: str, url: Callable[[str], str]) -> list[dict[str, Any]]:

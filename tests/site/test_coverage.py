@@ -143,3 +143,14 @@ def test_the_matrix_follows_an_edit_in_an_incremental_build(tmp_path: Path) -> N
     assert "+2 h 45 min" in page and "changed-mark" in page
     source = (site / "output/sources/paper/index.html").read_text()
     assert "+2 h 45 min" in source
+
+
+def test_outlets_with_as_many_articles_are_listed_a_to_z_as_filed(tmp_path: Path) -> None:
+    """'Who covered it': busiest first, then as the A–Z lists file names (case aside, 'The' passed over)."""
+    site = tmp_path / "site"
+    for n, source in enumerate(["TRT World", "The Times", "BNO News", "reuters"]):
+        write_article(site, f"a{n}.md", f"---\ntitle: Quake toll rises {n}\ndate: 2025-03-0{n + 1}\n"
+                      f"source: {source}\nstory: quake\n---\nThe toll of the quake rose again, report {n}.\n")
+    build(site, BuildOptions(search=False, jobs=1))
+    page = lxml.html.parse(str(site / "output/stories/quake/index.html")).getroot()
+    assert page.xpath("//ol[@class='outlets']/li/a/text()") == ["BNO News", "reuters", "The Times", "TRT World"]

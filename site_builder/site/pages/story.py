@@ -15,6 +15,7 @@ from ..formats.chart import coverage_chart
 from ..formats.jsonld import item_list_jsonld
 from ..formats.timelinejs import TimelineEvent, timeline_json
 from ..kinds import Context, PageGroup, PageKind
+from ..letters import name_order
 from ..render import Renderer
 from ..routes import Route, RouteInput, paged, source_url, story_url
 from ..wording import lag_text
@@ -84,7 +85,7 @@ def _outlets(ctx: Contexts, story: Story) -> list[dict[str, Any]]:
             first[slug] += number == 0
     return [{"slug": slug, "name": ctx.archive.sources[slug].name, "url": ctx.url(source_url(slug)),
              "count": count, "first": first[slug]}
-            for slug, count in sorted(counts.items(), key=lambda kv: (-kv[1], ctx.archive.sources[kv[0]].name))]
+            for slug, count in sorted(counts.items(), key=lambda kv: (-kv[1], name_order(ctx.archive.sources[kv[0]].name)))]
 
 
 def _overview(outlets: list[dict[str, Any]]) -> dict[str, Any]:
