@@ -5,7 +5,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..core.code import installed_code
+from ..core.code import installed_code, libraries_stamp
 from ..core.config import Config
 from ..core.walk import Walk, walk_inputs
 from .fingerprint import input_fingerprint
@@ -51,7 +51,8 @@ def last_build(site: Path, config: Config, output: Path, drafts: bool, trusted: 
     content = walk_inputs(folder, site) if folder.is_dir() else None     # as the loader walks it
     modules = page_kind_modules(site / config.paths.cache, trusted)
     inputs = input_fingerprint(site, [folder, site / config.paths.templates, site / config.paths.static],
-                               repr((drafts, output, config, modules)), {folder: content} if content else None,
+                               repr((drafts, output, config, modules, libraries_stamp())),
+                               {folder: content} if content else None,
                                installed_code(modules))
     return LastBuild(manifest_file, manifest, inputs, fresh, content)
 

@@ -31,12 +31,13 @@ def manifest_path(cache: Path, output: Path) -> Path:
 @dataclass(frozen=True)
 class Manifest:
     """What the last good build wrote: output path -> signature, its input fingerprint, its warnings,
-    and which output folder it wrote (`folder_identity`)."""
+    which output folder it wrote (`folder_identity`) and the digest of the code that wrote it."""
 
     outputs: dict[str, str] = field(default_factory=dict)
     inputs: str = ""
     warnings: tuple[Problem, ...] = ()
     folder: str = ""
+    code: str = ""
 
 
 MANIFEST = schema(Manifest, format=3)
@@ -59,7 +60,7 @@ def load_manifest(path: Path) -> Manifest:
         if data.get("version") != MANIFEST.version:
             return Manifest()
         return Manifest({str(k): str(v) for k, v in data["outputs"].items()}, str(data["inputs"]),
-                        tuple(map(problem_from, data["warnings"])), str(data["folder"]))
+                        tuple(map(problem_from, data["warnings"])), str(data["folder"]), str(data["code"]))
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return Manifest()
 
@@ -75,7 +76,8 @@ def _read_json(data: bytes) -> Any:
 def save_manifest(path: Path, manifest: Manifest) -> None:
     """Write atomically: a build killed here leaves the old manifest whole."""
     data = {"version": MANIFEST.version, "inputs": manifest.inputs, "outputs": manifest.outputs,
-            "warnings": [problem_data(p) for p in manifest.warnings], "folder": manifest.folder}
+            "warnings": [problem_data(p) for p in manifest.warnings], "folder": manifest.folder,
+            "code": manifest.code}
     with atomic_file(path) as handle:
         handle.write(_json(data))
 

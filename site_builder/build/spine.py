@@ -50,6 +50,8 @@ def build_site(site: Path, config: Config, output: Path, options: BuildOptions, 
     """Build everything the last build (`last`) left stale; `started` is when the build began."""
     clock = StageClock()
     clock.seconds["load"] = time.perf_counter() - started     # the lock, the manifest, the input fingerprint
+    if last.manifest.code != code.code_digest():     # another version (or none) wrote the output: a clean build
+        last = last.forgotten()
     with clock.stage("load"):
         cache = _open_cache(site, config, options, last)
         refused = refused_inputs(site, (config.paths.templates, config.paths.static))
@@ -288,7 +290,8 @@ def _remember(config: Config, output: Path, plan: _Plan, pages: Produced, files:
     last = plan.last
     if plan.remember:
         try:
-            save_manifest(last.manifest_file, Manifest(files.current, last.inputs, warnings, folder_identity(output)))
+            save_manifest(last.manifest_file, Manifest(files.current, last.inputs, warnings, folder_identity(output),
+                                                       code.code_digest()))
             save_depends(depends_path(last.manifest_file), merge(plan.known, last.inputs, plan.world, plan.kept,
                                                                  pages.reads, plan.now,
                                                                  [r.output for r in plan.routes]))

@@ -68,3 +68,11 @@ def installed_code(modules: Iterable[str]) -> list[Path]:
 def modules_digest(modules: Iterable[str]) -> str:
     """A hash of the code of `modules` (installed_code)."""
     return ";".join(package_digest(root) for root in installed_code(modules))
+
+
+def libraries_stamp() -> list[tuple[str, int]]:
+    """Each folder the LIBRARIES are installed in, with its modification time in ns: installing,
+    upgrading or removing a package adds or removes its `.dist-info` there. Cheap enough for a
+    build with nothing to do (no library is imported)."""
+    folders = {root.parent for name in LIBRARIES if (root := module_root(name)) is not None}
+    return [(str(folder), os.stat(folder).st_mtime_ns) for folder in sorted(folders)]

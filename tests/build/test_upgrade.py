@@ -3,6 +3,7 @@ that other code made: every page is made again and every file parsed and story p
 so the site is what a clean build with the new code gives."""
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ import pytest
 
 from site_builder.build import fingerprint
 from site_builder.build.pipeline import BuildOptions, build
+from site_builder.build.spare import record_file
 from site_builder.content import load
 from site_builder.core import code
 from site_builder.core.code import package_digest
@@ -19,6 +21,7 @@ from site_builder.site.render import Renderer
 
 OPTIONS = BuildOptions(search=False, jobs=1)
 MARK = b"<!-- made by the new version -->"
+LONG_AGO = 1_600_000_000
 
 
 def _counted(monkeypatch: pytest.MonkeyPatch, owner: Any, name: str) -> list[object]:
@@ -62,8 +65,13 @@ def _pages(output: Path) -> dict[str, bytes]:
 def test_after_an_upgrade_every_page_file_and_story_part_is_made_again(
         example_site: Path, installed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     build(example_site, OPTIONS)
+    (example_site / "content" / "articles" / "extra.md").write_text(
+        "---\ntitle: Extra\ndate: 2025-06-01\nsource: Extra\n---\nA text.\n", encoding="utf-8")
+    build(example_site, OPTIONS)
+    assert record_file(example_site / "output").exists()      # an edit: the spare brought up to date
     parsed, parts = _new_version(monkeypatch, installed, "another version")
     build(example_site, OPTIONS)
+    assert not record_file(example_site / "output").exists()  # a clean build's: the new site swapped in whole
     upgraded = _pages(example_site / "output")
     assert [rel for rel, page in upgraded.items() if not page.endswith(MARK)] == []
     articles = len(list((example_site / "content" / "articles").rglob("*.md")))
@@ -71,6 +79,24 @@ def test_after_an_upgrade_every_page_file_and_story_part_is_made_again(
     counted = len(parts)
     build(example_site, BuildOptions(search=False, jobs=1, clean=True))
     assert _pages(example_site / "output") == upgraded and len(parts) == 2 * counted
+
+
+def test_after_an_upgrade_of_a_library_alone_every_page_is_made_again(
+        example_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """site_builder's files as they were, a library's new version installed into a folder of the import path."""
+    libraries = tmp_path / "site-packages"
+    (libraries / "markdown_maker").mkdir(parents=True)
+    (libraries / "markdown_maker" / "__init__.py").write_text("__version__ = '8.0'\n", encoding="utf-8")
+    os.utime(libraries, (LONG_AGO, LONG_AGO))
+    monkeypatch.setattr(code, "LIBRARIES", (*code.LIBRARIES, "markdown_maker"))
+    monkeypatch.syspath_prepend(str(libraries))
+    build(example_site, OPTIONS)
+    (libraries / "markdown_maker-9.0.dist-info").mkdir()      # its new version installed
+    render = Renderer.render
+    monkeypatch.setattr(Renderer, "render", lambda self, name, context: render(self, name, context) + MARK)
+    monkeypatch.setattr(code, "code_digest", lambda: "markdown_maker 9.0")
+    build(example_site, OPTIONS)
+    assert [rel for rel, page in _pages(example_site / "output").items() if not page.endswith(MARK)] == []
 
 
 def test_under_the_same_digest_what_the_last_build_made_is_kept(
