@@ -265,16 +265,16 @@ def parse_article(path: Path, rel: str, tz: ZoneInfo, text: str | None = None) -
         return Parsed(None, (Problem(rel, tab_line, "front matter is indented with a tab",
                                      "YAML allows spaces only; replace the tab with spaces"),))
     try:
-        post = frontmatter.loads(text, handler=_StrictHandler())
+        # parse, not loads: a Post takes the keys as arguments, and 'content:' or 'handler:' clash
+        meta, body = frontmatter.parse(text, handler=_StrictHandler())
     except yaml.YAMLError as error:
         line = error_line(error)
         return Parsed(None, (Problem(rel, line or 2, f"front matter YAML does not parse: {describe(error)}",
                                      "check indentation, colons and quotes on that line"),))
-    meta = post.metadata
     if not isinstance(meta, dict) or not meta:
         return Parsed(None, (Problem(rel, 2, "front matter is not a mapping of keys to values",
                                      "write one 'key: value' per line"),))
-    return _article_from(meta, post.content, rel, key_lines(front, 1), tz, text)
+    return _article_from(meta, body, rel, key_lines(front, 1), tz, text)
 
 
 def _article_from(meta: dict[str, Any], body: str, rel: str, lines: dict[str, int],

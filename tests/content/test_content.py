@@ -121,6 +121,17 @@ def test_unknown_key_is_a_warning_not_an_error(example_site: Path) -> None:
         "title, updated, url, wire)"]
 
 
+@pytest.mark.parametrize("key", ["content", "handler"])
+def test_a_key_the_front_matter_library_holds_for_itself_is_an_unknown_key_like_any(example_site: Path,
+                                                                                    key: str) -> None:
+    """'content:' once stopped the build with a TypeError from the front-matter library (found by the fuzz test)."""
+    write_article(example_site, "extra.md", GOOD.replace("source: Daily8", f"source: Daily8\n{key}: notes"))
+    result = build(example_site, BuildOptions(search=False, jobs=1))
+    assert [w.message for w in result.warnings if w.path != "site.toml"] == [f"unknown front-matter key '{key}'"]
+    page = (result.output / "articles/2025/06/23/extra/index.html").read_text(encoding="utf-8")
+    assert "Body." in page
+
+
 def test_a_key_one_slip_from_a_known_one_says_which_it_means(example_site: Path) -> None:
     write_article(example_site, "typo.md", GOOD.replace("source: Daily8", "source: Daily8\nentitys: [Iran]"))
     result = build(example_site, BuildOptions(search=False, jobs=1))
