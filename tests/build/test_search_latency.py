@@ -75,9 +75,14 @@ def test_the_search_page_merges_every_bundle_when_it_opens(example_site: Path, b
     wait_for_requests(tab, fetched, entry_files(YEARS))          # nothing typed, nothing focused
     assert not any("/index/" in url or "/fragment/" in url for url in fetched)     # no word looked up yet
     tab.fill("#search input", "glacierword")
+    # the typed search shown first (every year's), so that the filtered one is the last to come
+    tab.wait_for_function("document.querySelectorAll('.pagefind-ui__result-link').length > 1", timeout=15_000)
     open_filter(tab, "year")
     tab.locator('input.pagefind-ui__filter-checkbox[name="year"][value="2024"]').check()
-    tab.wait_for_function("document.querySelectorAll('.pagefind-ui__result-link').length === 1", timeout=15_000)
+    tab.wait_for_function("""() => {
+        const links = [...document.querySelectorAll('.pagefind-ui__result-link')];
+        return links.length === 1 && links[0].textContent.trim() === 'Glacier survey of 2024'; }""", timeout=15_000)
+    tab.wait_for_timeout(500)        # and no other search's results replace them
     assert tab.locator(".pagefind-ui__result-link").all_inner_texts() == ["Glacier survey of 2024"]
     assert tab.get_by_role("textbox", name="Search the archive").count() == 1      # named by the page's heading
 
