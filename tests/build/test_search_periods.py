@@ -244,27 +244,50 @@ def test_serve_starting_on_an_indexed_site_indexes_nothing_again(example_site: P
     assert stamps(output / "pagefind") == before
 
 
-@pytest.mark.browser
-def test_story_and_entity_pages_are_found_by_their_summary_and_aliases(example_site: Path, browser: Any,
-                                                                     static_server: Any) -> None:
-    """Story and entity pages are searched (in the bundle of names) by their title, summary or
-    description and aliases; the article pages naming them do not hold those words."""
-    content = example_site / "content"
+def _names_site(site: Path) -> Path:
+    """The example with a story and an entity whose summary, description and aliases no article holds."""
+    content = site / "content"
     with (content / "stories.yaml").open("a", encoding="utf-8") as stories:
         stories.write("- id: glacier-watch\n  title: Glacier watch\n  summary: Surveys of the zyxtrail ice.\n")
     with (content / "entities.yaml").open("a", encoding="utf-8") as entities:
         entities.write("- name: Quorvath Institute\n  kind: organisation\n  aliases: [Quorvathian Board]\n"
                        "  description: Keeps the wexlomb records.\n")
-    write_article(example_site, "glacier.md", "---\ntitle: Ice measured\ndate: 2025-06-20\nsource: Reuters\n"
+    write_article(site, "glacier.md", "---\ntitle: Ice measured\ndate: 2025-06-20\nsource: Reuters\n"
                   "story: glacier-watch\nentities: [Quorvath Institute]\n---\nThe ice was measured again.\n")
-    output = build(example_site, BuildOptions(jobs=2)).output
+    output = build(site, BuildOptions(jobs=2)).output
     assert "names" in bundles(output)
-    tab, _ = open_search(browser, static_server(output))
+    return output
+
+
+def _found(tab: Any, query: str) -> list[str]:
+    """The addresses the search page lists for `query`, once its results (not the last query's) are shown."""
+    tab.fill("#search input", "")
+    tab.wait_for_function("!document.querySelector('.pagefind-ui__result-link')", timeout=15_000)
+    tab.fill("#search input", query)
+    tab.wait_for_function("query => [...document.querySelectorAll('.pagefind-ui__message')]"
+                          ".some(m => m.textContent.endsWith(' for ' + query))", arg=query, timeout=15_000)
+    tab.wait_for_timeout(300)                # every bundle's results shown
+    found: list[str] = tab.locator(".pagefind-ui__result-link").evaluate_all(
+        "links => links.map(a => a.getAttribute('href'))")
+    return found
+
+
+@pytest.mark.browser
+def test_story_and_entity_pages_are_found_by_their_summary_and_aliases(example_site: Path, browser: Any,
+                                                                     static_server: Any) -> None:
+    """Story and entity pages are searched (in the bundle of names) by their title, summary or
+    description and aliases, and come first."""
+    tab, _ = open_search(browser, static_server(_names_site(example_site)))
     for query, page in (("zyxtrail", "/stories/glacier-watch/"), ("Quorvathian", "/entities/quorvath-institute/"),
                         ("wexlomb", "/entities/quorvath-institute/")):
-        tab.fill("#search input", query)
-        tab.wait_for_function("page => [...document.querySelectorAll('.pagefind-ui__result-link')]"
-                              ".some(a => a.getAttribute('href') === page)", arg=page, timeout=15_000)
-        tab.wait_for_selector(".pagefind-ui__message:has-text('1 result')", timeout=15_000)
-        links = tab.locator(".pagefind-ui__result-link").evaluate_all("links => links.map(a => a.getAttribute('href'))")
-        assert links == [page], query
+        assert _found(tab, query)[:1] == [page], query
+
+
+@pytest.mark.browser
+@pytest.mark.xfail(strict=True, reason="Pagefind looks a word missing from a bundle up by its longest prefix that "
+                   "the bundle holds ('wexlomb' as 'we'): each period's bundle without the word answers with "
+                   "unrelated pages (Pagefind issue 793)")
+def test_a_word_only_one_bundle_holds_finds_only_its_pages(example_site: Path, browser: Any,
+                                                          static_server: Any) -> None:
+    tab, _ = open_search(browser, static_server(_names_site(example_site)))
+    assert _found(tab, "wexlomb") == ["/entities/quorvath-institute/"]
