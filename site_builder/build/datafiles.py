@@ -80,7 +80,7 @@ class Described(TypedDict):
 
 
 # the format: 3, CSV cells that would be formulas prefixed with a quote
-DATA_RECORD = schema(CsvRecord, DatabaseRecord, Described, format=3, made=True)
+DATA_RECORD = schema(CsvRecord, DatabaseRecord, Described, format=3)
 
 
 @dataclass(frozen=True)

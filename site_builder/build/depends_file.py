@@ -34,7 +34,7 @@ from .datafiles import SCHEMA_DIGEST
 
 # the record, and the archive and index whose collections it holds (the format: how contexts read them)
 DEPENDS = schema(Depends, Archive, SiteIndex, format=6)    # 6: in parts, each under its hash
-ROWS = schema(KeptRows, PartRows, Depends, Archive, SiteIndex, made=True)
+ROWS = schema(KeptRows, PartRows, Depends, Archive, SiteIndex)
 READS, VALUE = ".npz", ".json"   # the parts: the outputs with their reads' bounds and ids; a collection's JSON
 ROWS_RECORD = "rows"     # its name among the records of data/'s files (`datafiles.Records`)
 

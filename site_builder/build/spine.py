@@ -50,9 +50,11 @@ def build_site(site: Path, config: Config, output: Path, options: BuildOptions, 
     """Build everything the last build (`last`) left stale; `started` is when the build began."""
     clock = StageClock()
     clock.seconds["load"] = time.perf_counter() - started     # the lock, the manifest, the input fingerprint
-    if last.manifest.code != code.code_digest():     # another version (or none) wrote the output: a clean build
-        last = last.forgotten()
     with clock.stage("load"):
+        kinds = page_kinds()
+        made_by = code.code_digest() + code.modules_digest(kinds.modules)    # the code that makes the site
+        if last.manifest.code != made_by:       # another version (or none) wrote the output: a clean build
+            last = last.forgotten()
         cache = _open_cache(site, config, options, last)
         refused = refused_inputs(site, (config.paths.templates, config.paths.static))
     # The content, then its story intelligence (each timed by load_site under its stage's name).
@@ -61,7 +63,6 @@ def build_site(site: Path, config: Config, output: Path, options: BuildOptions, 
                                     stage=clock.stage, walk=last.content)
     archive, warnings = _checked(site, config, loaded, refused)
     with clock.stage("routes"):
-        kinds = page_kinds()
         routes = kinds.routes(archive, config.per_page, config.search)
         assets = static_files(site, config, {r.capture for r in archive.removed if r.capture})
     with clock.stage("render"):
@@ -76,7 +77,7 @@ def build_site(site: Path, config: Config, output: Path, options: BuildOptions, 
         with options.publishing or nullcontext(), clock.stage("commit"):
             _publish(work / STAGED, output, plan.swapped, files, search)
     with clock.stage("commit"):
-        unsaved = _remember(config, output, plan, pages, files, tuple(warnings))
+        unsaved = _remember(config, output, plan, pages, files, tuple(warnings), made_by)
     cache_problems = dict.fromkeys((*cache.problems, *loaded.content.unsaved, *unsaved))
     return BuildResult(output, len(files.current), len(files.written), len(files.removed),
                        time.perf_counter() - started, (*warnings, *cache_problems), search.seconds,
@@ -170,7 +171,7 @@ def _plan(site: Path, config: Config, options: BuildOptions, output: Path, archi
     last = cache.last
     renderer = Renderer(config, site / config.paths.templates, kinds.urls(config.base_path))
     index = site_index(archive)
-    digests = _digests(renderer, kinds)
+    digests = _digests(renderer, kinds.templates())
     world = _world(config, options, digests)
     depends_file = depends_path(last.manifest_file)
     known = Depends() if last.fresh else load_depends(depends_file)
@@ -213,14 +214,13 @@ def _world(config: Config, options: BuildOptions, digests: dict[str, str]) -> st
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
-def _digests(renderer: Renderer, kinds: Pages) -> dict[str, str]:
-    """Per page kind, a hash of its templates, of the site-wide values every page shows and of the
-    code that makes pages, other packages' page kinds too (another version makes every page again)."""
+def _digests(renderer: Renderer, templates: dict[str, str]) -> dict[str, str]:
+    """Per page kind (of `templates`, kind -> template), a hash of its templates and of the
+    site-wide values every page shows (the code that makes pages is the manifest's: `made_by`)."""
     shared = json.dumps([renderer.env.globals["site"], renderer.env.globals["urls"]], sort_keys=True) \
-        + renderer.html_policy + code.code_digest() + code.modules_digest(kinds.modules)
+        + renderer.html_policy
     try:
-        made = template_digests(renderer.env, kinds.templates())
-        return {kind: made.get(kind, "") + shared for kind in kinds.kinds}
+        return {kind: digest + shared for kind, digest in template_digests(renderer.env, templates).items()}
     except jinja2.TemplateSyntaxError as error:
         raise fail(error.filename or error.name or "template", error.lineno,
                    f"template error: {error.message}", "fix the template syntax") from None
@@ -283,7 +283,7 @@ def _publish(staging: Path, output: Path, swapped: bool, files: _Files, search: 
 
 
 def _remember(config: Config, output: Path, plan: _Plan, pages: Produced, files: _Files,
-              warnings: tuple[Problem, ...]) -> list[Problem]:
+              warnings: tuple[Problem, ...], made_by: str) -> list[Problem]:
     """The records of this build for the next one (manifest, pages' reads, the story intelligence's
     parts); the problems of a cache that could not keep them."""
     problems = []
@@ -291,7 +291,7 @@ def _remember(config: Config, output: Path, plan: _Plan, pages: Produced, files:
     if plan.remember:
         try:
             save_manifest(last.manifest_file, Manifest(files.current, last.inputs, warnings, folder_identity(output),
-                                                       code.code_digest()))
+                                                       made_by))
             save_depends(depends_path(last.manifest_file), merge(plan.known, last.inputs, plan.world, plan.kept,
                                                                  pages.reads, plan.now,
                                                                  [r.output for r in plan.routes]))

@@ -38,7 +38,7 @@ class Job:
     pages: Pages                      # the page kinds
     todo: list[Route]                 # the routes whose context to build
     contexts: Contexts
-    digests: dict[str, str]           # page kind -> hash of its templates, site-wide values and the code
+    digests: dict[str, str]           # page kind -> hash of its templates and site-wide values
     renderer: Renderer
     previous: dict[str, str]          # output path -> signature of the last good build
     output: Path
