@@ -186,9 +186,11 @@ class Builder:
         if self.search and (result.written or result.removed or not (result.output / "pagefind").exists()):
             self.search.request(result.output, result.changed)
         self.state = BuildState(self.state.generation + bool(reload), styles_only=bool(reload) and reload != ("*",))
-        what = "styles only" if reload and reload != ("*",) else "pages" if reload else "no change"
-        self.console.print(f"[green]{'recovered' if recovered else 'built'}[/] {result.written} written, "
-                           f"{result.removed} removed in {result.seconds:.2f} s ({what})"
+        what = ("reloading the stylesheets only" if reload and reload != ("*",) else
+                "reloading the open pages" if reload else "nothing to reload")
+        self.console.print(f"[green]{'recovered' if recovered else 'built'}:[/] {result.written} "
+                           f"page{'s' * (result.written != 1)} written, {result.removed} removed in "
+                           f"{result.seconds:.2f} s ({what})"
                            + (f", {len(result.warnings)} warning{'s' * (len(result.warnings) > 1)}"
                               if result.warnings else ""),
                            highlight=False, soft_wrap=True)

@@ -271,7 +271,7 @@ def edit_body(path: Path, marker: str, text: str | None = None) -> None:
     path.write_text(f"{head}\nLIVE {marker}\n", encoding="utf-8")
 
 
-BUILT = re.compile(r"built \d+ written, \d+ removed in ([\d.]+) s")
+BUILT = re.compile(r"built: \d+ pages? written, \d+ removed in ([\d.]+) s")
 
 
 def settle(page: object, server: Served, builds: int) -> None:
@@ -336,7 +336,7 @@ def test_live_reload_errors_and_css_in_the_browser(tmp_path: Path, browser: obje
     finally:
         page.close()
         assert server.stop() == 0, server.output()
-    assert "build failed" in server.output() and "styles only" in server.output()
+    assert "build failed" in server.output() and "reloading the stylesheets only" in server.output()
     if os.environ.get("SHOW_SERVER_LOG"):
         print(server.output())
 
