@@ -61,9 +61,10 @@ def entry_files(years: tuple[str, ...]) -> list[str]:
 
 def test_the_search_page_types_with_a_short_delay_and_asks_for_the_listing_again(indexed_example: Path) -> None:
     page = (indexed_example / "output" / "search" / "index.html").read_text(encoding="utf-8")
+    engine = (indexed_example / "output" / "assets" / "search" / "pagefind.js").read_text(encoding="utf-8")
     assert "debounceTimeoutMs: 100" in page         # Pagefind's default is 300 ms
-    assert 'fetch(bundle + "periods.json", { cache: "no-cache" })' in page
-    assert "mergeIndex:" not in page                 # the UI merges nothing itself: the page has merged them
+    assert 'fetch(bundle + "periods.json", { cache: "no-cache" })' in engine
+    assert "mergeIndex:" not in page                 # the UI merges nothing itself: the page's module has
 
 
 @pytest.mark.browser

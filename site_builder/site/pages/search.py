@@ -11,7 +11,7 @@ SEARCH = "search/"
 
 
 def _search(ctx: Contexts, route: Route) -> Context:
-    return {"bundle": ctx.url("pagefind/")}
+    return {"bundle": ctx.url("pagefind/"), "engine": ctx.url("assets/search/")}
 
 
 def _routes(site: RouteInput) -> Iterable[Route]:
