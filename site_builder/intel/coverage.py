@@ -4,7 +4,7 @@ functions over the model, in numbers (`site.wording` puts them in words)."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from statistics import median
 
 from ..core.model import Article, Event, Story
@@ -23,6 +23,8 @@ class Copy:
     wire: str | None            # the agency it copies, when not the outlet's own reporting
     report: str = ""            # the report it is a copy of (its first copy's slug)
     copy: int = 0               # 0 for the report's first copy, 1 for the next, …
+    tied: bool = False          # another outlet's own report has the first report's day and a date
+                                # alone: which came first is not known (set on both)
 
 
 def event_copies(event: Event, articles: Mapping[str, Article], source_of: Mapping[str, str]) -> list[Copy]:
@@ -42,6 +44,11 @@ def event_copies(event: Event, articles: Mapping[str, Article], source_of: Mappi
         copies.append(Copy(version.slug, source, position, max(lag, 0), by_day,
                            copy > 0 and _headline(article.title) != _headline(original.title),
                            wire_of(article, source), report, copy))
+    # a copy of a report comes after it; another outlet's own report the same day may not
+    tied = {c.slug for c in copies[1:]
+            if c.copy == 0 and c.by_day and c.lag_seconds == 0 and c.source != copies[0].source}
+    if tied:
+        copies = [replace(c, tied=True) if c.position == 0 or c.slug in tied else c for c in copies]
     return copies
 
 
@@ -82,7 +89,7 @@ class Profile:
     """How an outlet covered the archive."""
 
     stories: tuple[tuple[str, int], ...]     # (story id, its copies in the story), most first
-    first: tuple[str, ...]                   # events it reported first, among those others covered too
+    first: tuple[str, ...]                   # events it reported first (known to), among those others covered too
     shared: int                              # events it covered that other outlets covered too
     median_lag: tuple[int, bool] | None      # over its copies of shared events that it did not report first
     copies: int
@@ -107,7 +114,7 @@ def source_profile(source: str, slugs: Sequence[str], story_of: Mapping[str, str
         mine.append(copy)
         if len({c.source for c in copies}) > 1:
             shared_copies.append(copy)
-            if copy.position == 0:
+            if copy.position == 0 and not copy.tied:
                 first.append(event.id)
     lagging = [c for c in shared_copies if c.position > 0]
     later = [c for c in mine if c.copy > 0]     # its own report of an event is not a copy

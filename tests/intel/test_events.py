@@ -83,7 +83,10 @@ def test_the_coverage_matrix_is_a_row_per_happening(site: Path) -> None:
     assert len(matrix.rows) == 1 and len(matrix.sources) == 3
     assert all(len(cell) == 1 for cell in matrix.rows[0])
     page = (site / "output" / "stories" / story.id / "index.html").read_text(encoding="utf-8")
-    assert "Reported first by Kelsham Gazette, then by 2 other outlets" in page
+    # two of them dated 14 March without a time: neither is known to be first
+    assert ("Reported the same day by Kelsham Gazette and 1 other outlet (dates without a time: which came "
+            "first is not known), then by 1 other outlet") in page
+    assert [c.tied for cell in matrix.rows[0] for c in cell] == [True, True, False]
 
 
 def test_the_events_other_reports_are_listed_and_spend_no_related_slot(site: Path) -> None:

@@ -111,6 +111,23 @@ def test_an_outlet_s_own_report_of_an_event_is_not_a_later_copy() -> None:
     assert (profile.later, profile.changed, profile.median_lag) == (0, 0, (4 * 3600, False))
 
 
+def test_reports_of_one_day_without_a_time_are_in_no_known_order() -> None:
+    """Two outlets' own reports dated the same day without a time: neither counts as the event's first
+    report (a copy of a report always comes after it, and a report the next day is later)."""
+    articles = {a.slug: a for a in [_article("a", "Agency", "2025-01-01T00:00:00+00:00", date_only=True),
+                                    _article("b", "Paper", "2025-01-01T00:00:00+00:00", title="Its own", date_only=True),
+                                    _article("c", "Other", "2025-01-02T00:00:00+00:00", title="Late", date_only=True)]}
+    source_of = {name.casefold(): name.lower() for name in ("Agency", "Paper", "Other")}
+    event = Event("e", articles["a"].date, (Version("a"), Version("b"), Version("c")))
+    matrix = coverage_matrix(Story("s", "S", "", False, (event,)), articles, source_of)
+    assert [c.tied for cell in matrix.rows[0] for c in cell] == [True, True, False]
+    profile = source_profile("agency", ["a"], {"a": "s"}, {"a": "e"}, {"e": event}, articles, source_of)
+    assert (profile.first, profile.shared) == ((), 1)
+    timed = {**articles, "b": _article("b", "Paper", "2025-01-01T09:00:00+00:00", title="Its own")}
+    profile = source_profile("agency", ["a"], {"a": "s"}, {"a": "e"}, {"e": event}, timed, source_of)
+    assert profile.first == ()          # a date alone on one side still leaves the day only
+
+
 @pytest.mark.parametrize(("seconds", "by_day", "text"), [
     (0, True, "same day"), (86400, True, "+1 day"), (3 * 86400, True, "+3 days"), (45 * 60, False, "+45 min"),
     (3 * 3600 + 5 * 60, False, "+3 h 05 min"), (2 * 86400 + 4 * 3600, False, "+2 d 4 h")])

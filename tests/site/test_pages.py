@@ -114,3 +114,12 @@ def test_changes_page_shows_what_the_later_version_changed(versions_site: Path) 
     article_page = (output / "articles/2025/06/23/copy/index.html").read_text(encoding="utf-8")
     assert 'href="/articles/2025/06/23/copy/changes/"' in article_page
     assert article_page.index('<h2 id="versions">') < article_page.index('<div class="body">')    # above the text
+
+
+def test_an_article_s_versions_count_the_earliest_apart_from_its_copies(versions_site: Path) -> None:
+    """The story page says 'Wire Desk · 1 copy'; the article page must count the same way."""
+    output = build(versions_site, BuildOptions(search=False, jobs=1)).output
+    for slug in ("wire", "copy"):
+        page = (output / f"articles/2025/06/23/{slug}/index.html").read_text(encoding="utf-8")
+        assert ('<span class="count">2 versions: the earliest and 1 copy, each compared with it</span>'
+                in page), slug

@@ -102,10 +102,17 @@ def _reports(ctx: Contexts, event: Event) -> list[dict[str, Any]]:
 
     def entry(version: Version) -> dict[str, Any]:
         copy = lags[version.slug]
-        return dict(ctx.link(version.slug), score=round(version.score, 2),
-                    lag="first report" if copy.position == 0 else lag_text(copy.lag_seconds, copy.by_day))
+        return dict(ctx.link(version.slug), score=round(version.score, 2), lag=_lag(copy), tied=copy.tied)
     return [dict(entry(copies[0]), copies=[entry(v) for v in copies[1:SHOWN_COPIES + 1]],
                  more_copies=max(len(copies) - 1 - SHOWN_COPIES, 0)) for copies in event.reports]
+
+
+def _lag(copy: Copy) -> str:
+    """'first report', or how long after it a copy appeared; 'same day' for each of the reports that
+    dates without a time leave in no known order."""
+    if copy.tied:
+        return lag_text(0, True)
+    return "first report" if copy.position == 0 else lag_text(copy.lag_seconds, copy.by_day)
 
 
 def _tie(ctx: Contexts, tie: Tie | None, story: Story, current: int) -> dict[str, Any] | None:
@@ -144,8 +151,8 @@ def _matrix(ctx: Contexts, story: Story, events: tuple[Event, ...], outlets: lis
 
 def _matrix_cell(ctx: Contexts, copy: Copy) -> dict[str, Any]:
     a = ctx.archive.articles[copy.slug]
-    return {"title": a.title, "url": ctx.url(a.url_path), "date": ctx.when(a), "first": copy.position == 0,
-            "lag": "first report" if copy.position == 0 else lag_text(copy.lag_seconds, copy.by_day),
+    return {"title": a.title, "url": ctx.url(a.url_path), "date": ctx.when(a),
+            "first": copy.position == 0 and not copy.tied, "lag": _lag(copy),
             "changed": copy.headline_changed, "wire": copy.wire}
 
 
