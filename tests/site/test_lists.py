@@ -91,6 +91,14 @@ def test_each_name_index_lists_every_name_on_exactly_one_page(big_site: Path, in
     assert letters == sorted(letters, key=lambda letter: (letter != "#", letter))     # '#' first, then A–Z
 
 
+@pytest.mark.parametrize("index, newer, older", [("/entities/", "← Previous", "Next →"), ("/sources/", "← Previous", "Next →"),
+                                                  ("/stories/", "← Newer", "Older →")])
+def test_a_list_s_pager_words_its_order(big_site: Path, index: str, newer: str, older: str) -> None:
+    """An A–Z list goes on to the 'Next' page, one newest first to the 'Older' one."""
+    _, second = walk_pages(big_site, index)[1]
+    assert re.findall(r'<a rel="(?:prev|next)" href="[^"]+">([^<]+)</a>', second) == [newer, older]
+
+
 @pytest.mark.parametrize("index, name, letter", [("/entities/", "The Hague", "H"), ("/sources/", "The Zephyr Post", "Z")])
 def test_a_name_starting_with_the_is_filed_under_the_word_after_it(big_site: Path, index: str, name: str,
                                                                      letter: str) -> None:
