@@ -17,7 +17,11 @@ COMMON_WORD = 5.3       # a single word more frequent than this (Zipf scale) is 
 OPENING_WORD = 3.5      # ... and one that opens a sentence must be rarer than this to be a name
 OPENERS = frozenset("""the a an after in on at for with when as but during last while under since before and or if by
 from to this that these those his her their its our my we he she they it i yesterday today meanwhile however also
-then now there here what why how where who""".split())   # a phrase opened by one of these ('After Joe Biden') is without it
+then now there here what why how where who which whose once so because although though until unless whether ahead
+amid despite following without within across against among around over through toward towards upon via like unlike
+near beyond behind inside outside into per not no did does do is are was were will would can could should has have
+had every all some many most both each another such only even just""".split())
+# a phrase opened by one of these ('After Joe Biden', 'Did Ma'Khia Bryant', 'No Republicans') is without it
 PARTICLES = frozenset({"of", "de", "del", "da", "di", "van", "von", "der", "bin", "al", "la", "le", "du", "the"})
 CALENDAR = frozenset("""monday tuesday wednesday thursday friday saturday sunday january february march april may
 june july august september october november december jan feb mar apr jun jul aug sep sept oct nov dec mon tue
@@ -32,7 +36,8 @@ TITLE_WORDS = frozenset(
 _DEMONYM = re.compile(r"(?:ian|ean|ese|ish)$", re.I)   # 'Russian', 'Chinese': a people's adjective, not a name
 _POSSESSIVE = re.compile(r"[’']s$")
 _WORD = re.compile(r"[^\W\d_][\w’'.\-]*", re.U)
-_SENTENCE_END = re.compile(r"[.!?:;\"“”«»()\[\]—–]\s*$")
+# between two words: a sentence's or a clause's end, or a quotation's opening or close ('Biden: 'We …'')
+_SENTENCE_END = re.compile(r"[.!?:;\"“”«»()\[\]—–‘'’…]")
 
 
 @lru_cache(maxsize=65536)
@@ -67,7 +72,10 @@ def mentioned_names(text: str, language: str = "en") -> tuple[str, ...]:
                 words, opening = words[1:], False      # 'After Joe Biden' opening a sentence: 'Joe Biden'
             while words and words[0].casefold() in PARTICLES:
                 words = words[1:]
-            words = [_POSSESSIVE.sub("", w) for w in words]
+            while len(words) > 1 and words[-1].casefold().strip(".") in CALENDAR:
+                words = words[:-1]                     # 'told CNN Friday': 'CNN'
+            while len(words) > 1 and words[0].casefold().strip(".") in CALENDAR:
+                words = words[1:]
             titled = len(words)
             while len(words) > 1 and words[0].casefold().strip(".") in TITLE_WORDS:
                 words = words[1:]
@@ -102,9 +110,14 @@ def _phrases(text: str) -> list[tuple[str, bool]]:
 
     for match in _WORD.finditer(text):
         token = match.group(0)
+        trail = len(token) - len(token.rstrip("."))
+        if trail > 1:                                  # an ellipsis: 'Mr. Biden’s...'
+            token = token[:-trail] + "."
         word = token.rstrip("'’-") or token
         if word.endswith(".") and "." not in word[:-1]:
             word = word[:-1] or token
+        possessive = bool(_POSSESSIVE.search(word))
+        word = _POSSESSIVE.sub("", word) or word
         between = text[position: match.start()]
         position = match.end()
         if _SENTENCE_END.search(between) or "," in between:
@@ -116,12 +129,16 @@ def _phrases(text: str) -> list[tuple[str, bool]]:
                 start_of_run = opening
             run.extend(pending + [word])
             pending.clear()
+            if possessive:                             # 'CNN’s Deirdre Walsh': two names
+                flush()
         elif run and word.casefold() in PARTICLES:
             pending.append(word)
         else:
             flush()
-        # a full stop ends the sentence, unless it ends an abbreviation ('U.S.', 'Mr.', 'Jan.')
-        opening = token[-1:] in ".!?" and "." not in token[:-1] and len(word) > 3
+        # a full stop ends the sentence, unless it ends an abbreviation ('U.S.', 'Mr.', 'Jan.'); an
+        # acronym's does ('… told CNN. No arrests')
+        opening = (token[-1:] in ".!?" and "." not in token[:-1]
+                   and (len(word) > 3 or (len(word) > 1 and word.isupper())))
         if opening:
             flush()
     flush()
