@@ -37,6 +37,7 @@ _DEMONYM = re.compile(r"(?:ian|ean|ese|ish)$", re.I)   # 'Russian', 'Chinese': a
 _POSSESSIVE = re.compile(r"[’']s$")
 _WORD = re.compile(r"[^\W\d_][\w’'.\-]*", re.U)
 # between two words: a sentence's or a clause's end, or a quotation's opening or close ('Biden: 'We …'')
+_DIGIT = re.compile(r"\d")
 _SENTENCE_END = re.compile(r"[.!?:;\"“”«»()\[\]—–‘'’…]")
 
 
@@ -120,8 +121,8 @@ def _phrases(text: str) -> list[tuple[str, bool]]:
         word = _POSSESSIVE.sub("", word) or word
         between = text[position: match.start()]
         position = match.end()
-        if _SENTENCE_END.search(between) or "," in between:
-            flush()
+        if _SENTENCE_END.search(between) or "," in between or _DIGIT.search(between):
+            flush()                                    # a number too: 'the No. 3 Republican'
         if _SENTENCE_END.search(between):
             opening = True
         if _capitalised(word):

@@ -19,6 +19,7 @@ from site_builder.content.mentions import mentioned_names
     # a question's or a negation's first word is not part of the name it opens
     ('"Bottom line: Did Mira Tolvan need to go?" he asked.', ("Mira Tolvan",)),
     ("No Kelsham councillors voted for it.", ("Kelsham",)),
+    ("The No. 3 Kelsham councillor voted for it.", ("Kelsham",)),
     ("Ahead of the Vandorp-Tolvan summit, the fleet sailed.", ("Vandorp-Tolvan",)),
     # a quotation opening after a colon is a sentence of its own
     ("Tolvan: 'We have a deal' on the bridge, she said.", ("Tolvan",)),
