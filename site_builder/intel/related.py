@@ -3,7 +3,8 @@
 Scored by shared entities (weighted by rarity), topic words of the title, summary and lede,
 being in the same story and closeness in time. Candidates come from time-bucketed inverted
 indexes (sparse products) and story neighbours, never from all pairs. Versions of the
-article's own event are left out: they are shown separately.
+article's own event are left out: they are shown separately; of another event, only the one most
+alike is linked.
 """
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ def part_related(ordered: Sequence[Article], features: ArchiveFeatures, core: tu
     scores = _scores(ordered, each, story_of, event_of, weights, core)
     rarity = idf(features.entities)
     written = _Written(ordered, canonical, dict(zip(features.entity_slugs, rarity.tolist())))
-    row, col, data = _ranked(scores)
+    row, col, data = _one_a_event(*_ranked(scores), ordered, event_of)
     sizes = np.bincount(row, minlength=len(ordered))
     rank = np.arange(len(row)) - np.repeat(np.cumsum(sizes) - sizes, sizes)
     edited = np.array([bool(a.related) for a in ordered], dtype=bool)
@@ -61,6 +62,19 @@ def _ranked(scores: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     coo = scores.tocoo()
     order = np.lexsort((coo.col, -coo.data, coo.row))
     return coo.row[order].astype(np.int64), coo.col[order].astype(np.int64), coo.data[order]
+
+
+def _one_a_event(row: np.ndarray, col: np.ndarray, data: np.ndarray, ordered: Sequence[Article],
+                 event_of: Mapping[str, str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The ranked pairs with only the best of each row's candidates of one event: other outlets'
+    copies of a happening are one link (its page lists them), not a list of the same headline."""
+    numbers: dict[str, int] = {}
+    event = np.array([numbers.setdefault(event_of.get(a.slug, a.slug), len(numbers)) for a in ordered],
+                     dtype=np.int64)
+    _, first = np.unique(row * max(len(numbers), 1) + event[col], return_index=True)
+    keep = np.zeros(len(row), dtype=bool)
+    keep[first] = True                 # the first of each (row, event) in rank order is its best
+    return row[keep], col[keep], data[keep]
 
 
 class _Written:

@@ -35,6 +35,20 @@ def test_related_ranked_with_reasons_and_editor_links_first():
     assert set(related) == {a.slug for a in articles}
 
 
+def test_another_event_is_one_link_however_many_outlets_copied_it():
+    """Three outlets' copies of one happening are one related link (the most alike), not three
+    entries with one headline; the slots go to other events."""
+    text = "dam collapse floods valley villages"
+    articles = [covering("a", ["Rare Person"], 0, text),
+                *(covering(f"copy-{n}", ["Rare Person"], 1 + n, text + " rescue") for n in range(3)),
+                covering("other", ["Rare Person"], 2, "dam collapse floods valley farms")]
+    copies = Event("copy-0", WHEN, tuple(Version(f"copy-{n}") for n in range(3)))
+    stories = (Story("s", "S", "", False, (Event("a", WHEN, (Version("a"),)), copies,
+                                           Event("other", WHEN, (Version("other"),)))),)
+    links = [link.slug for link in related_coverage(articles, stories, slugify, RelatedWeights())["a"]]
+    assert sorted(links) == ["copy-0", "other"]
+
+
 def test_when_phrases():
     a = covering("a", [], 0, "x")
 
