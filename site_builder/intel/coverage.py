@@ -52,6 +52,24 @@ def event_copies(event: Event, articles: Mapping[str, Article], source_of: Mappi
     return copies
 
 
+def known_first(event: Event, articles: Mapping[str, Article], source_of: Mapping[str, str]) -> str | None:
+    """The outlet that reported `event` first, when another outlet covered it too and no other
+    outlet's own report is tied with it (`Copy.tied`); as `event_copies` tells it, without them."""
+    first = articles[event.versions[0].slug]
+    source = source_of[first.source.casefold()]
+    reports, others = {event.versions[0].report_id}, False
+    for version in event.versions[1:]:
+        article = articles[version.slug]
+        other = source_of[article.source.casefold()] != source
+        others = others or other
+        if version.report_id in reports:
+            continue                                   # a copy of a report: never before it
+        reports.add(version.report_id)
+        if other and (first.date_only or article.date_only) and article.date.date() <= first.date.date():
+            return None
+    return source if others else None
+
+
 def wire_of(article: Article, source: str) -> str | None:
     """The agency a copy comes from, unless the outlet is that agency (its own reporting)."""
     wire = (article.wire or "").strip()

@@ -10,6 +10,7 @@ from functools import cached_property
 
 from ..core.errors import Problem, SiteError
 from ..core.model import Archive, month_key
+from ..intel.coverage import known_first
 
 
 @dataclass(frozen=True)
@@ -108,9 +109,9 @@ def list_sizes(archive: Archive) -> ListSizes:
     first: dict[str, int] = defaultdict(int)
     for story in archive.stories:
         for event in story.events:
-            outlets = [archive.source_of[archive.articles[v.slug].source.casefold()] for v in event.versions]
-            if len(set(outlets)) > 1:
-                first[outlets[0]] += 1
+            reporter = known_first(event, archive.articles, archive.source_of)
+            if reporter is not None:
+                first[reporter] += 1
     return ListSizes(dict(by_entity), by_article, dict(by_source), dict(by_month),
                      {source: len(ids) for source, ids in stories.items()}, dict(first))
 

@@ -9,7 +9,7 @@ import pytest
 
 from site_builder.build.pipeline import BuildOptions, build
 from site_builder.core.model import Article, Event, Story, Version
-from site_builder.intel.coverage import coverage_matrix, source_profile
+from site_builder.intel.coverage import coverage_matrix, known_first, source_profile
 from site_builder.site.wording import lag_text
 from tests.conftest import write_article
 from tests.factories import article
@@ -126,6 +126,11 @@ def test_reports_of_one_day_without_a_time_are_in_no_known_order() -> None:
     timed = {**articles, "b": _article("b", "Paper", "2025-01-01T09:00:00+00:00", title="Its own")}
     profile = source_profile("agency", ["a"], {"a": "s"}, {"a": "e"}, {"e": event}, timed, source_of)
     assert profile.first == ()          # a date alone on one side still leaves the day only
+    assert known_first(event, articles, source_of) is known_first(event, timed, source_of) is None
+    later = {**articles, "b": _article("b", "Paper", "2025-01-02T00:00:00+00:00", title="Its own", date_only=True)}
+    assert known_first(event, later, source_of) == "agency"          # what the source pages are counted by
+    profile = source_profile("agency", ["a"], {"a": "s"}, {"a": "e"}, {"e": event}, later, source_of)
+    assert profile.first == ("e",)
 
 
 @pytest.mark.parametrize(("seconds", "by_day", "text"), [
