@@ -22,7 +22,7 @@ class SiteIndex:
     stories: dict[str, Story]
     event_pos: dict[str, tuple[str, int]]    # event id -> (story id, position in the story)
     events: dict[str, Event]
-    entity_stories: dict[str, list[str]]     # entity slug -> story ids, most articles first
+    entity_stories: dict[str, list[tuple[str, int]]]   # entity slug -> (story id, its articles there), most first
     co_entities: dict[str, list[tuple[str, int]]]   # entity slug -> (entity slug, shared articles)
     story_outlets: dict[str, int]            # story id -> how many outlets covered it
 
@@ -57,7 +57,7 @@ def site_index(archive: Archive, top: int = 12) -> SiteIndex:
             events[event.id] = event
     return SiteIndex(
         list(archive.articles), dict(by_entity), dict(by_source), dict(by_month), {s.id: s for s in archive.stories}, event_pos, events,
-        {e: [s for s, _ in c.most_common(top)] for e, c in story_counts.items()},
+        {e: sorted(c.items(), key=lambda item: (-item[1], item[0])) for e, c in story_counts.items()},
         {e: _most_common(c, top) for e, c in co_counts.items()},
         {s.id: len({source_of[archive.articles[v.slug].source.casefold()] for e in s.events for v in e.versions})
          for s in archive.stories},

@@ -88,6 +88,7 @@ class ListSizes:
     by_source: dict[str, int]
     by_month: dict[str, int]
     stories_by_source: dict[str, int]    # the stories each source covered
+    stories_by_entity: dict[str, int]    # the stories whose articles name each entity
     first_by_source: dict[str, int]      # the events each source reported first, of those others covered too
 
 
@@ -97,10 +98,12 @@ def list_sizes(archive: Archive) -> ListSizes:
     by_source: dict[str, int] = defaultdict(int)
     by_month: dict[str, int] = defaultdict(int)
     stories: dict[str, set[str]] = defaultdict(set)
+    entity_stories: dict[str, set[str]] = defaultdict(set)
     for slug, article in archive.articles.items():
         entities = dict.fromkeys(archive.entity_of[name.casefold()] for name in article.entities)
         for entity in entities:
             by_entity[entity] += 1
+            entity_stories[entity].add(archive.story_of[slug])
         by_article[slug] = len(entities)
         source = archive.source_of[article.source.casefold()]
         by_source[source] += 1
@@ -113,7 +116,8 @@ def list_sizes(archive: Archive) -> ListSizes:
             if reporter is not None:
                 first[reporter] += 1
     return ListSizes(dict(by_entity), by_article, dict(by_source), dict(by_month),
-                     {source: len(ids) for source, ids in stories.items()}, dict(first))
+                     {source: len(ids) for source, ids in stories.items()},
+                     {entity: len(ids) for entity, ids in entity_stories.items()}, dict(first))
 
 
 def check_collisions(routes: list[Route], archive: Archive, about_article: Collection[str]) -> None:

@@ -14,6 +14,7 @@ import pytest
 from site_builder.build.pipeline import BuildOptions, build
 from site_builder.site import letters
 from site_builder.site.letters import alphabetical, letter_of
+from tests.conftest import write_article
 
 PER_PAGE = 7
 STORIES, OUTLETS, NAMES = 45, 30, 80
@@ -244,3 +245,28 @@ def test_only_a_leading_english_article_is_passed_over(name: str, letter: str) -
 def test_a_name_whose_first_letter_is_two_in_capitals_is_listed_under_the_first(name: str, letter: str) -> None:
     assert letter_of(name) == letter and letter in letters.LETTERS
     assert alphabetical([name, "Zeta"], str)[-1] == "Zeta"
+
+
+def test_an_entity_page_shows_the_stories_most_of_its_articles_are_in_and_links_every_one(tmp_path: Path) -> None:
+    """Fourteen stories name Kelsham (story n in n + 1 articles): its page shows the twelve that hold
+    most of its articles, each with how many, and links the paged list of all fourteen; Brill, in
+    two stories, gets no such list."""
+    site = tmp_path / "site"
+    for story in range(14):
+        for n in range(story + 1):
+            write_article(site, f"s{story:02d}-{n:02d}.md", f"---\ntitle: Report {story} {n}\n"
+                          f"date: 2025-03-{1 + n:02d}\nsource: Outlet {n % 3}\nstory: story-{story:02d}\n"
+                          f"entities: [Kelsham{', Brill' if story < 2 else ''}]\n---\nText {story} {n}.\n")
+    output = build(site, BuildOptions(search=False, jobs=1)).output
+    page = main_of(output / "entities/kelsham/index.html")
+    assert "The 12 of 14 stories that hold most of its articles" in page
+    assert re.findall(r'<p class="meta card-note">(\d+) of its (\d+) articles? name Kelsham</p>', page) == \
+        [(str(n), str(n)) for n in range(14, 2, -1)]
+    every = re.search(r'<a href="([^"]+)">every story</a>', page)
+    assert every and every[1] == "/entities/kelsham/stories/"
+    listed = main_of(output / "entities/kelsham/stories/index.html")
+    assert "<h1>Stories that name Kelsham</h1>" in listed and "14 in all" in listed
+    assert len(re.findall(r"<li><a href=\"/stories/story-\d\d/\">", listed)) == 14
+    assert "— 1 of its 1 article</li>" in listed
+    assert "every story" not in main_of(output / "entities/brill/index.html")
+    assert not (output / "entities/brill/stories").exists()
