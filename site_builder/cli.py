@@ -102,7 +102,7 @@ def build(site: Path, base_url: str | None, drafts: bool, jobs: int | None, clea
         result = run_build(site, options)
     print_problems(result.warnings)
     search = f", search {result.search_seconds:.1f} s" if result.search_seconds else ""
-    out.print(plain(("built", "green"), f" {result.pages} pages ({result.written} written, {result.removed} removed) "
+    out.print(plain(("built", "green"), f" {result.html} pages, {result.pages} files in all ({result.written} written, {result.removed} removed) "
                     f"in {result.seconds:.2f} s{search}, {len(result.warnings)} warning"
                     f"{'s' if len(result.warnings) != 1 else ''} → {result.output}"))
     if timings or verbosity().verbose:

@@ -1,7 +1,7 @@
 """What a build is asked to do, and what it reports."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,7 +34,7 @@ class BuildOptions:
 @dataclass(frozen=True)
 class BuildResult:
     output: Path
-    pages: int
+    pages: int                              # every file of the output (pages, feeds, data, citations…)
     written: int
     removed: int
     seconds: float
@@ -43,3 +43,9 @@ class BuildResult:
     pages_from: PageMaker | None = None      # with BuildOptions.keep_pages, when the build ran
     changed: frozenset[str] = frozenset()    # the files written or removed (serve indexes their search periods)
     stages: dict[str, float] = field(default_factory=dict)   # seconds per stage of `clock.STAGES`
+    html: int = 0                            # the HTML pages among them
+
+
+def html_pages(outputs: Iterable[str]) -> int:
+    """How many of the output's files are HTML pages."""
+    return sum(1 for path in outputs if path.endswith(".html"))

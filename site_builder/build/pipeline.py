@@ -14,7 +14,7 @@ from .clock import StageClock
 from .last import last_build
 from .lock import LockWait, build_lock
 from .manifest import load_manifest, manifest_path
-from .options import BuildOptions, BuildResult
+from .options import BuildOptions, BuildResult, html_pages
 from .writer import cannot_write, check_output_owned, output_refused, recover
 
 if TYPE_CHECKING:
@@ -86,7 +86,7 @@ def _build(site: Path, config: Config, output: Path, options: BuildOptions, load
         clock = StageClock()
         clock.seconds["load"] = seconds
         return BuildResult(output, len(last.manifest.outputs), 0, 0, seconds, last.manifest.warnings,
-                           stages=clock.seconds)
+                           stages=clock.seconds, html=html_pages(last.manifest.outputs))
     from .spine import build_site  # the modules of a whole build: a build with nothing to do never loads them
     with no_collection():       # a build makes millions of objects and next to no cycles
         return build_site(site, config, output, options, loaded, last, started)

@@ -38,7 +38,7 @@ from .depends_file import ROWS_RECORD, depends_path, load_depends, load_rows, sa
 from .last import LastBuild
 from .manifest import Manifest, folder_identity, save_manifest
 from .memory import return_freed_arrays
-from .options import BuildOptions, BuildResult
+from .options import BuildOptions, BuildResult, html_pages
 from .search import BUNDLE_DIR, NAMES, files_under, mark_stale, page_period, stage_bundles
 from .spare import output_unchanged
 from .workers import Job, Produced, produce
@@ -82,7 +82,7 @@ def build_site(site: Path, config: Config, output: Path, options: BuildOptions, 
     return BuildResult(output, len(files.current), len(files.written), len(files.removed),
                        time.perf_counter() - started, (*warnings, *cache_problems), search.seconds,
                        _pages_from(site, config, options, plan), frozenset((*files.written, *files.removed)),
-                       clock.seconds)
+                       clock.seconds, html_pages(files.current))
 
 
 # -- load --------------------------------------------------------------------------------------------------

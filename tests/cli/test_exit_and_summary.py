@@ -8,6 +8,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from site_builder.build.writer import MARKER
 from site_builder.cli import main
 from tests.conftest import write_article
 from tests.factories import run
@@ -16,7 +17,10 @@ from tests.factories import run
 def test_build_summary_and_exit_status(example_site: Path) -> None:
     done = run("build", "--site", str(example_site), "--no-search")
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("built ") and " pages (" in done.stdout and "1 warning →" in done.stdout
+    summary = re.match(r"built (\d+) pages, (\d+) files in all \(", done.stdout)
+    files = [p for p in (example_site / "output").rglob("*") if p.is_file() and p.name != MARKER]
+    assert summary and "1 warning →" in done.stdout
+    assert (int(summary[1]), int(summary[2])) == (sum(p.suffix == ".html" for p in files), len(files))
     assert done.stderr.startswith('warning: site.toml:4: base_url "/" has no host')     # the example's base URL
 
 

@@ -146,7 +146,7 @@ def test_a_build_on_a_terminal_shows_a_progress_bar_and_a_pipe_does_not(example_
     assert status == 0, shown
     assert "\x1b[?25l" in shown                                         # rich hides the cursor while it draws
     text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", shown)
-    pages = int(re.findall(r"built (\d+) pages", text)[0])
+    pages = int(re.findall(r"built \d+ pages, (\d+) files in all", text)[0])
     bars = re.findall(r"rendering \S+ (\d+|\?)/(\d+|\?) \d+:\d\d:\d\d", text)
     done, total = bars[-1]                                             # full at the end
     assert done == total and pages - 5 <= int(total) <= pages, bars
