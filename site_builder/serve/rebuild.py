@@ -189,7 +189,7 @@ class Builder:
         what = ("reloading the stylesheets only" if reload and reload != ("*",) else
                 "reloading the open pages" if reload else "nothing to reload")
         self.console.print(f"[green]{'recovered' if recovered else 'built'}:[/] {result.written} "
-                           f"page{'s' * (result.written != 1)} written, {result.removed} removed in "
+                           f"file{'s' * (result.written != 1)} written, {result.removed} removed in "
                            f"{result.seconds:.2f} s ({what})"
                            + (f", {len(result.warnings)} warning{'s' * (len(result.warnings) > 1)}"
                               if result.warnings else ""),

@@ -271,7 +271,7 @@ def edit_body(path: Path, marker: str, text: str | None = None) -> None:
     path.write_text(f"{head}\nLIVE {marker}\n", encoding="utf-8")
 
 
-BUILT = re.compile(r"built: \d+ pages? written, \d+ removed in ([\d.]+) s")
+BUILT = re.compile(r"built: \d+ files? written, \d+ removed in ([\d.]+) s")
 
 
 def settle(page: object, server: Served, builds: int) -> None:
