@@ -42,7 +42,7 @@ def lag_text(seconds: int, by_day: bool) -> str:
     hours, minutes = divmod(minutes, 60)
     if hours < 24:
         return f"+{hours} h {minutes:02d} min"
-    days, hours = divmod(hours, 24)
+    days, hours = divmod(hours + (minutes >= 30), 24)      # to the nearest hour: 24 h 54 min is '+1 d 1 h'
     return f"+{days} d {hours} h"
 
 

@@ -135,7 +135,8 @@ def test_reports_of_one_day_without_a_time_are_in_no_known_order() -> None:
 
 @pytest.mark.parametrize(("seconds", "by_day", "text"), [
     (0, True, "same day"), (86400, True, "+1 day"), (3 * 86400, True, "+3 days"), (45 * 60, False, "+45 min"),
-    (3 * 3600 + 5 * 60, False, "+3 h 05 min"), (2 * 86400 + 4 * 3600, False, "+2 d 4 h")])
+    (3 * 3600 + 5 * 60, False, "+3 h 05 min"), (2 * 86400 + 4 * 3600, False, "+2 d 4 h"),
+    (86400 + 54 * 60, False, "+1 d 1 h"), (86400 + 29 * 60, False, "+1 d 0 h"), (2 * 86400 - 10 * 60, False, "+2 d 0 h")])
 def test_lag_text(seconds: int, by_day: bool, text: str) -> None:
     assert lag_text(seconds, by_day) == text
 
