@@ -36,8 +36,8 @@ TITLE_WORDS = frozenset(
 _DEMONYM = re.compile(r"(?:ian|ean|ese|ish)$", re.I)   # 'Russian', 'Chinese': a people's adjective, not a name
 _POSSESSIVE = re.compile(r"[’']s$")
 _WORD = re.compile(r"[^\W\d_][\w’'.\-]*", re.U)
-# between two words: a sentence's or a clause's end, or a quotation's opening or close ('Biden: 'We …'')
 _DIGIT = re.compile(r"\d")
+# between two words: a sentence's or a clause's end, or a quotation's opening or close ('Biden: 'We …'')
 _SENTENCE_END = re.compile(r"[.!?:;\"“”«»()\[\]—–‘'’…]")
 
 
